@@ -1,0 +1,44 @@
+# qipp: reproducible notebooks on the NHS QIPP programme, 2010-2015.
+# `make` alone lists the targets. Every target that needs Python builds .venv
+# from requirements.lock first, so a machine with Python 3.11 and make is enough.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.8
+
+.PHONY: help venv reports test lab lock clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "qipp needs Python 3.11, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv from the pinned lock file (requirements.lock)
+
+reports: $(STAMP) ## Build the reports under reports/ (the main job)
+	$(BIN)/qipp claims --write-dir reports
+	@echo "Reports written to reports/ (claims.json, claims.csv)"
+
+test: $(STAMP) ## Run the unit tests, doctests and notebook checks
+	$(BIN)/python -m pytest
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/
+	$(BIN)/jupyter lab notebooks/
+
+lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml (needs the registry)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements.lock
+
+clean: ## Remove generated reports and caches (keeps .venv)
+	find reports -mindepth 1 ! -name README.md -exec rm -rf {} +
+	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +

@@ -1,0 +1,82 @@
+"""Write files whole or not at all.
+
+Every output qipp writes goes to a temporary file beside its destination and is
+renamed over it only when complete, so a failure or Ctrl-C never leaves a
+half-written report and the previous version stays intact.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+>>> atomic_write_text(target, "hello")
+>>> target.read_text()
+'hello'
+>>> sorted(p.name for p in target.parent.iterdir())
+['out.txt']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+# Temporaries carry this marker so a clean-up can find what an interrupted run left.
+TEMP_MARKER = ".qipp-tmp-"
+
+
+@contextlib.contextmanager
+def atomic_path(destination: Path | str) -> Iterator[Path]:
+    """Yield a temporary path; on success rename it to ``destination``.
+
+    Parameters
+    ----------
+    destination : Path or str
+        The final file name. Its folder is created if missing.
+
+    Yields
+    ------
+    Path
+        A fresh temporary path in the same folder (same file system, so the
+        rename is atomic). On any exception, including KeyboardInterrupt, the
+        temporary is removed and ``destination`` is left as it was.
+    """
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(
+        prefix=TEMP_MARKER, suffix=destination.suffix, dir=destination.parent
+    )
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, destination)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(destination: Path | str, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``destination`` atomically."""
+    with atomic_path(destination) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
+def atomic_write_bytes(destination: Path | str, data: bytes) -> None:
+    """Write ``data`` to ``destination`` atomically."""
+    with atomic_path(destination) as temporary:
+        temporary.write_bytes(data)
+
+
+def remove_temporaries(folder: Path | str) -> list[Path]:
+    """Delete temporaries an interrupted run left under ``folder``; return them."""
+    removed = []
+    folder = Path(folder)
+    if folder.is_dir():
+        for path in folder.rglob(f"{TEMP_MARKER}*"):
+            if path.is_file():
+                path.unlink()
+                removed.append(path)
+    return removed

@@ -1,0 +1,37 @@
+"""The ``qipp`` command group and the exit-code conventions every command shares.
+
+Exit codes: 0 success, 1 a failure while working (for example a notebook that
+raised), 2 bad input (a file that fails validation, a bad option).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from qipp.validation import DataError
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+# Enough to show the shape of what is wrong without burying the terminal.
+MAX_PROBLEMS_SHOWN = 50
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qipp")
+def main() -> None:
+    """qipp: reproduce published findings on the NHS QIPP programme, 2010-2015."""
+
+
+def exit_bad_input(error: DataError, cap: int = MAX_PROBLEMS_SHOWN) -> None:
+    """Print every problem in ``error`` (up to ``cap``) to stderr and exit 2."""
+    problems = error.problems
+    for problem in problems[:cap]:
+        click.echo(str(problem), err=True)
+    if len(problems) > cap:
+        click.echo(f"... and {len(problems) - cap} more problems ({len(problems)} in all)",
+                   err=True)
+    sys.exit(EXIT_BAD_INPUT)
