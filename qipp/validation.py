@@ -313,6 +313,10 @@ def _coerce(raw: pd.DataFrame, spec: TableSpec, file: str) -> tuple[pd.DataFrame
         series = pd.Series(values, index=raw.index, dtype=pandas_dtype[f.dtype], name=f.name)
         if f.dtype == "str":
             series = series.astype("str").where(series.notna(), None)
+        elif f.dtype == "bool" and not f.nullable:
+            # The schema wants a bool column; a missing or bad cell is already
+            # reported above, so False only stands in for it during the schema check.
+            series = series.where(series.notna(), False).astype(bool)
         out[f.name] = series
     return pd.DataFrame(out, index=raw.index), problems
 
@@ -332,6 +336,8 @@ def _schema_problems(exc: SchemaErrors, spec: TableSpec, file: str) -> list[Prob
             continue
         f = by_name.get(column) if column else None
         value = case.failure_case
+        if hasattr(value, "item"):
+            value = value.item()  # show 5, not np.int64(5)
         if check == "field_uniqueness":
             problems.append(Problem(file, row, column, f"duplicate value {value!r}",
                                     "a unique value"))
@@ -342,7 +348,8 @@ def _schema_problems(exc: SchemaErrors, spec: TableSpec, file: str) -> list[Prob
         else:
             problems.append(Problem(file, row, column, f"{value!r} fails {check}",
                                     f.expected_words() if f else "a valid table"))
-    return problems
+    # pandera reports a failed row rule once per column of the row; say it once.
+    return list(dict.fromkeys(problems))
 
 
 def coerce_and_validate(raw: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame:
@@ -448,7 +455,8 @@ def read_raw_table(path: Path | str) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise _not_a_table(file, "the file has no header row") from None
     except pd.errors.ParserError as exc:
-        raise _not_a_table(file, f"the file is not a well-formed CSV ({exc})") from None
+        raise _not_a_table(file, f"the file is not a well-formed CSV ({str(exc).strip()})"
+                           ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 

@@ -1,0 +1,54 @@
+"""Shared fixtures: small hand-built ledgers written to a temporary folder."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import pytest
+
+CLAIMS_HEADER = "id,source,quote,quantity,value,unit,period,scope,precision,qualifier"
+SOURCES_TEXT = """\
+id,publisher,short_name,period,documents,role
+src_a,HSJ,"HSJ, toy article A",Q1 2013-14,a toy report,article
+src_b,National Audit Office,"NAO, toy report B",2011-12,toy data,external_check
+"""
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Return ``write(name, text)``: write dedented ``text`` to ``tmp_path/name``."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def toy_sources_csv(write_csv) -> Path:
+    """A valid two-source table (ids ``src_a`` and ``src_b``)."""
+    return write_csv("sources.csv", SOURCES_TEXT)
+
+
+@pytest.fixture
+def make_claims() -> Callable[[list[tuple]], pd.DataFrame]:
+    """Return ``make(rows)``: a typed claims frame from ``(id, value, unit,
+    precision, qualifier)`` tuples, all from source ``src_a``."""
+    from qipp.ledger import CLAIMS_SPEC
+    from qipp.validation import coerce_and_validate
+
+    def make(rows: list[tuple]) -> pd.DataFrame:
+        raw = pd.DataFrame(
+            [{"id": i, "source": "src_a", "quote": f"quote for {i}", "quantity": "toy",
+              "value": str(v), "unit": u, "period": "2013-14", "scope": "toy",
+              "precision": str(p), "qualifier": q or ""} for i, v, u, p, q in rows]
+        )
+        return coerce_and_validate(raw, CLAIMS_SPEC, "toy claims")
+
+    return make

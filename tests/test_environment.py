@@ -1,0 +1,81 @@
+"""The three descriptions of the environment agree: pyproject.toml, requirements.lock, environment.yml."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from qipp.paths import PROJECT_ROOT
+
+# Entries in environment.yml that are tooling rather than project dependencies.
+CONDA_TOOLING = {"python", "pip"}
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pyproject_dependencies() -> set[str]:
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    return {_canonical(re.split(r"[<>=!~ \[;]", dep)[0]) for dep in project["dependencies"]}
+
+
+def _lock_versions() -> dict[str, str]:
+    text = (PROJECT_ROOT / "requirements.lock").read_text()
+    return {_canonical(name): version
+            for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M)}
+
+
+def _environment_entries() -> tuple[dict[str, str], dict[str, str], list[str]]:
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
+    conda, pip, pip_lines = {}, {}, []
+    for entry in env["dependencies"]:
+        if isinstance(entry, dict):
+            pip_lines = entry["pip"]
+            for line in pip_lines:
+                if "==" in line:
+                    name, version = line.split("==")
+                    pip[_canonical(name)] = version
+        else:
+            name, _, version = entry.partition("=")
+            conda[_canonical(name)] = version
+    return conda, pip, pip_lines
+
+
+def test_environment_lists_exactly_the_pyproject_dependencies():
+    conda, pip, _ = _environment_entries()
+    listed = (set(conda) - CONDA_TOOLING) | set(pip)
+    declared = _pyproject_dependencies()
+    assert listed == declared, (
+        f"only in environment.yml: {sorted(listed - declared)}; "
+        f"only in pyproject.toml: {sorted(declared - listed)}"
+    )
+
+
+def test_environment_versions_match_the_lock():
+    conda, pip, _ = _environment_entries()
+    lock = _lock_versions()
+    pinned = {**{k: v for k, v in conda.items() if k not in CONDA_TOOLING}, **pip}
+    mismatched = {name: (version, lock.get(name)) for name, version in pinned.items()
+                  if lock.get(name) != version}
+    assert not mismatched, f"environment.yml version != requirements.lock: {mismatched}"
+
+
+def test_environment_uses_conda_forge_python_311_and_installs_qipp():
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
+    conda, _, pip_lines = _environment_entries()
+    assert env["channels"] == ["conda-forge"]
+    assert conda["python"] == "3.11"
+    assert "-e ." in pip_lines
+
+
+def test_lock_pins_every_dependency_exactly():
+    lock = _lock_versions()
+    missing = _pyproject_dependencies() - set(lock)
+    assert not missing, f"not pinned in requirements.lock: {sorted(missing)}"
+    text = (PROJECT_ROOT / "requirements.lock").read_text()
+    loose = [line for line in text.splitlines()
+             if line and not line.startswith((" ", "#")) and "==" not in line]
+    assert not loose, f"unpinned lines in requirements.lock: {loose}"
