@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
-.PHONY: help venv reports test lab lock clean
+.PHONY: help venv reports test lab lock synthetic clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,6 +38,9 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/
 lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml (needs the registry)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements.lock
+
+synthetic: $(STAMP) ## Regenerate the committed synthetic CCG panel and its sidecar
+	$(BIN)/qipp panel synth --out data/synthetic/ccg_panel_q1_2013_14.csv
 
 clean: ## Remove generated reports and caches (keeps .venv)
 	find reports -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -82,6 +82,9 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
+        if self.row is None and self.column is None:
+            # A problem with the whole file: no empty row and column fields.
+            return f"{self.file}: {self.message} (expected {self.expected})"
         row = "" if self.row is None else str(self.row)
         column = "" if self.column is None else self.column
         return f"{self.file}:{row}:{column}: {self.message} (expected {self.expected})"

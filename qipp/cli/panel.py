@@ -1,0 +1,104 @@
+"""``qipp panel``: validate, synthesise and check CCG panels (NISFE Q1 2013-14 returns).
+
+Thin wrappers: the logic lives in :mod:`qipp.panel`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from qipp.cli._base import EXIT_FAILURE, exit_bad_input, main
+
+_PATH = click.Path(dir_okay=False, path_type=Path)
+
+
+@main.group()
+def panel() -> None:
+    """Validate, synthesise and check CCG panels (NISFE Q1 2013-14 returns)."""
+
+
+@panel.command()
+@click.argument("path", type=_PATH)
+def validate(path: Path) -> None:
+    """Check the panel at PATH (CSV or .xlsx) against the schema; write nothing.
+
+    Prints a one-paragraph summary and exits 0 when it is valid; otherwise
+    prints every problem as file:row:column: what is wrong (expected ...) and
+    exits 2.
+    """
+    from qipp.panel import DataError, load_panel, summarise_panel
+    from qipp.panel.summary import banner_lines
+
+    try:
+        frame = load_panel(path)
+    except DataError as error:
+        exit_bad_input(error)
+    for line in banner_lines(frame):
+        click.echo(line)
+    click.echo(summarise_panel(frame, str(path)))
+
+
+@panel.command()
+@click.option("--seed", type=int, default=None,
+              help="Random seed [default: 20130630, the end of Q1 2013-14].")
+@click.option("--rho", type=click.FloatRange(-1.0, 1.0), default=0.0, show_default=True,
+              help="Copula correlation between target rank and forecast-gap rank.")
+@click.option("--out", type=_PATH, required=True,
+              help="CSV to write; its sidecar (.meta.json) goes beside it.")
+def synth(seed: int | None, rho: float, out: Path) -> None:
+    """Write a SYNTHETIC panel matching every published CCG-level aggregate."""
+    from qipp.panel import DEFAULT_SEED, summarise_panel, write_synthetic_panel
+    from qipp.panel.io import sidecar_path
+    from qipp.panel.summary import SYNTHETIC_BANNER
+    from qipp.paths import relative_to_root
+
+    seed = DEFAULT_SEED if seed is None else seed
+    frame = write_synthetic_panel(out, seed=seed, rho=rho)
+    click.echo(SYNTHETIC_BANNER)
+    click.echo(f"Wrote {relative_to_root(out)} and {relative_to_root(sidecar_path(out))} "
+               f"(seed {seed}, rho {rho:g}).")
+    click.echo(summarise_panel(frame, relative_to_root(out)))
+
+
+@panel.command()
+@click.argument("path", type=_PATH)
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when an exact published aggregate does not match.")
+def check(path: Path, strict: bool) -> None:
+    """Set every published CCG-level aggregate beside the panel's own value."""
+    from qipp.panel import DataError, check_panel, format_check_table, load_panel
+    from qipp.panel.check import hard_mismatches, match_summary
+    from qipp.panel.summary import banner_lines
+
+    try:
+        frame = load_panel(path)
+    except DataError as error:
+        exit_bad_input(error)
+    try:
+        table = check_panel(frame)
+    except (RuntimeError, DataError) as error:
+        click.echo(f"cannot read the published values: {error}", err=True)
+        sys.exit(EXIT_FAILURE)
+    for line in banner_lines(frame):
+        click.echo(line)
+    click.echo(format_check_table(table))
+    click.echo(match_summary(table))
+    if strict and hard_mismatches(table):
+        sys.exit(EXIT_FAILURE)
+
+
+@panel.command()
+@click.option("--write", is_flag=True, help="Update data/README.md instead of printing.")
+def dictionary(write: bool) -> None:
+    """Print the panel's data dictionary (or write it into data/README.md)."""
+    from qipp.panel.dictionary import render_dictionary, update_readme
+    from qipp.paths import relative_to_root
+
+    if write:
+        path = update_readme()
+        click.echo(f"Updated the panel dictionary in {relative_to_root(path)}.")
+    else:
+        click.echo(render_dictionary())

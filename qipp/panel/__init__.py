@@ -1,0 +1,49 @@
+"""The CCG panel: NISFE Q1 2013-14 returns, real or synthetic, one row per CCG.
+
+- :mod:`qipp.panel.schema`: the columns and rules (``PANEL_SPEC``, pandera schema);
+- :mod:`qipp.panel.io`: load (CSV or .xlsx, validated) and write;
+- :mod:`qipp.panel.measures`: derived measures, never stored;
+- :mod:`qipp.panel.synth`: the synthetic generator;
+- :mod:`qipp.panel.check`: published aggregates beside the panel's own;
+- :mod:`qipp.panel.summary`: the one-paragraph summary and the synthetic banner;
+- :mod:`qipp.panel.dictionary`: the data dictionary in ``data/README.md``.
+"""
+
+from qipp.panel.check import check_panel, format_check_table, panel_aggregates
+from qipp.panel.io import load_panel, read_sidecar, sidecar_path, write_panel_csv
+from qipp.panel.measures import DERIVED_COLUMNS, add_measures, is_synthetic
+from qipp.panel.schema import PANEL_COLUMNS, PANEL_SPEC, REGIONS, panel_schema
+from qipp.panel.summary import SYNTHETIC_BANNER, summarise_panel
+from qipp.panel.synth import (
+    DEFAULT_RHO,
+    DEFAULT_SEED,
+    GENERATOR_VERSION,
+    generate_panel,
+    write_synthetic_panel,
+)
+from qipp.validation import DataError
+
+__all__ = [
+    "DEFAULT_RHO",
+    "DEFAULT_SEED",
+    "DERIVED_COLUMNS",
+    "DataError",
+    "GENERATOR_VERSION",
+    "PANEL_COLUMNS",
+    "PANEL_SPEC",
+    "REGIONS",
+    "SYNTHETIC_BANNER",
+    "add_measures",
+    "check_panel",
+    "format_check_table",
+    "generate_panel",
+    "is_synthetic",
+    "load_panel",
+    "panel_aggregates",
+    "panel_schema",
+    "read_sidecar",
+    "sidecar_path",
+    "summarise_panel",
+    "write_panel_csv",
+    "write_synthetic_panel",
+]

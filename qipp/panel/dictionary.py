@@ -1,0 +1,112 @@
+"""The panel's data dictionary, generated from the schema into ``data/README.md``.
+
+The section between :data:`START_MARKER` and :data:`END_MARKER` is written by
+:func:`update_readme` (``qipp panel dictionary --write``) and nothing else; a
+test fails when it falls out of step with :data:`~qipp.panel.schema.PANEL_SPEC`.
+
+Examples
+--------
+>>> replace_section("intro\\n<!-- panel-dictionary:start -->\\nold\\n"
+...                 "<!-- panel-dictionary:end -->\\n", "new")
+'intro\\n<!-- panel-dictionary:start -->\\nnew\\n<!-- panel-dictionary:end -->\\n'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qipp.atomic import atomic_write_text
+from qipp.panel.measures import DERIVED_COLUMNS
+from qipp.panel.schema import NAMED_CCGS, PANEL_SPEC
+from qipp.paths import DATA_DIR, SYNTHETIC_PANEL_CSV, TEMPLATES_DIR, relative_to_root
+
+START_MARKER = "<!-- panel-dictionary:start -->"
+END_MARKER = "<!-- panel-dictionary:end -->"
+README = DATA_DIR / "README.md"
+TEMPLATE_CSV = TEMPLATES_DIR / "ccg_panel_template.csv"
+EXAMPLE_CSV = TEMPLATES_DIR / "ccg_panel_example.csv"
+
+
+def render_dictionary() -> str:
+    """Return the panel dictionary as Markdown (without the markers).
+
+    Returns
+    -------
+    str
+        Headed section: file formats, the column table from the schema, the
+        derived measures and the rules on codes and names.
+    """
+    named = ", ".join(f"{code} ({name})" for code, name in NAMED_CCGS.items())
+    measures = ["| measure | definition |", "|---|---|"]
+    measures += [f"| `{name}` | {formula} |" for name, formula in DERIVED_COLUMNS.items()]
+    lines = [
+        "### The CCG panel (Q1 2013-14 NISFE returns)",
+        "",
+        "Generated from `qipp.panel.schema.PANEL_SPEC` by `qipp panel dictionary --write`;",
+        "do not edit this section by hand.",
+        "",
+        f"One row per CCG. The committed panel, `{relative_to_root(SYNTHETIC_PANEL_CSV)}`, is",
+        "**synthetic** (see its `.meta.json` sidecar); real returns, when you have them, go",
+        "in a file of your own with the same columns, in any order. CSV must be UTF-8 (a",
+        "byte-order mark is fine); .xlsx is read from its first sheet. Money is in £ million,",
+        "written to three decimals (£ thousands). True/false cells accept true/false, yes/no,",
+        f"y/n or 1/0. Start from `{relative_to_root(TEMPLATE_CSV)}` (header only) or",
+        f"`{relative_to_root(EXAMPLE_CSV)}` (one filled row); check a file with",
+        "`qipp panel validate PATH`.",
+        "",
+        PANEL_SPEC.dictionary_markdown(),
+        "",
+        "Derived measures, computed by `qipp.panel.measures.add_measures` and never stored:",
+        "",
+        *measures,
+        "",
+        "Codes and names. A `reported` row carries the CCG's ODS code of April 2013 (two",
+        "digits and a capital letter). A `synthetic` row carries an S-code (`S001`), a form",
+        f"no ODS code takes, and a name `Synthetic CCG NNN`; the only exceptions are {named},",
+        "whose targets the articles publish and which appear under their own names with",
+        "everything else invented. A panel is all synthetic or all reported. Names may not",
+        "start with `=`, `+`, `-` or `@`, which a spreadsheet would run as a formula.",
+    ]
+    return "\n".join(lines)
+
+
+def replace_section(text: str, section: str) -> str:
+    """Put ``section`` between the markers in ``text``; append the markers if absent.
+
+    Parameters
+    ----------
+    text : str
+        The whole README.
+    section : str
+        What goes between the markers.
+
+    Returns
+    -------
+    str
+        The README with the section replaced.
+    """
+    block = f"{START_MARKER}\n{section}\n{END_MARKER}"
+    start, end = text.find(START_MARKER), text.find(END_MARKER)
+    if start == -1 or end == -1 or end < start:
+        return text.rstrip("\n") + ("\n\n" if text.strip() else "") + block + "\n"
+    return text[:start] + block + text[end + len(END_MARKER):]
+
+
+def current_section(text: str) -> str | None:
+    """Return what lies between the markers in ``text``, or None if they are absent.
+
+    >>> current_section("a\\n<!-- panel-dictionary:start -->\\nx\\n<!-- panel-dictionary:end -->")
+    'x'
+    """
+    start, end = text.find(START_MARKER), text.find(END_MARKER)
+    if start == -1 or end == -1 or end < start:
+        return None
+    return text[start + len(START_MARKER):end].strip("\n")
+
+
+def update_readme(path: Path | str = README) -> Path:
+    """Rewrite the panel dictionary section of ``path`` (atomically); return the path."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    atomic_write_text(path, replace_section(text, render_dictionary()))
+    return path

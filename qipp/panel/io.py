@@ -1,0 +1,219 @@
+"""Read and write CCG panels: CSV (UTF-8, with or without BOM) and .xlsx.
+
+:func:`load_panel` is the one way qipp reads a panel, whether the synthetic one
+or a user's real NISFE returns: every problem found is raised at once as a
+:class:`~qipp.validation.DataError`, each printed as
+``file:row:column: what is wrong (expected ...)``.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from qipp.panel.synth import generate_panel
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "panel.csv"
+>>> write_panel_csv(generate_panel(seed=1), path)
+>>> len(load_panel(path))
+143
+>>> sidecar_path(path).name
+'panel.meta.json'
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from qipp.atomic import atomic_write_text
+from qipp.panel.schema import (
+    MONEY_COLUMNS,
+    PANEL_COLUMNS,
+    PANEL_SPEC,
+    ROW_RULES,
+    majority_status,
+)
+from qipp.validation import DataError, Problem, coerce_and_validate, read_raw_table
+
+# Money is written to three decimals of £m: to the nearest £1,000.
+MONEY_DECIMALS = 3
+
+
+def _money(value: float) -> str:
+    return f"£{value:,.3f}m"
+
+
+# One sentence per cross-column rule, naming the values that break it.
+_ROW_MESSAGES: dict[str, Callable[[pd.Series, pd.DataFrame], str]] = {
+    ROW_RULES[0].expected: lambda r, f: f"reported row has the synthetic code {r.ccg_code!r}",
+    ROW_RULES[1].expected: lambda r, f: (f"synthetic row has the real-looking code "
+                                         f"{r.ccg_code!r}"),
+    ROW_RULES[2].expected: lambda r, f: (f"synthetic row {r.ccg_code} is named "
+                                         f"{r.ccg_name!r}"),
+    ROW_RULES[3].expected: lambda r, f: (f"the plan {_money(r.qipp_plan_gbp_m)} is not below "
+                                         f"the allocation {_money(r.allocation_gbp_m)}"),
+    ROW_RULES[4].expected: lambda r, f: (
+        f"the transformational plan {_money(r.transformational_plan_gbp_m)} exceeds the "
+        f"plan {_money(r.qipp_plan_gbp_m)}"),
+    ROW_RULES[5].expected: lambda r, f: (
+        f"the year-to-date plan {_money(r.ytd_plan_gbp_m)} exceeds the full-year plan "
+        f"{_money(r.qipp_plan_gbp_m)}"),
+    ROW_RULES[6].expected: lambda r, f: (f"data_status {r.data_status!r} in a panel whose "
+                                         f"other rows are {majority_status(f)!r}"),
+}
+
+
+def _reword(problems: list[Problem], typed: pd.DataFrame | None) -> list[Problem]:
+    """Drop repeats and replace 'fails a row rule' with what the row holds."""
+    out: list[Problem] = []
+    seen: set[Problem] = set()
+    for problem in problems:
+        words = _ROW_MESSAGES.get(problem.expected)
+        if (words is not None and problem.message == "fails a row rule"
+                and typed is not None and problem.row is not None):
+            record = typed.iloc[problem.row - 2]
+            problem = Problem(problem.file, problem.row, problem.column,
+                              words(record, typed), problem.expected)
+        if problem not in seen:
+            seen.add(problem)
+            out.append(problem)
+    return out
+
+
+def validate_panel_frame(raw: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Coerce raw cells to the panel's types and enforce every panel rule.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        Cells as read from a file (text, numbers or empty), one row per CCG.
+    file : str
+        The file name to show in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns in :data:`~qipp.panel.schema.PANEL_COLUMNS` order;
+        ``uses_non_recurrent_fund`` as bool.
+
+    Raises
+    ------
+    DataError
+        Listing every problem found.
+    """
+    if len(raw.columns) == 1:
+        header = str(raw.columns[0])
+        for separator, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if header.count(separator) >= len(PANEL_COLUMNS) // 2:
+                raise DataError([Problem(file, 1, None, f"the cells are separated by {word}",
+                                         "a comma-separated file (CSV)")])
+    if len(raw.columns) and raw.empty:
+        missing = [c for c in PANEL_COLUMNS if c not in raw.columns]
+        if not missing:
+            raise DataError([Problem(file, None, None, "the table has a header but no rows",
+                                     "one row per CCG")])
+    try:
+        typed = coerce_and_validate(raw, PANEL_SPEC, file)
+    except DataError as exc:
+        partial = None
+        if all(c in raw.columns for c in PANEL_COLUMNS):
+            partial = _best_effort_typed(raw)
+        raise DataError(_reword(exc.problems, partial)) from None
+    typed["uses_non_recurrent_fund"] = typed["uses_non_recurrent_fund"].astype(bool)
+    return typed
+
+
+def _best_effort_typed(raw: pd.DataFrame) -> pd.DataFrame:
+    """Numbers where cells parse, NaN elsewhere: enough to word row-rule messages."""
+    frame = raw.reset_index(drop=True)[PANEL_COLUMNS].copy()
+    for column in MONEY_COLUMNS:
+        frame[column] = pd.to_numeric(
+            frame[column].astype(str).str.replace(",", "", regex=False), errors="coerce")
+    return frame
+
+
+def load_panel(path: Path | str) -> pd.DataFrame:
+    """Read and validate a CCG panel (CSV or .xlsx).
+
+    Parameters
+    ----------
+    path : Path or str
+        A CSV (UTF-8, byte-order mark allowed) or .xlsx file (first sheet),
+        header row first, with the columns of
+        :data:`~qipp.panel.schema.PANEL_COLUMNS` in any order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The validated panel, columns in canonical order, index 0..n-1.
+
+    Raises
+    ------
+    DataError
+        If the file is not a table or breaks the panel schema; one problem
+        for a file that cannot be read, otherwise every problem found.
+    """
+    raw = read_raw_table(path)
+    return validate_panel_frame(raw, str(path))
+
+
+def panel_to_csv_text(panel: pd.DataFrame) -> str:
+    """Render a panel as the CSV text qipp commits: fixed columns, £k money, true/false.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        A panel with at least the schema's columns (others are dropped).
+
+    Returns
+    -------
+    str
+        UTF-8 CSV text, ``\\n`` line ends, money to three decimals of £m.
+
+    Examples
+    --------
+    >>> row = {c: 0.0 for c in MONEY_COLUMNS}
+    >>> row.update(ccg_code="S001", ccg_name="Synthetic CCG 001", region="London",
+    ...            allocation_gbp_m=300.0, uses_non_recurrent_fund=False,
+    ...            data_status="synthetic")
+    >>> print(panel_to_csv_text(pd.DataFrame([row])).splitlines()[1])
+    S001,Synthetic CCG 001,London,300.000,0.000,0.000,0.000,0.000,0.000,false,synthetic
+    """
+    frame = panel[PANEL_COLUMNS].copy()
+    frame["uses_non_recurrent_fund"] = frame["uses_non_recurrent_fund"].map(
+        {True: "true", False: "false"})
+    for column in MONEY_COLUMNS:
+        frame[column] = frame[column].map(lambda v: f"{v:.{MONEY_DECIMALS}f}")
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def write_panel_csv(panel: pd.DataFrame, path: Path | str) -> None:
+    """Write ``panel`` to ``path`` atomically as :func:`panel_to_csv_text` renders it."""
+    atomic_write_text(path, panel_to_csv_text(panel))
+
+
+def sidecar_path(csv_path: Path | str) -> Path:
+    """Return the metadata file that sits beside a panel CSV (``NAME.meta.json``).
+
+    >>> sidecar_path("data/synthetic/p.csv").as_posix()
+    'data/synthetic/p.meta.json'
+    """
+    return Path(csv_path).with_suffix(".meta.json")
+
+
+def write_sidecar(csv_path: Path | str, metadata: dict[str, Any]) -> Path:
+    """Write ``metadata`` as sorted, indented JSON beside ``csv_path``; return its path."""
+    path = sidecar_path(csv_path)
+    atomic_write_text(path, json.dumps(metadata, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def read_sidecar(csv_path: Path | str) -> dict[str, Any]:
+    """Read the metadata beside ``csv_path``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is none.
+    """
+    return json.loads(sidecar_path(csv_path).read_text(encoding="utf-8"))

@@ -1,0 +1,124 @@
+"""Measures derived from a CCG panel: never stored, always computed the same way.
+
+Per CCG (:func:`add_measures`):
+
+- ``plan_pct_of_allocation``: the QIPP plan as a percentage of the allocation;
+- ``ytd_shortfall_pct``: the share of the year-to-date plan not delivered, 0
+  when on or ahead of plan (and when nothing was planned);
+- ``forecast_gap_pct``: the share of the full-year plan not forecast to be
+  delivered, 0 when none (and when there is no plan);
+- ``forecasts_shortfall``: True when the forecast is below the plan.
+
+Across the panel: the sector's plan as a share of its allocation, its
+forecast delivery and its net year-to-date shortfall, each a ratio of sums
+(so large CCGs weigh more, as in NHS England's own totals).
+
+Examples
+--------
+>>> toy = pd.DataFrame({"allocation_gbp_m": [100.0, 200.0], "qipp_plan_gbp_m": [2.0, 8.0],
+...                     "ytd_plan_gbp_m": [0.5, 2.0], "ytd_actual_gbp_m": [0.4, 2.5],
+...                     "forecast_outturn_gbp_m": [1.5, 8.0]})
+>>> add_measures(toy)[list(DERIVED_COLUMNS)].round(2).values.tolist()
+[[2.0, 20.0, 25.0, True], [4.0, 0.0, 0.0, False]]
+>>> round(sector_plan_pct(toy), 3), forecast_delivery_pct(toy)
+(3.333, 95.0)
+>>> round(aggregate_ytd_shortfall_pct(toy), 2)
+-16.0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from qipp.panel.schema import STATUS_SYNTHETIC
+
+DERIVED_COLUMNS: dict[str, str] = {
+    "plan_pct_of_allocation": "qipp_plan_gbp_m / allocation_gbp_m x 100",
+    "ytd_shortfall_pct": "max(0, ytd_plan_gbp_m - ytd_actual_gbp_m) / ytd_plan_gbp_m x 100; "
+                         "0 when ytd_plan_gbp_m is 0",
+    "forecast_gap_pct": "max(0, qipp_plan_gbp_m - forecast_outturn_gbp_m) / qipp_plan_gbp_m "
+                        "x 100; 0 when qipp_plan_gbp_m is 0",
+    "forecasts_shortfall": "forecast_outturn_gbp_m < qipp_plan_gbp_m",
+}
+
+
+def _shortfall_pct(planned: pd.Series, delivered: pd.Series) -> pd.Series:
+    """Percentage of ``planned`` not ``delivered``; 0 when none is short or none planned."""
+    planned = planned.astype(float)
+    short = (planned - delivered.astype(float)).clip(lower=0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = 100.0 * short / planned
+    return pct.where(planned > 0, 0.0)
+
+
+def add_measures(panel: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``panel`` with the derived columns appended.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        A panel with the money columns of the schema (£m).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel plus ``plan_pct_of_allocation``, ``ytd_shortfall_pct``,
+        ``forecast_gap_pct`` (floats, percent) and ``forecasts_shortfall`` (bool).
+    """
+    out = panel.copy()
+    out["plan_pct_of_allocation"] = (
+        100.0 * panel["qipp_plan_gbp_m"].astype(float) / panel["allocation_gbp_m"].astype(float))
+    out["ytd_shortfall_pct"] = _shortfall_pct(panel["ytd_plan_gbp_m"],
+                                              panel["ytd_actual_gbp_m"])
+    out["forecast_gap_pct"] = _shortfall_pct(panel["qipp_plan_gbp_m"],
+                                             panel["forecast_outturn_gbp_m"])
+    out["forecasts_shortfall"] = (
+        panel["forecast_outturn_gbp_m"].astype(float) < panel["qipp_plan_gbp_m"].astype(float))
+    return out
+
+
+def is_synthetic(panel: pd.DataFrame) -> bool:
+    """Return True when any row of ``panel`` is synthetic.
+
+    Any one synthetic row makes every figure drawn from the panel invented in
+    part, so outputs must carry the synthetic label.
+
+    >>> is_synthetic(pd.DataFrame({"data_status": ["reported", "synthetic"]}))
+    True
+    >>> is_synthetic(pd.DataFrame({"data_status": ["reported"]}))
+    False
+    """
+    return bool((panel["data_status"] == STATUS_SYNTHETIC).any())
+
+
+def sector_plan_pct(panel: pd.DataFrame) -> float:
+    """Total QIPP plan as a percentage of total allocation."""
+    return float(100.0 * panel["qipp_plan_gbp_m"].sum() / panel["allocation_gbp_m"].sum())
+
+
+def forecast_delivery_pct(panel: pd.DataFrame) -> float:
+    """Total forecast outturn as a percentage of the total plan."""
+    return float(100.0 * panel["forecast_outturn_gbp_m"].sum() / panel["qipp_plan_gbp_m"].sum())
+
+
+def aggregate_ytd_shortfall_pct(panel: pd.DataFrame) -> float:
+    """Net year-to-date shortfall: 100 x (1 - total delivered / total planned to date).
+
+    CCGs ahead of plan offset those behind, as in a sector total; the result
+    is negative when the panel as a whole is ahead.
+    """
+    planned = panel["ytd_plan_gbp_m"].sum()
+    return float(100.0 * (planned - panel["ytd_actual_gbp_m"].sum()) / planned)
+
+
+def largest_targets(panel: pd.DataFrame, n: int = 15) -> pd.DataFrame:
+    """The ``n`` CCGs with the largest targets as a share of allocation (ties all kept).
+
+    >>> toy = pd.DataFrame({"allocation_gbp_m": [100.0] * 3, "qipp_plan_gbp_m": [1.0, 3.0, 2.0]})
+    >>> largest_targets(toy, 2)["qipp_plan_gbp_m"].tolist()
+    [3.0, 2.0]
+    """
+    measured = panel.assign(plan_pct_of_allocation=100.0 * panel["qipp_plan_gbp_m"]
+                            / panel["allocation_gbp_m"])
+    return measured.nlargest(n, "plan_pct_of_allocation", keep="all")

@@ -1,0 +1,213 @@
+"""The CCG panel: one row per clinical commissioning group, its Q1 2013-14 return.
+
+The panel holds what a CCG's non-integrated single financial environment
+(NISFE) return for the first quarter of 2013-14 says about its QIPP savings,
+as HSJ, "Exclusive: Huge variation emerges in CCGs' efficiency ambition"
+(Q1 2013-14) describes them. It is written once, as data
+(:data:`PANEL_SPEC`); the pandera schema, the loader's type coercion and the
+data dictionary in ``data/README.md`` all come from it.
+
+Money is in £ million. Derived measures (target as a share of allocation,
+shortfalls) are never stored: :mod:`qipp.panel.measures` computes them.
+
+Examples
+--------
+>>> PANEL_COLUMNS[:3]
+['ccg_code', 'ccg_name', 'region']
+>>> is_ods_code("11J"), is_ods_code("S001"), is_synthetic_code("S001")
+(True, False, True)
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pandera.pandas as pa
+
+from qipp.validation import Field, Rule, RowRule, TableSpec, ge, gt, matches, one_of
+
+# NHS England's four regions of April 2013, with their CCG counts (ONS code list).
+REGION_CCG_COUNTS_APRIL_2013: dict[str, int] = {
+    "North of England": 68,
+    "Midlands and East of England": 61,
+    "South of England": 50,
+    "London": 32,
+}
+REGIONS: tuple[str, ...] = tuple(REGION_CCG_COUNTS_APRIL_2013)
+
+STATUS_SYNTHETIC = "synthetic"
+STATUS_REPORTED = "reported"
+DATA_STATUSES: tuple[str, ...] = (STATUS_SYNTHETIC, STATUS_REPORTED)
+
+ODS_CODE_PATTERN = r"[0-9]{2}[A-Z]"
+SYNTHETIC_CODE_PATTERN = r"S[0-9]{3}"
+NAME_PATTERN = r"[A-Za-z0-9 ,.'&()-]+"
+SYNTHETIC_NAME_PREFIX = "Synthetic CCG"
+
+# The only real CCGs a synthetic panel may show, because the articles publish
+# their targets; every other synthetic row is pseudonymous (decision 0005).
+NAMED_CCGS: dict[str, str] = {"11J": "NHS Dorset CCG", "07H": "NHS West Essex CCG"}
+
+_ODS = re.compile(ODS_CODE_PATTERN)
+_SYNTHETIC = re.compile(SYNTHETIC_CODE_PATTERN)
+
+
+def is_ods_code(code: str) -> bool:
+    """Return True when ``code`` has the form of a CCG ODS code of April 2013.
+
+    >>> is_ods_code("07H"), is_ods_code("7H"), is_ods_code("../x")
+    (True, False, False)
+    """
+    return bool(_ODS.fullmatch(str(code)))
+
+
+def is_synthetic_code(code: str) -> bool:
+    """Return True when ``code`` is a pseudonymous code (``S`` and three digits).
+
+    >>> is_synthetic_code("S042"), is_synthetic_code("S42")
+    (True, False)
+    """
+    return bool(_SYNTHETIC.fullmatch(str(code)))
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Cells as text, missing as the empty string (rules must not see None)."""
+    return series.fillna("").astype(str)
+
+
+def _no_formula(series: pd.Series) -> pd.Series:
+    # A spreadsheet runs a cell starting with = + - or @ as a formula (CSV injection).
+    return ~_text(series).str.match(r"[=+\-@]")
+
+
+NO_FORMULA = Rule(
+    _no_formula,
+    "text not starting with =, +, - or @, which a spreadsheet would run as a formula",
+)
+
+
+def _reported_has_ods_code(frame: pd.DataFrame) -> pd.Series:
+    codes = _text(frame["ccg_code"])
+    reported = _text(frame["data_status"]) == STATUS_REPORTED
+    return ~(reported & codes.map(is_synthetic_code))
+
+
+def _synthetic_code_allowed(frame: pd.DataFrame) -> pd.Series:
+    codes = _text(frame["ccg_code"])
+    synthetic = _text(frame["data_status"]) == STATUS_SYNTHETIC
+    real_looking = codes.map(is_ods_code) & ~codes.isin(list(NAMED_CCGS))
+    return ~(synthetic & real_looking)
+
+
+def _synthetic_name_allowed(frame: pd.DataFrame) -> pd.Series:
+    codes = _text(frame["ccg_code"])
+    names = _text(frame["ccg_name"])
+    synthetic = _text(frame["data_status"]) == STATUS_SYNTHETIC
+    named = codes.map(NAMED_CCGS)
+    s_coded = codes.map(is_synthetic_code)
+    ok = ~s_coded | names.str.startswith(SYNTHETIC_NAME_PREFIX)
+    ok &= named.isna() | (names == named.fillna(""))
+    # A name with forbidden characters is reported by the column's own rule.
+    ok |= ~names.str.fullmatch(NAME_PATTERN)
+    return ~synthetic | ok
+
+
+def majority_status(frame: pd.DataFrame) -> str | None:
+    """The most common valid ``data_status`` (first seen wins a tie), or None.
+
+    >>> majority_status(pd.DataFrame({"data_status": ["x", "reported", "synthetic", "synthetic"]}))
+    'synthetic'
+    """
+    status = _text(frame["data_status"])
+    valid = status[status.isin(DATA_STATUSES)]
+    if valid.empty:
+        return None
+    counts = valid.value_counts(sort=False)
+    return str(max(counts.index, key=lambda s: (counts[s], -list(valid).index(s))))
+
+
+def _one_status(frame: pd.DataFrame) -> pd.Series:
+    status = _text(frame["data_status"])
+    return ~status.isin(DATA_STATUSES) | (status == majority_status(frame))
+
+
+# Cross-column rules, each blamed on one column; qipp.panel.io words the failures.
+ROW_RULES: tuple[RowRule, ...] = (
+    RowRule("ccg_code", _reported_has_ods_code,
+            "a reported row to carry the CCG's ODS code (S-codes are for synthetic rows)"),
+    RowRule("ccg_code", _synthetic_code_allowed,
+            "a synthetic row to carry an S-code; of real codes only 11J (NHS Dorset CCG) and "
+            "07H (NHS West Essex CCG), whose targets the articles publish"),
+    RowRule("ccg_name", _synthetic_name_allowed,
+            f"a synthetic row with an S-code to be named '{SYNTHETIC_NAME_PREFIX} NNN', and "
+            "11J and 07H to carry their own names (NHS Dorset CCG, NHS West Essex CCG)"),
+    RowRule("qipp_plan_gbp_m",
+            lambda f: f["qipp_plan_gbp_m"] < f["allocation_gbp_m"],
+            "qipp_plan_gbp_m < allocation_gbp_m"),
+    RowRule("transformational_plan_gbp_m",
+            lambda f: f["transformational_plan_gbp_m"] <= f["qipp_plan_gbp_m"],
+            "transformational_plan_gbp_m <= qipp_plan_gbp_m"),
+    RowRule("ytd_plan_gbp_m",
+            lambda f: f["ytd_plan_gbp_m"] <= f["qipp_plan_gbp_m"],
+            "ytd_plan_gbp_m <= qipp_plan_gbp_m"),
+    RowRule("data_status", _one_status,
+            "one data_status on every row (a panel is all synthetic or all reported)"),
+)
+
+PANEL_SPEC = TableSpec(
+    "ccg_panel",
+    (
+        Field("ccg_code", "str",
+              "CCG identifier: for reported rows the ODS code of April 2013 (e.g. 11J); "
+              "for synthetic rows a pseudonymous S-code (e.g. S001) no ODS code takes",
+              checks=(matches(f"{ODS_CODE_PATTERN}|{SYNTHETIC_CODE_PATTERN}",
+                              "an ODS code (two digits and a capital letter, e.g. 11J) "
+                              "or a synthetic code (S and three digits, e.g. S001)"),),
+              unique=True),
+        Field("ccg_name", "str", "CCG name as published, or 'Synthetic CCG NNN'",
+              checks=(matches(NAME_PATTERN,
+                              "letters, digits, spaces and , . ' & ( ) - only"),
+                      NO_FORMULA)),
+        Field("region", "str", "NHS England region of April 2013",
+              checks=(one_of(REGIONS),)),
+        Field("allocation_gbp_m", "float", "2013-14 resource allocation, £m",
+              checks=(gt(0),)),
+        Field("qipp_plan_gbp_m", "float", "full-year QIPP savings plan, £m",
+              checks=(ge(0),)),
+        Field("transformational_plan_gbp_m", "float",
+              "part of the plan from transformational schemes, £m "
+              "(transactional = plan - this)", checks=(ge(0),)),
+        Field("ytd_plan_gbp_m", "float", "savings planned to the end of Q1 (June 2013), £m",
+              checks=(ge(0),)),
+        Field("ytd_actual_gbp_m", "float", "savings delivered to the end of Q1, £m",
+              checks=(ge(0),)),
+        Field("forecast_outturn_gbp_m", "float", "forecast full-year savings delivery, £m",
+              checks=(ge(0),)),
+        Field("uses_non_recurrent_fund", "bool",
+              "plans to use its 2% non-recurrent fund to stay solvent"),
+        Field("data_status", "str",
+              "'synthetic' (invented by qipp's generator) or 'reported' (a real return)",
+              checks=(one_of(DATA_STATUSES),)),
+    ),
+    ROW_RULES,
+)
+
+PANEL_COLUMNS: list[str] = PANEL_SPEC.columns
+MONEY_COLUMNS: list[str] = [c for c in PANEL_COLUMNS if c.endswith("_gbp_m")]
+
+
+def panel_schema() -> pa.DataFrameSchema:
+    """Return the pandera schema a loaded panel satisfies.
+
+    Returns
+    -------
+    pandera.pandas.DataFrameSchema
+        Strict (no extra columns), built from :data:`PANEL_SPEC`.
+
+    Examples
+    --------
+    >>> sorted(panel_schema().columns) == sorted(PANEL_COLUMNS)
+    True
+    """
+    return PANEL_SPEC.schema()

@@ -1,0 +1,91 @@
+"""Words about a panel: the synthetic banner and a one-paragraph summary.
+
+Every output drawn from a synthetic panel carries :data:`SYNTHETIC_BANNER`
+(decision 0005), so an invented figure is never read as a real CCG's return.
+
+Examples
+--------
+>>> from qipp.panel.synth import generate_panel
+>>> panel = generate_panel(seed=2)
+>>> banner_lines(panel) == [SYNTHETIC_BANNER]
+True
+>>> summarise_panel(panel, "p.csv").startswith("p.csv: a valid CCG panel of 143 CCGs")
+True
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+
+from qipp.panel.measures import (
+    add_measures,
+    aggregate_ytd_shortfall_pct,
+    forecast_delivery_pct,
+    is_synthetic,
+    sector_plan_pct,
+)
+from qipp.panel.schema import REGIONS
+
+SYNTHETIC_BANNER = (
+    "SYNTHETIC DATA: invented CCGs made to match the aggregates HSJ published for "
+    "Q1 2013-14; only NHS Dorset CCG's and NHS West Essex CCG's targets are real, "
+    "every other figure is invented."
+)
+
+
+def _ccgs(count: int) -> str:
+    """``"1 CCG"``, ``"2 CCGs"``.
+
+    >>> _ccgs(1), _ccgs(143)
+    ('1 CCG', '143 CCGs')
+    """
+    return f"{count} CCG" if count == 1 else f"{count} CCGs"
+
+
+def banner_lines(panel: pd.DataFrame) -> list[str]:
+    """Return ``[SYNTHETIC_BANNER]`` when ``panel`` is synthetic, else ``[]``."""
+    return [SYNTHETIC_BANNER] if is_synthetic(panel) else []
+
+
+def summarise_panel(panel: pd.DataFrame, file: str = "panel", width: int = 88) -> str:
+    """Describe a validated panel in one paragraph.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        A validated panel.
+    file : str, default "panel"
+        The name to open the paragraph with.
+    width : int, default 88
+        Line width for wrapping.
+
+    Returns
+    -------
+    str
+        The paragraph, wrapped to ``width``.
+    """
+    measured = add_measures(panel)
+    pct = measured["plan_pct_of_allocation"]
+    counts = panel["region"].value_counts()
+    regions = ", ".join(f"{r} {int(counts.get(r, 0))}" for r in REGIONS if counts.get(r, 0))
+    statuses = sorted(panel["data_status"].unique())
+    status = f"all {statuses[0]}" if len(statuses) == 1 else "mixed " + "/".join(statuses)
+    behind = int((measured["ytd_shortfall_pct"] > 0).sum())
+    behind_20 = int((measured["ytd_shortfall_pct"] >= 20).sum())
+    gap_20 = int((measured["forecast_gap_pct"] >= 20).sum())
+    text = (
+        f"{file}: a valid CCG panel of {_ccgs(len(panel))} ({regions}), {status}. "
+        f"Allocations £{panel['allocation_gbp_m'].min():,.1f}m to "
+        f"£{panel['allocation_gbp_m'].max():,.1f}m, "
+        f"£{panel['allocation_gbp_m'].sum() / 1000:,.1f}bn in all; QIPP plans "
+        f"£{panel['qipp_plan_gbp_m'].sum():,.1f}m, {sector_plan_pct(panel):.2f}% of "
+        f"allocation (median CCG {pct.median():.2f}%, range {pct.min():.2f}% to "
+        f"{pct.max():.2f}%). At the end of Q1 {_ccgs(behind)} were behind their "
+        f"year-to-date plan ({behind_20} by 20% or more), "
+        f"{aggregate_ytd_shortfall_pct(panel):.1f}% short in all; the panel forecasts "
+        f"delivering {forecast_delivery_pct(panel):.1f}% of its planned savings, with "
+        f"{_ccgs(gap_20)} forecasting a gap of 20% or more."
+    )
+    return textwrap.fill(text, width=width)
