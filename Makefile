@@ -13,6 +13,10 @@ UV_VERSION := 0.13.8
 
 .PHONY: help venv reports test lab lock synthetic clean
 
+# nbval re-runs every committed notebook and compares its outputs; the one sanitiser
+# file masks what legitimately varies between runs.
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
@@ -29,8 +33,8 @@ reports: $(STAMP) ## Build the reports under reports/ (the main job)
 	$(BIN)/qipp claims --write-dir reports
 	@echo "Reports written to reports/ (claims.json, claims.csv)"
 
-test: $(STAMP) ## Run the unit tests, doctests and notebook checks
-	$(BIN)/python -m pytest
+test: $(STAMP) ## Run the unit tests, doctests and nbval over every notebook
+	$(BIN)/python -m pytest $(NBVAL) tests qipp notebooks
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/

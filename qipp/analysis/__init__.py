@@ -1,0 +1,1 @@
+"""Analyses behind the finding notebooks: one module per finding, pure functions, unit-tested."""

@@ -1,0 +1,221 @@
+"""NHS England against CCGs at Q1 2013-14 (notebook 04_nhs_england_vs_ccgs).
+
+Ambition, position at the end of June and forecast gap of the two kinds of
+commissioner, NHS England's service areas and its 2% non-recurrent fund, on the
+figures of HSJ's analysis of NHS England's internal NISFE report (Q1 2013-14).
+Figures no article states are implied and say so in a ``basis`` column; ranges are
+taken over the rounding of the published inputs (decision 0003).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping
+
+import pandas as pd
+
+from qipp.analysis.ledger_rows import (
+    ORGANISATIONS, adhoc_derivation, context, derived_row, gbp_m, published_row,
+    value_table,
+)
+from qipp.derivations import M_PER_BN, ratio, share_pct, total
+from qipp.derive import REPRODUCED
+
+NHSE_GAP_PCT_IDS = ("nhse_q1_forecast_gap_pct", "nhse_q1_forecast_gap_pct_headline")
+CCG_GAP_PCT_ID = "ccg_q1_forecast_gap_pct"
+
+
+def commissioner_comparison(position: pd.DataFrame, quarter: str = "Q1") -> pd.DataFrame:
+    """Ambition, position and forecast of CCGs and NHS England side by side.
+
+    Parameters
+    ----------
+    position : pandas.DataFrame
+        The tidy ``commissioner_position_1314`` table (``quarter``, ``org_type``,
+        ``measure``, ``value``, ``unit``).
+    quarter : str
+        The quarter compared.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by measure, one column per organisation (``CCGs``, ``NHS England``).
+        Money in £m except ``implied_resources_gbp_bn``; ``forecast_shortfall_pct`` is
+        recomputed as gap / plan beside the published one.
+
+    Raises
+    ------
+    ValueError
+        If an organisation lacks one of the five published measures needed.
+    """
+    needed = ("plan", "plan_pct_of_resources", "ytd_shortfall_pct", "forecast_shortfall",
+              "forecast_shortfall_pct")
+    columns = {}
+    for org in ("ccg", "nhs_england"):
+        rows = position.loc[(position["quarter"] == quarter) & (position["org_type"] == org)]
+        got = {m: (gbp_m(v, u) if u.startswith("GBP") else float(v))
+               for m, v, u in zip(rows["measure"], rows["value"], rows["unit"])}
+        missing = [m for m in needed if m not in got]
+        if missing:
+            raise ValueError(f"{quarter} {org}: missing {', '.join(missing)}")
+        plan, gap = got["plan"], got["forecast_shortfall"]
+        resources = ratio(plan, got["plan_pct_of_resources"] / 100)
+        forecast_pct = share_pct(gap, plan)
+        columns[ORGANISATIONS[org]] = {
+            "plan_gbp_m": plan,
+            "plan_pct_of_resources": got["plan_pct_of_resources"],
+            "implied_resources_gbp_bn": resources / M_PER_BN,
+            "ytd_shortfall_pct": got["ytd_shortfall_pct"],
+            "forecast_shortfall_gbp_m": gap,
+            "forecast_shortfall_pct_published": got["forecast_shortfall_pct"],
+            "forecast_shortfall_pct": forecast_pct,
+            "ytd_to_forecast_change_pp": forecast_pct - got["ytd_shortfall_pct"],
+            "forecast_delivery_gbp_m": plan - gap,
+            "forecast_delivery_pct_of_resources": share_pct(plan - gap, resources),
+            "forecast_shortfall_pct_of_resources": share_pct(gap, resources),
+        }
+    return pd.DataFrame(columns).rename_axis("measure")
+
+
+def service_area_breakdown(areas: pd.DataFrame) -> pd.DataFrame:
+    """NHS England's plan and forecast gap by service area, with what the figures imply.
+
+    An area with a published gap in £m and as a share gets an implied plan
+    (gap / share); the remainder row is NHS England's total less every area whose
+    plan and gap are both known (so it includes areas with only a share published).
+
+    Parameters
+    ----------
+    areas : pandas.DataFrame
+        The tidy ``nhse_q1_1314_by_service_area`` table (``service_area``, ``measure``,
+        ``value``, ``unit``); ``all`` must have ``plan`` and ``forecast_shortfall``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by service area: ``plan_gbp_m``, ``forecast_shortfall_gbp_m``,
+        ``forecast_shortfall_pct``, ``share_of_plan_pct``, ``share_of_shortfall_pct``,
+        ``basis``; NaN where the figures do not determine a value.
+    """
+    got: dict[str, dict[str, float]] = {}
+    for area, measure, value, unit in zip(areas["service_area"], areas["measure"],
+                                          areas["value"], areas["unit"]):
+        got.setdefault(area, {})[measure] = gbp_m(value, unit) if unit.startswith("GBP") \
+            else float(value)
+    whole = got.get("all", {})
+    if "plan" not in whole or "forecast_shortfall" not in whole:
+        raise ValueError("service area 'all' needs both plan and forecast_shortfall")
+    rows = {"all": {"plan_gbp_m": whole["plan"], "forecast_shortfall_gbp_m": whole["forecast_shortfall"],
+                    "forecast_shortfall_pct": share_pct(whole["forecast_shortfall"], whole["plan"]),
+                    "basis": "published plan and gap"}}
+    known_plan = known_gap = 0.0
+    for area, figures in got.items():
+        if area == "all":
+            continue
+        plan, gap, pct = (figures.get(k, math.nan) for k in
+                          ("plan", "forecast_shortfall", "forecast_shortfall_pct"))
+        basis = "published"
+        if math.isnan(plan) and not (math.isnan(gap) or math.isnan(pct)):
+            plan, basis = ratio(gap, pct / 100), "plan implied: gap / share"
+        elif math.isnan(pct) and not (math.isnan(gap) or math.isnan(plan)):
+            pct, basis = share_pct(gap, plan), "share implied: gap / plan"
+        elif math.isnan(plan) or math.isnan(gap):
+            basis = "only the share is published" if not math.isnan(pct) else "incomplete"
+        if not (math.isnan(plan) or math.isnan(gap)):
+            known_plan, known_gap = known_plan + plan, known_gap + gap
+        rows[area] = {"plan_gbp_m": plan, "forecast_shortfall_gbp_m": gap,
+                      "forecast_shortfall_pct": pct, "basis": basis}
+    rest_plan, rest_gap = whole["plan"] - known_plan, whole["forecast_shortfall"] - known_gap
+    rows["rest"] = {"plan_gbp_m": rest_plan, "forecast_shortfall_gbp_m": rest_gap,
+                    "forecast_shortfall_pct": share_pct(rest_gap, rest_plan),
+                    "basis": "remainder: all - areas with plan and gap"}
+    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("service_area")
+    table.insert(3, "share_of_plan_pct", share_pct(table["plan_gbp_m"], whole["plan"]))
+    table.insert(4, "share_of_shortfall_pct",
+                 share_pct(table["forecast_shortfall_gbp_m"], whole["forecast_shortfall"]))
+    return table
+
+
+def plan_bounds(breakdown: pd.DataFrame, area: str, largest: str) -> dict[str, float]:
+    """Upper bounds on the plan of an area whose gap is published only as a share.
+
+    ``max_plan_gbp_m``: if ``area`` carried the whole remainder of the gap.
+    ``max_plan_if_<largest>_largest_gbp_m``: if ``largest`` is the biggest single
+    contributor, so ``area``'s gap is below ``largest``'s.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"forecast_shortfall_gbp_m": [20.0, float("nan"), 10.0],
+    ...                       "forecast_shortfall_pct": [10.0, 40.0, 5.0]},
+    ...                      index=["pc", "ph", "rest"])
+    >>> plan_bounds(table, "ph", "pc")
+    {'max_plan_gbp_m': 25.0, 'max_plan_if_pc_largest_gbp_m': 50.0}
+    """
+    share = float(breakdown.loc[area, "forecast_shortfall_pct"]) / 100
+    return {"max_plan_gbp_m": ratio(float(breakdown.loc["rest", "forecast_shortfall_gbp_m"]), share),
+            f"max_plan_if_{largest}_largest_gbp_m":
+                ratio(float(breakdown.loc[largest, "forecast_shortfall_gbp_m"]), share)}
+
+
+def nr_fund_context(claims: pd.DataFrame) -> pd.DataFrame:
+    """NHS England's 2 per cent non-recurrent fund: its implied size and the £56m unallocated.
+
+    The budget is the one NHS England's plan implies (£374m at 1.4 per cent, a derive
+    context figure). The 2 per cent is a national rule, so it is taken as exact.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by measure: ``value``, ``low``, ``high``, ``unit``, ``basis``.
+    """
+    plan, plan_pct, fund_pct = "nhse_q1_plan_gbp_m", "nhse_plan_pct_of_budget", "nr_fund_pct_of_budget"
+    unallocated, gap = "nhse_q1_nr_fund_unallocated_gbp_m", "nhse_q1_forecast_gap_gbp_m"
+    budget = context(plan_pct, (plan, plan_pct))
+    fund = adhoc_derivation((plan, plan_pct, fund_pct),
+                  lambda p, pp, fp: budget.func(p, pp) * M_PER_BN * fp / 100,
+                  "budget x 2%")
+    free_share = adhoc_derivation((unallocated, plan, plan_pct, fund_pct),
+                        lambda u, p, pp, fp: share_pct(u, fund.func(p, pp, fp)),
+                        "100 x unallocated / fund")
+    cover = adhoc_derivation((unallocated, gap), ratio, "unallocated / forecast QIPP gap")
+    exact = (fund_pct,)
+    return value_table([
+        derived_row("NHS England budget implied by its plan", budget, claims, "GBP_bn",
+             "implied: plan / plan's share of budget"),
+        derived_row("non-recurrent fund", fund, claims, "GBP_m",
+             "implied: the national rule's share of that budget", exact),
+        published_row("fund not yet allocated", claims, unallocated),
+        derived_row("unallocated, % of the fund", free_share, claims, "pct",
+             "implied: unallocated / fund", exact),
+        derived_row("unallocated / forecast QIPP gap", cover, claims, "ratio",
+             "unallocated fund / NHS England's forecast gap"),
+    ])
+
+
+def nhse_vs_ccgs_verdict(comparison: pd.DataFrame, breakdown: pd.DataFrame,
+                         statuses: Mapping[str, str]) -> tuple[str, bool]:
+    """The verdict sentence for notebook 04, and whether the claim is reproduced.
+
+    Reproduced when derive reproduces NHS England's 12.9 (and 13) per cent and the
+    CCGs' 4 per cent, and NHS England has both the smaller ambition and the larger
+    forecast gap as a share of plan.
+    """
+    nhse, ccg = comparison["NHS England"], comparison["CCGs"]
+    reproduced = bool(
+        all(statuses.get(i) == REPRODUCED for i in (*NHSE_GAP_PCT_IDS, CCG_GAP_PCT_ID))
+        and nhse["plan_pct_of_resources"] < ccg["plan_pct_of_resources"]
+        and nhse["forecast_shortfall_pct"] > ccg["forecast_shortfall_pct"])
+    word = "Reproduced" if reproduced else "Not reproduced"
+    primary = breakdown.loc["primary_care"]
+    verdict = (
+        f"{word}: NHS England planned savings of {nhse['plan_pct_of_resources']:.1f}% of its "
+        f"budget against CCGs' {ccg['plan_pct_of_resources']:.1f}%, yet forecast a gap of "
+        f"{nhse['forecast_shortfall_pct']:.2f}% of plan (£{nhse['forecast_shortfall_gbp_m']:.1f}m "
+        f"of £{nhse['plan_gbp_m']:.0f}m) against CCGs' {ccg['forecast_shortfall_pct']:.2f}% "
+        f"(£{ccg['forecast_shortfall_gbp_m']:.1f}m of £{ccg['plan_gbp_m']:,.0f}m, published as "
+        f"{ccg['forecast_shortfall_pct_published']:.0f}%), "
+        f"{ratio(nhse['forecast_shortfall_pct'], ccg['forecast_shortfall_pct']):.1f} times the "
+        f"rate though smaller in pounds; primary care's £{primary['forecast_shortfall_gbp_m']:.1f}m "
+        f"is {primary['share_of_shortfall_pct']:.0f}% of NHS England's gap, on an implied "
+        f"£{primary['plan_gbp_m']:.0f}m plan.")
+    return verdict, reproduced

@@ -1,0 +1,106 @@
+"""Committed notebooks follow the house rules that keep papermill and nbval honest."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from qipp.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+FINDING_NOTEBOOKS = [p for p in NOTEBOOKS if re.match(r"\d\d_", p.name)]
+ABSOLUTE_PATH = re.compile(r"(/home/|/root/|/tmp/|/work/|[A-Z]:\\\\)")
+TIMESTAMP = re.compile(r"\b20\d\d-\d\d-\d\d[T ]\d\d:\d\d")
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def test_the_six_finding_notebooks_and_the_profile_template_exist():
+    stems = {p.stem for p in NOTEBOOKS}
+    expected = {"00_claims_ledger", "01_shortfall_doubling", "02_target_size_vs_gap",
+                "03_front_loaded_savings", "04_nhs_england_vs_ccgs", "05_pct_progress_2010"}
+    assert expected <= stems, f"missing notebooks: {sorted(expected - stems)}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_kernelspec_and_one_parameters_cell(path):
+    nb = _load(path)
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: expected one cell tagged 'parameters'"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_parameters_are_annotated_literals_with_a_comment_each(path):
+    nb = _load(path)
+    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    source = _source(cell)
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    assert tree.body, f"{path.name}: empty parameters cell"
+    for node in tree.body:
+        assert isinstance(node, ast.AnnAssign), (
+            f"{path.name}: line {node.lineno} of the parameters cell is not `name: type = value`")
+        assert isinstance(node.value, ast.Constant), (
+            f"{path.name}: parameter {ast.unparse(node.target)} is not a plain literal")
+        assert "#" in lines[node.lineno - 1], (
+            f"{path.name}: parameter {ast.unparse(node.target)} has no trailing comment")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_volatile_metadata_and_every_output_has_an_execution_count(path):
+    nb = _load(path)
+    assert "papermill" not in nb["metadata"], f"{path.name}: notebook-level papermill metadata"
+    for index, cell in enumerate(nb["cells"]):
+        meta = cell.get("metadata", {})
+        assert "execution" not in meta and "papermill" not in meta, (
+            f"{path.name}: cell {index} carries timing metadata")
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") is not None
+            if cell["outputs"]:
+                assert cell["execution_count"] is not None, (
+                    f"{path.name}: cell {index} has outputs but no execution_count")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_trailing_semicolons_absolute_paths_or_timestamps(path):
+    nb = _load(path)
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        code = [line for line in _source(cell).rstrip().splitlines()
+                if line.strip() and not line.strip().startswith("#")]
+        assert not (code and code[-1].rstrip().endswith(";")), (
+            f"{path.name}: cell {index} ends with ';' (nbval shows the output anyway)")
+        for output in cell.get("outputs", []):
+            texts = [output.get("text", "")]
+            texts += [v for k, v in output.get("data", {}).items() if k.startswith("text/")]
+            text = "".join("".join(t) if isinstance(t, list) else t for t in texts)
+            assert not ABSOLUTE_PATH.search(text), f"{path.name}: absolute path in cell {index}"
+            assert not TIMESTAMP.search(text), f"{path.name}: timestamp in cell {index}"
+            assert output.get("output_type") != "error", f"{path.name}: error in cell {index}"
+
+
+@pytest.mark.parametrize("path", FINDING_NOTEBOOKS, ids=lambda p: p.name)
+def test_finding_notebooks_write_findings_and_import_qipp(path):
+    nb = _load(path)
+    code = "\n".join(_source(c) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "import qipp" in code or "from qipp" in code
+    parameters = _source(next(c for c in nb["cells"]
+                              if "parameters" in c["metadata"].get("tags", [])))
+    assert "findings_path" in parameters
+
+
+def test_notebooks_live_in_the_project():
+    assert NOTEBOOKS_DIR.parent == PROJECT_ROOT
