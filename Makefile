@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
-.PHONY: help venv reports test lab lock synthetic clean
+.PHONY: help venv reports notebooks test lab lock synthetic clean
 
 # nbval re-runs every committed notebook and compares its outputs; the one sanitiser
 # file masks what legitimately varies between runs.
@@ -29,12 +29,15 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## Create .venv from the pinned lock file (requirements.lock)
 
-reports: $(STAMP) ## Build the reports under reports/ (the main job)
+reports: $(STAMP) ## Render every notebook, one profile per CCG, and the index (offline HTML)
 	$(BIN)/qipp claims --write-dir reports
-	@echo "Reports written to reports/ (claims.json, claims.csv)"
+	$(BIN)/qipp render
 
 test: $(STAMP) ## Run the unit tests, doctests and nbval over every notebook
-	$(BIN)/python -m pytest $(NBVAL) tests qipp notebooks
+	$(BIN)/python -m pytest $(NBVAL) --ignore=tests/fixtures/notebooks tests qipp notebooks
+
+notebooks: $(STAMP) ## Re-execute the committed notebooks in place (review the diff, then commit)
+	$(BIN)/qipp render --in-place --no-progress
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks/

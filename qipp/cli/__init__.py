@@ -5,6 +5,7 @@ Each submodule registers its commands on :data:`main` when imported.
 
 from qipp.cli._base import main
 import qipp.cli.claims  # noqa: F401,E402  (registers `qipp claims`)
-import qipp.cli.panel  # noqa: F401,E402  (registers `qipp panel`)
+import qipp.cli.panel  # noqa: F401  (registers `qipp panel`)
+import qipp.cli.render  # noqa: F401  (registers `qipp render`)
 
 __all__ = ["main"]

@@ -1,0 +1,190 @@
+"""Run many jobs in a process pool with a progress bar, isolated failures and a clean Ctrl-C.
+
+Each worker process executes one notebook at a time (see
+:mod:`qipp.render.worker`); a notebook that raises becomes a failed
+:class:`~qipp.render.worker.JobResult` and the others carry on.
+
+On Ctrl-C (SIGINT to the whole process group) or SIGTERM to this process, the
+parent passes the signal on to every worker, cancels what has not started,
+waits a bounded time for workers to shut their kernels down, kills what is left
+(kernels included, found by the pid files they left in the scratch folder) and
+removes the scratch folder, then re-raises KeyboardInterrupt for the caller to
+discard its stage.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+from qipp.render.execute import CellError, kernel_pids, kill_kernel
+from qipp.render.jobs import RenderJob
+from qipp.render.worker import JobResult, WorkerConfig, init_worker, run_job, warm_up
+
+# How long workers get to shut their kernels down after an interrupt.
+INTERRUPT_GRACE_S = 20.0
+BAR_FORMAT = "{desc}: {n_fmt}/{total_fmt} done{postfix} |{bar}| [{elapsed}<{remaining}]"
+
+
+def default_jobs() -> int:
+    """Number of CPUs this process may use (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+class WorkerPool:
+    """A process pool of render workers, started early so their imports overlap planning.
+
+    Use as a context manager: on leaving it normally the workers are shut down;
+    on an exception (KeyboardInterrupt included) they and their kernels are
+    stopped as the module docstring describes. SIGTERM to this process is
+    turned into KeyboardInterrupt for the life of the pool.
+
+    Parameters
+    ----------
+    config : WorkerConfig
+        Shared settings; its ``scratch_root`` is replaced by a fresh folder.
+    n_workers : int
+        Processes to start (at least 1).
+    """
+
+    def __init__(self, config: WorkerConfig, n_workers: int) -> None:
+        self.n_workers = max(1, n_workers)
+        self.scratch_root = Path(tempfile.mkdtemp(prefix="qipp-render-"))
+        self.config = replace(config, scratch_root=self.scratch_root)
+        self._pool: ProcessPoolExecutor | None = None
+        self._previous_term: object = None
+
+    def __enter__(self) -> "WorkerPool":
+        self._previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
+        self._pool = ProcessPoolExecutor(max_workers=self.n_workers,
+                                         mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=init_worker, initargs=(self.config,))
+        # The first submit starts every worker; each imports papermill and nbconvert
+        # in its initializer while the parent goes on planning.
+        for _ in range(self.n_workers):
+            self._pool.submit(warm_up)
+        return self
+
+    def __exit__(self, kind: type | None, value: BaseException | None, tb: object) -> None:
+        try:
+            if kind is None:
+                self._pool.shutdown(wait=True)
+            else:
+                _stop(self._pool, self.scratch_root)
+        finally:
+            signal.signal(signal.SIGTERM, self._previous_term)
+            shutil.rmtree(self.scratch_root, ignore_errors=True)
+
+    def run(self, jobs: Sequence[RenderJob], *, progress: bool = True,
+            on_result: Callable[[JobResult], None] | None = None) -> list[JobResult]:
+        """Run ``jobs``; return one result per job, in job order.
+
+        Parameters
+        ----------
+        jobs : sequence of RenderJob
+        progress : bool
+            Show a tqdm bar (done / total / failed) on stderr.
+        on_result : callable, optional
+            Called in the parent with each result as it arrives.
+        """
+        from tqdm import tqdm
+
+        results: dict[int, JobResult] = {}
+        failed = 0
+        with tqdm(total=len(jobs), desc="qipp render", unit="report", file=sys.stderr,
+                  disable=not progress, bar_format=BAR_FORMAT, dynamic_ncols=True) as bar:
+            bar.set_postfix_str("0 failed")
+            futures: dict[Future, int] = {self._pool.submit(run_job, i, job): i
+                                          for i, job in enumerate(jobs)}
+            for future in as_completed(futures):
+                index = futures[future]
+                result = _result_of(future, jobs[index])
+                results[index] = result
+                failed += not result.ok
+                bar.set_postfix_str(f"{failed} failed")
+                bar.update(1)
+                if on_result is not None:
+                    on_result(result)
+        return [results[i] for i in range(len(jobs))]
+
+
+def run_batch(jobs: Sequence[RenderJob], config: WorkerConfig, n_workers: int, *,
+              progress: bool = True,
+              on_result: Callable[[JobResult], None] | None = None) -> list[JobResult]:
+    """Run ``jobs`` in a fresh :class:`WorkerPool` of ``n_workers`` (capped at the job count).
+
+    Raises
+    ------
+    KeyboardInterrupt
+        After stopping the workers and their kernels, when interrupted.
+    """
+    if not jobs:
+        return []
+    with WorkerPool(config, min(n_workers, len(jobs))) as pool:
+        return pool.run(jobs, progress=progress, on_result=on_result)
+
+
+def _result_of(future: Future, job: RenderJob) -> JobResult:
+    """The job's result; a worker lost to a crash becomes a failure, an interrupt re-raises."""
+    try:
+        return future.result()
+    except KeyboardInterrupt:
+        raise
+    except (BrokenProcessPool, CancelledError) as exc:
+        return JobResult(job, ok=False, title=job.name, error=CellError(
+            type(exc).__name__, str(exc) or "the worker process died"))
+    except Exception as exc:  # e.g. a result that could not be sent back
+        return JobResult(job, ok=False, title=job.name,
+                         error=CellError(type(exc).__name__, str(exc)))
+
+
+def _stop(pool: ProcessPoolExecutor, scratch_root: Path,
+          grace_s: float = INTERRUPT_GRACE_S) -> None:
+    """Stop workers and kernels after an interrupt; a second Ctrl-C is ignored meanwhile."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        # ProcessPoolExecutor keeps its processes in a private dict; there is no public view.
+        processes = list(getattr(pool, "_processes", {}).values())
+        for process in processes:
+            # A worker that already had the terminal's SIGINT ignores this second one.
+            with _quietly():
+                os.kill(process.pid, signal.SIGINT)
+        pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + grace_s
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+                process.join(5)
+        for pid, connection_file in kernel_pids(scratch_root):
+            kill_kernel(pid, connection_file)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class _quietly:
+    """Ignore a process that has already gone."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type | None, value: BaseException | None, tb: object) -> bool:
+        return kind is not None and issubclass(kind, (ProcessLookupError, PermissionError))

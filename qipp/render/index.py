@@ -1,0 +1,108 @@
+"""The reports index: scorecard summary, findings with verdicts, CCG profiles, provenance.
+
+Built with Jinja2 and autoescape on, so a CCG name or a verdict holding ``<``
+or ``&`` shows as text and can never inject markup. Links come only from
+manifest paths that :mod:`qipp.render.jobs` built from validated names.
+
+Examples
+--------
+>>> from qipp.render.runinfo import RunInfo
+>>> run = RunInfo("2026-11-23T14:05Z", None, False, (), "p.csv", True)
+>>> entry = {"key": "profile:S001", "kind": "profile", "name": "S001", "status": "ok",
+...          "html": "ccg/S001.html", "rendered_at": run.rendered_at, "error": None,
+...          "profile": {"ccg_name": "<b>& Co", "region": "London",
+...                      "plan_pct_of_allocation": 2.5, "ytd_shortfall_pct": 0.0,
+...                      "forecast_gap_pct": 1.0}}
+>>> page = index_html([entry], run, ScorecardSummary({"reproduced": 1}, [{"id": "x"}]))
+>>> "&lt;b&gt;&amp; Co" in page, "<b>&" in page
+(True, False)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from qipp.render.export import STYLESHEET, TEMPLATES_ROOT
+from qipp.render.jobs import KIND_FINDING, KIND_PROFILE
+from qipp.render.runinfo import RunInfo
+
+INDEX_NAME = "index.html"
+# Written beside the index by `qipp claims --write-dir`; linked when present.
+SCORECARD_FILES: tuple[str, ...] = ("claims.csv", "claims.json")
+INDEX_TITLE = "QIPP 2010-2015: published findings, reproduced"
+# Shown when profiles come from a synthetic panel (the panel's own wording lives in
+# qipp.panel.SYNTHETIC_BANNER; this fallback keeps the index free of a panel import).
+DEFAULT_SYNTHETIC_BANNER = "SYNTHETIC DATA: the CCG panel is invented, not real returns."
+
+
+@dataclass(frozen=True)
+class ScorecardSummary:
+    """Counts by status and the rows of the claims scorecard, or why it is missing."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    rows: list[dict] = field(default_factory=list)
+    error: str | None = None
+
+
+def scorecard_summary() -> ScorecardSummary:
+    """Build the claims scorecard from the ledger; never raises.
+
+    Returns
+    -------
+    ScorecardSummary
+        With ``error`` set (and counted as a failure of the run) when the
+        ledger cannot be loaded or scored.
+    """
+    try:
+        from qipp.derive import scorecard, status_counts
+
+        card = scorecard()
+    except Exception as exc:  # any failure is shown in the index and fails the run
+        return ScorecardSummary(error=f"{type(exc).__name__}: {exc}")
+    rows = [{k: row[k] for k in ("id", "source", "status", "note")}
+            for row in card.to_dict("records")]
+    return ScorecardSummary(status_counts(card), rows)
+
+
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_ROOT)),
+                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def index_html(entries: Iterable[dict], run: RunInfo, scorecard: ScorecardSummary,
+               problems: Iterable[str] = (), synthetic_banner: str | None = None,
+               downloads: Iterable[str] = ()) -> str:
+    """Render the index page.
+
+    Parameters
+    ----------
+    entries : iterable of dict
+        Manifest entries (see :mod:`qipp.render.manifest`).
+    run : RunInfo
+    scorecard : ScorecardSummary
+    problems : iterable of str
+        Failures of the run that belong to no report (the scorecard, say).
+    synthetic_banner : str, optional
+        Text of the synthetic-data banner shown when the panel is synthetic.
+    downloads : iterable of str
+        Files beside the index to link from the scorecard summary (``claims.csv``).
+
+    Returns
+    -------
+    str
+        The page (self-contained, no external resources).
+    """
+    entries = list(entries)
+    findings = sorted((e for e in entries if e["kind"] == KIND_FINDING), key=lambda e: e["name"])
+    profiles = sorted((e for e in entries if e["kind"] == KIND_PROFILE),
+                      key=lambda e: ((e.get("profile") or {}).get("region", ""), e["name"]))
+    failures = [e for e in findings + profiles if e["status"] == "failed"]
+    template = _environment().get_template("index.html.j2")
+    return template.render(
+        title=INDEX_TITLE, css=STYLESHEET.read_text(encoding="utf-8"), run=run,
+        scorecard=scorecard, findings=findings, profiles=profiles, failures=failures,
+        problems=list(problems), synthetic_banner=synthetic_banner or DEFAULT_SYNTHETIC_BANNER,
+        downloads=list(downloads))

@@ -1,0 +1,103 @@
+"""The record of what is in the reports folder, carried from run to run.
+
+``reports/manifest.json`` lists every report the index shows: its status, its
+files, its error, its verdict or key figures, and when it was rendered. A run
+of a subset (``--only``, ``--ccg``) updates its own entries and keeps the rest,
+so the index still links every report; a full run replaces the list. Files a
+run makes stale (the page of a notebook that now fails, the profile of a CCG no
+longer in the panel) are deleted, and only files an earlier manifest recorded.
+
+Examples
+--------
+>>> old = {"finding:a": {"files": ["a.html", "executed/a.ipynb"]},
+...        "profile:11J": {"files": ["ccg/11J.html"]}}
+>>> new = {"finding:a": {"files": ["failed/a.ipynb"]}}
+>>> merged, stale = merge_entries(old, new, full_run=False)
+>>> sorted(merged), stale
+(['finding:a', 'profile:11J'], ['a.html', 'executed/a.ipynb'])
+>>> merge_entries(old, new, full_run=True)[1]
+['a.html', 'ccg/11J.html', 'executed/a.ipynb']
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from qipp.render.profiles import ProfileRow
+from qipp.render.worker import JobResult
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+def entry_from_result(result: JobResult, rendered_at: str,
+                      profile: ProfileRow | None = None) -> dict:
+    """Describe one job's outcome as a manifest entry (plain JSON types only)."""
+    job, error = result.job, result.error
+    entry = {
+        "key": job.key, "kind": job.kind, "name": job.name, "title": result.title,
+        "status": "ok" if result.ok else "failed", "rendered_at": rendered_at,
+        "duration_s": round(result.duration_s, 2), "files": sorted(result.files),
+        "html": job.html if result.ok else None,
+        "failed_notebook": job.failed if job.failed in result.files else None,
+        "failed_html": job.failed_html if job.failed_html in result.files else None,
+        "error": None if error is None else {
+            "summary": error.describe(), "ename": error.ename, "evalue": error.evalue,
+            "cell_number": error.cell_number, "execution_count": error.execution_count},
+        "findings": None,
+        "profile": None if profile is None else profile.figures(),
+    }
+    if result.findings is not None:
+        entry["findings"] = {"verdict": str(result.findings.get("verdict", "")),
+                             "reproduced": bool(result.findings.get("reproduced"))}
+    return entry
+
+
+def merge_entries(previous: dict[str, dict], current: dict[str, dict],
+                  full_run: bool) -> tuple[dict[str, dict], list[str]]:
+    """Combine the previous manifest with this run's entries.
+
+    Parameters
+    ----------
+    previous, current : dict
+        Entries by key.
+    full_run : bool
+        True when this run rendered everything, so entries it did not produce
+        are gone; False for a subset, whose untouched entries are kept.
+
+    Returns
+    -------
+    merged : dict
+        Entries by key.
+    stale : list of str
+        Files (relative to the output folder) that earlier runs wrote and that
+        no kept entry references any more, sorted.
+    """
+    merged = dict(current) if full_run else {**previous, **current}
+    kept = {f for entry in merged.values() for f in entry.get("files", [])}
+    stale = {f for entry in previous.values() for f in entry.get("files", [])} - kept
+    return merged, sorted(stale)
+
+
+def read_manifest(out_dir: Path) -> dict[str, dict]:
+    """Return the entries of ``out_dir/manifest.json``, or {} if absent or unreadable.
+
+    >>> read_manifest(Path("/nonexistent"))
+    {}
+    """
+    try:
+        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return {}
+    entries = data.get("entries", [])
+    return {e["key"]: e for e in entries if isinstance(e, dict) and "key" in e}
+
+
+def manifest_text(entries: dict[str, dict], run: dict) -> str:
+    """Serialise entries (sorted by key) with the run's details."""
+    body = {"version": MANIFEST_VERSION, "run": run,
+            "entries": [entries[k] for k in sorted(entries)]}
+    return json.dumps(body, indent=1, ensure_ascii=False) + "\n"
