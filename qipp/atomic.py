@@ -13,6 +13,8 @@ Examples
 'hello'
 >>> sorted(p.name for p in target.parent.iterdir())
 ['out.txt']
+>>> oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_current_umask())
+True
 """
 
 from __future__ import annotations
@@ -52,10 +54,18 @@ def atomic_path(destination: Path | str) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        # mkstemp makes the file private (0600); give it the mode a plain open() would.
+        os.chmod(temporary, 0o666 & ~_current_umask())
         os.replace(temporary, destination)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_text(destination: Path | str, text: str) -> None:
