@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -60,7 +61,8 @@ def processes_mentioning(text: str) -> list[int]:
     return found
 
 
-def test_sigint_leaves_no_partial_file_and_the_earlier_reports_unchanged(tmp_path):
+@pytest.mark.parametrize("flags", [(), ("--fresh-kernels",)], ids=["warm", "fresh"])
+def test_sigint_leaves_no_partial_file_and_the_earlier_reports_unchanged(tmp_path, flags):
     notebooks, out, scratch = tmp_path / "nb", tmp_path / "reports", tmp_path / "tmp"
     notebooks.mkdir()
     scratch.mkdir()
@@ -79,13 +81,16 @@ def test_sigint_leaves_no_partial_file_and_the_earlier_reports_unchanged(tmp_pat
     process = subprocess.Popen(
         [sys.executable, "-c", "from qipp.cli import main; main()", "render",
          "--notebooks-dir", str(notebooks), "--out-dir", str(out), "--jobs", "2",
-         "--no-progress"],
+         "--no-progress", *flags],
         env={**os.environ, "TMPDIR": str(scratch)}, start_new_session=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for(lambda: list(out.glob(".qipp-tmp-stage-*/01_alpha.html")), 120,
                  "01_alpha to be staged", process)
-        wait_for(lambda: list(scratch.glob("qipp-render-*/j1/k-*.pid")), 60,
+        # The slow notebook's job has started (its scratch folder j1 exists) and a kernel
+        # is running: its own (fresh) or its worker's (warm, under kernels-<pid>/).
+        wait_for(lambda: list(scratch.glob("qipp-render-*/j1"))
+                 and list(scratch.glob("qipp-render-*/**/k-*.pid")), 60,
                  "the slow notebook's kernel", process)
         time.sleep(1.0)  # let the kernel reach time.sleep
         os.killpg(process.pid, signal.SIGINT)

@@ -39,12 +39,25 @@ _DIR = click.Path(file_okay=False, path_type=Path)
                    "defaults, volatile metadata stripped (what `make notebooks` runs).")
 @click.option("--timeout", "cell_timeout_s", type=click.FloatRange(min=1), default=600.0,
               show_default=True, help="Longest one cell may run, in seconds.")
+@click.option("--notebook-timeout", "notebook_timeout_s", type=click.FloatRange(min=1),
+              default=1800.0, show_default=True,
+              help="Longest all the cells of one notebook may run, in seconds. A notebook "
+                   "past it, or whose kernel dies, is retried once in a new kernel.")
+@click.option("--fresh-kernels", is_flag=True,
+              help="Start a new kernel for every notebook (strict isolation, slower) instead "
+                   "of reusing one warm kernel per worker, reset between notebooks.")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Show the progress bar on stderr.")
 def render(out_dir: Path | None, notebooks_dir: Path | None, panel_path: Path | None,
            jobs: int | None, only: tuple[str, ...], ccg_codes: tuple[str, ...],
-           show_code: bool, in_place: bool, cell_timeout_s: float, progress: bool) -> None:
+           show_code: bool, in_place: bool, cell_timeout_s: float, notebook_timeout_s: float,
+           fresh_kernels: bool, progress: bool) -> None:
     """Render the finding notebooks and one profile per CCG to offline HTML, with an index.
+
+    Each worker keeps one kernel with pandas, matplotlib, seaborn, statsmodels
+    and qipp imported, and resets it between notebooks (variables, imports,
+    figures, rcParams, working directory, sys.path, warning filters, pandas
+    options); --fresh-kernels gives every notebook a kernel of its own.
 
     Exits 0 when everything rendered, 1 when any notebook failed (the others
     are still written, failures are marked in the index), 2 on bad input and
@@ -63,7 +76,9 @@ def render(out_dir: Path | None, notebooks_dir: Path | None, panel_path: Path | 
     options = RenderOptions(
         out_dir=out_dir or paths.REPORTS_DIR, notebooks_dir=notebooks_dir or paths.NOTEBOOKS_DIR,
         panel_path=panel_path, only=only, ccg_codes=tuple(c.strip().upper() for c in ccg_codes),
-        show_code=show_code, cell_timeout_s=cell_timeout_s, progress=progress)
+        show_code=show_code, cell_timeout_s=cell_timeout_s,
+        notebook_timeout_s=notebook_timeout_s, progress=progress,
+        executor="fresh" if fresh_kernels else "warm")
     if jobs is not None:
         options.jobs = jobs
     if in_place and (ccg_codes or panel_path):
@@ -90,6 +105,11 @@ def _report(summary, in_place: bool) -> None:
     done = len(summary.results) - len(summary.failures)
     noun = "notebook(s) re-executed in place" if in_place else "report(s) rendered"
     click.echo(f"{done} {noun}, {len(summary.failures)} failed.")
+    for result in summary.results:
+        if result.first_error is not None:
+            outcome = "failed again" if not result.ok else "succeeded"
+            click.echo(f"RETRIED {result.job.kind} {result.job.name} in a new kernel after "
+                       f"{result.first_error.describe()}; it {outcome}", err=True)
     for result in summary.failures:
         where = f" -> {result.job.failed}" if result.job.failed in result.files else ""
         click.echo(f"FAILED {result.job.kind} {result.job.name}: "

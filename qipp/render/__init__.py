@@ -7,45 +7,53 @@ Public API:
 - :func:`notebook_to_html` and :func:`external_references` (offline pages);
 - :func:`strip_volatile_metadata` (committed notebooks);
 - :class:`Executor`, :class:`ExecutionRequest`, :class:`ExecutionOutcome` and
-  :data:`EXECUTORS`: the one-notebook interface a warm-kernel pool can implement.
+  :data:`EXECUTORS`: the one-notebook interface; :class:`WarmKernelExecutor`
+  (reused kernels, the default) and :class:`FreshKernelExecutor` implement it;
+- :class:`WarmEngine`: the same warm kernels as a papermill engine (``qipp_warm``).
+
+Names are imported on first use: papermill loads the ``qipp_warm`` engine through
+this package, and a kernel imports :mod:`qipp.render.kernel_state`; neither should
+pay for the rest of the render layer.
 """
 
-from qipp.render.clean import strip_volatile_metadata
-from qipp.render.execute import (
-    EXECUTORS,
-    CellError,
-    ExecutionOutcome,
-    ExecutionRequest,
-    Executor,
-    FreshKernelExecutor,
-)
-from qipp.render.export import OfflineError, external_references, notebook_to_html
-from qipp.render.pipeline import (
-    RenderInputError,
-    RenderOptions,
-    RenderSummary,
-    render_in_place,
-    render_reports,
-)
-from qipp.render.profiles import ProfileRow
-from qipp.render.stage import RenderBusyError
+from __future__ import annotations
 
-__all__ = [
-    "EXECUTORS",
-    "CellError",
-    "ExecutionOutcome",
-    "ExecutionRequest",
-    "Executor",
-    "FreshKernelExecutor",
-    "OfflineError",
-    "ProfileRow",
-    "RenderBusyError",
-    "RenderInputError",
-    "RenderOptions",
-    "RenderSummary",
-    "external_references",
-    "notebook_to_html",
-    "render_in_place",
-    "render_reports",
-    "strip_volatile_metadata",
-]
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "strip_volatile_metadata": "qipp.render.clean",
+    "EXECUTORS": "qipp.render.execute",
+    "CellError": "qipp.render.execute",
+    "ExecutionOutcome": "qipp.render.execute",
+    "ExecutionRequest": "qipp.render.execute",
+    "Executor": "qipp.render.execute",
+    "FreshKernelExecutor": "qipp.render.execute",
+    "OfflineError": "qipp.render.export",
+    "external_references": "qipp.render.export",
+    "notebook_to_html": "qipp.render.export",
+    "RenderInputError": "qipp.render.pipeline",
+    "RenderOptions": "qipp.render.pipeline",
+    "RenderSummary": "qipp.render.pipeline",
+    "render_in_place": "qipp.render.pipeline",
+    "render_reports": "qipp.render.pipeline",
+    "ProfileRow": "qipp.render.profiles",
+    "RenderBusyError": "qipp.render.stage",
+    "WarmEngine": "qipp.render.warm",
+    "WarmKernelExecutor": "qipp.render.warm",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module the first time it is asked for."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'qipp.render' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -108,8 +108,11 @@ class WorkerPool:
 
         results: dict[int, JobResult] = {}
         failed = 0
+        # In a log (not a terminal) every redraw is a new line: redraw every 10 s there.
+        redraw_s = 0.1 if sys.stderr.isatty() else 10.0
         with tqdm(total=len(jobs), desc="qipp render", unit="report", file=sys.stderr,
-                  disable=not progress, bar_format=BAR_FORMAT, dynamic_ncols=True) as bar:
+                  disable=not progress, bar_format=BAR_FORMAT, dynamic_ncols=True,
+                  mininterval=redraw_s, maxinterval=max(redraw_s, 10.0)) as bar:
             bar.set_postfix_str("0 failed")
             futures: dict[Future, int] = {self._pool.submit(run_job, i, job): i
                                           for i, job in enumerate(jobs)}

@@ -2,10 +2,15 @@
 
 The batch layer never talks to papermill or a kernel directly; it hands an
 :class:`ExecutionRequest` to an :class:`Executor` and gets an
-:class:`ExecutionOutcome` back. Today there is one executor,
-:class:`FreshKernelExecutor`: papermill's Python API with a new kernel per
-notebook. A pool of warm kernels can be added later as another executor
-(registered in :data:`EXECUTORS`) without touching the batch, export or index code.
+:class:`ExecutionOutcome` back. Two executors are registered in :data:`EXECUTORS`:
+``warm`` (:class:`qipp.render.warm.WarmKernelExecutor`, the default: one reused
+kernel per worker with the stack imported) and ``fresh``
+(:class:`FreshKernelExecutor`: papermill's Python API with a new kernel per
+notebook, ``qipp render --fresh-kernels``).
+
+Both retry a notebook once when its kernel died or it ran past a timeout
+(:func:`qipp.render.retry.execute_with_retry`); a notebook whose own code raises
+is not retried.
 
 Each kernel gets its own connection file and talks over IPC (Unix sockets) in a
 private scratch folder: with TCP, kernels started at the same moment by parallel
@@ -45,6 +50,11 @@ class ExecutionRequest:
         Jupyter kernel spec; ``python3`` resolves to the running environment's.
     cell_timeout_s : float or None
         Longest one cell may run; None waits for ever.
+    notebook_timeout_s : float or None
+        Longest all the cells of the notebook may run together; None: no limit.
+    kernel_dir : Path or None
+        An existing folder for kernels that outlive one notebook (warm kernels'
+        connection files and sockets); None uses ``scratch_dir``.
     """
 
     input_path: Path
@@ -53,6 +63,8 @@ class ExecutionRequest:
     scratch_dir: Path
     kernel_name: str = "python3"
     cell_timeout_s: float | None = 600.0
+    notebook_timeout_s: float | None = None
+    kernel_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -106,10 +118,20 @@ class ExecutionOutcome:
         The executed notebook; None only when nothing could be recovered.
     error : CellError or None
         None when every cell ran.
+    timings : dict of str to float
+        Seconds by phase (``kernel_start_s``, ``imports_s``, ``reset_s``,
+        ``cells_s``, ``papermill_s``), summed over attempts; what an executor measured.
+    attempts : int
+        2 when the notebook was retried in a fresh kernel.
+    first_error : CellError or None
+        Why the first attempt failed, when there was a retry.
     """
 
     notebook: Any
     error: CellError | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    attempts: int = 1
+    first_error: CellError | None = None
 
     @property
     def ok(self) -> bool:
@@ -143,12 +165,16 @@ def ipc_kernel_manager_class(scratch_dir: Path, sockets_dir: Path | None = None)
     Returns
     -------
     type
-        A subclass of ``jupyter_client.AsyncKernelManager``.
+        A subclass of ``jupyter_client.AsyncKernelManager``; its ``socket_folder``
+        attribute names the sockets' folder.
     """
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
     class IPCKernelManager(AsyncKernelManager):
+        # Where the sockets go, for whoever must remove that folder afterwards.
+        socket_folder: Path = sockets_dir or scratch_dir
+
         @default("transport")
         def _default_transport(self) -> str:
             return "ipc"
@@ -227,15 +253,6 @@ def kernel_log_tail(scratch_dir: Path, lines: int = 20) -> tuple[str, ...]:
     return tuple(tail[-lines:])
 
 
-def _running_cell(notebook: Any) -> int | None:
-    """Index of the last cell papermill started (the one running when execution stopped)."""
-    if notebook is None:
-        return None
-    started = [i for i, cell in enumerate(notebook.cells)
-               if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
-    return started[-1] if started else None
-
-
 def _read_partial(path: Path) -> Any:
     """Read the notebook papermill saved so far, or None."""
     import nbformat
@@ -254,13 +271,30 @@ class FreshKernelExecutor:
     """
 
     def execute(self, request: ExecutionRequest) -> ExecutionOutcome:
-        """Run one notebook; see :class:`Executor`."""
+        """Run one notebook (retried once in a new kernel if its kernel failed)."""
+        from qipp.render.retry import execute_with_retry
+
+        return execute_with_retry(self._execute_once, request)
+
+    def _execute_once(self, request: ExecutionRequest) -> ExecutionOutcome:
+        import time
+
         import papermill
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
         from papermill.exceptions import PapermillExecutionError
 
+        # Imported here: qipp.render.retry builds on this module's types.
+        from qipp.render.retry import CellTimeouts, kernel_failure, papermill_error
+
         sockets = socket_dir(request.scratch_dir)
         partial = request.scratch_dir / "executing.ipynb"
+        # A retry must not report what the first attempt's notebook or kernel left.
+        partial.unlink(missing_ok=True)
+        for log in request.scratch_dir.glob("k-*.log"):
+            log.unlink()
+        limits = CellTimeouts(request.cell_timeout_s, request.notebook_timeout_s)
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
         try:
             notebook = papermill.execute_notebook(
                 str(request.input_path),
@@ -271,28 +305,25 @@ class FreshKernelExecutor:
                 progress_bar=False,
                 log_output=False,
                 execution_timeout=request.cell_timeout_s,
+                timeout_func=limits,
                 kernel_manager_class=ipc_kernel_manager_class(request.scratch_dir, sockets),
             )
-            return ExecutionOutcome(notebook)
+            outcome = ExecutionOutcome(notebook)
         except PapermillExecutionError as error:
             # papermill saved the notebook with its traceback before raising.
-            number = source_cell_number(request.input_path, error.cell_index,
-                                        injected=bool(request.parameters))
-            return ExecutionOutcome(_read_partial(partial), CellError(
-                error.ename, str(error.evalue), number, error.exec_count,
-                tuple(error.traceback or ())))
+            outcome = ExecutionOutcome(_read_partial(partial), papermill_error(error, request))
         except (CellTimeoutError, DeadKernelError, RuntimeError, OSError) as error:
             # The kernel died, timed out or never started: keep what ran, and its log.
             notebook = _read_partial(partial)
-            running = _running_cell(notebook)
-            return ExecutionOutcome(notebook, CellError(
-                type(error).__name__, str(error).strip(),
-                None if running is None else source_cell_number(
-                    request.input_path, running, injected=bool(request.parameters)),
-                traceback=kernel_log_tail(request.scratch_dir)))
+            outcome = ExecutionOutcome(notebook, kernel_failure(
+                error, limits, notebook, request, kernel_log_tail(request.scratch_dir)))
         finally:
             if sockets != request.scratch_dir:
                 _remove_tree(sockets)
+        # Kernel start, imports and cells are not told apart in a fresh kernel.
+        timings["cells_s"] = time.perf_counter() - started
+        outcome.timings = timings
+        return outcome
 
     def close(self) -> None:
         """Nothing is held between notebooks."""
@@ -304,8 +335,16 @@ def _remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def _warm_executor() -> Executor:
+    from qipp.render.warm import WarmKernelExecutor
+
+    return WarmKernelExecutor()
+
+
 # Executors by name; a worker builds one with EXECUTORS[name]().
-EXECUTORS: dict[str, Callable[[], Executor]] = {"fresh": FreshKernelExecutor}
+EXECUTORS: dict[str, Callable[[], Executor]] = {"warm": _warm_executor,
+                                                "fresh": FreshKernelExecutor}
+DEFAULT_EXECUTOR = "warm"
 
 
 def declared_parameters(notebook_path: Path) -> set[str]:

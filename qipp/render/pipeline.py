@@ -7,6 +7,7 @@ notebooks over themselves. Both return a :class:`RenderSummary`; neither exits.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -14,7 +15,7 @@ from typing import Sequence
 from qipp.atomic import atomic_write_text, remove_temporaries
 from qipp.paths import NOTEBOOKS_DIR, REPORTS_DIR, SYNTHETIC_PANEL_CSV
 from qipp.render.batch import WorkerPool, default_jobs, run_batch
-from qipp.render.execute import declared_parameters
+from qipp.render.execute import DEFAULT_EXECUTOR, declared_parameters
 from qipp.render.index import INDEX_NAME, SCORECARD_FILES, index_html, scorecard_summary
 from qipp.render.jobs import (
     KIND_PROFILE,
@@ -65,6 +66,10 @@ class RenderOptions:
         Render only these CCGs' profiles (and, without ``only``, no findings).
     show_code : bool
         Include code cells in the pages.
+    cell_timeout_s, notebook_timeout_s : float or None
+        Longest one cell, and all cells of one notebook, may run.
+    executor : str
+        ``warm`` (reused kernels, the default) or ``fresh`` (a kernel per notebook).
     profiles : list of ProfileRow or None
         The CCGs to profile; None loads them from the panel. Tests pass rows
         directly, which bypasses panel validation.
@@ -81,8 +86,9 @@ class RenderOptions:
     show_code: bool = False
     kernel_name: str = "python3"
     cell_timeout_s: float | None = 600.0
+    notebook_timeout_s: float | None = 1800.0
     progress: bool = True
-    executor: str = "fresh"
+    executor: str = DEFAULT_EXECUTOR
     profiles: list[ProfileRow] | None = None
     panel_synthetic: bool | None = None
 
@@ -103,11 +109,17 @@ class RenderSummary:
         Failures outside any notebook (the claims scorecard).
     index_path : Path or None
         The index written (None for in-place runs).
+    phases_s : dict of str to float
+        Wall-clock seconds of the run's phases in this process: ``plan_s``
+        (selection, panel, run details, job list), ``batch_s`` (the worker pool,
+        from the first job to the workers' exit) and ``index_s`` (manifest entries,
+        scorecard, index page). Empty for in-place runs.
     """
 
     results: list[JobResult]
     problems: list[str] = field(default_factory=list)
     index_path: Path | None = None
+    phases_s: dict[str, float] = field(default_factory=dict)
 
     @property
     def failures(self) -> list[JobResult]:
@@ -191,6 +203,7 @@ def render_reports(options: RenderOptions) -> RenderSummary:
     KeyboardInterrupt
         Interrupted; nothing was changed.
     """
+    started = time.perf_counter()
     out_dir = Path(options.out_dir).resolve()
     panel_path = Path(options.panel_path or SYNTHETIC_PANEL_CSV).resolve()
     findings, template = _select(options)
@@ -203,13 +216,17 @@ def render_reports(options: RenderOptions) -> RenderSummary:
             run = gather_run_info(panel_path, synthetic if template else None)
             config = WorkerConfig(stage.root, stage.root, options.notebooks_dir.resolve(),
                                   options.kernel_name, options.cell_timeout_s,
-                                  options.show_code, run.stamp(), options.executor)
+                                  options.show_code, run.stamp(), options.executor,
+                                  options.notebook_timeout_s)
             n_jobs = len(findings) + (len(profiles) if template else 0)
+            # Workers start now; their imports (and warm kernels) overlap the planning below.
             with WorkerPool(config, min(options.jobs, n_jobs)) as pool:
                 jobs = plan_jobs(options, stage.root, panel_path, findings, template, profiles)
+                planned = time.perf_counter()
                 results = pool.run(jobs, progress=options.progress)
+            phases = {"plan_s": planned - started, "batch_s": time.perf_counter() - planned}
             summary = _finish(options, out_dir, stage, run, results,
-                              {row.ccg_code: row for row in profiles})
+                              {row.ccg_code: row for row in profiles}, phases)
         except BaseException:
             stage.discard()
             remove_temporaries(out_dir)
@@ -218,8 +235,13 @@ def render_reports(options: RenderOptions) -> RenderSummary:
 
 
 def _finish(options: RenderOptions, out_dir: Path, stage: Stage, run: RunInfo,
-            results: list[JobResult], profiles: dict[str, ProfileRow]) -> RenderSummary:
-    """Write manifest and index into the stage, then move everything into place."""
+            results: list[JobResult], profiles: dict[str, ProfileRow],
+            phases: dict[str, float]) -> RenderSummary:
+    """Write manifest and index into the stage, then move everything into place.
+
+    ``phases`` (seconds so far) gains ``index_s`` and is recorded in the manifest.
+    """
+    started = time.perf_counter()
     current = {
         r.job.key: entry_from_result(
             r, run.rendered_at, profiles.get(r.job.name) if r.job.kind == KIND_PROFILE else None)
@@ -230,13 +252,15 @@ def _finish(options: RenderOptions, out_dir: Path, stage: Stage, run: RunInfo,
     banner = None
     if run.panel_synthetic:
         from qipp.panel import SYNTHETIC_BANNER as banner
-    atomic_write_text(stage.root / MANIFEST_NAME, manifest_text(entries, run.as_dict()))
     downloads = [name for name in SCORECARD_FILES if (out_dir / name).is_file()]
-    atomic_write_text(stage.root / INDEX_NAME,
-                      index_html(entries.values(), run, scorecard, problems, banner, downloads))
+    index = index_html(entries.values(), run, scorecard, problems, banner, downloads)
+    phases = {**phases, "index_s": time.perf_counter() - started}
+    run_record = {**run.as_dict(), "phases_s": {k: round(v, 3) for k, v in phases.items()}}
+    atomic_write_text(stage.root / MANIFEST_NAME, manifest_text(entries, run_record))
+    atomic_write_text(stage.root / INDEX_NAME, index)
     files = [f for r in results for f in r.files] + [MANIFEST_NAME, INDEX_NAME]
     stage.commit(files, remove=stale)
-    return RenderSummary(results, problems, out_dir / INDEX_NAME)
+    return RenderSummary(results, problems, out_dir / INDEX_NAME, phases)
 
 
 def render_in_place(options: RenderOptions) -> RenderSummary:
@@ -265,7 +289,8 @@ def render_in_place(options: RenderOptions) -> RenderSummary:
     stage = Stage.create(notebooks_dir)
     try:
         config = WorkerConfig(stage.root, stage.root, notebooks_dir, options.kernel_name,
-                              options.cell_timeout_s, options.show_code, "", options.executor)
+                              options.cell_timeout_s, options.show_code, "", options.executor,
+                              options.notebook_timeout_s)
         results = run_batch(jobs, config, options.jobs, progress=options.progress)
         stage.commit([f for r in results if r.ok for f in r.files], remove=[])
     except BaseException:

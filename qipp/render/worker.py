@@ -1,7 +1,9 @@
 """What one worker process does with one job: execute, export, write into the stage.
 
 Runs inside the batch's process pool. Each worker holds one
-:class:`~qipp.render.execute.Executor` for its life. Everything a job writes
+:class:`~qipp.render.execute.Executor` for its life; a warm one starts its kernel
+in the pool initializer, while the parent is still planning, and keeps it (files
+under ``kernels-<pid>/`` in the run's scratch folder) for every job of the worker. Everything a job writes
 goes under the run's staging folder (never straight into the reports), so a
 failed or interrupted run cannot leave a half-written or half-updated report.
 
@@ -13,6 +15,7 @@ the clean-up itself is not cut short, and any job still queued is refused.
 from __future__ import annotations
 
 import multiprocessing.util
+import os
 import shutil
 import signal
 import time
@@ -23,7 +26,13 @@ from typing import Any
 
 from qipp.atomic import atomic_write_text
 from qipp.render.clean import strip_volatile_metadata
-from qipp.render.execute import EXECUTORS, CellError, ExecutionRequest, Executor
+from qipp.render.execute import (
+    DEFAULT_EXECUTOR,
+    EXECUTORS,
+    CellError,
+    ExecutionRequest,
+    Executor,
+)
 from qipp.render.export import OfflineError, notebook_title, notebook_to_html
 from qipp.render.jobs import KIND_IN_PLACE, RenderJob, index_href_from
 
@@ -44,12 +53,14 @@ class WorkerConfig:
         Jupyter kernel spec name.
     cell_timeout_s : float or None
         Longest one cell may run.
+    notebook_timeout_s : float or None
+        Longest all cells of one notebook may run.
     show_code : bool
         Include code cells in pages.
     stamp : str
         Run line shown on every page.
     executor : str
-        Key in :data:`qipp.render.execute.EXECUTORS`.
+        Key in :data:`qipp.render.execute.EXECUTORS` (``warm`` or ``fresh``).
     """
 
     stage: Path
@@ -59,7 +70,12 @@ class WorkerConfig:
     cell_timeout_s: float | None = 600.0
     show_code: bool = False
     stamp: str = ""
-    executor: str = "fresh"
+    executor: str = DEFAULT_EXECUTOR
+    notebook_timeout_s: float | None = None
+
+    def kernel_dir(self) -> Path:
+        """This worker process's folder for kernels that outlive one job."""
+        return self.scratch_root / f"kernels-{os.getpid()}"
 
 
 @dataclass
@@ -78,6 +94,14 @@ class JobResult:
     findings : dict or None
         The findings record the notebook wrote, when it declares ``findings_path``.
     duration_s : float
+    timings : dict of str to float
+        Seconds by phase: the executor's (see
+        :class:`~qipp.render.execute.ExecutionOutcome`) plus ``export_s`` (HTML)
+        and ``write_s`` (files into the stage).
+    attempts : int
+        2 when the notebook was retried in a fresh kernel.
+    first_error : CellError or None
+        Why the first attempt failed, when retried.
     """
 
     job: RenderJob
@@ -87,6 +111,9 @@ class JobResult:
     error: CellError | None = None
     findings: dict | None = None
     duration_s: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    attempts: int = 1
+    first_error: CellError | None = None
 
 
 _config: WorkerConfig | None = None
@@ -121,6 +148,11 @@ def init_worker(config: WorkerConfig) -> None:
     from qipp.render.export import _exporter
 
     _exporter(config.show_code, False)
+    start = getattr(_executor, "start", None)
+    if start is not None:  # a warm kernel, started and warmed up now
+        kernel_dir = config.kernel_dir()
+        kernel_dir.mkdir(parents=True, exist_ok=True)
+        start(config.kernel_name, config.cwd, kernel_dir)
 
 
 def warm_up() -> None:
@@ -160,13 +192,17 @@ def execute_job(index: int, job: RenderJob, config: WorkerConfig,
     started = time.monotonic()
     scratch = config.scratch_root / f"j{index}"
     scratch.mkdir(parents=True, exist_ok=True)
+    kernel_dir = config.kernel_dir()
+    kernel_dir.mkdir(parents=True, exist_ok=True)
     try:
         outcome = executor.execute(ExecutionRequest(
             job.notebook, job.parameters, config.cwd, scratch, config.kernel_name,
-            config.cell_timeout_s))
+            config.cell_timeout_s, config.notebook_timeout_s, kernel_dir))
         notebook = outcome.notebook
         title = notebook_title(notebook, job.name) if notebook is not None else job.name
-        result = JobResult(job, ok=False, title=title, error=outcome.error)
+        result = JobResult(job, ok=False, title=title, error=outcome.error,
+                           timings=dict(outcome.timings), attempts=outcome.attempts,
+                           first_error=outcome.first_error)
         if outcome.ok:
             _write_success(job, notebook, title, config, result)
         if not result.ok and notebook is not None and job.kind != KIND_IN_PLACE:
@@ -183,20 +219,30 @@ def execute_job(index: int, job: RenderJob, config: WorkerConfig,
 
 
 def _write(config: WorkerConfig, relative: str, text: str, result: JobResult) -> None:
+    started = time.perf_counter()
     atomic_write_text(config.stage / relative, text)
     result.files.append(relative)
+    _add_time(result, "write_s", started)
 
 
-def _notebook_text(notebook: Any) -> str:
+def _add_time(result: JobResult, phase: str, started: float) -> None:
+    result.timings[phase] = result.timings.get(phase, 0.0) + time.perf_counter() - started
+
+
+def _notebook_text(notebook: Any, result: JobResult) -> str:
     import nbformat
 
-    return nbformat.writes(notebook) + "\n"
+    started = time.perf_counter()
+    text = nbformat.writes(notebook) + "\n"
+    _add_time(result, "write_s", started)
+    return text
 
 
 def _write_success(job: RenderJob, notebook: Any, title: str, config: WorkerConfig,
                    result: JobResult) -> None:
     if job.kind == KIND_IN_PLACE:
-        _write(config, job.executed, _notebook_text(strip_volatile_metadata(notebook)), result)
+        _write(config, job.executed,
+               _notebook_text(strip_volatile_metadata(notebook), result), result)
         result.ok = True
         return
     if job.findings is not None:
@@ -206,14 +252,17 @@ def _write_success(job: RenderJob, notebook: Any, title: str, config: WorkerConf
             return
         result.findings = findings
         result.files.append(job.findings)
+    started = time.perf_counter()
     try:
         html = notebook_to_html(notebook, title=title, show_code=config.show_code,
                                 index_href=index_href_from(job.html), stamp=config.stamp)
     except OfflineError as exc:
         result.error = CellError("OfflineError", str(exc))
         return
+    finally:
+        _add_time(result, "export_s", started)
     _write(config, job.html, html, result)
-    _write(config, job.executed, _notebook_text(notebook), result)
+    _write(config, job.executed, _notebook_text(notebook, result), result)
     result.ok = True
 
 
@@ -236,7 +285,7 @@ def _write_failure(job: RenderJob, notebook: Any, title: str, config: WorkerConf
         result.files.remove(job.findings)
     if job.findings is not None:
         (config.stage / job.findings).unlink(missing_ok=True)
-    _write(config, job.failed, _notebook_text(notebook), result)
+    _write(config, job.failed, _notebook_text(notebook, result), result)
     try:
         html = notebook_to_html(notebook, title=f"Failed: {title}", show_code=True, prompts=True,
                                 index_href=index_href_from(job.failed_html),
