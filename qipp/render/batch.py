@@ -113,7 +113,7 @@ class WorkerPool:
         with tqdm(total=len(jobs), desc="qipp render", unit="report", file=sys.stderr,
                   disable=not progress, bar_format=BAR_FORMAT, dynamic_ncols=True,
                   mininterval=redraw_s, maxinterval=max(redraw_s, 10.0)) as bar:
-            bar.set_postfix_str("0 failed")
+            bar.set_postfix_str("0 failed", refresh=False)
             futures: dict[Future, int] = {self._pool.submit(run_job, i, job): i
                                           for i, job in enumerate(jobs)}
             for future in as_completed(futures):
@@ -121,7 +121,7 @@ class WorkerPool:
                 result = _result_of(future, jobs[index])
                 results[index] = result
                 failed += not result.ok
-                bar.set_postfix_str(f"{failed} failed")
+                bar.set_postfix_str(f"{failed} failed", refresh=False)
                 bar.update(1)
                 if on_result is not None:
                     on_result(result)
