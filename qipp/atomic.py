@@ -13,7 +13,7 @@ Examples
 'hello'
 >>> sorted(p.name for p in target.parent.iterdir())
 ['out.txt']
->>> oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_current_umask())
+>>> oct(target.stat().st_mode & 0o777) == oct(new_file_mode())
 True
 """
 
@@ -55,17 +55,18 @@ def atomic_path(destination: Path | str) -> Iterator[Path]:
     try:
         yield temporary
         # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.chmod(temporary, 0o666 & ~_current_umask())
+        os.chmod(temporary, new_file_mode())
         os.replace(temporary, destination)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
 
 
-def _current_umask() -> int:
+def new_file_mode() -> int:
+    """The mode a new file gets under the current umask (e.g. 0o644)."""
     mask = os.umask(0)
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
 
 
 def atomic_write_text(destination: Path | str, text: str) -> None:

@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from qipp.atomic import TEMP_MARKER
+from qipp.atomic import TEMP_MARKER, new_file_mode
 
 LOCK_NAME = ".qipp-render.lock"
 STAGE_PREFIX = f"{TEMP_MARKER}stage-"
@@ -80,13 +80,6 @@ def signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _file_mode() -> int:
-    """The mode a new file gets under the current umask (e.g. 0o644)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def _inside(path: Path, folder: Path) -> bool:
     """True when ``path`` lies inside ``folder`` (a manifest could have been edited by hand).
 
@@ -132,7 +125,7 @@ class Stage:
                 if (_inside(target, self.destination) and target.is_file()
                         and relative not in files):
                     target.unlink()
-            mode = _file_mode()
+            mode = new_file_mode()
             for relative in files:
                 target = self.destination / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
