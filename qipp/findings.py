@@ -2,8 +2,18 @@
 
 A findings file holds the key figures of one notebook run so that reports, the
 index page and other tools can use them without re-running the notebook. Every
-file has ``notebook``, ``parameters``, ``verdict`` (one sentence) and
-``reproduced`` (bool); the rest are the notebook's own figures.
+file has ``notebook``, ``parameters``, ``verdict`` (one sentence),
+``reproduced`` (true, false, or null when the data cannot say: a synthetic
+panel, or a statistic the panel does not support), ``reproduced_note`` (why it
+is null, else null) and ``notes`` (one sentence per figure left null, and why);
+the rest are the notebook's own figures.
+
+The file is strict JSON: a figure that is NaN or infinite is refused, so a
+notebook must decide to write ``None`` and say why in ``notes``.
+
+Where it goes: ``qipp render`` passes ``findings_path`` into its staging folder.
+A notebook run by hand with ``findings_path`` left blank writes nothing, so it
+can never overwrite a rendered report set (:func:`findings_destination`).
 
 Examples
 --------
@@ -11,8 +21,11 @@ Examples
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "f.json"
 >>> record = write_findings(path, notebook="99_demo", parameters={"alpha": 0.05},
 ...                         verdict="It holds.", reproduced=True, ratio=2.0618)
->>> read_findings(path)["ratio"]
-2.0618
+>>> read_findings(path)["ratio"], read_findings(path)["notes"]
+(2.0618, [])
+>>> write_findings(None, notebook="99_demo", parameters={}, verdict="It holds.",
+...                reproduced=None, reproduced_note="synthetic data")["reproduced"] is None
+True
 """
 
 from __future__ import annotations
@@ -20,70 +33,135 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
 from qipp.atomic import atomic_write_text
 
 REQUIRED_KEYS = ("notebook", "parameters", "verdict", "reproduced")
+RESERVED_KEYS = (*REQUIRED_KEYS, "reproduced_note", "notes")
+# What the index shows for each value of ``reproduced``.
+REPRODUCED_LABELS = {True: "yes", False: "no", None: "n/a"}
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, key: str = "") -> Any:
     """Convert numpy and pandas scalars and containers to plain JSON types.
+
+    Non-finite floats are refused (strict JSON has no NaN or Infinity), naming
+    the key, so that every null in a findings file is a decision with a note.
 
     >>> _plain({"a": np.float64(1.5), "b": [np.int64(2), np.bool_(True)]})
     {'a': 1.5, 'b': [2, True]}
-    >>> _plain(float("nan")) is None
-    True
+    >>> _plain({"fold": float("inf")})
+    Traceback (most recent call last):
+    ...
+    ValueError: findings figure 'fold' is inf: write None and say why in notes
     """
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _plain(v, f"{key}.{k}" if key else str(k)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [_plain(v, key) for v in value]
     if isinstance(value, np.bool_):
         return bool(value)
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, (np.floating, float)):
         number = float(value)
-        return None if math.isnan(number) else number
+        if not math.isfinite(number):
+            raise ValueError(f"findings figure {key!r} is {number}: write None and say why in notes")
+        return number
     return value
 
 
-def write_findings(path: Path | str, *, notebook: str, parameters: dict, verdict: str,
-                   reproduced: bool, **figures: Any) -> dict:
-    """Write a findings record as JSON (atomically) and return it.
+def findings_destination(findings_path: str) -> Path | None:
+    """Where a notebook writes its findings: the path given, or nowhere when blank.
+
+    A blank ``findings_path`` (the default of every committed notebook) means a
+    run by hand, in JupyterLab or under ``nbconvert --execute``: writing into
+    ``reports/`` then would put one panel's figures beside another run's pages.
+
+    >>> findings_destination("") is None, findings_path_note(None)[:23]
+    (True, 'Key figures not written')
+    >>> findings_destination("out/f.json").as_posix()
+    'out/f.json'
+    """
+    return Path(findings_path) if findings_path.strip() else None
+
+
+def findings_path_note(path: Path | None) -> str:
+    """One line saying where the key figures went (the file name only: no machine paths)."""
+    if path is None:
+        return ("Key figures not written: findings_path is blank. Pass "
+                "-p findings_path FILE.json to keep them; qipp render sets it.")
+    return f"Key figures written to {path.name}."
+
+
+def write_findings(path: Path | str | None, *, notebook: str, parameters: dict, verdict: str,
+                   reproduced: bool | None, reproduced_note: str | None = None,
+                   notes: Sequence[str] = (), **figures: Any) -> dict:
+    """Build a findings record, write it as JSON (atomically) unless ``path`` is None.
 
     Parameters
     ----------
-    path : Path or str
-        Where to write, usually ``reports/findings/<notebook>.json``.
+    path : Path, str or None
+        Where to write (:func:`findings_destination`); None builds the record only.
     notebook : str
         The notebook's stem.
     parameters : dict
         The parameters the notebook ran with (plain values only).
     verdict : str
         One sentence: what the data shows about the published claim.
-    reproduced : bool
-        Whether the published finding was reproduced.
+    reproduced : bool or None
+        Whether the published finding was reproduced; None when the data cannot
+        say, with the reason in ``reproduced_note``.
+    reproduced_note : str, optional
+        Required when ``reproduced`` is None (e.g. ``"synthetic data"``).
+    notes : sequence of str
+        One sentence for each figure left null, saying why.
     **figures
-        The notebook's key figures.
+        The notebook's key figures (finite numbers, strings, bools, None, lists, dicts).
 
     Returns
     -------
     dict
-        The record as written.
+        The record (as written).
+
+    Raises
+    ------
+    ValueError
+        An empty verdict, a reserved key among the figures, ``reproduced`` None
+        without a note, or a non-finite figure.
     """
     if not verdict.strip():
         raise ValueError("verdict must be a sentence, not empty")
-    clash = set(figures) & set(REQUIRED_KEYS)
+    clash = set(figures) & set(RESERVED_KEYS)
     if clash:
         raise ValueError(f"figures may not reuse the reserved keys {sorted(clash)}")
+    if reproduced is None and not (reproduced_note or "").strip():
+        raise ValueError("reproduced is None: say why in reproduced_note")
     record = _plain({"notebook": notebook, "parameters": parameters, "verdict": verdict,
-                     "reproduced": bool(reproduced), **figures})
-    atomic_write_text(path, json.dumps(record, indent=2, sort_keys=False) + "\n")
+                     "reproduced": None if reproduced is None else bool(reproduced),
+                     "reproduced_note": reproduced_note if reproduced is None else None,
+                     "notes": list(notes), **figures})
+    if path is not None:
+        text = json.dumps(record, indent=2, sort_keys=False, allow_nan=False)
+        atomic_write_text(path, text + "\n")
     return record
+
+
+def reproduced_label(record: dict) -> str:
+    """How the index shows a record's ``reproduced``: yes, no, or n/a with the reason.
+
+    >>> reproduced_label({"reproduced": None, "reproduced_note": "synthetic data"})
+    'n/a (synthetic data)'
+    >>> reproduced_label({"reproduced": False})
+    'no'
+    """
+    value = record.get("reproduced")
+    label = REPRODUCED_LABELS[None if value is None else bool(value)]
+    note = record.get("reproduced_note")
+    return f"{label} ({note})" if value is None and note else label
 
 
 def read_findings(path: Path | str) -> dict:
@@ -92,12 +170,16 @@ def read_findings(path: Path | str) -> dict:
     Raises
     ------
     ValueError
-        If the file is not JSON or lacks a required key; the message names the file.
+        If the file is not strict JSON or lacks a required key; the message names the file.
     """
     path = Path(path)
+
+    def _refuse_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
+        record = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
+    except ValueError as exc:
         raise ValueError(f"{path}: not valid JSON ({exc})") from None
     missing = [key for key in REQUIRED_KEYS if key not in record]
     if missing:
