@@ -72,3 +72,16 @@ def relative_to_root(path: Path | str) -> str:
         return resolved.relative_to(PROJECT_ROOT).as_posix()
     except ValueError:
         return str(path)
+
+
+def display_name(path: Path | str) -> str:
+    """How outputs name a file: relative to the root inside the project, else its name.
+
+    A user's file outside the project is named by its file name only, so that no
+    machine's absolute path reaches a notebook output or a report.
+
+    >>> display_name(PROJECT_ROOT / "data" / "claims.csv"), display_name("/home/me/panel.xlsx")
+    ('data/claims.csv', 'panel.xlsx')
+    """
+    label = relative_to_root(path)
+    return Path(label).name if Path(label).is_absolute() else label

@@ -33,6 +33,10 @@ from scipy import optimize, stats
 _STRENGTH_WORDS = ((0.5, "strong"), (0.3, "moderate"), (0.1, "weak"), (0.0, "negligible"))
 
 
+# exp() of a log-odds beyond this overflows a float; no real effect per point of target is near it.
+_MAX_LOG_ODDS = 700.0
+
+
 class SeparationError(ValueError):
     """The outcome is perfectly predicted by the predictor, so no logit MLE exists."""
 
@@ -212,6 +216,12 @@ def logit_shortfall_on_target(
         issubclass(w.category, ConvergenceWarning) for w in caught)
     coef = float(fit.params[1])
     low, high = (float(v) for v in fit.conf_int(alpha=alpha)[1])
+    # A predictor that barely varies, or nearly separates the outcome, drives the
+    # estimate towards infinity without statsmodels flagging it: refuse, not overflow.
+    if not all(math.isfinite(v) and abs(v) < _MAX_LOG_ODDS for v in (coef, low, high, float(fit.bse[1]))):
+        raise SeparationError(
+            f"the estimated effect of {predictor!r} on {outcome!r} is not finite (log-odds "
+            f"{coef:.3g}): the predictor barely varies or nearly separates the outcome")
     return LogitResult(
         coef=coef, std_err=float(fit.bse[1]), p_value=float(fit.pvalues[1]),
         odds_ratio=math.exp(coef), ci_low=math.exp(low), ci_high=math.exp(high),
@@ -352,14 +362,16 @@ def detection_rate_by_rho(
     DataFrame
         One row per rho: ``rho_injected``, ``n_sims``, ``alpha``, ``n_ccgs`` (mean panel
         size), ``n_detected``, ``detection_rate``, ``rate_ci_low``,
-        ``rate_ci_high`` (Wilson), ``mean_realised_rho``.
+        ``rate_ci_high`` (Wilson), ``mean_realised_rho`` (over the panels where rho is
+        defined; NaN when it is defined in none), ``n_undefined`` (panels with a constant
+        ``x`` or ``y``, counted as not detected).
 
     Raises
     ------
     KeyError
         A panel lacks column ``x`` or ``y``.
     ValueError
-        n_sims < 1, a panel with missing values, or one whose rho is undefined.
+        n_sims < 1, or a panel with missing values.
     """
     if n_sims < 1:
         raise ValueError(f"n_sims must be at least 1, got {n_sims}")
@@ -385,15 +397,18 @@ def detection_rate_by_rho(
             pairs = [_spearman_rows(a[None, :], b[None, :]) for a, b in zip(xs, ys)]
             rho_hat = np.concatenate([r for r, _ in pairs])
             p = np.concatenate([q for _, q in pairs])
-        if np.isnan(rho_hat).any():
-            raise ValueError(f"a panel at rho {rho_injected} has a constant {x!r} or {y!r}; rho is undefined")
-        detected = int((p < alpha).sum())
+        # A small panel can draw a constant x or y, where rho is undefined: the test
+        # cannot reject there, so it counts as not detected (and is counted apart).
+        undefined = np.isnan(rho_hat)
+        detected = int((p[~undefined] < alpha).sum())
         low, high = _wilson(np.array(detected), n_sims, alpha)
         rows.append({
             "rho_injected": float(rho_injected), "n_sims": n_sims, "alpha": alpha,
             "n_ccgs": float(np.mean([a.size for a in xs])), "n_detected": detected,
             "detection_rate": detected / n_sims, "rate_ci_low": float(low),
-            "rate_ci_high": float(high), "mean_realised_rho": float(rho_hat.mean()),
+            "rate_ci_high": float(high),
+            "mean_realised_rho": float(rho_hat[~undefined].mean()) if (~undefined).any() else math.nan,
+            "n_undefined": int(undefined.sum()),
         })
     return pd.DataFrame(rows)
 

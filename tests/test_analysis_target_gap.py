@@ -20,9 +20,10 @@ def test_summary_of_a_hand_built_panel():
     assert (summary["n_under_1pct"], summary["n_over_4pct"]) == (2, 2)
 
 
-def test_zero_smallest_target_gives_infinite_fold():
+def test_zero_smallest_target_gives_no_fold_variation():
     panel = pd.DataFrame({"ccg_code": ["A", "B"], "plan_pct_of_allocation": [0.0, 1.0]})
-    assert target_summary(panel)["fold_variation"] == float("inf")
+    summary = target_summary(panel)
+    assert summary["fold_variation"] is None and summary["n_zero_targets"] == 1
 
 
 def test_committed_panel_reproduces_the_published_spread():

@@ -3,7 +3,18 @@
 HSJ ("Exclusive: Huge variation emerges in CCGs' efficiency ambition", Q1 2013-14)
 reported a 23-fold spread of CCG QIPP targets and no correlation between a CCG's
 target and whether it forecast a year-end shortfall. These functions summarise the
-targets of any validated panel and draw simulated panels for the power analysis.
+targets of any validated panel, run the declared test of the finding, and measure
+what the panel's own number of CCGs could detect.
+
+Any panel that validates must get an answer, so every statistic that a panel
+cannot support is detected up front (the ``*_undefined_reason`` functions) and
+reported as None with the reason, never as a crash or a NaN. The sentences
+about these results live in :mod:`qipp.analysis.target_gap_text`.
+
+The declared rule (docs/decisions/0025): Spearman's rank correlation between
+target and forecast gap is the primary test and decides the verdict; the
+logistic regression of forecasting any shortfall is reported beside it as a
+supporting test and never overturns it.
 
 Examples
 --------
@@ -12,16 +23,41 @@ Examples
 >>> summary = target_summary(panel)
 >>> summary["median_target_pct"], summary["fold_variation"], summary["n_under_1pct"]
 (2.5, 12.0, 1)
+>>> spearman_undefined_reason([1.0, 2.0, 3.0], [0.0, 1.0, 2.0])
+'only 3 CCGs: a rank correlation with a confidence interval needs at least 4'
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
 import pandas as pd
 
 from qipp.panel import add_measures, generate_panel
+from qipp.stats import (
+    LogitResult,
+    SeparationError,
+    SpearmanResult,
+    detection_rate_by_rho,
+    logit_shortfall_on_target,
+    min_detectable_abs_r,
+    spearman_with_ci,
+)
+
+TARGET = "plan_pct_of_allocation"
+GAP = "forecast_gap_pct"
+OUTCOME = "forecasts_shortfall"
+PRIMARY_TEST = "spearman"
+# Fisher's z interval has standard error sqrt(... / (n - 3)), so n must exceed 3.
+MIN_CCGS_FOR_CORRELATION = 4
+# The calibrated generator draws the 143 CCGs of HSJ's returns (qipp.panel.synth).
+CALIBRATED_N_CCGS = 143
 
 
-def target_summary(panel: pd.DataFrame) -> dict[str, float | int | str]:
+def target_summary(panel: pd.DataFrame) -> dict[str, float | int | str | None]:
     """Summarise the distribution of targets (plan as % of allocation).
 
     Parameters
@@ -34,9 +70,11 @@ def target_summary(panel: pd.DataFrame) -> dict[str, float | int | str]:
     -------
     dict
         n_ccgs, median/min/max target %, the CCG codes at the extremes, the fold
-        variation (max / min), and the counts under 1% and over 4%.
+        variation (max / min; None when the smallest target is 0, since a CCG that
+        plans nothing makes the ratio undefined), the number of zero targets, and
+        the counts under 1% and over 4%.
     """
-    pct = panel["plan_pct_of_allocation"]
+    pct = panel[TARGET]
     smallest, largest = pct.idxmin(), pct.idxmax()
     return {
         "n_ccgs": int(len(panel)),
@@ -45,20 +83,193 @@ def target_summary(panel: pd.DataFrame) -> dict[str, float | int | str]:
         "min_target_ccg": str(panel.loc[smallest, "ccg_code"]),
         "max_target_pct": float(pct.max()),
         "max_target_ccg": str(panel.loc[largest, "ccg_code"]),
-        "fold_variation": float(pct.max() / pct.min()) if pct.min() > 0 else float("inf"),
+        "fold_variation": float(pct.max() / pct.min()) if pct.min() > 0 else None,
+        "n_zero_targets": int((pct == 0).sum()),
         "n_under_1pct": int((pct < 1).sum()),
         "n_over_4pct": int((pct > 4).sum()),
     }
 
 
-def draw_measured_panel(seed: int, rho: float) -> pd.DataFrame:
-    """Draw a synthetic panel from the calibrated generator, with its measures added.
+def spearman_undefined_reason(target: Sequence[float], gap: Sequence[float]) -> str | None:
+    """Why the rank correlation of target and gap cannot be computed, or None when it can.
 
-    The simulation of detection rates calls this once per draw; the panel carries
-    every published aggregate exactly, so only the injected ``rho`` varies.
+    >>> spearman_undefined_reason([1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0])
+    'no CCG forecasts a shortfall, so every forecast gap is 0'
+    >>> spearman_undefined_reason([2.0, 2.0, 2.0, 2.0], [0.0, 1.0, 5.0, 0.0])
+    'every CCG has the same target (2.00% of allocation)'
+    >>> spearman_undefined_reason([1.0, 2.0, 3.0, 4.0], [0.0, 1.0, 5.0, 0.0]) is None
+    True
+    """
+    x, y = np.asarray(target, dtype=float), np.asarray(gap, dtype=float)
+    if x.size < MIN_CCGS_FOR_CORRELATION:
+        return (f"only {x.size} CCG{'' if x.size == 1 else 's'}: a rank correlation with a "
+                f"confidence interval needs at least {MIN_CCGS_FOR_CORRELATION}")
+    if np.all(x == x[0]):
+        return f"every CCG has the same target ({x[0]:.2f}% of allocation)"
+    if np.all(y == y[0]):
+        if y[0] == 0:
+            return "no CCG forecasts a shortfall, so every forecast gap is 0"
+        return f"every CCG forecasts the same gap ({y[0]:.1f}% of its plan)"
+    return None
+
+
+def logit_undefined_reason(panel: pd.DataFrame) -> str | None:
+    """Why the logistic regression of forecasting a shortfall on target cannot be fitted.
+
+    The same conditions :func:`qipp.stats.logit_shortfall_on_target` refuses, checked
+    first so that a notebook can say so instead of failing.
+
+    >>> toy = pd.DataFrame({TARGET: [1.0, 2.0, 3.0, 4.0], OUTCOME: [True] * 4})
+    >>> logit_undefined_reason(toy)
+    'every CCG forecasts a shortfall (4 of 4), so there is no contrast to model'
+    >>> logit_undefined_reason(toy.assign(**{OUTCOME: [False, False, True, True]}))
+    'target size separates the CCGs forecasting a shortfall from the rest perfectly, so the odds ratio is infinite'
+    """
+    x = panel[TARGET].to_numpy(dtype=float)
+    y = panel[OUTCOME].to_numpy(dtype=bool)
+    n_events = int(y.sum())
+    if x.size < MIN_CCGS_FOR_CORRELATION:
+        return f"only {x.size} CCG{'' if x.size == 1 else 's'}: too few to fit a regression"
+    if n_events == 0:
+        return "no CCG forecasts a shortfall, so there is no contrast to model"
+    if n_events == y.size:
+        return f"every CCG forecasts a shortfall ({n_events} of {y.size}), so there is no contrast to model"
+    if np.all(x == x[0]):
+        return f"every CCG has the same target ({x[0]:.2f}% of allocation)"
+    x_no, x_yes = x[~y], x[y]
+    if x_no.max() <= x_yes.min() or x_yes.max() <= x_no.min():
+        return ("target size separates the CCGs forecasting a shortfall from the rest "
+                "perfectly, so the odds ratio is infinite")
+    return None
+
+
+def power_undefined_reason(n_ccgs: int) -> str | None:
+    """Why no power figure exists for ``n_ccgs`` CCGs, or None.
+
+    >>> power_undefined_reason(3)
+    'only 3 CCGs: the power of a rank correlation test needs at least 4'
+    """
+    if n_ccgs < MIN_CCGS_FOR_CORRELATION:
+        return (f"only {n_ccgs} CCG{'' if n_ccgs == 1 else 's'}: the power of a rank "
+                f"correlation test needs at least {MIN_CCGS_FOR_CORRELATION}")
+    return None
+
+
+@dataclass(frozen=True)
+class TargetGapTests:
+    """The declared test of the finding and its supporting test, on one panel.
+
+    ``spearman`` (primary) and ``logit`` (supporting) are None when the panel
+    cannot support them, with the reason in ``spearman_reason``/``logit_reason``.
+    ``correlated`` is decided by the primary test alone (None when it is undefined).
+    """
+
+    spearman: SpearmanResult | None
+    spearman_reason: str | None
+    logit: LogitResult | None
+    logit_reason: str | None
+    alpha: float
+
+    @property
+    def deciding_test(self) -> str | None:
+        """``"spearman"`` when the primary test ran, else None (nothing decided)."""
+        return PRIMARY_TEST if self.spearman is not None else None
+
+    @property
+    def correlated(self) -> bool | None:
+        """Whether the primary test detects a correlation at ``alpha``."""
+        return None if self.spearman is None else bool(self.spearman.p_value < self.alpha)
+
+    @property
+    def supporting_agrees(self) -> bool | None:
+        """Whether the logit reaches the same conclusion at ``alpha`` (None if either is missing)."""
+        if self.spearman is None or self.logit is None:
+            return None
+        return bool(self.logit.p_value < self.alpha) == self.correlated
+
+
+def run_target_gap_tests(panel: pd.DataFrame, alpha: float = 0.05) -> TargetGapTests:
+    """Run the primary (Spearman) and supporting (logit) tests where the panel supports them.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        A validated panel with measures (``qipp.panel.add_measures``).
+    alpha : float
+        Significance level.
+    """
+    spearman_reason = spearman_undefined_reason(panel[TARGET], panel[GAP])
+    spearman = (None if spearman_reason else
+                spearman_with_ci(panel[TARGET], panel[GAP], alpha=alpha))
+    logit_reason = logit_undefined_reason(panel)
+    logit = None
+    if logit_reason is None:
+        try:
+            logit = logit_shortfall_on_target(panel, alpha=alpha)
+        except SeparationError:
+            # Quasi-separation and near-constant targets show only in the fit itself.
+            logit_reason = ("target size nearly separates the outcomes or barely varies, "
+                            "so the odds ratio cannot be estimated")
+    return TargetGapTests(spearman, spearman_reason, logit, logit_reason, alpha)
+
+
+def draw_measured_panel(seed: int, rho: float,
+                        n_ccgs: int = CALIBRATED_N_CCGS) -> pd.DataFrame:
+    """Draw a panel of ``n_ccgs`` CCGs from the calibrated generator, measures added.
+
+    At 143 CCGs this is the generator's panel itself, every published aggregate
+    held exactly. At any other size it is a random sample of CCGs from as many
+    independent calibrated panels as needed (decision 0025): each CCG then comes
+    from the calibrated distribution with the injected ``rho``, and the panel
+    has the size whose power is being asked about.
 
     >>> frame = draw_measured_panel(1, 0.3)
     >>> len(frame), "forecast_gap_pct" in frame
     (143, True)
+    >>> len(draw_measured_panel(1, 0.3, n_ccgs=56)), len(draw_measured_panel(1, 0.3, n_ccgs=211))
+    (56, 211)
     """
-    return add_measures(generate_panel(seed, rho))
+    if n_ccgs < 1:
+        raise ValueError(f"n_ccgs must be at least 1, got {n_ccgs}")
+    if n_ccgs == CALIBRATED_N_CCGS:
+        return add_measures(generate_panel(seed, rho))
+    blocks = math.ceil(n_ccgs / CALIBRATED_N_CCGS)
+    children = np.random.SeedSequence(seed).spawn(blocks + 1)
+    pool = pd.concat([generate_panel(int(c.generate_state(1)[0]), rho) for c in children[:-1]],
+                     ignore_index=True)
+    rows = np.random.default_rng(children[-1]).choice(len(pool), size=n_ccgs, replace=False)
+    sample = pool.iloc[np.sort(rows)].reset_index(drop=True)
+    # Pooled panels reuse S-codes; a drawn panel keeps one code per CCG, like any panel.
+    numbers = [f"{i:03d}" for i in range(1, n_ccgs + 1)]
+    sample["ccg_code"] = [f"S{k}" for k in numbers]
+    sample["ccg_name"] = [f"Synthetic CCG {k}" for k in numbers]
+    return add_measures(sample)
+
+
+@dataclass(frozen=True)
+class PowerAnalysis:
+    """What a panel of ``n_ccgs`` CCGs can detect (None with ``reason`` when nothing can be said)."""
+
+    n_ccgs: int
+    min_detectable_abs_r: float | None
+    detection: pd.DataFrame | None
+    reason: str | None
+
+
+def power_analysis(n_ccgs: int, *, alpha: float, power: float, rhos: Sequence[float],
+                   n_sims: int, seed: int) -> PowerAnalysis:
+    """Minimum detectable |rho| and simulated detection rates for a panel of ``n_ccgs``.
+
+    The simulated panels have the panel's own size (:func:`draw_measured_panel`),
+    so the figures describe the panel given, not HSJ's 143 CCGs.
+    """
+    reason = power_undefined_reason(n_ccgs)
+    if reason is not None:
+        return PowerAnalysis(n_ccgs, None, None, reason)
+    min_r = min_detectable_abs_r(n_ccgs, alpha=alpha, power=power)
+
+    def draw(draw_seed: int, rho: float) -> pd.DataFrame:
+        return draw_measured_panel(draw_seed, rho, n_ccgs)
+
+    detection = detection_rate_by_rho(draw, rhos, n_sims=n_sims, seed=seed, alpha=alpha)
+    return PowerAnalysis(n_ccgs, min_r, detection, None)

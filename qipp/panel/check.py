@@ -234,6 +234,21 @@ def check_panel(panel: pd.DataFrame,
     return pd.DataFrame(rows)
 
 
+def check_display_frame(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+    """:func:`check_panel`'s table for a notebook: rounded, and "–" where there is no value.
+
+    >>> row = {"claim_id": "x", "aggregate": "a", "published": 11.0, "panel": None,
+    ...        "rule": "equal", "status": NOT_IN_PANEL}
+    >>> check_display_frame(pd.DataFrame([row])).loc["x", "panel"]
+    '–'
+    """
+    shown = table.set_index("claim_id")[["published", "panel", "rule", "status"]]
+    numbers = shown[["published", "panel"]].astype(float).round(digits)
+    shown = shown.assign(**{c: numbers[c].astype(object).where(numbers[c].notna(), "–")
+                            for c in ("published", "panel")})
+    return shown
+
+
 def hard_mismatches(table: pd.DataFrame) -> list[str]:
     """Claim ids whose exact aggregate does not match (soft targets never count)."""
     return table.loc[table["status"] == MISMATCH, "claim_id"].tolist()

@@ -92,24 +92,43 @@ def is_synthetic(panel: pd.DataFrame) -> bool:
     return bool((panel["data_status"] == STATUS_SYNTHETIC).any())
 
 
-def sector_plan_pct(panel: pd.DataFrame) -> float:
-    """Total QIPP plan as a percentage of total allocation."""
-    return float(100.0 * panel["qipp_plan_gbp_m"].sum() / panel["allocation_gbp_m"].sum())
+def _ratio_pct(numerator: float, denominator: float) -> float | None:
+    """100 x numerator / denominator, or None when the denominator is zero.
+
+    A panel can validly plan nothing to date (or at all); the ratio is then
+    undefined, and None says so where a float division would warn and give NaN.
+
+    >>> _ratio_pct(1.0, 4.0), _ratio_pct(1.0, 0.0) is None
+    (25.0, True)
+    """
+    if denominator == 0:
+        return None
+    return float(100.0 * numerator / denominator)
 
 
-def forecast_delivery_pct(panel: pd.DataFrame) -> float:
-    """Total forecast outturn as a percentage of the total plan."""
-    return float(100.0 * panel["forecast_outturn_gbp_m"].sum() / panel["qipp_plan_gbp_m"].sum())
+def sector_plan_pct(panel: pd.DataFrame) -> float | None:
+    """Total QIPP plan as a percentage of total allocation (allocations are positive)."""
+    return _ratio_pct(panel["qipp_plan_gbp_m"].sum(), panel["allocation_gbp_m"].sum())
 
 
-def aggregate_ytd_shortfall_pct(panel: pd.DataFrame) -> float:
+def forecast_delivery_pct(panel: pd.DataFrame) -> float | None:
+    """Total forecast outturn as a percentage of the total plan; None when nothing is planned."""
+    return _ratio_pct(panel["forecast_outturn_gbp_m"].sum(), panel["qipp_plan_gbp_m"].sum())
+
+
+def aggregate_ytd_shortfall_pct(panel: pd.DataFrame) -> float | None:
     """Net year-to-date shortfall: 100 x (1 - total delivered / total planned to date).
 
     CCGs ahead of plan offset those behind, as in a sector total; the result
-    is negative when the panel as a whole is ahead.
+    is negative when the panel as a whole is ahead, and None when nothing was
+    planned to date.
+
+    >>> aggregate_ytd_shortfall_pct(pd.DataFrame({"ytd_plan_gbp_m": [0.0],
+    ...                                           "ytd_actual_gbp_m": [0.2]})) is None
+    True
     """
     planned = panel["ytd_plan_gbp_m"].sum()
-    return float(100.0 * (planned - panel["ytd_actual_gbp_m"].sum()) / planned)
+    return _ratio_pct(planned - panel["ytd_actual_gbp_m"].sum(), planned)
 
 
 def largest_targets(panel: pd.DataFrame, n: int = 15) -> pd.DataFrame:

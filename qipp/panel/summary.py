@@ -44,6 +44,26 @@ def _ccgs(count: int) -> str:
     return f"{count} CCG" if count == 1 else f"{count} CCGs"
 
 
+def _ytd_words(panel: pd.DataFrame) -> str:
+    """The net year-to-date shortfall in words, or why there is none.
+
+    >>> _ytd_words(pd.DataFrame({"ytd_plan_gbp_m": [0.0], "ytd_actual_gbp_m": [0.0]}))
+    'no savings were planned to date, so no net shortfall can be computed'
+    """
+    value = aggregate_ytd_shortfall_pct(panel)
+    if value is None:
+        return "no savings were planned to date, so no net shortfall can be computed"
+    return f"{value:.1f}% short in all"
+
+
+def _forecast_words(panel: pd.DataFrame) -> str:
+    """The panel's forecast delivery in words, or why there is none."""
+    value = forecast_delivery_pct(panel)
+    if value is None:
+        return "no CCG plans any savings, so no forecast delivery can be computed"
+    return f"the panel forecasts delivering {value:.1f}% of its planned savings"
+
+
 def banner_lines(panel: pd.DataFrame) -> list[str]:
     """Return ``[SYNTHETIC_BANNER]`` when ``panel`` is synthetic, else ``[]``."""
     return [SYNTHETIC_BANNER] if is_synthetic(panel) else []
@@ -82,10 +102,9 @@ def summarise_panel(panel: pd.DataFrame, file: str = "panel", width: int = 88) -
         f"£{panel['allocation_gbp_m'].sum() / 1000:,.1f}bn in all; QIPP plans "
         f"£{panel['qipp_plan_gbp_m'].sum():,.1f}m, {sector_plan_pct(panel):.2f}% of "
         f"allocation (median CCG {pct.median():.2f}%, range {pct.min():.2f}% to "
-        f"{pct.max():.2f}%). At the end of Q1 {_ccgs(behind)} were behind their "
-        f"year-to-date plan ({behind_20} by 20% or more), "
-        f"{aggregate_ytd_shortfall_pct(panel):.1f}% short in all; the panel forecasts "
-        f"delivering {forecast_delivery_pct(panel):.1f}% of its planned savings, with "
+        f"{pct.max():.2f}%). At the end of Q1 {_ccgs(behind)} "
+        f"{'was' if behind == 1 else 'were'} behind their year-to-date plan "
+        f"({behind_20} by 20% or more), {_ytd_words(panel)}; {_forecast_words(panel)}, with "
         f"{_ccgs(gap_20)} forecasting a gap of 20% or more."
     )
     return textwrap.fill(text, width=width)

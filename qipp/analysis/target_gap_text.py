@@ -1,0 +1,76 @@
+"""Sentences about the target-size test (notebook 02), kept apart from the calculations.
+
+Every sentence is built from a result object of :mod:`qipp.analysis.target_gap`,
+so the words can never disagree with the numbers beside them.
+
+Examples
+--------
+>>> from qipp.analysis.target_gap import TargetGapTests
+>>> untestable = TargetGapTests(None, "every CCG has the same target (2.00% of allocation)",
+...                             None, "every CCG has the same target (2.00% of allocation)", 0.05)
+>>> verdict_sentence(untestable)
+'Whether target size predicts a forecast shortfall cannot be tested on this panel: every CCG has the same target (2.00% of allocation).'
+"""
+
+from __future__ import annotations
+
+from qipp.analysis.target_gap import PowerAnalysis, TargetGapTests
+from qipp.stats import _format_p, correlation_verdict
+
+DECISION_RECORD = "docs/decisions/0025"
+
+
+def untestable_sentence(reason: str) -> str:
+    """The verdict when the primary test is undefined on the panel."""
+    return ("Whether target size predicts a forecast shortfall cannot be tested on this "
+            f"panel: {reason}.")
+
+
+def supporting_sentence(tests: TargetGapTests) -> str:
+    """One sentence on the supporting logistic regression, or why it could not be fitted.
+
+    >>> from qipp.analysis.target_gap import TargetGapTests
+    >>> supporting_sentence(TargetGapTests(None, "x", None, "no CCG forecasts a shortfall, "
+    ...                                    "so there is no contrast to model", 0.05))
+    'The supporting logistic regression cannot be fitted: no CCG forecasts a shortfall, so there is no contrast to model.'
+    """
+    if tests.logit is None:
+        return f"The supporting logistic regression cannot be fitted: {tests.logit_reason}."
+    logit = tests.logit
+    text = (f"Supporting test, a logistic regression of forecasting any shortfall: odds ratio "
+            f"{logit.odds_ratio:.2f} per point of target, {_format_p(logit.p_value, tests.alpha)}")
+    if not logit.converged:
+        text += " (the fit did not converge, so treat it as unreliable)"
+    if tests.supporting_agrees is False:
+        text += (f"; it disagrees with the primary rank correlation, which decides the verdict "
+                 f"({DECISION_RECORD})")
+    return text + "."
+
+
+def verdict_sentence(tests: TargetGapTests) -> str:
+    """The verdict: the primary test's sentence, or why the finding cannot be tested."""
+    if tests.spearman is None:
+        return untestable_sentence(str(tests.spearman_reason))
+    return correlation_verdict(tests.spearman, tests.alpha)
+
+
+def null_note(fields: str, reason: str) -> str:
+    """A findings note saying which figures are null and why.
+
+    >>> null_note("fold_variation", "a CCG plans no savings")
+    'fold_variation: null because a CCG plans no savings.'
+    """
+    return f"{fields}: null because {reason}."
+
+
+def power_sentence(result: PowerAnalysis, alpha: float, power: float) -> str:
+    """What the panel's size can detect, in one sentence.
+
+    >>> print(power_sentence(PowerAnalysis(3, None, None, "only 3 CCGs: the power of a rank "
+    ...       "correlation test needs at least 4"), 0.05, 0.8))
+    No power figure for this panel: only 3 CCGs: the power of a rank correlation test needs at least 4.
+    """
+    if result.min_detectable_abs_r is None:
+        return f"No power figure for this panel: {result.reason}."
+    return (f"Smallest |rho| detectable with {power:.0%} power at alpha = {alpha:g}, "
+            f"n = {result.n_ccgs}: {result.min_detectable_abs_r:.3f}")
