@@ -33,6 +33,9 @@ _DIR = click.Path(file_okay=False, path_type=Path)
                    "repeatable. 'ccg_profile' selects the profiles.")
 @click.option("--ccg", "ccg_codes", multiple=True, metavar="CODE",
               help="Render only this CCG's profile; repeatable.")
+@click.option("--replace", is_flag=True,
+              help="Let this run's reports replace the whole earlier set in the output folder "
+                   "(how a run with --only or --ccg may switch the set to another panel).")
 @click.option("--show-code", is_flag=True, help="Include code cells in the pages.")
 @click.option("--in-place", is_flag=True,
               help="Re-execute the notebooks in notebooks/ over themselves with their "
@@ -50,14 +53,18 @@ _DIR = click.Path(file_okay=False, path_type=Path)
               help="Show the progress bar on stderr.")
 def render(out_dir: Path | None, notebooks_dir: Path | None, panel_path: Path | None,
            jobs: int | None, only: tuple[str, ...], ccg_codes: tuple[str, ...],
-           show_code: bool, in_place: bool, cell_timeout_s: float, notebook_timeout_s: float,
-           fresh_kernels: bool, progress: bool) -> None:
+           replace: bool, show_code: bool, in_place: bool, cell_timeout_s: float,
+           notebook_timeout_s: float, fresh_kernels: bool, progress: bool) -> None:
     """Render the finding notebooks and one profile per CCG to offline HTML, with an index.
 
     Each worker keeps one kernel with pandas, matplotlib, seaborn, statsmodels
     and qipp imported, and resets it between notebooks (variables, imports,
     figures, rcParams, working directory, sys.path, warning filters, pandas
     options); --fresh-kernels gives every notebook a kernel of its own.
+
+    A report set holds one panel: a run with --only or --ccg whose panel is not
+    the one the set was built from is refused (exit 2) before any work; re-run
+    without them, or pass --replace.
 
     Exits 0 when everything rendered, 1 when any notebook failed (the others
     are still written, failures are marked in the index), 2 on bad input and
@@ -76,14 +83,14 @@ def render(out_dir: Path | None, notebooks_dir: Path | None, panel_path: Path | 
     options = RenderOptions(
         out_dir=out_dir or paths.REPORTS_DIR, notebooks_dir=notebooks_dir or paths.NOTEBOOKS_DIR,
         panel_path=panel_path, only=only, ccg_codes=tuple(c.strip().upper() for c in ccg_codes),
-        show_code=show_code, cell_timeout_s=cell_timeout_s,
+        replace=replace, show_code=show_code, cell_timeout_s=cell_timeout_s,
         notebook_timeout_s=notebook_timeout_s, progress=progress,
         executor="fresh" if fresh_kernels else "warm")
     if jobs is not None:
         options.jobs = jobs
-    if in_place and (ccg_codes or panel_path):
-        click.echo("--in-place runs notebooks with their defaults; drop --ccg and --panel",
-                   err=True)
+    if in_place and (ccg_codes or panel_path or replace):
+        click.echo("--in-place runs notebooks with their defaults; drop --ccg, --panel "
+                   "and --replace", err=True)
         sys.exit(EXIT_BAD_INPUT)
     try:
         summary = render_in_place(options) if in_place else render_reports(options)

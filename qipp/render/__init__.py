@@ -32,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "OfflineError": "qipp.render.export",
     "external_references": "qipp.render.export",
     "notebook_to_html": "qipp.render.export",
+    "PanelMismatchError": "qipp.render.pipeline",
     "RenderInputError": "qipp.render.pipeline",
     "RenderOptions": "qipp.render.pipeline",
     "RenderSummary": "qipp.render.pipeline",

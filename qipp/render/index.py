@@ -1,5 +1,10 @@
 """The reports index: scorecard summary, findings with verdicts, CCG profiles, provenance.
 
+Each finding shows ``reproduced`` as yes, no, or n/a with the notebook's reason
+(:func:`qipp.findings.reproduced_label`), each in its own style, so a verdict
+the data cannot support never reads as a failure or a success. The synthetic
+banner and the provenance belong to the panel the whole set was built from.
+
 Built with Jinja2 and autoescape on, so a CCG name or a verdict holding ``<``
 or ``&`` shows as text and can never inject markup. Links come only from
 manifest paths that :mod:`qipp.render.jobs` built from validated names.
@@ -23,8 +28,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from qipp.findings import reproduced_label
 from qipp.render.export import STYLESHEET, TEMPLATES_ROOT
 from qipp.render.jobs import KIND_FINDING, KIND_PROFILE
+from qipp.render.manifest import uses_panel
 from qipp.render.runinfo import RunInfo
 
 INDEX_NAME = "index.html"
@@ -34,6 +41,18 @@ INDEX_TITLE = "QIPP 2010-2015: published findings, reproduced"
 # Shown when profiles come from a synthetic panel (the panel's own wording lives in
 # qipp.panel.SYNTHETIC_BANNER; this fallback keeps the index free of a panel import).
 DEFAULT_SYNTHETIC_BANNER = "SYNTHETIC DATA: the CCG panel is invented, not real returns."
+# CSS class of each value of ``reproduced`` (styled in report.css).
+REPRODUCED_CLASSES = {True: "status-yes", False: "status-no", None: "status-na"}
+
+
+def reproduced_class(findings: dict) -> str:
+    """The CSS class of a verdict: ``status-yes``, ``status-no`` or ``status-na``.
+
+    >>> reproduced_class({"reproduced": None}), reproduced_class({"reproduced": False})
+    ('status-na', 'status-no')
+    """
+    value = findings.get("reproduced")
+    return REPRODUCED_CLASSES[None if value is None else bool(value)]
 
 
 @dataclass(frozen=True)
@@ -86,7 +105,8 @@ def index_html(entries: Iterable[dict], run: RunInfo, scorecard: ScorecardSummar
     problems : iterable of str
         Failures of the run that belong to no report (the scorecard, say).
     synthetic_banner : str, optional
-        Text of the synthetic-data banner shown when the panel is synthetic.
+        Text of the synthetic-data banner, shown when the set's panel
+        (``run.panel``) is synthetic and any entry reads it.
     downloads : iterable of str
         Files beside the index to link from the scorecard summary (``claims.csv``).
 
@@ -105,4 +125,6 @@ def index_html(entries: Iterable[dict], run: RunInfo, scorecard: ScorecardSummar
         title=INDEX_TITLE, css=STYLESHEET.read_text(encoding="utf-8"), run=run,
         scorecard=scorecard, findings=findings, profiles=profiles, failures=failures,
         problems=list(problems), synthetic_banner=synthetic_banner or DEFAULT_SYNTHETIC_BANNER,
-        downloads=list(downloads))
+        show_banner=bool(run.panel_synthetic) and any(uses_panel(e) for e in entries),
+        downloads=list(downloads), reproduced_label=reproduced_label,
+        reproduced_class=reproduced_class)

@@ -91,6 +91,9 @@ class RenderJob:
         notebook and its page go, relative to the output folder.
     findings : str or None
         Where the notebook is asked to write its findings JSON (relative).
+    uses_panel : bool
+        The notebook reads a CCG panel (a profile, or a notebook declaring
+        ``panel_path``), so the set's synthetic banner applies to it.
     """
 
     kind: str
@@ -102,6 +105,7 @@ class RenderJob:
     failed: str | None = None
     failed_html: str | None = None
     findings: str | None = None
+    uses_panel: bool = False
 
     @property
     def key(self) -> str:
@@ -154,8 +158,9 @@ def finding_job(notebook: Path, declared: set[str], stage: Path,
 
     ``findings_path`` is passed when the notebook declares it, pointing into the
     run's staging folder (``stage``), whence it is moved to ``findings/<stem>.json``
-    when the run completes; ``panel_path`` is passed only when a panel was
-    given and the notebook declares it.
+    when the run completes (the worker then writes the final location in its
+    place in every published file: :mod:`qipp.render.relocate`); ``panel_path``
+    is passed only when a panel was given and the notebook declares it.
 
     >>> job = finding_job(Path("nb/01_x.ipynb"), {"findings_path"}, Path("/stage"))
     >>> job.html, job.findings, job.parameters
@@ -171,7 +176,8 @@ def finding_job(notebook: Path, declared: set[str], stage: Path,
         parameters["panel_path"] = str(panel_path)
     return RenderJob(KIND_FINDING, stem, notebook, parameters, html=f"{stem}.html",
                      executed=f"executed/{stem}.ipynb", failed=f"failed/{stem}.ipynb",
-                     failed_html=f"failed/{stem}.html", findings=findings)
+                     failed_html=f"failed/{stem}.html", findings=findings,
+                     uses_panel="panel_path" in declared)
 
 
 def profile_job(template: Path, ccg_code: str, declared: set[str], panel_path: Path,
@@ -184,7 +190,7 @@ def profile_job(template: Path, ccg_code: str, declared: set[str], panel_path: P
     parameters = {"ccg_code": code, "panel_path": str(panel_path)}
     return RenderJob(KIND_PROFILE, code, template, parameters, html=f"ccg/{code}.html",
                      executed=f"executed/ccg/{code}.ipynb", failed=f"failed/ccg/{code}.ipynb",
-                     failed_html=f"failed/ccg/{code}.html")
+                     failed_html=f"failed/ccg/{code}.html", uses_panel=True)
 
 
 def in_place_job(notebook: Path) -> RenderJob:

@@ -3,7 +3,9 @@
 ``reports/manifest.json`` lists every report the index shows: its status, its
 files, its error, its verdict or key figures, and when it was rendered. A run
 of a subset (``--only``, ``--ccg``) updates its own entries and keeps the rest,
-so the index still links every report; a full run replaces the list. Files a
+so the index still links every report; a full run (or ``--replace``) replaces
+the list. The ``run`` record names the panel the set was built from; a partial
+run from another panel is refused (:mod:`qipp.render.panelset`). Files a
 run makes stale (the page of a notebook that now fails, the profile of a CCG no
 longer in the panel) are deleted, and only files an earlier manifest recorded.
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from qipp.render.jobs import KIND_PROFILE
 from qipp.render.profiles import ProfileRow
 from qipp.render.worker import JobResult
 
@@ -49,13 +52,44 @@ def entry_from_result(result: JobResult, rendered_at: str,
         "error": None if error is None else {
             "summary": error.describe(), "ename": error.ename, "evalue": error.evalue,
             "cell_number": error.cell_number, "execution_count": error.execution_count},
-        "findings": None,
+        "findings": None if result.findings is None else verdict_of(result.findings),
         "profile": None if profile is None else profile.figures(),
+        "uses_panel": job.uses_panel,
     }
-    if result.findings is not None:
-        entry["findings"] = {"verdict": str(result.findings.get("verdict", "")),
-                             "reproduced": bool(result.findings.get("reproduced"))}
     return entry
+
+
+def verdict_of(findings: dict) -> dict:
+    """The part of a findings record the index shows: verdict, reproduced and why not known.
+
+    ``reproduced`` stays None when the notebook could not say (a synthetic panel,
+    a test the data cannot support): turning it into False would claim a failure
+    to reproduce that nobody observed.
+
+    >>> verdict_of({"verdict": "v", "reproduced": None, "reproduced_note": "synthetic data"})
+    {'verdict': 'v', 'reproduced': None, 'reproduced_note': 'synthetic data'}
+    >>> verdict_of({"verdict": "v", "reproduced": 1})["reproduced"]
+    True
+    """
+    reproduced = findings.get("reproduced")
+    note = findings.get("reproduced_note")
+    return {"verdict": str(findings.get("verdict", "")),
+            "reproduced": None if reproduced is None else bool(reproduced),
+            "reproduced_note": str(note) if reproduced is None and note else None}
+
+
+def uses_panel(entry: dict) -> bool:
+    """True when an entry's report reads the panel: a profile, or a notebook declaring it.
+
+    Entries written before the field existed count as reading it, so the
+    synthetic banner errs towards showing.
+
+    >>> uses_panel({"kind": "finding", "uses_panel": False}), uses_panel({"kind": "finding"})
+    (False, True)
+    >>> uses_panel({"kind": "profile", "uses_panel": False})
+    True
+    """
+    return entry.get("kind") == KIND_PROFILE or bool(entry.get("uses_panel", True))
 
 
 def merge_entries(previous: dict[str, dict], current: dict[str, dict],
@@ -67,8 +101,9 @@ def merge_entries(previous: dict[str, dict], current: dict[str, dict],
     previous, current : dict
         Entries by key.
     full_run : bool
-        True when this run rendered everything, so entries it did not produce
-        are gone; False for a subset, whose untouched entries are kept.
+        True when this run rendered everything or replaces the set (``--replace``),
+        so entries it did not produce are gone; False for a subset, whose
+        untouched entries are kept.
 
     Returns
     -------
@@ -84,20 +119,37 @@ def merge_entries(previous: dict[str, dict], current: dict[str, dict],
     return merged, sorted(stale)
 
 
-def read_manifest(out_dir: Path) -> dict[str, dict]:
-    """Return the entries of ``out_dir/manifest.json``, or {} if absent or unreadable.
-
-    >>> read_manifest(Path("/nonexistent"))
-    {}
-    """
+def _read_body(out_dir: Path) -> dict:
+    """The manifest as a dict, or {} when absent, unreadable or of another version."""
     try:
         data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return {}
-    entries = data.get("entries", [])
+    return data
+
+
+def read_manifest(out_dir: Path) -> dict[str, dict]:
+    """Return the entries of ``out_dir/manifest.json``, or {} if absent or unreadable.
+
+    >>> read_manifest(Path("/nonexistent"))
+    {}
+    """
+    entries = _read_body(out_dir).get("entries", [])
+    if not isinstance(entries, list):
+        return {}
     return {e["key"]: e for e in entries if isinstance(e, dict) and "key" in e}
+
+
+def read_run(out_dir: Path) -> dict:
+    """Return the ``run`` record of ``out_dir/manifest.json``, or {} if absent or unreadable.
+
+    >>> read_run(Path("/nonexistent"))
+    {}
+    """
+    run = _read_body(out_dir).get("run")
+    return run if isinstance(run, dict) else {}
 
 
 def manifest_text(entries: dict[str, dict], run: dict) -> str:

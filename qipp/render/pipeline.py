@@ -3,6 +3,8 @@
 :func:`render_reports` renders the finding notebooks and one CCG profile per
 panel row into an output folder; :func:`render_in_place` re-executes committed
 notebooks over themselves. Both return a :class:`RenderSummary`; neither exits.
+An output folder holds one report set drawn from one panel: a partial run from
+another is refused before any work (:mod:`qipp.render.panelset`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from qipp.render.manifest import (
     merge_entries,
     read_manifest,
 )
+from qipp.render.panelset import panel_mismatch
 from qipp.render.profiles import ProfileRow, load_profiles
 from qipp.render.runinfo import RunInfo, gather_run_info
 from qipp.render.stage import RunLock, Stage
@@ -43,6 +46,10 @@ from qipp.render.worker import JobResult, WorkerConfig
 
 class RenderInputError(ValueError):
     """A request that cannot be rendered: unknown CCG code, nothing selected, bad name."""
+
+
+class PanelMismatchError(RenderInputError):
+    """A partial run whose panel is not the one the report set was built from."""
 
 
 @dataclass
@@ -74,7 +81,11 @@ class RenderOptions:
         The CCGs to profile; None loads them from the panel. Tests pass rows
         directly, which bypasses panel validation.
     panel_synthetic : bool or None
-        With ``profiles`` given, whether to show the synthetic banner.
+        With ``profiles`` given, whether to show the synthetic banner; None
+        reads it from the panel.
+    replace : bool
+        This run's reports replace the whole earlier set, as a full run's do
+        (``--replace``): how a partial run may switch the set to another panel.
     """
 
     out_dir: Path = REPORTS_DIR
@@ -91,6 +102,7 @@ class RenderOptions:
     executor: str = DEFAULT_EXECUTOR
     profiles: list[ProfileRow] | None = None
     panel_synthetic: bool | None = None
+    replace: bool = False
 
     @property
     def full_run(self) -> bool:
@@ -148,11 +160,21 @@ def _select(options: RenderOptions) -> tuple[list[Path], Path | None]:
     return findings, template if (template is not None and wants_profiles) else None
 
 
-def _profiles(options: RenderOptions, panel_path: Path) -> tuple[list[ProfileRow], bool | None]:
-    if options.profiles is not None:
-        rows, synthetic = list(options.profiles), options.panel_synthetic
-    else:
-        rows, synthetic = load_profiles(panel_path)
+def _panel(options: RenderOptions, panel_path: Path) -> tuple[list[ProfileRow], bool]:
+    """The panel's profile rows and whether it is synthetic, read even for findings only.
+
+    The index's banner belongs to the set, not to this run's profiles: a run of
+    findings alone still tells whether the set's panel is synthetic.
+    """
+    if options.profiles is not None and options.panel_synthetic is not None:
+        return list(options.profiles), options.panel_synthetic
+    rows, synthetic = load_profiles(panel_path)
+    return (rows if options.profiles is None else list(options.profiles)), synthetic
+
+
+def _profiles(options: RenderOptions, panel_path: Path,
+              rows: list[ProfileRow]) -> list[ProfileRow]:
+    """The rows to profile: all, or those ``--ccg`` names (each must be in the panel)."""
     if options.ccg_codes:
         by_code = {row.ccg_code: row for row in rows}
         unknown = [code for code in options.ccg_codes if code not in by_code]
@@ -160,7 +182,7 @@ def _profiles(options: RenderOptions, panel_path: Path) -> tuple[list[ProfileRow
             raise RenderInputError(f"CCG code(s) not in the panel {panel_path.name}: "
                                    f"{', '.join(unknown)}")
         rows = [by_code[code] for code in dict.fromkeys(options.ccg_codes)]
-    return rows, synthetic
+    return rows
 
 
 def plan_jobs(options: RenderOptions, stage_root: Path, panel_path: Path,
@@ -196,6 +218,8 @@ def render_reports(options: RenderOptions) -> RenderSummary:
     ------
     RenderInputError
         Bad selection (nothing matches, unknown CCG code, unsafe name).
+    PanelMismatchError
+        A partial run from another panel than the set's (before any work).
     qipp.validation.DataError
         The panel fails validation.
     qipp.render.stage.RenderBusyError
@@ -207,17 +231,22 @@ def render_reports(options: RenderOptions) -> RenderSummary:
     out_dir = Path(options.out_dir).resolve()
     panel_path = Path(options.panel_path or SYNTHETIC_PANEL_CSV).resolve()
     findings, template = _select(options)
-    profiles, synthetic = _profiles(options, panel_path) if template else ([], None)
+    rows, synthetic = _panel(options, panel_path)
+    profiles = _profiles(options, panel_path, rows) if template else []
     if not findings and not profiles:
         raise RenderInputError("nothing to render: no notebook matches the selection")
+    run = gather_run_info(panel_path, synthetic)
     with RunLock(out_dir):
+        # Holding the lock (no run can change the set meanwhile), before any work.
+        mixing = panel_mismatch(out_dir, options.full_run or options.replace, run)
+        if mixing is not None:
+            raise PanelMismatchError(mixing)
         stage = Stage.create(out_dir)
         try:
-            run = gather_run_info(panel_path, synthetic if template else None)
             config = WorkerConfig(stage.root, stage.root, options.notebooks_dir.resolve(),
                                   options.kernel_name, options.cell_timeout_s,
                                   options.show_code, run.stamp(), options.executor,
-                                  options.notebook_timeout_s)
+                                  options.notebook_timeout_s, out_dir)
             n_jobs = len(findings) + (len(profiles) if template else 0)
             # Workers start now; their imports (and warm kernels) overlap the planning below.
             with WorkerPool(config, min(options.jobs, n_jobs)) as pool:
@@ -246,12 +275,12 @@ def _finish(options: RenderOptions, out_dir: Path, stage: Stage, run: RunInfo,
         r.job.key: entry_from_result(
             r, run.rendered_at, profiles.get(r.job.name) if r.job.kind == KIND_PROFILE else None)
         for r in results}
-    entries, stale = merge_entries(read_manifest(out_dir), current, options.full_run)
+    entries, stale = merge_entries(read_manifest(out_dir), current,
+                                   options.full_run or options.replace)
     scorecard = scorecard_summary()
     problems = [f"claims scorecard: {scorecard.error}"] if scorecard.error else []
-    banner = None
-    if run.panel_synthetic:
-        from qipp.panel import SYNTHETIC_BANNER as banner
+    # The index shows it only when the set's panel is synthetic and some report reads it.
+    from qipp.panel import SYNTHETIC_BANNER as banner
     downloads = [name for name in SCORECARD_FILES if (out_dir / name).is_file()]
     index = index_html(entries.values(), run, scorecard, problems, banner, downloads)
     phases = {**phases, "index_s": time.perf_counter() - started}

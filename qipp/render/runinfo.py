@@ -1,4 +1,4 @@
-"""What a reader needs to trust a run: when, from which commit, on which data files.
+"""What a reader needs to trust a run: when, from which commit, on which data files and panel.
 
 Examples
 --------
@@ -38,9 +38,12 @@ class RunInfo:
     checksums : tuple of (str, str)
         (path relative to the project root, SHA-256) for each data file.
     panel : str
-        The panel profiles were drawn from (relative when inside the project).
+        The panel the report set is drawn from (relative when inside the project).
     panel_synthetic : bool or None
-        Whether that panel is synthetic; None when no profiles were rendered.
+        Whether that panel is synthetic; None only when it was not determined.
+    panel_sha256 : str or None
+        SHA-256 of the panel file: the identity a later partial run must match
+        (:mod:`qipp.render.panelset`).
     """
 
     rendered_at: str
@@ -49,6 +52,7 @@ class RunInfo:
     checksums: tuple[tuple[str, str], ...]
     panel: str
     panel_synthetic: bool | None
+    panel_sha256: str | None = None
 
     def stamp(self) -> str:
         """One line for page headers and footers."""
@@ -103,9 +107,9 @@ def git_commit(root: Path = PROJECT_ROOT) -> tuple[str | None, bool]:
 
 def gather_run_info(panel_path: Path, panel_synthetic: bool | None,
                     now: datetime | None = None) -> RunInfo:
-    """Collect the run's details (reads git and hashes the data files)."""
+    """Collect the run's details (reads git and hashes the data files and the panel)."""
     now = now or datetime.now(timezone.utc)
     commit, dirty = git_commit()
     return RunInfo(now.strftime("%Y-%m-%dT%H:%MZ"), commit, dirty,
                    data_checksums(extra=(panel_path,)), relative_to_root(panel_path),
-                   panel_synthetic)
+                   panel_synthetic, sha256_of(panel_path))

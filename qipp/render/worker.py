@@ -35,6 +35,7 @@ from qipp.render.execute import (
 )
 from qipp.render.export import OfflineError, notebook_title, notebook_to_html
 from qipp.render.jobs import KIND_IN_PLACE, RenderJob, index_href_from
+from qipp.render.relocate import published_location, relocate_findings, relocate_notebook
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class WorkerConfig:
         Run line shown on every page.
     executor : str
         Key in :data:`qipp.render.execute.EXECUTORS` (``warm`` or ``fresh``).
+    out_dir : Path or None
+        Where the stage's files end up; published files name that location
+        instead of the stage (:mod:`qipp.render.relocate`).
     """
 
     stage: Path
@@ -72,6 +76,7 @@ class WorkerConfig:
     stamp: str = ""
     executor: str = DEFAULT_EXECUTOR
     notebook_timeout_s: float | None = None
+    out_dir: Path | None = None
 
     def kernel_dir(self) -> Path:
         """This worker process's folder for kernels that outlive one job."""
@@ -246,12 +251,14 @@ def _write_success(job: RenderJob, notebook: Any, title: str, config: WorkerConf
         result.ok = True
         return
     if job.findings is not None:
-        findings = _read_job_findings(config.stage / job.findings)
+        findings = _read_job_findings(config.stage / job.findings, _relocations(job, config))
         if isinstance(findings, CellError):
             result.error = findings
             return
         result.findings = findings
         result.files.append(job.findings)
+    relocate_notebook(notebook, _relocations(job, config),
+                      published_location(config.out_dir, job.executed))
     started = time.perf_counter()
     try:
         html = notebook_to_html(notebook, title=title, show_code=config.show_code,
@@ -266,14 +273,21 @@ def _write_success(job: RenderJob, notebook: Any, title: str, config: WorkerConf
     result.ok = True
 
 
-def _read_job_findings(path: Path) -> dict | CellError:
-    from qipp.findings import read_findings
+def _relocations(job: RenderJob, config: WorkerConfig) -> dict[str, str]:
+    """Staged path to final location, for the findings path this job was given."""
+    staged = job.parameters.get("findings_path")
+    if job.findings is None or not isinstance(staged, str):
+        return {}
+    return {staged: published_location(config.out_dir, job.findings)}
 
+
+def _read_job_findings(path: Path, relocations: dict[str, str]) -> dict | CellError:
+    """Read the staged findings, rewritten to name final locations (or the error)."""
     if not path.is_file():
         return CellError("MissingFindings",
                          "the notebook declares findings_path but wrote no findings file")
     try:
-        return read_findings(path)
+        return relocate_findings(path, relocations)
     except ValueError as exc:
         return CellError("BadFindings", str(exc).replace(str(path), path.name))
 
@@ -285,6 +299,8 @@ def _write_failure(job: RenderJob, notebook: Any, title: str, config: WorkerConf
         result.files.remove(job.findings)
     if job.findings is not None:
         (config.stage / job.findings).unlink(missing_ok=True)
+    relocate_notebook(notebook, _relocations(job, config),
+                      published_location(config.out_dir, job.failed))
     _write(config, job.failed, _notebook_text(notebook, result), result)
     try:
         html = notebook_to_html(notebook, title=f"Failed: {title}", show_code=True, prompts=True,
