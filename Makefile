@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
-.PHONY: help venv reports notebooks test lab lock synthetic clean
+.PHONY: help venv reports notebooks test test-fast lint format lab lock synthetic clean
 
 # nbval re-runs every committed notebook and compares its outputs; the one sanitiser
 # file masks what legitimately varies between runs.
@@ -33,7 +33,18 @@ reports: $(STAMP) ## Render every notebook, one profile per CCG, and the index (
 	$(BIN)/qipp claims --write-dir reports
 	$(BIN)/qipp render
 
-test: $(STAMP) ## Run the unit tests, doctests and nbval over every notebook
+# ruff lints and formats these; it reads notebooks' code cells too.
+LINT_PATHS := qipp tests benchmarks notebooks
+
+lint: $(STAMP) ## Lint and check formatting (ruff) of the package, tests, benchmarks and notebooks
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+
+format: $(STAMP) ## Apply ruff's formatting and safe lint fixes
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
+
+test: lint ## Lint, then run the unit tests, doctests and nbval over every notebook
 	$(BIN)/python -m pytest $(NBVAL) --ignore=tests/fixtures/notebooks tests qipp notebooks
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks in place (review the diff, then commit)
@@ -44,7 +55,7 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/
 
 lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml (needs the registry)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --all-extras --python-version 3.11 --quiet -o requirements.lock
 
 synthetic: $(STAMP) ## Regenerate the committed synthetic CCG panel and its sidecar
 	$(BIN)/qipp panel synth --out data/synthetic/ccg_panel_q1_2013_14.csv
