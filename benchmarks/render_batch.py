@@ -40,10 +40,15 @@ from qipp.paths import NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV
 TEMPLATE = NOTEBOOKS_DIR / "ccg_profile.ipynb"
 BIN = Path(sys.executable).parent
 # Phases of (c) in the order they happen; labels for the breakdown.
-PHASES = (("kernel_start_s", "kernel start"), ("imports_s", "imports (warm-up, once per kernel)"),
-          ("reset_s", "reset between notebooks"), ("papermill_s", "papermill (load, parameters)"),
-          ("cells_s", "execution (the notebooks' cells)"), ("export_s", "HTML export"),
-          ("write_s", "writing files"))
+PHASES = (
+    ("kernel_start_s", "kernel start"),
+    ("imports_s", "imports (warm-up, once per kernel)"),
+    ("reset_s", "reset between notebooks"),
+    ("papermill_s", "papermill (load, parameters)"),
+    ("cells_s", "execution (the notebooks' cells)"),
+    ("export_s", "HTML export"),
+    ("write_s", "writing files"),
+)
 
 
 def panel_codes() -> list[str]:
@@ -89,13 +94,32 @@ def serial_cli(items: list, out: Path) -> None:
     """(a) papermill CLI then nbconvert CLI, one notebook at a time."""
     for item in items:
         executed = out / f"{name_of(item)}.ipynb"
-        command = [str(BIN / "papermill"), str(notebook_of(item)), str(executed),
-                   "--cwd", str(NOTEBOOKS_DIR), "--no-progress-bar", "-k", "python3"]
+        command = [
+            str(BIN / "papermill"),
+            str(notebook_of(item)),
+            str(executed),
+            "--cwd",
+            str(NOTEBOOKS_DIR),
+            "--no-progress-bar",
+            "-k",
+            "python3",
+        ]
         for key, value in parameters_for(item, out).items():
             command += ["-p", key, value]
         run(command)
-        run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed),
-             "--output-dir", str(out), "--log-level", "WARN"])
+        run(
+            [
+                str(BIN / "jupyter"),
+                "nbconvert",
+                "--to",
+                "html",
+                str(executed),
+                "--output-dir",
+                str(out),
+                "--log-level",
+                "WARN",
+            ]
+        )
 
 
 def _pool_one(job: tuple[str, str, dict, str]) -> None:
@@ -104,9 +128,14 @@ def _pool_one(job: tuple[str, str, dict, str]) -> None:
 
     notebook, name, parameters, out = job
     executed = Path(out) / f"{name}.ipynb"
-    result = papermill.execute_notebook(notebook, str(executed), parameters=parameters or None,
-                                        kernel_name="python3", cwd=str(NOTEBOOKS_DIR),
-                                        progress_bar=False)
+    result = papermill.execute_notebook(
+        notebook,
+        str(executed),
+        parameters=parameters or None,
+        kernel_name="python3",
+        cwd=str(NOTEBOOKS_DIR),
+        progress_bar=False,
+    )
     body, _ = HTMLExporter().from_notebook_node(result)
     (Path(out) / f"{name}.html").write_text(body, encoding="utf-8")
 
@@ -147,17 +176,23 @@ def machine_line() -> str:
     """Cores this process may use, CPU model, load average and Python."""
     model = ""
     try:
-        model = next(line.split(":", 1)[1].strip() for line in
-                     Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"{len(os.sched_getaffinity(0))} cores ({model or platform.machine()}), "
-            f"load average {load}, Python {platform.python_version()}")
+    return (
+        f"{len(os.sched_getaffinity(0))} cores ({model or platform.machine()}), "
+        f"load average {load}, Python {platform.python_version()}"
+    )
 
 
-def baseline(label: str, function, findings: list[Path], codes: list[str], n_ccgs: int,
-             root: Path) -> float:
+def baseline(
+    label: str, function, findings: list[Path], codes: list[str], n_ccgs: int, root: Path
+) -> float:
     """Time a baseline on the findings and K profiles; return its (estimated) full time."""
     out = root / label
     out.mkdir()
@@ -171,9 +206,12 @@ def baseline(label: str, function, findings: list[Path], codes: list[str], n_ccg
         print(f"{label:<44} {profiles_s:7.1f} s  {per_profile:6.2f} s/report", flush=True)
         return profiles_s
     estimate = findings_s + per_profile * n_ccgs
-    print(f"{label:<44} {estimate:7.1f} s  (estimated: {len(findings)} findings measured "
-          f"{findings_s:.1f} s + {n_ccgs} profiles x {per_profile:.2f} s/profile measured on "
-          f"K = {len(codes)})", flush=True)
+    print(
+        f"{label:<44} {estimate:7.1f} s  (estimated: {len(findings)} findings measured "
+        f"{findings_s:.1f} s + {n_ccgs} profiles x {per_profile:.2f} s/profile measured on "
+        f"K = {len(codes)})",
+        flush=True,
+    )
     return estimate
 
 
@@ -192,12 +230,16 @@ def breakdown(out: Path, wall_s: float) -> None:
     for entry in entries:
         counts[entry["kind"]] += 1
     worker_s = sum(totals.values())
-    print(f"\nWhere the time goes in (c): {len(entries)} reports, {wall_s:.1f} s from command "
-          "to exit.")
-    print(f"  in the parent: plan {phases.get('plan_s', 0):.1f} s (panel, run details, "
-          f"notebook parameters; workers start meanwhile), batch {phases.get('batch_s', 0):.1f} s,"
-          f" index {phases.get('index_s', 0):.2f} s; the rest is Python start-up and moving "
-          "files into place.")
+    print(
+        f"\nWhere the time goes in (c): {len(entries)} reports, {wall_s:.1f} s from command "
+        "to exit."
+    )
+    print(
+        f"  in the parent: plan {phases.get('plan_s', 0):.1f} s (panel, run details, "
+        f"notebook parameters; workers start meanwhile), batch {phases.get('batch_s', 0):.1f} s,"
+        f" index {phases.get('index_s', 0):.2f} s; the rest is Python start-up and moving "
+        "files into place."
+    )
     print(f"  in the workers ({worker_s:.1f} worker-seconds, summed over the processes):")
     kernels = sum(1 for entry in entries if "kernel_start_s" in entry.get("timings_s", {}))
     for phase, label in PHASES:
@@ -206,9 +248,12 @@ def breakdown(out: Path, wall_s: float) -> None:
         if phase in ("kernel_start_s", "imports_s"):
             detail = f"{kernels} kernel(s), {totals[phase] / max(kernels, 1):.2f} s each"
         else:
-            detail = ", ".join(f"{kind}s {by_kind[kind][phase]:.1f} s "
-                               f"({by_kind[kind][phase] / counts[kind]:.3f} s each)"
-                               for kind in sorted(by_kind) if by_kind[kind].get(phase))
+            detail = ", ".join(
+                f"{kind}s {by_kind[kind][phase]:.1f} s "
+                f"({by_kind[kind][phase] / counts[kind]:.3f} s each)"
+                for kind in sorted(by_kind)
+                if by_kind[kind].get(phase)
+            )
         share = 100 * totals[phase] / worker_s if worker_s else 0
         print(f"    {label:<36} {totals[phase]:6.1f} s {share:5.1f}%   {detail}")
     cells = _profile_cells(out / "executed" / "ccg")
@@ -227,8 +272,11 @@ def _profile_cells(folder: Path) -> list[tuple[int, float, int, str]]:
     notebooks = sorted(folder.glob("*.ipynb"))
     for path in notebooks:
         # Numbered as in the template: papermill's injected parameters cell is not counted.
-        cells = [cell for cell in nbformat.read(path, as_version=4).cells
-                 if "injected-parameters" not in cell.metadata.get("tags", [])]
+        cells = [
+            cell
+            for cell in nbformat.read(path, as_version=4).cells
+            if "injected-parameters" not in cell.metadata.get("tags", [])
+        ]
         for number, cell in enumerate(cells, start=1):
             if cell.cell_type == "code":
                 sums[number] += cell.metadata.get("papermill", {}).get("duration") or 0.0
@@ -238,14 +286,25 @@ def _profile_cells(folder: Path) -> list[tuple[int, float, int, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--full", action="store_true",
-                        help="(c) renders the full set; (a) and (b) are estimated from a sample")
-    parser.add_argument("--k", type=int, default=None,
-                        help="CCG profiles each baseline renders [6; 10 with --full]")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help="worker processes for qipp render [the number of CPUs]")
-    parser.add_argument("--fresh", action="store_true",
-                        help="also time qipp render --fresh-kernels on the same reports as (c)")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="(c) renders the full set; (a) and (b) are estimated from a sample",
+    )
+    parser.add_argument(
+        "--k", type=int, default=None, help="CCG profiles each baseline renders [6; 10 with --full]"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes for qipp render [the number of CPUs]",
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="also time qipp render --fresh-kernels on the same reports as (c)",
+    )
     args = parser.parse_args()
     k = args.k or (10 if args.full else 6)
     all_codes = panel_codes()
@@ -254,25 +313,42 @@ def main() -> None:
     print(f"Machine: {machine_line()}", flush=True)
     root = Path(tempfile.mkdtemp(prefix="qipp-bench-"))
     try:
-        a = baseline("(a) serial papermill + nbconvert CLIs", serial_cli, findings, codes,
-                     len(all_codes), root)
-        b = baseline("(b) 2-process pool, papermill API", plain_pool, findings, codes,
-                     len(all_codes), root)
+        a = baseline(
+            "(a) serial papermill + nbconvert CLIs",
+            serial_cli,
+            findings,
+            codes,
+            len(all_codes),
+            root,
+        )
+        b = baseline(
+            "(b) 2-process pool, papermill API", plain_pool, findings, codes, len(all_codes), root
+        )
         variants = [("(c) qipp render", "c", False)]
         variants += [("(c') qipp render --fresh-kernels", "c-fresh", True)] if args.fresh else []
         measured: dict[str, float] = {}
         for label, folder, fresh in variants:
             out = root / folder
-            measured[label] = timed(qipp_render, None if args.full else codes, out, args.jobs, fresh)
+            measured[label] = timed(
+                qipp_render, None if args.full else codes, out, args.jobs, fresh
+            )
             pages = count_pages(out)
             per_report = measured[label] / pages
-            print(f"{label:<44} {measured[label]:7.1f} s  {per_report:6.2f} s/report "
-                  f"({pages} reports{' + index, the full set' if args.full else ''})", flush=True)
+            print(
+                f"{label:<44} {measured[label]:7.1f} s  {per_report:6.2f} s/report "
+                f"({pages} reports{' + index, the full set' if args.full else ''})",
+                flush=True,
+            )
         c = measured["(c) qipp render"]
-        scope = (f"the full set ({count_pages(root / 'c')} reports + index)" if args.full
-                 else f"K = {len(codes)} CCG profiles")
-        print(f"\n{scope}: (c) {c:.1f} s; (a)/(c) = {a / c:.1f}x; (b)/(c) = {b / c:.1f}x"
-              + ("; (a) and (b) estimated from a sample, see above" if args.full else ""))
+        scope = (
+            f"the full set ({count_pages(root / 'c')} reports + index)"
+            if args.full
+            else f"K = {len(codes)} CCG profiles"
+        )
+        print(
+            f"\n{scope}: (c) {c:.1f} s; (a)/(c) = {a / c:.1f}x; (b)/(c) = {b / c:.1f}x"
+            + ("; (a) and (b) estimated from a sample, see above" if args.full else "")
+        )
         breakdown(root / "c", c)
     finally:
         shutil.rmtree(root, ignore_errors=True)

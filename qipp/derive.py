@@ -43,7 +43,15 @@ import pandas as pd
 
 from qipp.atomic import atomic_write_text
 from qipp.derivations import (  # noqa: F401  (re-exported: the registry and its arithmetic)
-    CONTEXTS, DERIVATIONS, Derivation, _num, bn_to_m, pct_of_range, ratio, share_pct, total,
+    CONTEXTS,
+    DERIVATIONS,
+    Derivation,
+    _num,
+    bn_to_m,
+    pct_of_range,
+    ratio,
+    share_pct,
+    total,
 )
 from qipp.ledger import load_claims
 from qipp.validation import DataError, Problem
@@ -51,7 +59,15 @@ from qipp.validation import DataError, Problem
 REPRODUCED, INCONSISTENT, STATED = "reproduced", "inconsistent", "stated"
 STATUSES: tuple[str, ...] = (REPRODUCED, INCONSISTENT, STATED)
 SCORECARD_COLUMNS: tuple[str, ...] = (
-    "id", "source", "quote", "quantity", "value", "unit", "status", "derived_value", "note",
+    "id",
+    "source",
+    "quote",
+    "quantity",
+    "value",
+    "unit",
+    "status",
+    "derived_value",
+    "note",
 )
 # "just under X" is read as within 10 per cent below X, and "around X" as within
 # 10 per cent either side (or half a step, if wider): decision 0003.
@@ -63,6 +79,7 @@ _EPS = 1e-9  # float noise in sums such as 3.8 + 3.6 + 2.9 + 2.6
 
 
 # --------------------------------------------------------------------------- tolerance
+
 
 @dataclass(frozen=True)
 class Band:
@@ -182,6 +199,7 @@ def input_interval(value: float, precision: float, unit: str) -> tuple[float, fl
 
 # --------------------------------------------------------------------------- scoring
 
+
 @dataclass(frozen=True)
 class Verdict:
     """A claim's status, the value derived for it (NaN when stated) and why."""
@@ -220,8 +238,9 @@ def assess(derivation: Derivation, claims_by_id: Mapping[str, Mapping]) -> Verdi
     band = tolerance(float(target["value"]), float(target["precision"]), qualifier)
     values = {name: float(claims_by_id[name]["value"]) for name in derivation.inputs}
     intervals = {
-        name: input_interval(values[name], float(claims_by_id[name]["precision"]),
-                             claims_by_id[name]["unit"])
+        name: input_interval(
+            values[name], float(claims_by_id[name]["precision"]), claims_by_id[name]["unit"]
+        )
         for name in derivation.inputs
     }
     central = derivation.central(values)
@@ -236,8 +255,10 @@ def assess(derivation: Derivation, claims_by_id: Mapping[str, Mapping]) -> Verdi
         if band.meets(central, central):
             parts.append("agrees")
         else:
-            parts.append(f"agrees only at the edge of what the inputs allow (derived range "
-                         f"{_num(low)} to {_num(high)})")
+            parts.append(
+                f"agrees only at the edge of what the inputs allow (derived range "
+                f"{_num(low)} to {_num(high)})"
+            )
     else:
         status = INCONSISTENT
         unit = target["unit"]
@@ -246,8 +267,10 @@ def assess(derivation: Derivation, claims_by_id: Mapping[str, Mapping]) -> Verdi
             distance = f"off by {off:+.3g} {unit} ({off / float(target['value']):+.0%})"
         else:
             distance = f"misses the bound by {abs(band.gap(central)):.3g} {unit}"
-        parts.append(f"{distance}, outside the band even allowing for the inputs' rounding "
-                     f"(derived range {_num(low)} to {_num(high)})")
+        parts.append(
+            f"{distance}, outside the band even allowing for the inputs' rounding "
+            f"(derived range {_num(low)} to {_num(high)})"
+        )
         parts.append(f"likely cause: {derivation.cause}")
     derived = float(f"{central:.{SIGNIFICANT_FIGURES}g}")
     return Verdict(status, derived, "; ".join(parts))
@@ -255,11 +278,17 @@ def assess(derivation: Derivation, claims_by_id: Mapping[str, Mapping]) -> Verdi
 
 def _missing_inputs(ids: set[str]) -> list[Problem]:
     return [
-        Problem("claims ledger", None, "id", f"claim {name!r} is needed to derive "
-                f"{derivation.claim_id!r} but is not in the ledger",
-                "every input of a derivation to be a claim")
-        for derivation in DERIVATIONS.values() if derivation.claim_id in ids
-        for name in derivation.inputs if name not in ids
+        Problem(
+            "claims ledger",
+            None,
+            "id",
+            f"claim {name!r} is needed to derive {derivation.claim_id!r} but is not in the ledger",
+            "every input of a derivation to be a claim",
+        )
+        for derivation in DERIVATIONS.values()
+        if derivation.claim_id in ids
+        for name in derivation.inputs
+        if name not in ids
     ]
 
 
@@ -270,7 +299,8 @@ def _context_notes(by_id: Mapping[str, Mapping]) -> dict[str, list[str]]:
         if context.claim_id in by_id and all(name in by_id for name in context.inputs):
             values = {name: float(by_id[name]["value"]) for name in context.inputs}
             notes.setdefault(context.claim_id, []).append(
-                f"context, {context.assumption}: {context.working(values)}")
+                f"context, {context.assumption}: {context.working(values)}"
+            )
     return notes
 
 
@@ -319,12 +349,20 @@ def scorecard(claims: pd.DataFrame | None = None) -> pd.DataFrame:
         notes = [verdict.note if verdict else "no other published figure recomputes it"]
         notes += contexts.get(row["id"], [])
         if row["id"] in used_by:
-            notes.append("it is an input to " + ", ".join(
-                f"{name} ({verdicts[name].status})" for name in used_by[row["id"]]))
+            notes.append(
+                "it is an input to "
+                + ", ".join(f"{name} ({verdicts[name].status})" for name in used_by[row["id"]])
+            )
         if verdict is None:
             verdict = Verdict(STATED, math.nan, "")
-        rows.append({**{c: row[c] for c in SCORECARD_COLUMNS[:6]}, "status": verdict.status,
-                     "derived_value": verdict.derived_value, "note": "; ".join(notes)})
+        rows.append(
+            {
+                **{c: row[c] for c in SCORECARD_COLUMNS[:6]},
+                "status": verdict.status,
+                "derived_value": verdict.derived_value,
+                "note": "; ".join(notes),
+            }
+        )
     return pd.DataFrame(rows, columns=list(SCORECARD_COLUMNS))
 
 

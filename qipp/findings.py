@@ -69,7 +69,9 @@ def _plain(value: Any, key: str = "") -> Any:
     if isinstance(value, (np.floating, float)):
         number = float(value)
         if not math.isfinite(number):
-            raise ValueError(f"findings figure {key!r} is {number}: write None and say why in notes")
+            raise ValueError(
+                f"findings figure {key!r} is {number}: write None and say why in notes"
+            )
         return number
     return value
 
@@ -92,14 +94,24 @@ def findings_destination(findings_path: str) -> Path | None:
 def findings_path_note(path: Path | None) -> str:
     """One line saying where the key figures went (the file name only: no machine paths)."""
     if path is None:
-        return ("Key figures not written: findings_path is blank. Pass "
-                "-p findings_path FILE.json to keep them; qipp render sets it.")
+        return (
+            "Key figures not written: findings_path is blank. Pass "
+            "-p findings_path FILE.json to keep them; qipp render sets it."
+        )
     return f"Key figures written to {path.name}."
 
 
-def write_findings(path: Path | str | None, *, notebook: str, parameters: dict, verdict: str,
-                   reproduced: bool | None, reproduced_note: str | None = None,
-                   notes: Sequence[str] = (), **figures: Any) -> dict:
+def write_findings(
+    path: Path | str | None,
+    *,
+    notebook: str,
+    parameters: dict,
+    verdict: str,
+    reproduced: bool | None,
+    reproduced_note: str | None = None,
+    notes: Sequence[str] = (),
+    **figures: Any,
+) -> dict:
     """Build a findings record, write it as JSON (atomically) unless ``path`` is None.
 
     Parameters
@@ -140,10 +152,17 @@ def write_findings(path: Path | str | None, *, notebook: str, parameters: dict, 
         raise ValueError(f"figures may not reuse the reserved keys {sorted(clash)}")
     if reproduced is None and not (reproduced_note or "").strip():
         raise ValueError("reproduced is None: say why in reproduced_note")
-    record = _plain({"notebook": notebook, "parameters": parameters, "verdict": verdict,
-                     "reproduced": None if reproduced is None else bool(reproduced),
-                     "reproduced_note": reproduced_note if reproduced is None else None,
-                     "notes": list(notes), **figures})
+    record = _plain(
+        {
+            "notebook": notebook,
+            "parameters": parameters,
+            "verdict": verdict,
+            "reproduced": None if reproduced is None else bool(reproduced),
+            "reproduced_note": reproduced_note if reproduced is None else None,
+            "notes": list(notes),
+            **figures,
+        }
+    )
     if path is not None:
         text = json.dumps(record, indent=2, sort_keys=False, allow_nan=False)
         atomic_write_text(path, text + "\n")

@@ -50,7 +50,12 @@ from qipp.validation import (
 
 UNITS: tuple[str, ...] = ("GBP_m", "GBP_bn", "pct", "count", "ratio")
 QUALIFIERS: tuple[str, ...] = (
-    "more than", "less than", "at least", "up to", "around", "just under",
+    "more than",
+    "less than",
+    "at least",
+    "up to",
+    "around",
+    "just under",
 )
 SOURCE_ROLES: tuple[str, ...] = ("article", "external_check")
 # Quotes are a clause, never a passage: the articles are not ours to reproduce.
@@ -76,8 +81,9 @@ SOURCES_SPEC = TableSpec(
         Field("short_name", "str", "the short name to cite it by", unique=True),
         Field("period", "str", "the period its figures cover"),
         Field("documents", "str", "the NHS documents it is built on"),
-        Field("role", "str", "article reproduced, or external check",
-              checks=(one_of(SOURCE_ROLES),)),
+        Field(
+            "role", "str", "article reproduced, or external check", checks=(one_of(SOURCE_ROLES),)
+        ),
     ),
 )
 
@@ -93,8 +99,13 @@ CLAIMS_SPEC = TableSpec(
         Field("period", "str", "the period it refers to"),
         Field("scope", "str", "the organisations it covers"),
         Field("precision", "float", "the step it was stated to (0.1 for 12.9)", checks=(gt(0),)),
-        Field("qualifier", "str", "a hedge on the figure, if any", checks=(one_of(QUALIFIERS),),
-              nullable=True),
+        Field(
+            "qualifier",
+            "str",
+            "a hedge on the figure, if any",
+            checks=(one_of(QUALIFIERS),),
+            nullable=True,
+        ),
     ),
     row_rules=(RowRule("value", _count_is_whole, "a whole number >= 0 when unit is count"),),
 )
@@ -105,61 +116,159 @@ def _between(lo: int, hi: int) -> Rule:
 
 
 def _claim_id_field() -> Field:
-    return Field("claim_id", "str", "the ledger claim holding the value", checks=(_ID,),
-                 unique=True)
+    return Field(
+        "claim_id", "str", "the ledger claim holding the value", checks=(_ID,), unique=True
+    )
 
 
 TABLE_SPECS: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
-        TableSpec("commissioner_position_1314", (
-            Field("quarter", "str", "quarter of 2013-14 reported", checks=(one_of(("Q1", "Q2")),)),
-            Field("org_type", "str", "which commissioners",
-                  checks=(one_of(("ccg", "nhs_england", "sector")),)),
-            Field("measure", "str", "what the figure measures", checks=(one_of((
-                "plan", "plan_pct_of_resources", "ytd_shortfall_pct", "forecast_shortfall",
-                "forecast_shortfall_pct", "forecast_delivery_pct", "transformational_plan",
-                "transformational_forecast_shortfall")),)),
-            _claim_id_field(),
-        )),
-        TableSpec("tracker_savings_profile", (
-            Field("year", "str", "financial year", checks=(matches(r"20\d\d-\d\d", "a year "
-                                                                   "such as 2011-12"),)),
-            Field("programme_year", "int", "year of the four-year QIPP programme",
-                  checks=(_between(1, 4),)),
-            _claim_id_field(),
-        )),
-        TableSpec("savings_2011_12_estimates", (
-            Field("estimate", "str", "whose figure for 2011-12 savings", unique=True),
-            _claim_id_field(),
-        )),
-        TableSpec("nhse_q1_1314_by_service_area", (
-            Field("service_area", "str", "NHS England service area, or all",
-                  checks=(one_of(("all", "primary_care", "public_health",
-                                  "specialised_services")),)),
-            Field("measure", "str", "what the figure measures", checks=(one_of((
-                "plan", "ytd_shortfall_pct", "forecast_shortfall", "forecast_shortfall_pct")),)),
-            _claim_id_field(),
-        )),
-        TableSpec("ccg_q1_1314_threshold_counts", (
-            Field("measure", "str", "the CCG-level measure counted", checks=(one_of((
-                "target_pct_of_allocation", "ytd_shortfall_pct", "forecast_gap_pct")),)),
-            Field("comparison", "str", "how CCGs are compared with the threshold",
-                  checks=(one_of(("<", "<=", ">", ">=")),)),
-            Field("threshold_pct", "float", "the threshold, per cent"),
-            Field("excludes", "str", "a CCG the published count leaves out", nullable=True),
-            _claim_id_field(),
-        )),
-        TableSpec("pct_plans_2010_11", (
-            Field("organisation", "str", "the PCT (or PCT group)"),
-            Field("period", "str", "the period of the figure"),
-            Field("measure", "str", "what the figure measures", checks=(one_of((
-                "plan", "forecast_miss", "forecast_miss_pct", "ytd_shortfall_pct",
-                "unidentified", "unidentified_pct", "deficit", "nonrecurrent_cuts", "at_risk",
-                "prescribing_saving", "prescribing_share_pct", "urgent_care_over_75s_share_pct",
-                "elective_variation_share_pct", "demand_management_share_pct")),)),
-            _claim_id_field(),
-        )),
+        TableSpec(
+            "commissioner_position_1314",
+            (
+                Field(
+                    "quarter", "str", "quarter of 2013-14 reported", checks=(one_of(("Q1", "Q2")),)
+                ),
+                Field(
+                    "org_type",
+                    "str",
+                    "which commissioners",
+                    checks=(one_of(("ccg", "nhs_england", "sector")),),
+                ),
+                Field(
+                    "measure",
+                    "str",
+                    "what the figure measures",
+                    checks=(
+                        one_of(
+                            (
+                                "plan",
+                                "plan_pct_of_resources",
+                                "ytd_shortfall_pct",
+                                "forecast_shortfall",
+                                "forecast_shortfall_pct",
+                                "forecast_delivery_pct",
+                                "transformational_plan",
+                                "transformational_forecast_shortfall",
+                            )
+                        ),
+                    ),
+                ),
+                _claim_id_field(),
+            ),
+        ),
+        TableSpec(
+            "tracker_savings_profile",
+            (
+                Field(
+                    "year",
+                    "str",
+                    "financial year",
+                    checks=(matches(r"20\d\d-\d\d", "a year such as 2011-12"),),
+                ),
+                Field(
+                    "programme_year",
+                    "int",
+                    "year of the four-year QIPP programme",
+                    checks=(_between(1, 4),),
+                ),
+                _claim_id_field(),
+            ),
+        ),
+        TableSpec(
+            "savings_2011_12_estimates",
+            (
+                Field("estimate", "str", "whose figure for 2011-12 savings", unique=True),
+                _claim_id_field(),
+            ),
+        ),
+        TableSpec(
+            "nhse_q1_1314_by_service_area",
+            (
+                Field(
+                    "service_area",
+                    "str",
+                    "NHS England service area, or all",
+                    checks=(
+                        one_of(("all", "primary_care", "public_health", "specialised_services")),
+                    ),
+                ),
+                Field(
+                    "measure",
+                    "str",
+                    "what the figure measures",
+                    checks=(
+                        one_of(
+                            (
+                                "plan",
+                                "ytd_shortfall_pct",
+                                "forecast_shortfall",
+                                "forecast_shortfall_pct",
+                            )
+                        ),
+                    ),
+                ),
+                _claim_id_field(),
+            ),
+        ),
+        TableSpec(
+            "ccg_q1_1314_threshold_counts",
+            (
+                Field(
+                    "measure",
+                    "str",
+                    "the CCG-level measure counted",
+                    checks=(
+                        one_of(
+                            ("target_pct_of_allocation", "ytd_shortfall_pct", "forecast_gap_pct")
+                        ),
+                    ),
+                ),
+                Field(
+                    "comparison",
+                    "str",
+                    "how CCGs are compared with the threshold",
+                    checks=(one_of(("<", "<=", ">", ">=")),),
+                ),
+                Field("threshold_pct", "float", "the threshold, per cent"),
+                Field("excludes", "str", "a CCG the published count leaves out", nullable=True),
+                _claim_id_field(),
+            ),
+        ),
+        TableSpec(
+            "pct_plans_2010_11",
+            (
+                Field("organisation", "str", "the PCT (or PCT group)"),
+                Field("period", "str", "the period of the figure"),
+                Field(
+                    "measure",
+                    "str",
+                    "what the figure measures",
+                    checks=(
+                        one_of(
+                            (
+                                "plan",
+                                "forecast_miss",
+                                "forecast_miss_pct",
+                                "ytd_shortfall_pct",
+                                "unidentified",
+                                "unidentified_pct",
+                                "deficit",
+                                "nonrecurrent_cuts",
+                                "at_risk",
+                                "prescribing_saving",
+                                "prescribing_share_pct",
+                                "urgent_care_over_75s_share_pct",
+                                "elective_variation_share_pct",
+                                "demand_management_share_pct",
+                            )
+                        ),
+                    ),
+                ),
+                _claim_id_field(),
+            ),
+        ),
     )
 }
 
@@ -207,8 +316,7 @@ def load_sources(path: Path | str = SOURCES_CSV) -> pd.DataFrame:
     return _load(path, SOURCES_SPEC)
 
 
-def load_claims(path: Path | str = CLAIMS_CSV,
-                sources: pd.DataFrame | None = None) -> pd.DataFrame:
+def load_claims(path: Path | str = CLAIMS_CSV, sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Load and validate the claims ledger, checking every claim's source exists.
 
     Parameters
@@ -233,9 +341,15 @@ def load_claims(path: Path | str = CLAIMS_CSV,
         sources = load_sources()
     known = set(sources["id"])
     problems = [
-        Problem(str(path), position + 2, "source", f"unknown source {source!r}",
-                "one of the source ids: " + ", ".join(sorted(known)))
-        for position, source in enumerate(claims["source"]) if source not in known
+        Problem(
+            str(path),
+            position + 2,
+            "source",
+            f"unknown source {source!r}",
+            "one of the source ids: " + ", ".join(sorted(known)),
+        )
+        for position, source in enumerate(claims["source"])
+        if source not in known
     ]
     if problems:
         raise DataError(problems)
@@ -297,8 +411,9 @@ def list_tidy_tables() -> list[str]:
     return sorted(TABLE_SPECS)
 
 
-def load_tidy_table(name: str, claims: pd.DataFrame | None = None,
-                    tables_dir: Path | str = TABLES_DIR) -> pd.DataFrame:
+def load_tidy_table(
+    name: str, claims: pd.DataFrame | None = None, tables_dir: Path | str = TABLES_DIR
+) -> pd.DataFrame:
     """Load a tidy table and fill its values from the ledger.
 
     Parameters
@@ -337,9 +452,15 @@ def load_tidy_table(name: str, claims: pd.DataFrame | None = None,
     claims = load_claims() if claims is None else claims
     ledger = claims.set_index("id")
     problems = [
-        Problem(str(path), position + 2, "claim_id", f"unknown claim {claim_id!r}",
-                "the id of a claim in claims.csv")
-        for position, claim_id in enumerate(table["claim_id"]) if claim_id not in ledger.index
+        Problem(
+            str(path),
+            position + 2,
+            "claim_id",
+            f"unknown claim {claim_id!r}",
+            "the id of a claim in claims.csv",
+        )
+        for position, claim_id in enumerate(table["claim_id"])
+        if claim_id not in ledger.index
     ]
     if problems:
         raise DataError(problems)

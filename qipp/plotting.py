@@ -41,7 +41,14 @@ from qipp.stats import cumulative_share
 FIGSIZE_IN: tuple[float, float] = (8.0, 4.5)
 DPI: int = 100
 
-NAVY, ORANGE, GREY, RED, GREEN, AMBER = "#1f4e79", "#c55a11", "#6e6e6e", "#b2182b", "#3c7d3c", "#d9a21b"
+NAVY, ORANGE, GREY, RED, GREEN, AMBER = (
+    "#1f4e79",
+    "#c55a11",
+    "#6e6e6e",
+    "#b2182b",
+    "#3c7d3c",
+    "#d9a21b",
+)
 PALETTE: tuple[str, ...] = (NAVY, ORANGE, GREEN, AMBER, "#7030a0", GREY)
 
 SYNTHETIC_SUFFIX = " | SYNTHETIC DATA (calibrated to published aggregates, not real CCG returns)"
@@ -130,8 +137,9 @@ def source_line(fig: Figure, source: str, synthetic: bool = False) -> Text:
     # About 0.55 em per character in DejaVu Sans at this size.
     width_chars = int(fig.get_figwidth() * 72 / (_SOURCE_PT * 0.55))
     wrapped = textwrap.fill(_source_text(source, synthetic), width=width_chars)
-    return fig.text(0.01, 0.01, wrapped, ha="left", va="bottom", fontsize=_SOURCE_PT,
-                    color=GREY, gid=SOURCE_GID)
+    return fig.text(
+        0.01, 0.01, wrapped, ha="left", va="bottom", fontsize=_SOURCE_PT, color=GREY, gid=SOURCE_GID
+    )
 
 
 def synthetic_banner(fig: Figure) -> Text:
@@ -143,9 +151,19 @@ def synthetic_banner(fig: Figure) -> Text:
         The banner. Leave room for it at the top, or use :func:`finish_figure`.
     """
     _replace_text(fig, BANNER_GID)
-    return fig.text(0.5, 0.99, BANNER_TEXT, ha="center", va="top", fontsize=_BANNER_PT,
-                    fontweight="bold", color="white", gid=BANNER_GID, zorder=10,
-                    bbox={"boxstyle": "square,pad=0.35", "facecolor": RED, "edgecolor": "none"})
+    return fig.text(
+        0.5,
+        0.99,
+        BANNER_TEXT,
+        ha="center",
+        va="top",
+        fontsize=_BANNER_PT,
+        fontweight="bold",
+        color="white",
+        gid=BANNER_GID,
+        zorder=10,
+        bbox={"boxstyle": "square,pad=0.35", "facecolor": RED, "edgecolor": "none"},
+    )
 
 
 def finish_figure(fig: Figure, source: str, synthetic: bool = False) -> Figure:
@@ -175,8 +193,10 @@ def synthetic_banner_html(detail: str = BANNER_TEXT) -> str:
     >>> "SYNTHETIC DATA" in synthetic_banner_html() and "<link" not in synthetic_banner_html()
     True
     """
-    style = (f"background:{RED};color:#ffffff;font-weight:bold;padding:0.6em 1em;"
-             "margin:0.5em 0;border-radius:3px;font-family:sans-serif")
+    style = (
+        f"background:{RED};color:#ffffff;font-weight:bold;padding:0.6em 1em;"
+        "margin:0.5em 0;border-radius:3px;font-family:sans-serif"
+    )
     return f'<div class="qipp-synthetic-banner" role="note" style="{style}">{html.escape(detail)}</div>'
 
 
@@ -188,8 +208,10 @@ def synthetic_banner_markdown(detail: str = BANNER_TEXT) -> str:
     >>> synthetic_banner_markdown().splitlines()[0]
     '> **SYNTHETIC DATA: invented CCGs calibrated to published totals, not real returns**'
     """
-    return (f"> **{detail}**\n>\n> Every figure below is computed from a synthetic panel; "
-            "it shows what the method does, not what CCGs reported.")
+    return (
+        f"> **{detail}**\n>\n> Every figure below is computed from a synthetic panel; "
+        "it shows what the method does, not what CCGs reported."
+    )
 
 
 def _new_figure(figsize: tuple[float, float] = FIGSIZE_IN):
@@ -202,23 +224,44 @@ def _new_figure(figsize: tuple[float, float] = FIGSIZE_IN):
 def _subtitle(ax, text: str) -> None:
     """Write ``text`` between the title and the axes, so it never covers data."""
     wrapped = textwrap.fill(text, width=int(ax.figure.get_figwidth() * 72 / (9 * 0.6)))
-    ax.text(0.0, 1.02, wrapped, transform=ax.transAxes, ha="left", va="bottom", fontsize=9, color="#333333")
+    ax.text(
+        0.0,
+        1.02,
+        wrapped,
+        transform=ax.transAxes,
+        ha="left",
+        va="bottom",
+        fontsize=9,
+        color="#333333",
+    )
     ax.set_title(ax.get_title(loc="left"), pad=10 + 12 * (wrapped.count("\n") + 1))
 
 
 def _finite_column(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame.columns:
-        raise KeyError(f"column {column!r} not in frame (columns: {', '.join(map(str, frame.columns))})")
+        raise KeyError(
+            f"column {column!r} not in frame (columns: {', '.join(map(str, frame.columns))})"
+        )
     values = frame[column].to_numpy(dtype=float)
     if not np.isfinite(values).all():
-        raise ValueError(f"column {column!r} has {int((~np.isfinite(values)).sum())} missing value(s)")
+        raise ValueError(
+            f"column {column!r} has {int((~np.isfinite(values)).sum())} missing value(s)"
+        )
     return values
 
 
-def target_distribution(panel: pd.DataFrame, highlight_code: str | None = None, *, source: str,
-                        synthetic: bool = False, column: str = "plan_pct_of_allocation",
-                        code_column: str = "ccg_code", name_column: str = "ccg_name",
-                        bin_width_pct: float = 0.25, title: str | None = None) -> Figure:
+def target_distribution(
+    panel: pd.DataFrame,
+    highlight_code: str | None = None,
+    *,
+    source: str,
+    synthetic: bool = False,
+    column: str = "plan_pct_of_allocation",
+    code_column: str = "ccg_code",
+    name_column: str = "ccg_name",
+    bin_width_pct: float = 0.25,
+    title: str | None = None,
+) -> Figure:
     """Histogram of CCG QIPP targets (% of allocation), median marked, one CCG optionally highlighted.
 
     Raises
@@ -231,8 +274,13 @@ def target_distribution(panel: pd.DataFrame, highlight_code: str | None = None, 
         fig, ax = _new_figure()
         low = np.floor(values.min() / bin_width_pct) * bin_width_pct
         high = np.ceil(values.max() / bin_width_pct) * bin_width_pct + bin_width_pct
-        ax.hist(values, bins=np.arange(low, high + bin_width_pct / 2, bin_width_pct),
-                color=NAVY, edgecolor="white", label=f"{values.size} CCGs")
+        ax.hist(
+            values,
+            bins=np.arange(low, high + bin_width_pct / 2, bin_width_pct),
+            color=NAVY,
+            edgecolor="white",
+            label=f"{values.size} CCGs",
+        )
         median = float(np.median(values))
         ax.axvline(median, color=GREY, linestyle="--", linewidth=1.5, label=f"Median {median:.2f}%")
         if highlight_code is not None:
@@ -241,8 +289,12 @@ def target_distribution(panel: pd.DataFrame, highlight_code: str | None = None, 
                 raise ValueError(f"CCG code {highlight_code!r} not found in column {code_column!r}")
             row = match.iloc[0]
             name = row[name_column] if name_column in panel.columns else highlight_code
-            ax.axvline(float(row[column]), color=ORANGE, linewidth=2.5,
-                       label=f"{name} ({highlight_code}) {float(row[column]):.2f}%")
+            ax.axvline(
+                float(row[column]),
+                color=ORANGE,
+                linewidth=2.5,
+                label=f"{name} ({highlight_code}) {float(row[column]):.2f}%",
+            )
         ax.set_title(title or f"QIPP targets of {values.size} CCGs as a share of allocation")
         ax.set_xlabel("QIPP plan (% of resource allocation)")
         ax.set_ylabel("CCGs (count)")
@@ -250,9 +302,16 @@ def target_distribution(panel: pd.DataFrame, highlight_code: str | None = None, 
         return finish_figure(fig, source, synthetic)
 
 
-def target_vs_gap_scatter(panel: pd.DataFrame, *, source: str, synthetic: bool = False,
-                          x: str = "plan_pct_of_allocation", y: str = "forecast_gap_pct",
-                          annotation: str | None = None, title: str | None = None) -> Figure:
+def target_vs_gap_scatter(
+    panel: pd.DataFrame,
+    *,
+    source: str,
+    synthetic: bool = False,
+    x: str = "plan_pct_of_allocation",
+    y: str = "forecast_gap_pct",
+    annotation: str | None = None,
+    title: str | None = None,
+) -> Figure:
     """Scatter of target size against forecast year-end gap, one point per CCG.
 
     ``annotation`` (e.g. the sentence from :func:`qipp.stats.correlation_verdict`) is
@@ -271,9 +330,16 @@ def target_vs_gap_scatter(panel: pd.DataFrame, *, source: str, synthetic: bool =
         return finish_figure(fig, source, synthetic)
 
 
-def detection_rate_chart(table: pd.DataFrame, *, source: str, synthetic: bool = False,
-                         target_power: float = 0.8, min_detectable_r: float | None = None,
-                         x: str = "mean_realised_rho", title: str | None = None) -> Figure:
+def detection_rate_chart(
+    table: pd.DataFrame,
+    *,
+    source: str,
+    synthetic: bool = False,
+    target_power: float = 0.8,
+    min_detectable_r: float | None = None,
+    x: str = "mean_realised_rho",
+    title: str | None = None,
+) -> Figure:
     """Detection rate against correlation, from :func:`qipp.stats.detection_rate_by_rho`.
 
     ``x`` is ``"mean_realised_rho"`` (default: the Spearman rho the simulated panels
@@ -282,8 +348,10 @@ def detection_rate_chart(table: pd.DataFrame, *, source: str, synthetic: bool = 
     are present, the target power as a horizontal line and ``min_detectable_r`` as a
     vertical one.
     """
-    x_labels = {"mean_realised_rho": "Spearman rho of the simulated panels (mean)",
-                "rho_injected": "Correlation injected into the generator (rho)"}
+    x_labels = {
+        "mean_realised_rho": "Spearman rho of the simulated panels (mean)",
+        "rho_injected": "Correlation injected into the generator (rho)",
+    }
     if x not in x_labels:
         raise ValueError(f"x must be one of {', '.join(x_labels)}, got {x!r}")
     rho = _finite_column(table, x)
@@ -293,25 +361,50 @@ def detection_rate_chart(table: pd.DataFrame, *, source: str, synthetic: bool = 
         fig, ax = _new_figure()
         if {"rate_ci_low", "rate_ci_high"} <= set(table.columns):
             level = f"{100 * (1 - alpha):g}% " if alpha is not None else ""
-            ax.fill_between(rho, 100 * table["rate_ci_low"], 100 * table["rate_ci_high"],
-                            color=NAVY, alpha=0.15, linewidth=0, label=f"{level}interval (Wilson)")
+            ax.fill_between(
+                rho,
+                100 * table["rate_ci_low"],
+                100 * table["rate_ci_high"],
+                color=NAVY,
+                alpha=0.15,
+                linewidth=0,
+                label=f"{level}interval (Wilson)",
+            )
         ax.plot(rho, rate, marker="o", color=NAVY, label="Simulated detection rate")
-        ax.axhline(100 * target_power, color=GREY, linestyle="--", linewidth=1,
-                   label=f"{100 * target_power:g}% power")
+        ax.axhline(
+            100 * target_power,
+            color=GREY,
+            linestyle="--",
+            linewidth=1,
+            label=f"{100 * target_power:g}% power",
+        )
         if min_detectable_r is not None:
-            ax.axvline(min_detectable_r, color=ORANGE, linestyle=":", linewidth=1.5,
-                       label=f"Fisher-z minimum detectable |r| = {min_detectable_r:.2f}")
+            ax.axvline(
+                min_detectable_r,
+                color=ORANGE,
+                linestyle=":",
+                linewidth=1.5,
+                label=f"Fisher-z minimum detectable |r| = {min_detectable_r:.2f}",
+            )
         ax.set_ylim(0, 102)
         n_text = f"{table['n_ccgs'].iloc[0]:g} CCGs" if "n_ccgs" in table.columns else "the panel"
         ax.set_title(title or f"How often {n_text} would detect a correlation")
         ax.set_xlabel(x_labels[x])
-        ax.set_ylabel(f"Panels with p < {alpha:g} (%)" if alpha is not None else "Panels with p < alpha (%)")
+        ax.set_ylabel(
+            f"Panels with p < {alpha:g} (%)" if alpha is not None else "Panels with p < alpha (%)"
+        )
         ax.legend(loc="lower right")
         return finish_figure(fig, source, synthetic)
 
 
-def annual_profile_chart(years: Sequence[str], values_gbp_bn: Sequence[float], *, source: str,
-                         synthetic: bool = False, title: str | None = None) -> Figure:
+def annual_profile_chart(
+    years: Sequence[str],
+    values_gbp_bn: Sequence[float],
+    *,
+    source: str,
+    synthetic: bool = False,
+    title: str | None = None,
+) -> Figure:
     """Bars of savings per financial year (£bn) with the cumulative share of the total as a line."""
     values = np.asarray(values_gbp_bn, dtype=float)
     if len(years) != values.size:
@@ -323,7 +416,9 @@ def annual_profile_chart(years: Sequence[str], values_gbp_bn: Sequence[float], *
         bars = ax.bar(labels, values, color=NAVY, label="Savings in the year (£bn)")
         ax.bar_label(bars, labels=[f"£{v:.1f}bn" for v in values], padding=2, fontsize=9)
         twin = ax.twinx()
-        twin.plot(labels, share_pct, color=ORANGE, marker="o", label="Cumulative share of total (%)")
+        twin.plot(
+            labels, share_pct, color=ORANGE, marker="o", label="Cumulative share of total (%)"
+        )
         twin.set_ylim(0, 110)
         twin.grid(False)
         twin.spines["right"].set_visible(True)
@@ -339,11 +434,18 @@ def annual_profile_chart(years: Sequence[str], values_gbp_bn: Sequence[float], *
         return finish_figure(fig, source, synthetic)
 
 
-def shortfall_by_quarter_chart(table: pd.DataFrame, *, source: str, synthetic: bool = False,
-                               quarter_column: str = "quarter", group_column: str = "organisation",
-                               value_column: str = "shortfall_gbp_m",
-                               value_label: str = "Forecast year-end QIPP shortfall (£m)",
-                               value_format: str = "{:,.1f}", title: str | None = None) -> Figure:
+def shortfall_by_quarter_chart(
+    table: pd.DataFrame,
+    *,
+    source: str,
+    synthetic: bool = False,
+    quarter_column: str = "quarter",
+    group_column: str = "organisation",
+    value_column: str = "shortfall_gbp_m",
+    value_label: str = "Forecast year-end QIPP shortfall (£m)",
+    value_format: str = "{:,.1f}",
+    title: str | None = None,
+) -> Figure:
     """Grouped bars: one group per quarter, one bar per organisation (long-format ``table``).
 
     Quarters and organisations keep their order of first appearance; a missing
@@ -362,7 +464,9 @@ def shortfall_by_quarter_chart(table: pd.DataFrame, *, source: str, synthetic: b
         raise ValueError(f"each ({quarter_column}, {group_column}) pair must appear once")
     quarters = list(pd.unique(table[quarter_column]))
     groups = list(pd.unique(table[group_column]))
-    wide = table.pivot(index=quarter_column, columns=group_column, values=value_column).loc[quarters, groups]
+    wide = table.pivot(index=quarter_column, columns=group_column, values=value_column).loc[
+        quarters, groups
+    ]
     width = 0.8 / len(groups)
     with _house():
         fig, ax = _new_figure()
@@ -370,9 +474,16 @@ def shortfall_by_quarter_chart(table: pd.DataFrame, *, source: str, synthetic: b
         for i, group in enumerate(groups):
             heights = wide[group].to_numpy(dtype=float)
             keep = np.isfinite(heights)
-            bars = ax.bar(positions[keep] + (i - (len(groups) - 1) / 2) * width, heights[keep], width,
-                          label=str(group), color=PALETTE[i % len(PALETTE)])
-            ax.bar_label(bars, labels=[value_format.format(v) for v in heights[keep]], padding=2, fontsize=8)
+            bars = ax.bar(
+                positions[keep] + (i - (len(groups) - 1) / 2) * width,
+                heights[keep],
+                width,
+                label=str(group),
+                color=PALETTE[i % len(PALETTE)],
+            )
+            ax.bar_label(
+                bars, labels=[value_format.format(v) for v in heights[keep]], padding=2, fontsize=8
+            )
         ax.set_xticks(positions, [str(q) for q in quarters])
         ax.set_title(title or "Forecast year-end QIPP shortfall by quarter")
         ax.set_xlabel("Quarter of report")
@@ -394,8 +505,14 @@ def _status_colour(status: str, index: int) -> str:
     return ("#9db7d5", "#7030a0", NAVY, "#a6a6a6")[index % 4]
 
 
-def scorecard_chart(counts_by_source_status: pd.DataFrame, *, source: str, synthetic: bool = False,
-                    colours: Mapping[str, str] | None = None, title: str | None = None) -> Figure:
+def scorecard_chart(
+    counts_by_source_status: pd.DataFrame,
+    *,
+    source: str,
+    synthetic: bool = False,
+    colours: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> Figure:
     """Stacked horizontal bars: claims per source (rows) split by status (columns).
 
     Colours follow the status words (reproduced green, approximate amber, not
@@ -412,21 +529,41 @@ def scorecard_chart(counts_by_source_status: pd.DataFrame, *, source: str, synth
         for i, status in enumerate(counts.columns):
             widths = counts[status].to_numpy(dtype=float)[::-1]
             colour = (colours or {}).get(status, _status_colour(str(status), i))
-            bars = ax.barh(labels, widths, left=left, color=colour, label=str(status), edgecolor="white")
-            ax.bar_label(bars, labels=[f"{w:g}" if w else "" for w in widths], label_type="center",
-                         color="white", fontsize=8)
+            bars = ax.barh(
+                labels, widths, left=left, color=colour, label=str(status), edgecolor="white"
+            )
+            ax.bar_label(
+                bars,
+                labels=[f"{w:g}" if w else "" for w in widths],
+                label_type="center",
+                color="white",
+                fontsize=8,
+            )
             left += widths
         ax.set_xlabel("Claims (count)")
         ax.set_ylabel("Source")
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=min(2, counts.shape[1]), fontsize=8)
+        ax.legend(
+            loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=min(2, counts.shape[1]), fontsize=8
+        )
         legend_rows = -(-counts.shape[1] // 2)
-        ax.set_title(title or "Published claims re-derived, by source and status", pad=8 + 15 * legend_rows)
+        ax.set_title(
+            title or "Published claims re-derived, by source and status", pad=8 + 15 * legend_rows
+        )
         return finish_figure(fig, source, synthetic)
 
 
-def bar_compare(labels: Iterable[str], values: Iterable[float], unit: str, title: str, *, source: str,
-                synthetic: bool = False, highlight: Iterable[str] = (), value_format: str = "{:,.1f}",
-                category_label: str | None = None) -> Figure:
+def bar_compare(
+    labels: Iterable[str],
+    values: Iterable[float],
+    unit: str,
+    title: str,
+    *,
+    source: str,
+    synthetic: bool = False,
+    highlight: Iterable[str] = (),
+    value_format: str = "{:,.1f}",
+    category_label: str | None = None,
+) -> Figure:
     """Horizontal bars comparing a few values; ``unit`` labels the value axis.
 
     Bars run top to bottom in the order given; labels in ``highlight`` are orange.
@@ -434,12 +571,21 @@ def bar_compare(labels: Iterable[str], values: Iterable[float], unit: str, title
     names = [str(label) for label in labels]
     vals = np.asarray(list(values), dtype=float)
     if len(names) != vals.size or not np.isfinite(vals).all():
-        raise ValueError(f"need one finite value per label, got {len(names)} labels and values {vals.tolist()}")
+        raise ValueError(
+            f"need one finite value per label, got {len(names)} labels and values {vals.tolist()}"
+        )
     marked = set(highlight)
     with _house():
         fig, ax = _new_figure()
-        bars = ax.barh(names[::-1], vals[::-1], height=0.6, color=[ORANGE if n in marked else NAVY for n in names[::-1]])
-        ax.bar_label(bars, labels=[value_format.format(v) for v in vals[::-1]], padding=3, fontsize=9)
+        bars = ax.barh(
+            names[::-1],
+            vals[::-1],
+            height=0.6,
+            color=[ORANGE if n in marked else NAVY for n in names[::-1]],
+        )
+        ax.bar_label(
+            bars, labels=[value_format.format(v) for v in vals[::-1]], padding=3, fontsize=9
+        )
         ax.axvline(0, color=GREY, linewidth=0.8)
         ax.margins(x=0.12)
         ax.set_title(title)

@@ -96,8 +96,10 @@ def _paired_arrays(x: Iterable[float], y: Iterable[float]) -> tuple[np.ndarray, 
     missing = int((~np.isfinite(xa) | ~np.isfinite(ya)).sum())
     if missing:
         # Silently dropping rows would change n behind the reader's back.
-        raise ValueError(f"{missing} pair(s) have a missing or infinite value; "
-                         "drop or impute them before calling")
+        raise ValueError(
+            f"{missing} pair(s) have a missing or infinite value; "
+            "drop or impute them before calling"
+        )
     return xa, ya
 
 
@@ -193,7 +195,9 @@ def logit_shortfall_on_target(
 
     for column in (outcome, predictor):
         if column not in frame.columns:
-            raise KeyError(f"column {column!r} not in frame (columns: {', '.join(map(str, frame.columns))})")
+            raise KeyError(
+                f"column {column!r} not in frame (columns: {', '.join(map(str, frame.columns))})"
+            )
     xa, ya = _paired_arrays(frame[predictor], frame[outcome].astype(float))
     if not np.isin(ya, (0.0, 1.0)).all():
         raise ValueError(f"outcome {outcome!r} must be true/false or 0/1")
@@ -206,27 +210,43 @@ def logit_shortfall_on_target(
     if x_no.max() <= x_yes.min() or x_yes.max() <= x_no.min():
         raise SeparationError(
             f"{predictor!r} separates {outcome!r} perfectly: every CCG on one side of a "
-            "threshold has the same outcome, so the odds ratio is infinite")
+            "threshold has the same outcome, so the odds ratio is infinite"
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit = sm.Logit(ya, sm.add_constant(xa)).fit(disp=0)
     if any(issubclass(w.category, PerfectSeparationWarning) for w in caught):
-        raise SeparationError(f"statsmodels reports perfect separation of {outcome!r} by {predictor!r}")
+        raise SeparationError(
+            f"statsmodels reports perfect separation of {outcome!r} by {predictor!r}"
+        )
     converged = bool(fit.mle_retvals.get("converged", False)) and not any(
-        issubclass(w.category, ConvergenceWarning) for w in caught)
+        issubclass(w.category, ConvergenceWarning) for w in caught
+    )
     coef = float(fit.params[1])
     low, high = (float(v) for v in fit.conf_int(alpha=alpha)[1])
     # A predictor that barely varies, or nearly separates the outcome, drives the
     # estimate towards infinity without statsmodels flagging it: refuse, not overflow.
-    if not all(math.isfinite(v) and abs(v) < _MAX_LOG_ODDS for v in (coef, low, high, float(fit.bse[1]))):
+    if not all(
+        math.isfinite(v) and abs(v) < _MAX_LOG_ODDS for v in (coef, low, high, float(fit.bse[1]))
+    ):
         raise SeparationError(
             f"the estimated effect of {predictor!r} on {outcome!r} is not finite (log-odds "
-            f"{coef:.3g}): the predictor barely varies or nearly separates the outcome")
+            f"{coef:.3g}): the predictor barely varies or nearly separates the outcome"
+        )
     return LogitResult(
-        coef=coef, std_err=float(fit.bse[1]), p_value=float(fit.pvalues[1]),
-        odds_ratio=math.exp(coef), ci_low=math.exp(low), ci_high=math.exp(high),
-        n=int(ya.size), n_events=n_events, converged=converged,
-        predictor=predictor, outcome=outcome, alpha=alpha)
+        coef=coef,
+        std_err=float(fit.bse[1]),
+        p_value=float(fit.pvalues[1]),
+        odds_ratio=math.exp(coef),
+        ci_low=math.exp(low),
+        ci_high=math.exp(high),
+        n=int(ya.size),
+        n_events=n_events,
+        converged=converged,
+        predictor=predictor,
+        outcome=outcome,
+        alpha=alpha,
+    )
 
 
 def power_for_r(r: float, n: int, alpha: float = 0.05, spearman: bool = True) -> float:
@@ -271,7 +291,9 @@ def power_for_r(r: float, n: int, alpha: float = 0.05, spearman: bool = True) ->
     return float(stats.norm.sf((z_crit - z) / se_alt) + stats.norm.cdf((-z_crit - z) / se_alt))
 
 
-def min_detectable_abs_r(n: int, alpha: float = 0.05, power: float = 0.8, spearman: bool = True) -> float:
+def min_detectable_abs_r(
+    n: int, alpha: float = 0.05, power: float = 0.8, spearman: bool = True
+) -> float:
     """Smallest |r| that ``n`` pairs detect with the given power (two-sided test).
 
     Solves :func:`power_for_r` for r. With ``spearman=False`` this matches the
@@ -287,8 +309,11 @@ def min_detectable_abs_r(n: int, alpha: float = 0.05, power: float = 0.8, spearm
     """
     if not alpha < power < 1.0:
         raise ValueError(f"power must lie between alpha ({alpha}) and 1, got {power}")
-    return float(optimize.brentq(lambda r: power_for_r(r, n, alpha, spearman) - power, 0.0, 1.0 - 1e-12,
-                                 xtol=1e-10))
+    return float(
+        optimize.brentq(
+            lambda r: power_for_r(r, n, alpha, spearman) - power, 0.0, 1.0 - 1e-12, xtol=1e-10
+        )
+    )
 
 
 def _spearman_rows(x2d: np.ndarray, y2d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -383,11 +408,15 @@ def detection_rate_by_rho(
             panel = draw_panel(draw_seed, float(rho_injected))
             for column in (x, y):
                 if column not in panel.columns:
-                    raise KeyError(f"panel drawn with seed {draw_seed}, rho {rho_injected} lacks column {column!r}")
+                    raise KeyError(
+                        f"panel drawn with seed {draw_seed}, rho {rho_injected} lacks column {column!r}"
+                    )
             try:
                 xa, ya = _paired_arrays(panel[x], panel[y])
             except ValueError as err:
-                raise ValueError(f"panel drawn with seed {draw_seed}, rho {rho_injected}: {err}") from None
+                raise ValueError(
+                    f"panel drawn with seed {draw_seed}, rho {rho_injected}: {err}"
+                ) from None
             xs.append(xa)
             ys.append(ya)
         sizes = {a.size for a in xs}
@@ -402,14 +431,22 @@ def detection_rate_by_rho(
         undefined = np.isnan(rho_hat)
         detected = int((p[~undefined] < alpha).sum())
         low, high = _wilson(np.array(detected), n_sims, alpha)
-        rows.append({
-            "rho_injected": float(rho_injected), "n_sims": n_sims, "alpha": alpha,
-            "n_ccgs": float(np.mean([a.size for a in xs])), "n_detected": detected,
-            "detection_rate": detected / n_sims, "rate_ci_low": float(low),
-            "rate_ci_high": float(high),
-            "mean_realised_rho": float(rho_hat[~undefined].mean()) if (~undefined).any() else math.nan,
-            "n_undefined": int(undefined.sum()),
-        })
+        rows.append(
+            {
+                "rho_injected": float(rho_injected),
+                "n_sims": n_sims,
+                "alpha": alpha,
+                "n_ccgs": float(np.mean([a.size for a in xs])),
+                "n_detected": detected,
+                "detection_rate": detected / n_sims,
+                "rate_ci_low": float(low),
+                "rate_ci_high": float(high),
+                "mean_realised_rho": float(rho_hat[~undefined].mean())
+                if (~undefined).any()
+                else math.nan,
+                "n_undefined": int(undefined.sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -448,13 +485,17 @@ def correlation_verdict(result: SpearmanResult, alpha: float | None = None) -> s
     """
     alpha = result.alpha if alpha is None else alpha
     level = f"{100 * (1 - result.alpha):g}% CI"
-    numbers = (f"rho = {_format_r(result.rho)} ({level} {_format_r(result.ci_low)} to "
-               f"{_format_r(result.ci_high)}), {_format_p(result.p_value, alpha)}, n = {result.n}")
+    numbers = (
+        f"rho = {_format_r(result.rho)} ({level} {_format_r(result.ci_low)} to "
+        f"{_format_r(result.ci_high)}), {_format_p(result.p_value, alpha)}, n = {result.n}"
+    )
     at_level = f"at the {100 * alpha:g}% level"
     if result.p_value >= alpha:
         bound = max(abs(result.ci_low), abs(result.ci_high))
-        return (f"No rank correlation detected {at_level}: {numbers}; "
-                f"the interval does not rule out |rho| up to {_format_r(bound)}.")
+        return (
+            f"No rank correlation detected {at_level}: {numbers}; "
+            f"the interval does not rule out |rho| up to {_format_r(bound)}."
+        )
     strength = next(word for cut, word in _STRENGTH_WORDS if abs(result.rho) >= cut)
     sign = "positive" if result.rho > 0 else "negative"
     return f"A {strength} {sign} rank correlation {at_level}: {numbers}."
@@ -465,7 +506,11 @@ def correlation_verdict(result: SpearmanResult, alpha: float | None = None) -> s
 # because qipp.plotting draws it and plotting sits below the analysis modules.
 def _as_series(values: Iterable[float], name: str) -> pd.Series:
     """Return ``values`` as a float Series (keeping a Series' index), non-negative."""
-    series = values.astype(float) if isinstance(values, pd.Series) else pd.Series(list(values), dtype=float)
+    series = (
+        values.astype(float)
+        if isinstance(values, pd.Series)
+        else pd.Series(list(values), dtype=float)
+    )
     if series.empty or series.isna().any():
         raise ValueError(f"{name}: values must be non-empty with no missing entries")
     if (series < 0).any() or series.sum() <= 0:

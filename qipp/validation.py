@@ -156,9 +156,7 @@ def matches(pattern: str, expected: str) -> Rule:
     [True, False]
     """
     compiled = re.compile(pattern)
-    return Rule(
-        lambda s: s.map(lambda v: bool(compiled.fullmatch(str(v)))).astype(bool), expected
-    )
+    return Rule(lambda s: s.map(lambda v: bool(compiled.fullmatch(str(v)))).astype(bool), expected)
 
 
 @dataclass(frozen=True)
@@ -259,9 +257,11 @@ def _coerce_cell(value: object, dtype: DType) -> object:
             return False
         raise ValueError(f"{value!r} is not true or false")
     try:
-        number = float(str(value).strip().replace(",", "")) if not isinstance(
-            value, (int, float)
-        ) else float(value)
+        number = (
+            float(str(value).strip().replace(",", ""))
+            if not isinstance(value, (int, float))
+            else float(value)
+        )
     except ValueError:
         word = "a number" if dtype == "float" else "a whole number"
         raise ValueError(f"{value!r} is not {word}") from None
@@ -308,8 +308,9 @@ def _coerce(raw: pd.DataFrame, spec: TableSpec, file: str) -> tuple[pd.DataFrame
                 pass  # already reported as a type problem above
             elif cell is None and not f.nullable:
                 problems.append(
-                    Problem(file, position + FIRST_DATA_ROW, f.name, "missing value",
-                            f.expected_words())
+                    Problem(
+                        file, position + FIRST_DATA_ROW, f.name, "missing value", f.expected_words()
+                    )
                 )
             values.append(cell)
         pandas_dtype = {"str": "object", "float": "float64", "int": "Int64", "bool": "object"}
@@ -342,15 +343,23 @@ def _schema_problems(exc: SchemaErrors, spec: TableSpec, file: str) -> list[Prob
         if hasattr(value, "item"):
             value = value.item()  # show 5, not np.int64(5)
         if check == "field_uniqueness":
-            problems.append(Problem(file, row, column, f"duplicate value {value!r}",
-                                    "a unique value"))
+            problems.append(
+                Problem(file, row, column, f"duplicate value {value!r}", "a unique value")
+            )
         elif check == "not_nullable":
             pass  # reported during coercion with the column's full description
         elif f is not None and check in {r.expected for r in f.checks}:
             problems.append(Problem(file, row, column, f"{value!r} is not allowed", check))
         else:
-            problems.append(Problem(file, row, column, f"{value!r} fails {check}",
-                                    f.expected_words() if f else "a valid table"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    column,
+                    f"{value!r} fails {check}",
+                    f.expected_words() if f else "a valid table",
+                )
+            )
     # pandera reports a failed row rule once per column of the row; say it once.
     return list(dict.fromkeys(problems))
 
@@ -391,20 +400,26 @@ def coerce_and_validate(raw: pd.DataFrame, spec: TableSpec, file: str) -> pd.Dat
         bad_rows = {p.row for p in problems}
         row_rule_words = {rule.expected for rule in spec.row_rules}
         problems += [
-            p for p in _schema_problems(exc, spec, file)
+            p
+            for p in _schema_problems(exc, spec, file)
             if (p.row, p.column) not in reported
             and not (p.row in bad_rows and p.expected in row_rule_words)
         ]
     if problems:
-        problems.sort(key=lambda p: (p.row or 0, spec.columns.index(p.column)
-                                     if p.column in spec.columns else -1))
+        problems.sort(
+            key=lambda p: (
+                p.row or 0,
+                spec.columns.index(p.column) if p.column in spec.columns else -1,
+            )
+        )
         raise DataError(problems)
     return typed
 
 
 def _not_a_table(file: str, why: str) -> DataError:
-    return DataError([Problem(file, None, None, why, "a CSV (UTF-8) or .xlsx table with a "
-                              "header row")])
+    return DataError(
+        [Problem(file, None, None, why, "a CSV (UTF-8) or .xlsx table with a header row")]
+    )
 
 
 def read_raw_table(path: Path | str) -> pd.DataFrame:
@@ -458,8 +473,9 @@ def read_raw_table(path: Path | str) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise _not_a_table(file, "the file has no header row") from None
     except pd.errors.ParserError as exc:
-        raise _not_a_table(file, f"the file is not a well-formed CSV ({str(exc).strip()})"
-                           ) from None
+        raise _not_a_table(
+            file, f"the file is not a well-formed CSV ({str(exc).strip()})"
+        ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 

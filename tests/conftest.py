@@ -45,9 +45,21 @@ def make_claims() -> Callable[[list[tuple]], pd.DataFrame]:
 
     def make(rows: list[tuple]) -> pd.DataFrame:
         raw = pd.DataFrame(
-            [{"id": i, "source": "src_a", "quote": f"quote for {i}", "quantity": "toy",
-              "value": str(v), "unit": u, "period": "2013-14", "scope": "toy",
-              "precision": str(p), "qualifier": q or ""} for i, v, u, p, q in rows]
+            [
+                {
+                    "id": i,
+                    "source": "src_a",
+                    "quote": f"quote for {i}",
+                    "quantity": "toy",
+                    "value": str(v),
+                    "unit": u,
+                    "period": "2013-14",
+                    "scope": "toy",
+                    "precision": str(p),
+                    "qualifier": q or "",
+                }
+                for i, v, u, p, q in rows
+            ]
         )
         return coerce_and_validate(raw, CLAIMS_SPEC, "toy claims")
 

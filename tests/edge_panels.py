@@ -59,12 +59,25 @@ from qipp.panel.schema import (
 
 # Shape name -> number of CCGs. The order is the order tests run them in.
 SHAPE_SIZES: dict[str, int] = {
-    "all_forecast_gap": 30, "none_forecast_gap": 30, "all_ahead": 30,
-    "all_on_plan_q1": 30, "zero_q1_plans": 30, "some_zero_plans": 30,
-    "equal_targets": 30, "heavy_ties": 40, "perfect_separation": 30,
-    "single_region": 30, "one_ccg": 1, "three_ccgs": 3, "twelve_ccgs": 12,
-    "fifty_six_ccgs": 56, "full_211": 211, "no_nr_fund": 30, "all_nr_fund": 30,
-    "real_codes_reported": 24, "synthetic_small": 12,
+    "all_forecast_gap": 30,
+    "none_forecast_gap": 30,
+    "all_ahead": 30,
+    "all_on_plan_q1": 30,
+    "zero_q1_plans": 30,
+    "some_zero_plans": 30,
+    "equal_targets": 30,
+    "heavy_ties": 40,
+    "perfect_separation": 30,
+    "single_region": 30,
+    "one_ccg": 1,
+    "three_ccgs": 3,
+    "twelve_ccgs": 12,
+    "fifty_six_ccgs": 56,
+    "full_211": 211,
+    "no_nr_fund": 30,
+    "all_nr_fund": 30,
+    "real_codes_reported": 24,
+    "synthetic_small": 12,
 }
 EDGE_SHAPES: tuple[str, ...] = tuple(SHAPE_SIZES)
 
@@ -76,16 +89,52 @@ FORECAST_MIX = (0.3, 0.2)
 Q1_MIX = (0.4, 0.3)
 NR_FUND_RATE = 0.25
 # Plain and awkward-but-valid place names (& ' ( ) , . - all pass the name rule).
-PLACES = ("Ashby", "Brackenford", "Calder Vale", "Dunmore", "Eastwick", "Fenbridge",
-          "Glenholme", "Harrowgate", "Ivybridge & Moor", "Kingsmere", "Lindley",
-          "Marshfield", "Northam", "Oakhurst", "Pennington", "Queensbury", "Redcliffe",
-          "St. Anne's", "Thornbury", "Upton-on-Wye", "Valebrook", "Westholme",
-          "Yarrow (Rural)", "Ashby, Fenwick and Hale", "Barton & Stowe", "Cressing")
+PLACES = (
+    "Ashby",
+    "Brackenford",
+    "Calder Vale",
+    "Dunmore",
+    "Eastwick",
+    "Fenbridge",
+    "Glenholme",
+    "Harrowgate",
+    "Ivybridge & Moor",
+    "Kingsmere",
+    "Lindley",
+    "Marshfield",
+    "Northam",
+    "Oakhurst",
+    "Pennington",
+    "Queensbury",
+    "Redcliffe",
+    "St. Anne's",
+    "Thornbury",
+    "Upton-on-Wye",
+    "Valebrook",
+    "Westholme",
+    "Yarrow (Rural)",
+    "Ashby, Fenwick and Hale",
+    "Barton & Stowe",
+    "Cressing",
+)
 # Names with every punctuation mark the name rule allows (real_codes_reported uses them).
-AWKWARD_NAMES = ("NHS Barton & Stowe CCG", "NHS St. Anne's (Rural) CCG",
-                 "NHS Ashby, Fenwick and Hale CCG", "NHS Upton-on-Wye CCG")
-QUALIFIERS = ("", " North", " South", " East", " West", " Central", " City", " and District",
-              " Rural")
+AWKWARD_NAMES = (
+    "NHS Barton & Stowe CCG",
+    "NHS St. Anne's (Rural) CCG",
+    "NHS Ashby, Fenwick and Hale CCG",
+    "NHS Upton-on-Wye CCG",
+)
+QUALIFIERS = (
+    "",
+    " North",
+    " South",
+    " East",
+    " West",
+    " Central",
+    " City",
+    " and District",
+    " Rural",
+)
 # Published targets of the two CCGs the articles name (real_codes_reported keeps them).
 NAMED_TARGET_PCT = {"11J": 0.28, "07H": 6.44}
 
@@ -103,14 +152,20 @@ def _categories(rng: np.random.Generator, n: int, shares: tuple[float, float]) -
     return rng.permutation(np.repeat([-1, 1, 0], [short, ahead, on]))
 
 
-def _move(rng: np.random.Generator, planned_k: np.ndarray, category: np.ndarray,
-          short: tuple[float, float], ahead: tuple[float, float]) -> np.ndarray:
+def _move(
+    rng: np.random.Generator,
+    planned_k: np.ndarray,
+    category: np.ndarray,
+    short: tuple[float, float],
+    ahead: tuple[float, float],
+) -> np.ndarray:
     """Delivered £k: below, equal to or above ``planned_k`` by a drawn share of it.
 
     At least £1k away from plan, so 'short' and 'ahead' survive rounding to £k.
     """
-    frac = np.where(category < 0, rng.uniform(*short, planned_k.size),
-                    rng.uniform(*ahead, planned_k.size))
+    frac = np.where(
+        category < 0, rng.uniform(*short, planned_k.size), rng.uniform(*ahead, planned_k.size)
+    )
     step = np.maximum(1, np.rint(frac * planned_k)).astype(np.int64)
     # Money is never negative: a "short" move on a zero plan stays at 0.
     return np.clip(planned_k + category * step, 0, None)
@@ -155,8 +210,9 @@ def _regions(rng: np.random.Generator, n: int, shape: str) -> np.ndarray:
     return rng.choice(REGIONS, size=n, p=weights / weights.sum())
 
 
-def _exact_targets(rng: np.random.Generator, target_pcts: list[Fraction],
-                   gap_pcts: list[Fraction]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _exact_targets(
+    rng: np.random.Generator, target_pcts: list[Fraction], gap_pcts: list[Fraction]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Allocation, plan and forecast (£k) whose target and gap % equal the given ones exactly.
 
     Draws are kept only when ``add_measures``' float arithmetic gives exactly the
@@ -215,8 +271,11 @@ def edge_panel(shape: str, seed: int = 0, status: str = STATUS_REPORTED) -> pd.D
     regions = _regions(rng, n, shape)
 
     # Forecast category per CCG: -1 short of plan, 0 on plan, +1 ahead.
-    forecast_cat = {"all_forecast_gap": np.full(n, -1), "none_forecast_gap": np.zeros(n, int),
-                    "all_ahead": np.ones(n, int)}.get(shape)
+    forecast_cat = {
+        "all_forecast_gap": np.full(n, -1),
+        "none_forecast_gap": np.zeros(n, int),
+        "all_ahead": np.ones(n, int),
+    }.get(shape)
     if forecast_cat is None:
         forecast_cat = _categories(rng, n, FORECAST_MIX)
 
@@ -229,8 +288,7 @@ def edge_panel(shape: str, seed: int = 0, status: str = STATUS_REPORTED) -> pd.D
             gaps = [Fraction(v) for v in rng.choice(["0", "10", "25", "50"], size=n)]
         allocation, plan, forecast = _exact_targets(rng, targets, gaps)
         if shape == "equal_targets":  # gaps free here: only targets must be equal
-            forecast = _move(rng, plan, _categories(rng, n, FORECAST_MIX), (0.05, 0.5),
-                             (0.01, 0.1))
+            forecast = _move(rng, plan, _categories(rng, n, FORECAST_MIX), (0.05, 0.5), (0.01, 0.1))
     else:
         log_lo, log_hi = np.log(ALLOCATION_RANGE_GBP_K)
         allocation = np.rint(np.exp(rng.uniform(log_lo, log_hi, n))).astype(np.int64)
@@ -238,8 +296,9 @@ def edge_panel(shape: str, seed: int = 0, status: str = STATUS_REPORTED) -> pd.D
         if shape == "perfect_separation":
             # Every CCG forecasting a gap has a bigger target than every CCG that is not.
             target_pct = np.sort(target_pct)
-            forecast_cat = np.where(np.arange(n) >= n - _counts(n, FORECAST_MIX)[0], -1,
-                                    rng.choice([0, 1], size=n))
+            forecast_cat = np.where(
+                np.arange(n) >= n - _counts(n, FORECAST_MIX)[0], -1, rng.choice([0, 1], size=n)
+            )
         for code, pct in NAMED_TARGET_PCT.items():
             if code in codes:
                 target_pct[codes.index(code)] = pct
@@ -250,15 +309,19 @@ def edge_panel(shape: str, seed: int = 0, status: str = STATUS_REPORTED) -> pd.D
         forecast[plan == 0] = 0  # nothing planned, nothing forecast
 
     transformational = np.rint(plan * rng.uniform(0.3, 0.8, n)).astype(np.int64)
-    ytd_plan = (np.zeros(n, np.int64) if shape == "zero_q1_plans"
-                else np.rint(plan * rng.uniform(0.18, 0.28, n)).astype(np.int64))
+    ytd_plan = (
+        np.zeros(n, np.int64)
+        if shape == "zero_q1_plans"
+        else np.rint(plan * rng.uniform(0.18, 0.28, n)).astype(np.int64)
+    )
     q1_cat = {"all_on_plan_q1": np.zeros(n, int), "all_ahead": np.ones(n, int)}.get(shape)
     if q1_cat is None:
         q1_cat = _categories(rng, n, Q1_MIX)
     if shape == "zero_q1_plans":
         # Nothing was due by June; some CCGs delivered early all the same.
-        ytd_actual = np.where(rng.random(n) < 0.4, np.rint(plan * rng.uniform(0.01, 0.1, n)),
-                              0).astype(np.int64)
+        ytd_actual = np.where(
+            rng.random(n) < 0.4, np.rint(plan * rng.uniform(0.01, 0.1, n)), 0
+        ).astype(np.int64)
     else:
         ytd_actual = _move(rng, ytd_plan, q1_cat, (0.02, 0.9), (0.01, 0.3))
         ytd_actual[plan == 0] = 0
@@ -266,19 +329,27 @@ def edge_panel(shape: str, seed: int = 0, status: str = STATUS_REPORTED) -> pd.D
     nr_fund = {"no_nr_fund": np.zeros(n, bool), "all_nr_fund": np.ones(n, bool)}.get(shape)
     if nr_fund is None:
         nr_fund = rng.random(n) < NR_FUND_RATE
-    frame = pd.DataFrame({
-        "ccg_code": codes, "ccg_name": _names(rng, codes, keep_named), "region": regions,
-        "allocation_gbp_m": allocation / 1000, "qipp_plan_gbp_m": plan / 1000,
-        "transformational_plan_gbp_m": transformational / 1000,
-        "ytd_plan_gbp_m": ytd_plan / 1000, "ytd_actual_gbp_m": ytd_actual / 1000,
-        "forecast_outturn_gbp_m": forecast / 1000, "uses_non_recurrent_fund": nr_fund,
-        "data_status": status,
-    })[PANEL_COLUMNS]
+    frame = pd.DataFrame(
+        {
+            "ccg_code": codes,
+            "ccg_name": _names(rng, codes, keep_named),
+            "region": regions,
+            "allocation_gbp_m": allocation / 1000,
+            "qipp_plan_gbp_m": plan / 1000,
+            "transformational_plan_gbp_m": transformational / 1000,
+            "ytd_plan_gbp_m": ytd_plan / 1000,
+            "ytd_actual_gbp_m": ytd_actual / 1000,
+            "forecast_outturn_gbp_m": forecast / 1000,
+            "uses_non_recurrent_fund": nr_fund,
+            "data_status": status,
+        }
+    )[PANEL_COLUMNS]
     return validate_panel_frame(frame, f"edge panel {shape!r}").reset_index(drop=True)
 
 
-def write_edge_panel(shape: str, path: Path | str, seed: int = 0,
-                     status: str = STATUS_REPORTED) -> Path:
+def write_edge_panel(
+    shape: str, path: Path | str, seed: int = 0, status: str = STATUS_REPORTED
+) -> Path:
     """Write the edge panel ``shape`` to ``path``: CSV or .xlsx by the suffix.
 
     Parameters

@@ -2,15 +2,19 @@
 
 import pandas as pd
 
-from qipp.analysis.ledger_summary import (all_derivable_reproduced, counts_by_source_status,
-                                          ledger_verdict)
+from qipp.analysis.ledger_summary import (
+    all_derivable_reproduced,
+    counts_by_source_status,
+    ledger_verdict,
+)
 from qipp.derive import STATUSES, scorecard
 
 
 def _card(statuses, sources=None):
     sources = sources or ["s"] * len(statuses)
-    return pd.DataFrame({"id": [f"c{i}" for i in range(len(statuses))], "source": sources,
-                         "status": statuses})
+    return pd.DataFrame(
+        {"id": [f"c{i}" for i in range(len(statuses))], "source": sources, "status": statuses}
+    )
 
 
 def test_counts_keep_every_status_and_the_ledger_order_of_sources():
@@ -24,7 +28,8 @@ def test_counts_keep_every_status_and_the_ledger_order_of_sources():
 def test_verdict_uses_singular_and_plural_correctly():
     assert ledger_verdict(_card(["reproduced", "reproduced", "inconsistent", "stated"])) == (
         "Of 4 published figures, 2 are reproduced from other published figures, 1 does not "
-        "reconcile, and 1 is stated only (nothing published lets it be recomputed).")
+        "reconcile, and 1 is stated only (nothing published lets it be recomputed)."
+    )
 
 
 def test_any_inconsistent_claim_means_not_all_reproduced():

@@ -19,27 +19,31 @@ def tidy(rows: list[tuple[str, str, str, float]], precision: float | None = None
 
 
 Y = "2010-11"
-TOY = tidy([
-    ("A", Y, "forecast_miss_pct", 10.0),
-    ("B", Y, "forecast_miss_pct", 50.0),
-    ("C", Y, "plan", 40.0),
-    ("C", Y, "forecast_miss", 12.0),
-    ("C", Y, "prescribing_saving", 8.0),
-    ("C", Y, "prescribing_share_pct", 25.0),
-    ("D", Y, "plan", 20.0),
-    ("D", Y, "at_risk", 5.0),
-    ("D", Y, "nonrecurrent_cuts", 11.0),
-    ("E", Y, "ytd_shortfall_pct", 70.0),
-    ("F", Y, "plan", 50.0),
-    ("F", Y, "unidentified", 20.0),
-    ("F", Y, "unidentified_pct", 40.0),
-    ("G", "2010 to 2014", "plan", 100.0),
-    ("G", "2010 to 2014", "elective_variation_share_pct", 30.0),
-    ("H", "2010 to 2014", "urgent_care_over_75s_share_pct", 20.0),
-], precision=1.0)
+TOY = tidy(
+    [
+        ("A", Y, "forecast_miss_pct", 10.0),
+        ("B", Y, "forecast_miss_pct", 50.0),
+        ("C", Y, "plan", 40.0),
+        ("C", Y, "forecast_miss", 12.0),
+        ("C", Y, "prescribing_saving", 8.0),
+        ("C", Y, "prescribing_share_pct", 25.0),
+        ("D", Y, "plan", 20.0),
+        ("D", Y, "at_risk", 5.0),
+        ("D", Y, "nonrecurrent_cuts", 11.0),
+        ("E", Y, "ytd_shortfall_pct", 70.0),
+        ("F", Y, "plan", 50.0),
+        ("F", Y, "unidentified", 20.0),
+        ("F", Y, "unidentified_pct", 40.0),
+        ("G", "2010 to 2014", "plan", 100.0),
+        ("G", "2010 to 2014", "elective_variation_share_pct", 30.0),
+        ("H", "2010 to 2014", "urgent_care_over_75s_share_pct", 20.0),
+    ],
+    precision=1.0,
+)
 
 
 # --- table checks ---------------------------------------------------------------------
+
 
 def test_functions_refuse_a_table_without_its_columns():
     with pytest.raises(KeyError, match="table lacks column"):
@@ -48,11 +52,14 @@ def test_functions_refuse_a_table_without_its_columns():
 
 def test_functions_refuse_duplicate_rows():
     doubled = tidy([("A", Y, "plan", 1.0), ("A", Y, "plan", 2.0)])
-    with pytest.raises(ValueError, match=r"each \(organisation, period, measure\) must appear once"):
+    with pytest.raises(
+        ValueError, match=r"each \(organisation, period, measure\) must appear once"
+    ):
         pp.savings_mix(doubled)
 
 
 # --- progress and the average ----------------------------------------------------------
+
 
 def test_progress_measures_published_and_derived():
     table = pp.progress_measures(TOY).set_index("organisation")
@@ -93,6 +100,7 @@ def test_min_reporting_for_mean():
 
 # --- extrapolation -----------------------------------------------------------------------
 
+
 def test_extrapolation_of_the_article():
     ext = pp.extrapolate_shortfall(24, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
     assert (ext.shortfall_low_gbp_bn, ext.shortfall_high_gbp_bn) == pytest.approx((3.6, 4.8))
@@ -119,9 +127,11 @@ def test_extrapolation_of_a_single_value_challenge():
 
 @pytest.mark.parametrize(
     ("args", "band", "message"),
-    [((0, 15, 20), (4.5, 5.5), "mean_miss_pct must be positive"),
-     ((24, 20, 15), (4.5, 5.5), "need 0 < low <= high, got 20 to 15"),
-     ((24, 15, 20), (5.5, 4.5), "band must run low to high")],
+    [
+        ((0, 15, 20), (4.5, 5.5), "mean_miss_pct must be positive"),
+        ((24, 20, 15), (4.5, 5.5), "need 0 < low <= high, got 20 to 15"),
+        ((24, 15, 20), (5.5, 4.5), "band must run low to high"),
+    ],
 )
 def test_extrapolation_bad_input(args, band, message):
     with pytest.raises(ValueError, match=message):
@@ -137,6 +147,7 @@ def test_extrapolation_curve():
 
 # --- unidentified savings and the mix -----------------------------------------------------
 
+
 def test_unidentified_savings():
     table = pp.unidentified_savings(TOY)
     assert table["organisation"].tolist() == ["F"]
@@ -146,11 +157,23 @@ def test_unidentified_savings():
 
 
 def test_unidentified_savings_flags_a_share_beyond_rounding_and_needs_a_plan():
-    table = pp.unidentified_savings(tidy([("F", Y, "plan", 50.0), ("F", Y, "unidentified", 20.0),
-                                          ("F", Y, "unidentified_pct", 44.0)], precision=1.0))
+    table = pp.unidentified_savings(
+        tidy(
+            [
+                ("F", Y, "plan", 50.0),
+                ("F", Y, "unidentified", 20.0),
+                ("F", Y, "unidentified_pct", 44.0),
+            ],
+            precision=1.0,
+        )
+    )
     assert not table["agrees"].iloc[0]
-    no_precision = pp.unidentified_savings(tidy([("F", Y, "plan", 50.0), ("F", Y, "unidentified", 20.0)]))
-    assert no_precision["agrees"].iloc[0] is None and math.isnan(no_precision["published_pct"].iloc[0])
+    no_precision = pp.unidentified_savings(
+        tidy([("F", Y, "plan", 50.0), ("F", Y, "unidentified", 20.0)])
+    )
+    assert no_precision["agrees"].iloc[0] is None and math.isnan(
+        no_precision["published_pct"].iloc[0]
+    )
     with pytest.raises(ValueError, match=r"F \(2010-11\) has unidentified savings but no plan"):
         pp.unidentified_savings(tidy([("F", Y, "unidentified", 20.0)]))
 
@@ -177,19 +200,30 @@ def test_mix_discrepancies():
     assert (row["published_pct"], row["derived_pct"]) == pytest.approx((25.0, 20.0))
     assert row["gap_pct_points"] == pytest.approx(-5.0) and row["beyond_rounding"]
     assert row["published_amount_gbp_m"] == 8.0 and row["amount_at_published_pct_gbp_m"] == 10.0
-    close = pp.mix_discrepancies(pp.savings_mix(tidy([
-        ("C", Y, "plan", 40.0), ("C", Y, "prescribing_saving", 10.1),
-        ("C", Y, "prescribing_share_pct", 25.0)])))
+    close = pp.mix_discrepancies(
+        pp.savings_mix(
+            tidy(
+                [
+                    ("C", Y, "plan", 40.0),
+                    ("C", Y, "prescribing_saving", 10.1),
+                    ("C", Y, "prescribing_share_pct", 25.0),
+                ]
+            )
+        )
+    )
     assert not close["beyond_rounding"].iloc[0]  # 25.25% rounds to 25%
 
 
 # --- verdict ------------------------------------------------------------------------------
 
+
 def test_verdict_states_the_edge_and_the_average():
     ext = pp.extrapolate_shortfall(24, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
     text = pp.pct_progress_verdict(ext, (10, 50), [10, 50, 30], 4)
-    assert text.startswith("Reproduced only at the top of the article's own range: 24% of "
-                           "£15bn-£20bn is £3.6bn to £4.8bn (midpoint £4.2bn)")
+    assert text.startswith(
+        "Reproduced only at the top of the article's own range: 24% of "
+        "£15bn-£20bn is £3.6bn to £4.8bn (midpoint £4.2bn)"
+    )
     assert "only a challenge of £18.75bn or more (the top 25% of the range)" in text
     assert "a 24% miss on £20.8bn or a 25.0% miss on £20bn" in text
     assert "3 PCTs' year-end misses (10%, 50% and 30%), all within its 10%-50% range" in text
@@ -205,12 +239,25 @@ def test_verdict_when_the_band_is_missed_or_met_at_the_midpoint():
 
 
 def test_reconciliation_sentences():
-    text = pp.reconciliation_sentences(pp.unidentified_savings(TOY),
-                                       pp.mix_discrepancies(pp.savings_mix(TOY)))
-    assert text == ("F's unidentified £20m is 40.0% of its £50m plan, as published. "
-                    "C's prescribing saving of £8m is 20.0% of its £40m plan, not the 25% "
-                    "published (-5.0 percentage points).")
-    off = tidy([("F", Y, "plan", 50.0), ("F", Y, "unidentified", 20.0),
-                ("F", Y, "unidentified_pct", 44.0)], precision=1.0)
-    assert pp.reconciliation_sentences(pp.unidentified_savings(off), pp.mix_discrepancies(
-        pp.savings_mix(off))) == "F's unidentified £20m is 40.0% of its £50m plan, against 44% published."
+    text = pp.reconciliation_sentences(
+        pp.unidentified_savings(TOY), pp.mix_discrepancies(pp.savings_mix(TOY))
+    )
+    assert text == (
+        "F's unidentified £20m is 40.0% of its £50m plan, as published. "
+        "C's prescribing saving of £8m is 20.0% of its £40m plan, not the 25% "
+        "published (-5.0 percentage points)."
+    )
+    off = tidy(
+        [
+            ("F", Y, "plan", 50.0),
+            ("F", Y, "unidentified", 20.0),
+            ("F", Y, "unidentified_pct", 44.0),
+        ],
+        precision=1.0,
+    )
+    assert (
+        pp.reconciliation_sentences(
+            pp.unidentified_savings(off), pp.mix_discrepancies(pp.savings_mix(off))
+        )
+        == "F's unidentified £20m is 40.0% of its £50m plan, against 44% published."
+    )

@@ -19,6 +19,7 @@ def tidy_profile(rows: list[tuple[str, int, float, str]]) -> pd.DataFrame:
 
 # --- years and the tidy table ------------------------------------------------------
 
+
 def test_financial_year_start():
     assert sp.financial_year_start("2014-15") == 2014
     assert sp.financial_year_start("1999-00") == 1999
@@ -41,12 +42,22 @@ def test_profile_from_table_orders_by_programme_year():
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ([("2011-12", 1, 1.0, "GBP_bn"), ("2011-12", 2, 1.0, "GBP_bn")], "each year must appear once"),
-        ([("2011-12", 1, 1.0, "GBP_bn"), ("2012-13", 3, 1.0, "GBP_bn")], "programme years must run 1, 2, 3"),
-        ([("2011-12", 1, 1.0, "GBP_bn"), ("2013-14", 2, 1.0, "GBP_bn")],
-         "years must follow one another, got 2011-12, 2013-14"),
-        ([("2011-12", 1, 1.0, "GBP_bn"), ("2012-13", 2, 900.0, "GBP_m")],
-         "every value must be in GBP_bn; not so for 2012-13"),
+        (
+            [("2011-12", 1, 1.0, "GBP_bn"), ("2011-12", 2, 1.0, "GBP_bn")],
+            "each year must appear once",
+        ),
+        (
+            [("2011-12", 1, 1.0, "GBP_bn"), ("2012-13", 3, 1.0, "GBP_bn")],
+            "programme years must run 1, 2, 3",
+        ),
+        (
+            [("2011-12", 1, 1.0, "GBP_bn"), ("2013-14", 2, 1.0, "GBP_bn")],
+            "years must follow one another, got 2011-12, 2013-14",
+        ),
+        (
+            [("2011-12", 1, 1.0, "GBP_bn"), ("2012-13", 2, 900.0, "GBP_m")],
+            "every value must be in GBP_bn; not so for 2012-13",
+        ),
     ],
 )
 def test_profile_from_table_bad_input(rows, message):
@@ -55,6 +66,7 @@ def test_profile_from_table_bad_input(rows, message):
 
 
 # --- shape ---------------------------------------------------------------------------
+
 
 def test_year_on_year_change():
     change = sp.year_on_year_change(TRACKER_GBP_BN)
@@ -72,8 +84,14 @@ def test_front_loading_index_sign_and_bounds():
 
 @pytest.mark.parametrize(
     ("values", "message"),
-    [([], "non-empty"), ([1.0, float("nan")], "no missing"), ([1.0, float("inf")], "no missing"),
-     ([1.0, -2.0], "non-negative"), ([0.0, 0.0], "positive total"), ([3.0], "at least two periods")],
+    [
+        ([], "non-empty"),
+        ([1.0, float("nan")], "no missing"),
+        ([1.0, float("inf")], "no missing"),
+        ([1.0, -2.0], "non-negative"),
+        ([0.0, 0.0], "positive total"),
+        ([3.0], "at least two periods"),
+    ],
 )
 def test_front_loading_index_bad_input(values, message):
     with pytest.raises(ValueError, match=message):
@@ -95,8 +113,13 @@ def test_is_non_increasing_allows_flat_steps():
 def test_profile_table_columns_and_values():
     table = sp.profile_table(pd.Series([2.0, 1.0, 1.0], index=["2011-12", "2012-13", "2013-14"]))
     assert table.index.name == "year"
-    assert table.columns.tolist() == ["savings_gbp_bn", "cumulative_gbp_bn", "cumulative_share_pct",
-                                      "change_gbp_bn", "change_pct"]
+    assert table.columns.tolist() == [
+        "savings_gbp_bn",
+        "cumulative_gbp_bn",
+        "cumulative_share_pct",
+        "change_gbp_bn",
+        "change_pct",
+    ]
     assert table["cumulative_gbp_bn"].tolist() == [2.0, 3.0, 4.0]
     assert table["cumulative_share_pct"].tolist() == [50.0, 75.0, 100.0]
     assert math.isnan(table["change_gbp_bn"].iloc[0])
@@ -114,8 +137,13 @@ def test_share_of_years_pct_reproduces_the_local_share():
 
 # --- 2011-12 estimates ---------------------------------------------------------------
 
-ESTIMATES = pd.DataFrame({"estimate": ["tracker", "reported", "checked"], "value": [4.0, 6.0, 3.0],
-                          "source": ["s1", "s2", "s2"]})
+ESTIMATES = pd.DataFrame(
+    {
+        "estimate": ["tracker", "reported", "checked"],
+        "value": [4.0, 6.0, 3.0],
+        "source": ["s1", "s2", "s2"],
+    }
+)
 LABELS = {"tracker": "Tracker", "reported": "Reported", "checked": "Checked"}
 
 
@@ -144,6 +172,7 @@ def test_contrast_sentence_says_above_and_below_from_the_numbers():
 
 # --- trend and verdict ---------------------------------------------------------------
 
+
 def test_linear_trend_matches_hand_computation():
     trend = sp.linear_trend([2011, 2012, 2013, 2014], TRACKER_GBP_BN)
     assert trend.slope == pytest.approx(-2.15 / 5)  # Sxy / Sxx
@@ -155,10 +184,12 @@ def test_linear_trend_matches_hand_computation():
 
 @pytest.mark.parametrize(
     ("years", "values", "alpha", "message"),
-    [([2011, 2012], [1.0, 2.0], 0.05, "need at least 3 points"),
-     ([2011, 2012, 2013], [1.0, 2.0], 0.05, "equal length"),
-     ([2011, 2012, 2013], [1.0, float("nan"), 2.0], 0.05, "no missing"),
-     ([2011, 2012, 2013], [1.0, 2.0, 2.5], 1.5, "alpha must lie between 0 and 1")],
+    [
+        ([2011, 2012], [1.0, 2.0], 0.05, "need at least 3 points"),
+        ([2011, 2012, 2013], [1.0, 2.0], 0.05, "equal length"),
+        ([2011, 2012, 2013], [1.0, float("nan"), 2.0], 0.05, "no missing"),
+        ([2011, 2012, 2013], [1.0, 2.0, 2.5], 1.5, "alpha must lie between 0 and 1"),
+    ],
 )
 def test_linear_trend_bad_input(years, values, alpha, message):
     with pytest.raises(ValueError, match=message):
@@ -172,10 +203,13 @@ def _trend(slope: float) -> sp.TrendResult:
 def test_front_loading_verdict_reproduced_for_the_tracker_profile():
     text, reproduced = sp.front_loading_verdict(TRACKER_GBP_BN, 13, True, _trend(-0.43))
     assert reproduced
-    assert text.startswith("Reproduced: the 4 yearly figures sum to £12.9bn, which rounds to the "
-                           "published £13bn")
+    assert text.startswith(
+        "Reproduced: the 4 yearly figures sum to £12.9bn, which rounds to the published £13bn"
+    )
     assert "front-loaded and falling every year: 57.4% falls in the first 2 of 4 years" in text
-    assert "falls by £0.43bn a year (95% CI for the change -0.53 to -0.33 £bn a year, n = 4)" in text
+    assert (
+        "falls by £0.43bn a year (95% CI for the change -0.53 to -0.33 £bn a year, n = 4)" in text
+    )
 
 
 def test_front_loading_verdict_not_reproduced_when_back_loaded_or_total_off():

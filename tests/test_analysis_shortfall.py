@@ -47,9 +47,15 @@ def _position(rows: list[tuple]) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- plumbing
 
+
 def test_rounding_intervals_half_a_step_exact_and_counts(make_claims):
-    claims = make_claims([("a_gbp_m", 48.1, "GBP_m", 0.1, None), ("n_count", 143, "count", 1, None),
-                          ("rule_pct", 2, "pct", 1, None)])
+    claims = make_claims(
+        [
+            ("a_gbp_m", 48.1, "GBP_m", 0.1, None),
+            ("n_count", 143, "count", 1, None),
+            ("rule_pct", 2, "pct", 1, None),
+        ]
+    )
     got = L.rounding_intervals(claims, ["a_gbp_m", "n_count", "rule_pct"], exact=["rule_pct"])
     assert got["a_gbp_m"] == pytest.approx((48.05, 48.15))
     assert got["n_count"] == (143, 143)
@@ -62,8 +68,10 @@ def test_rounding_intervals_names_missing_claims(toy_claims):
 
 
 def test_context_finds_derives_entry_and_refuses_unknown():
-    found = L.context("ccg_q2_forecast_shortfall_gbp_m",
-                      ("sector_q2_forecast_shortfall_gbp_m", "ccg_q2_forecast_shortfall_gbp_m"))
+    found = L.context(
+        "ccg_q2_forecast_shortfall_gbp_m",
+        ("sector_q2_forecast_shortfall_gbp_m", "ccg_q2_forecast_shortfall_gbp_m"),
+    )
     assert found in CONTEXTS
     assert found.func(250.0, 180.0) == pytest.approx(70.0)
     with pytest.raises(LookupError, match="no context figure for 'x_pct'"):
@@ -72,14 +80,17 @@ def test_context_finds_derives_entry_and_refuses_unknown():
 
 # --------------------------------------------------------------------------- Q1 to Q2
 
+
 def test_shortfall_by_quarter_implies_the_missing_organisation():
-    position = _position([
-        ("Q1", "ccg", "forecast_shortfall", 0.07, "GBP_bn"),
-        ("Q1", "nhs_england", "forecast_shortfall", 50.0, "GBP_m"),
-        ("Q1", "ccg", "plan", 1.5, "GBP_bn"),
-        ("Q2", "sector", "forecast_shortfall", 250.0, "GBP_m"),
-        ("Q2", "nhs_england", "forecast_shortfall", 60.0, "GBP_m"),
-    ])
+    position = _position(
+        [
+            ("Q1", "ccg", "forecast_shortfall", 0.07, "GBP_bn"),
+            ("Q1", "nhs_england", "forecast_shortfall", 50.0, "GBP_m"),
+            ("Q1", "ccg", "plan", 1.5, "GBP_bn"),
+            ("Q2", "sector", "forecast_shortfall", 250.0, "GBP_m"),
+            ("Q2", "nhs_england", "forecast_shortfall", 60.0, "GBP_m"),
+        ]
+    )
     table = S.shortfall_by_quarter(position).set_index(["quarter", "org_type"])
     assert table.loc[("Q1", "ccg"), "shortfall_gbp_m"] == pytest.approx(70.0)
     assert table.loc[("Q1", "sector"), "shortfall_gbp_m"] == pytest.approx(120.0)
@@ -92,30 +103,42 @@ def test_shortfall_by_quarter_implies_the_missing_organisation():
 
 def test_shortfall_by_quarter_needs_two_of_three():
     position = _position([("Q2", "sector", "forecast_shortfall", 250.0, "GBP_m")])
-    with pytest.raises(ValueError, match="Q2: need two of ccg, nhs_england and sector to imply "
-                                         "the third, got sector"):
+    with pytest.raises(
+        ValueError,
+        match="Q2: need two of ccg, nhs_england and sector to imply the third, got sector",
+    ):
         S.shortfall_by_quarter(position)
 
 
 def test_shortfall_by_quarter_rejects_duplicates_and_non_money_units():
-    twice = _position([("Q1", "ccg", "forecast_shortfall", 70.0, "GBP_m"),
-                       ("Q1", "ccg", "forecast_shortfall", 71.0, "GBP_m"),
-                       ("Q1", "sector", "forecast_shortfall", 120.0, "GBP_m")])
+    twice = _position(
+        [
+            ("Q1", "ccg", "forecast_shortfall", 70.0, "GBP_m"),
+            ("Q1", "ccg", "forecast_shortfall", 71.0, "GBP_m"),
+            ("Q1", "sector", "forecast_shortfall", 120.0, "GBP_m"),
+        ]
+    )
     with pytest.raises(ValueError, match="Q1: an organisation's forecast shortfall appears twice"):
         S.shortfall_by_quarter(twice)
-    percent = _position([("Q1", "ccg", "forecast_shortfall", 4.0, "pct"),
-                         ("Q1", "sector", "forecast_shortfall", 120.0, "GBP_m")])
+    percent = _position(
+        [
+            ("Q1", "ccg", "forecast_shortfall", 4.0, "pct"),
+            ("Q1", "sector", "forecast_shortfall", 120.0, "GBP_m"),
+        ]
+    )
     with pytest.raises(ValueError, match="GBP_m or GBP_bn, got unit 'pct'"):
         S.shortfall_by_quarter(percent)
 
 
 def test_shortfall_change_shares_and_ratios():
-    position = _position([
-        ("Q1", "ccg", "forecast_shortfall", 70.0, "GBP_m"),
-        ("Q1", "nhs_england", "forecast_shortfall", 50.0, "GBP_m"),
-        ("Q2", "ccg", "forecast_shortfall", 180.0, "GBP_m"),
-        ("Q2", "sector", "forecast_shortfall", 250.0, "GBP_m"),
-    ])
+    position = _position(
+        [
+            ("Q1", "ccg", "forecast_shortfall", 70.0, "GBP_m"),
+            ("Q1", "nhs_england", "forecast_shortfall", 50.0, "GBP_m"),
+            ("Q2", "ccg", "forecast_shortfall", 180.0, "GBP_m"),
+            ("Q2", "sector", "forecast_shortfall", 250.0, "GBP_m"),
+        ]
+    )
     change = S.shortfall_change(S.shortfall_by_quarter(position))
     assert list(change.index) == ["CCGs", "NHS England", "Sector"]
     assert change.loc["CCGs", "change_gbp_m"] == pytest.approx(110.0)
@@ -126,8 +149,12 @@ def test_shortfall_change_shares_and_ratios():
 
 
 def test_shortfall_change_names_a_missing_quarter():
-    position = _position([("Q1", "ccg", "forecast_shortfall", 70.0, "GBP_m"),
-                          ("Q1", "nhs_england", "forecast_shortfall", 50.0, "GBP_m")])
+    position = _position(
+        [
+            ("Q1", "ccg", "forecast_shortfall", 70.0, "GBP_m"),
+            ("Q1", "nhs_england", "forecast_shortfall", 50.0, "GBP_m"),
+        ]
+    )
     with pytest.raises(ValueError, match="no forecast shortfall for quarter 'Q2'"):
         S.shortfall_change(S.shortfall_by_quarter(position))
 
@@ -159,8 +186,9 @@ def test_share_comparison_on_round_numbers(toy_claims):
     assert shares.loc["Q1 plan: CCGs + NHS England", "low"] == pytest.approx(1949.5)
     assert shares.loc["Q2 plan implied by the published share", "value"] == pytest.approx(2000.0)
     assert shares.loc["Q1 shortfall, % of Q1 plan", "value"] == pytest.approx(6.0)
-    assert shares.loc["Q2 shortfall, % of plan (published)", ["low", "high"]].tolist() == \
-        pytest.approx([12.45, 12.55])
+    assert shares.loc[
+        "Q2 shortfall, % of plan (published)", ["low", "high"]
+    ].tolist() == pytest.approx([12.45, 12.55])
     assert shares.loc["Q2 shortfall, % of Q1 plan", "value"] == pytest.approx(12.5)
     assert shares.loc["Q2 share / Q1 share", "value"] == pytest.approx(12.5 / 6.0)
     breakeven = shares.loc["CCG plan at which the share ratio equals the published multiple"]
@@ -184,10 +212,14 @@ def test_scheme_split_implies_transactional_as_the_rest(toy_claims):
 
 def test_doubling_verdict_reproduced_only_when_derive_agrees(toy_claims):
     check = S.doubling_check(toy_claims)
-    position = _position([("Q1", "ccg", "forecast_shortfall", 70.0, "GBP_m"),
-                          ("Q1", "nhs_england", "forecast_shortfall", 50.0, "GBP_m"),
-                          ("Q2", "ccg", "forecast_shortfall", 180.0, "GBP_m"),
-                          ("Q2", "sector", "forecast_shortfall", 250.0, "GBP_m")])
+    position = _position(
+        [
+            ("Q1", "ccg", "forecast_shortfall", 70.0, "GBP_m"),
+            ("Q1", "nhs_england", "forecast_shortfall", 50.0, "GBP_m"),
+            ("Q2", "ccg", "forecast_shortfall", 180.0, "GBP_m"),
+            ("Q2", "sector", "forecast_shortfall", 250.0, "GBP_m"),
+        ]
+    )
     change = S.shortfall_change(S.shortfall_by_quarter(position))
     shares = S.share_comparison(toy_claims)
     good = {S.RATIO_ID: "reproduced", S.CCG_INCREASE_ID: "reproduced"}
@@ -201,17 +233,21 @@ def test_doubling_verdict_reproduced_only_when_derive_agrees(toy_claims):
 
 # --------------------------------------------------------------------------- NHS England and CCGs
 
+
 def _q1_position(**drop) -> pd.DataFrame:
-    rows = [("Q1", "ccg", "plan", 2.0, "GBP_bn"), ("Q1", "ccg", "plan_pct_of_resources", 2.5, "pct"),
-            ("Q1", "ccg", "ytd_shortfall_pct", 10.0, "pct"),
-            ("Q1", "ccg", "forecast_shortfall", 100.0, "GBP_m"),
-            ("Q1", "ccg", "forecast_shortfall_pct", 5.0, "pct"),
-            ("Q1", "nhs_england", "plan", 400.0, "GBP_m"),
-            ("Q1", "nhs_england", "plan_pct_of_resources", 1.6, "pct"),
-            ("Q1", "nhs_england", "ytd_shortfall_pct", 8.0, "pct"),
-            ("Q1", "nhs_england", "forecast_shortfall", 60.0, "GBP_m"),
-            ("Q1", "nhs_england", "forecast_shortfall_pct", 15.0, "pct"),
-            ("Q2", "ccg", "forecast_shortfall", 180.0, "GBP_m")]
+    rows = [
+        ("Q1", "ccg", "plan", 2.0, "GBP_bn"),
+        ("Q1", "ccg", "plan_pct_of_resources", 2.5, "pct"),
+        ("Q1", "ccg", "ytd_shortfall_pct", 10.0, "pct"),
+        ("Q1", "ccg", "forecast_shortfall", 100.0, "GBP_m"),
+        ("Q1", "ccg", "forecast_shortfall_pct", 5.0, "pct"),
+        ("Q1", "nhs_england", "plan", 400.0, "GBP_m"),
+        ("Q1", "nhs_england", "plan_pct_of_resources", 1.6, "pct"),
+        ("Q1", "nhs_england", "ytd_shortfall_pct", 8.0, "pct"),
+        ("Q1", "nhs_england", "forecast_shortfall", 60.0, "GBP_m"),
+        ("Q1", "nhs_england", "forecast_shortfall_pct", 15.0, "pct"),
+        ("Q2", "ccg", "forecast_shortfall", 180.0, "GBP_m"),
+    ]
     return _position([r for r in rows if (r[1], r[2]) not in drop.values()])
 
 
@@ -240,18 +276,26 @@ def _areas(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["service_area", "measure", "value", "unit"])
 
 
-AREAS = [("all", "plan", 400.0, "GBP_m"), ("all", "forecast_shortfall", 60.0, "GBP_m"),
-         ("primary_care", "forecast_shortfall", 20.0, "GBP_m"),
-         ("primary_care", "forecast_shortfall_pct", 20.0, "pct"),
-         ("specialised_services", "plan", 200.0, "GBP_m"),
-         ("specialised_services", "forecast_shortfall", 10.0, "GBP_m"),
-         ("public_health", "forecast_shortfall_pct", 40.0, "pct")]
+AREAS = [
+    ("all", "plan", 400.0, "GBP_m"),
+    ("all", "forecast_shortfall", 60.0, "GBP_m"),
+    ("primary_care", "forecast_shortfall", 20.0, "GBP_m"),
+    ("primary_care", "forecast_shortfall_pct", 20.0, "pct"),
+    ("specialised_services", "plan", 200.0, "GBP_m"),
+    ("specialised_services", "forecast_shortfall", 10.0, "GBP_m"),
+    ("public_health", "forecast_shortfall_pct", 40.0, "pct"),
+]
 
 
 def test_service_area_breakdown_implies_plans_shares_and_the_rest():
     table = N.service_area_breakdown(_areas(AREAS))
-    assert list(table.index) == ["all", "primary_care", "specialised_services", "public_health",
-                                 "rest"]
+    assert list(table.index) == [
+        "all",
+        "primary_care",
+        "specialised_services",
+        "public_health",
+        "rest",
+    ]
     assert table.loc["primary_care", "plan_gbp_m"] == pytest.approx(100.0)
     assert table.loc["primary_care", "basis"] == "plan implied: gap / share"
     assert table.loc["specialised_services", "forecast_shortfall_pct"] == pytest.approx(5.0)
@@ -264,15 +308,18 @@ def test_service_area_breakdown_implies_plans_shares_and_the_rest():
 
 
 def test_service_area_breakdown_needs_the_total():
-    with pytest.raises(ValueError, match="service area 'all' needs both plan and forecast_shortfall"):
+    with pytest.raises(
+        ValueError, match="service area 'all' needs both plan and forecast_shortfall"
+    ):
         N.service_area_breakdown(_areas(AREAS[1:]))
 
 
 def test_plan_bounds_from_the_remainder_and_the_largest_area():
     table = N.service_area_breakdown(_areas(AREAS))
     bounds = N.plan_bounds(table, "public_health", "primary_care")
-    assert bounds == pytest.approx({"max_plan_gbp_m": 75.0,
-                                    "max_plan_if_primary_care_largest_gbp_m": 50.0})
+    assert bounds == pytest.approx(
+        {"max_plan_gbp_m": 75.0, "max_plan_if_primary_care_largest_gbp_m": 50.0}
+    )
 
 
 def test_nr_fund_context_sizes_the_fund_with_the_rule_exact(toy_claims):
@@ -281,7 +328,9 @@ def test_nr_fund_context_sizes_the_fund_with_the_rule_exact(toy_claims):
     assert fund.loc["non-recurrent fund", "value"] == pytest.approx(500.0)
     # Only the plan's rounding moves the fund: 499.5..500.5 at 1.95..2.05 per cent.
     assert fund.loc["non-recurrent fund", "low"] == pytest.approx(499.5 / 2.05 * 2)
-    assert fund.loc["fund not yet allocated", ["low", "high"]].tolist() == pytest.approx([49.5, 50.5])
+    assert fund.loc["fund not yet allocated", ["low", "high"]].tolist() == pytest.approx(
+        [49.5, 50.5]
+    )
     assert fund.loc["unallocated, % of the fund", "value"] == pytest.approx(10.0)
     assert fund.loc["unallocated / forecast QIPP gap", "value"] == pytest.approx(1.0)
 
@@ -292,10 +341,13 @@ def test_nhse_vs_ccgs_verdict_needs_derive_and_both_comparisons():
     good = {i: "reproduced" for i in (*N.NHSE_GAP_PCT_IDS, N.CCG_GAP_PCT_ID)}
     verdict, reproduced = N.nhse_vs_ccgs_verdict(table, breakdown, good)
     assert reproduced is True
-    assert verdict.startswith("Reproduced: NHS England planned savings of 1.6% of its budget "
-                              "against CCGs' 2.5%")
+    assert verdict.startswith(
+        "Reproduced: NHS England planned savings of 1.6% of its budget against CCGs' 2.5%"
+    )
     assert "3.0 times the rate" in verdict
-    _, reproduced = N.nhse_vs_ccgs_verdict(table, breakdown, {**good, N.CCG_GAP_PCT_ID: "inconsistent"})
+    _, reproduced = N.nhse_vs_ccgs_verdict(
+        table, breakdown, {**good, N.CCG_GAP_PCT_ID: "inconsistent"}
+    )
     assert reproduced is False
     flipped = table.copy()
     flipped.loc["plan_pct_of_resources", "NHS England"] = 3.0
@@ -305,20 +357,25 @@ def test_nhse_vs_ccgs_verdict_needs_derive_and_both_comparisons():
 
 # --------------------------------------------------------------------------- the real ledger
 
+
 def test_real_ledger_agrees_with_derive():
     claims = load_claims()
     card = scorecard(claims).set_index("id")
     check = S.doubling_check(claims)
     assert check.ratio == pytest.approx(card.loc[S.RATIO_ID, "derived_value"], rel=1e-5)
     by_quarter = S.shortfall_by_quarter(load_tidy_table("commissioner_position_1314", claims))
-    nhse_q2 = by_quarter.set_index(["quarter", "org_type"]).loc[("Q2", "nhs_england"),
-                                                                "shortfall_gbp_m"]
-    implied = L.context("ccg_q2_forecast_shortfall_gbp_m",
-                        ("sector_q2_forecast_shortfall_gbp_m", "ccg_q2_forecast_shortfall_gbp_m"))
+    nhse_q2 = by_quarter.set_index(["quarter", "org_type"]).loc[
+        ("Q2", "nhs_england"), "shortfall_gbp_m"
+    ]
+    implied = L.context(
+        "ccg_q2_forecast_shortfall_gbp_m",
+        ("sector_q2_forecast_shortfall_gbp_m", "ccg_q2_forecast_shortfall_gbp_m"),
+    )
     values = claims.set_index("id")["value"]
     assert nhse_q2 == pytest.approx(implied.central(values))
     breakdown = N.service_area_breakdown(load_tidy_table("nhse_q1_1314_by_service_area", claims))
-    pc_plan = L.context("nhse_q1_primary_care_forecast_gap_pct",
-                        ("nhse_q1_primary_care_forecast_gap_gbp_m",
-                         "nhse_q1_primary_care_forecast_gap_pct"))
+    pc_plan = L.context(
+        "nhse_q1_primary_care_forecast_gap_pct",
+        ("nhse_q1_primary_care_forecast_gap_gbp_m", "nhse_q1_primary_care_forecast_gap_pct"),
+    )
     assert breakdown.loc["primary_care", "plan_gbp_m"] == pytest.approx(pc_plan.central(values))

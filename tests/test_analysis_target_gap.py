@@ -10,8 +10,9 @@ from qipp.paths import SYNTHETIC_PANEL_CSV
 
 
 def test_summary_of_a_hand_built_panel():
-    panel = pd.DataFrame({"ccg_code": ["A", "B", "C", "D", "E"],
-                          "plan_pct_of_allocation": [0.4, 0.9, 2.0, 4.5, 8.0]})
+    panel = pd.DataFrame(
+        {"ccg_code": ["A", "B", "C", "D", "E"], "plan_pct_of_allocation": [0.4, 0.9, 2.0, 4.5, 8.0]}
+    )
     summary = target_summary(panel)
     assert summary["n_ccgs"] == 5
     assert summary["median_target_pct"] == 2.0
@@ -35,7 +36,10 @@ def test_committed_panel_reproduces_the_published_spread():
 
 
 def test_draws_are_reproducible_and_differ_by_seed():
-    first, again, other = draw_measured_panel(7, 0.3), draw_measured_panel(7, 0.3), \
-        draw_measured_panel(8, 0.3)
+    first, again, other = (
+        draw_measured_panel(7, 0.3),
+        draw_measured_panel(7, 0.3),
+        draw_measured_panel(8, 0.3),
+    )
     pd.testing.assert_frame_equal(first, again)
     assert not first["forecast_gap_pct"].equals(other["forecast_gap_pct"])

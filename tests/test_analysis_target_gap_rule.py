@@ -29,31 +29,42 @@ from qipp.stats import detection_rate_by_rho
 def measured(target, gap):
     """A hand-built measured panel: targets (% of allocation) and forecast gaps (%)."""
     gap = np.asarray(gap, dtype=float)
-    return pd.DataFrame({"ccg_code": [f"{10 + i:02d}A" for i in range(len(gap))],
-                         "plan_pct_of_allocation": np.asarray(target, dtype=float),
-                         "forecast_gap_pct": gap, "forecasts_shortfall": gap > 0})
+    return pd.DataFrame(
+        {
+            "ccg_code": [f"{10 + i:02d}A" for i in range(len(gap))],
+            "plan_pct_of_allocation": np.asarray(target, dtype=float),
+            "forecast_gap_pct": gap,
+            "forecasts_shortfall": gap > 0,
+        }
+    )
 
 
-@pytest.mark.parametrize("target, gap, expected", [
-    ([1, 2, 3], [0, 5, 1], "only 3 CCGs"),
-    ([2, 2, 2, 2], [0, 5, 1, 3], "every CCG has the same target"),
-    ([1, 2, 3, 4], [0, 0, 0, 0], "no CCG forecasts a shortfall"),
-    ([1, 2, 3, 4], [7, 7, 7, 7], "every CCG forecasts the same gap"),
-])
+@pytest.mark.parametrize(
+    "target, gap, expected",
+    [
+        ([1, 2, 3], [0, 5, 1], "only 3 CCGs"),
+        ([2, 2, 2, 2], [0, 5, 1, 3], "every CCG has the same target"),
+        ([1, 2, 3, 4], [0, 0, 0, 0], "no CCG forecasts a shortfall"),
+        ([1, 2, 3, 4], [7, 7, 7, 7], "every CCG forecasts the same gap"),
+    ],
+)
 def test_undefined_rank_correlations_are_named(target, gap, expected):
     reason = spearman_undefined_reason(target, gap)
     assert reason is not None and reason.startswith(expected)
     tests = run_target_gap_tests(measured(target, gap))
     assert tests.spearman is None and tests.deciding_test is None and tests.correlated is None
-    assert verdict_sentence(tests).startswith("Whether target size predicts a forecast shortfall "
-                                              "cannot be tested on this panel")
+    assert verdict_sentence(tests).startswith(
+        "Whether target size predicts a forecast shortfall cannot be tested on this panel"
+    )
 
 
 def test_every_ccg_short_still_gets_the_primary_test():
     tests = run_target_gap_tests(measured([1, 2, 3, 4, 5, 6], [3, 1, 4, 1, 5, 9]))
     assert tests.deciding_test == "spearman" and tests.correlated is not None
     assert tests.logit is None and "every CCG forecasts a shortfall (6 of 6)" in tests.logit_reason
-    assert supporting_sentence(tests).startswith("The supporting logistic regression cannot be fitted")
+    assert supporting_sentence(tests).startswith(
+        "The supporting logistic regression cannot be fitted"
+    )
 
 
 def test_separation_is_caught_before_fitting():
@@ -108,18 +119,26 @@ def test_findings_record_is_strict_json_with_a_note_for_every_null():
     record = target_gap_findings(target_summary(panel), tests, power_result, synthetic=False)
     json.dumps(record, allow_nan=False)  # raises on NaN or Infinity
     nulls = [key for key, value in record.items() if value is None and key != "reproduced_note"]
-    assert {"spearman_rho", "logit_coef", "fold_variation", "min_detectable_abs_r",
-            "detection_rate", "deciding_test", "reproduced"} <= set(nulls)
+    assert {
+        "spearman_rho",
+        "logit_coef",
+        "fold_variation",
+        "min_detectable_abs_r",
+        "detection_rate",
+        "deciding_test",
+        "reproduced",
+    } <= set(nulls)
     for key in ("spearman_rho", "logit_coef", "fold_variation", "min_detectable_abs_r"):
-        assert any(note.startswith(key) or f", {key}" in note.split(":")[0] for note in record["notes"])
+        assert any(
+            note.startswith(key) or f", {key}" in note.split(":")[0] for note in record["notes"]
+        )
     assert record["reproduced_note"].startswith("cannot be tested")
 
 
 def test_declared_rule_holds_its_size_on_null_panels():
     # 2,000 null panels from the calibrated generator: the rate's 95% interval is
     # about +/-0.01, well inside the 0.03-0.07 band around alpha = 0.05.
-    table = detection_rate_by_rho(draw_measured_panel, [0.0], n_sims=2000, seed=20131,
-                                  alpha=0.05)
+    table = detection_rate_by_rho(draw_measured_panel, [0.0], n_sims=2000, seed=20131, alpha=0.05)
     rate = float(table["detection_rate"].iloc[0])
     assert 0.03 <= rate <= 0.07, rate
     assert table["n_undefined"].iloc[0] == 0

@@ -62,8 +62,9 @@ def test_write_dir_writes_json_and_csv_from_the_same_scorecard(runner, tmp_path)
 
 def test_bad_ledger_exits_2_naming_the_cell(runner, write_csv, toy_sources_csv):
     claims = write_csv("claims.csv", f"{CLAIMS_HEADER}\na_pct,src_a,q,toy,lots,pct,p,s,1,\n")
-    result = runner.invoke(main, ["claims", "--claims", str(claims),
-                                  "--sources", str(toy_sources_csv)])
+    result = runner.invoke(
+        main, ["claims", "--claims", str(claims), "--sources", str(toy_sources_csv)]
+    )
     assert result.exit_code == 2
     assert f"{claims}:2:value: 'lots' is not a number (expected a number)" in result.output
 

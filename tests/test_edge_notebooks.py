@@ -37,15 +37,38 @@ PROFILE = NOTEBOOKS_DIR / "ccg_profile.ipynb"
 FAST_02 = {"n_sims": 20, "rho_max": 0.2, "rho_step": 0.1}
 
 FINDINGS_KEYS = {
-    "notebook", "parameters", "verdict", "reproduced", "reproduced_note", "notes", "n_ccgs",
-    "synthetic", "deciding_test", "correlated", "spearman_rho", "spearman_p", "spearman_ci",
-    "logit_coef", "logit_p", "logit_odds_ratio", "power_n", "min_detectable_abs_r",
-    "detection_rate", "median_target_pct", "fold_variation",
+    "notebook",
+    "parameters",
+    "verdict",
+    "reproduced",
+    "reproduced_note",
+    "notes",
+    "n_ccgs",
+    "synthetic",
+    "deciding_test",
+    "correlated",
+    "spearman_rho",
+    "spearman_p",
+    "spearman_ci",
+    "logit_coef",
+    "logit_p",
+    "logit_odds_ratio",
+    "power_n",
+    "min_detectable_abs_r",
+    "detection_rate",
+    "median_target_pct",
+    "fold_variation",
 }
 # What each shape makes undefined (tests/edge_panels.py says why each holds).
 SPEARMAN_UNDEFINED = {"none_forecast_gap", "all_ahead", "equal_targets", "three_ccgs", "one_ccg"}
-LOGIT_UNDEFINED = {"all_forecast_gap", "none_forecast_gap", "all_ahead", "equal_targets",
-                   "perfect_separation", "one_ccg"}
+LOGIT_UNDEFINED = {
+    "all_forecast_gap",
+    "none_forecast_gap",
+    "all_ahead",
+    "equal_targets",
+    "perfect_separation",
+    "one_ccg",
+}
 LOGIT_DEFINED = {"fifty_six_ccgs", "full_211"}
 POWER_UNDEFINED = {"one_ccg", "three_ccgs"}
 FOLD_UNDEFINED = {"some_zero_plans"}
@@ -69,9 +92,16 @@ def execute(source: Path, output: Path, parameters: dict[str, Any]) -> Run:
     error = None
     try:
         papermill.execute_notebook(
-            str(source), str(output), parameters=parameters, engine_name="qipp_warm",
-            kernel_name="python3", cwd=str(NOTEBOOKS_DIR), progress_bar=False,
-            log_output=False, execution_timeout=300)
+            str(source),
+            str(output),
+            parameters=parameters,
+            engine_name="qipp_warm",
+            kernel_name="python3",
+            cwd=str(NOTEBOOKS_DIR),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=300,
+        )
     except PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"
     notebook = nbformat.read(output, as_version=4) if output.exists() else None
@@ -103,16 +133,19 @@ def leaks(run: Run) -> list[str]:
     """Everything a clean run must not show: errors, warnings, nan and inf% in outputs."""
     if run.error is not None:
         return [f"raised {run.error}"]
-    found = [f"cell {i}: error output {o.get('ename')}: {o.get('evalue')}"
-             for i, cell in enumerate(run.notebook.cells) for o in cell.get("outputs", [])
-             if o["output_type"] == "error"]
+    found = [
+        f"cell {i}: error output {o.get('ename')}: {o.get('evalue')}"
+        for i, cell in enumerate(run.notebook.cells)
+        for o in cell.get("outputs", [])
+        if o["output_type"] == "error"
+    ]
     for index, kind, text in output_texts(run.notebook):
         if kind == "stream:stderr" and "Warning" in text:
             found.append(f"cell {index}: warning on stderr: {text.strip()[:200]}")
         for pattern in (NAN, INF_PCT):
             match = pattern.search(text)
             if match:
-                context = text[max(match.start() - 60, 0):match.end() + 60]
+                context = text[max(match.start() - 60, 0) : match.end() + 60]
                 found.append(f"cell {index} ({kind}): {match.group()!r} in ...{context!r}...")
     return found
 
@@ -136,20 +169,32 @@ def runner(tmp_path_factory) -> Iterator[Callable[..., Any]]:
         panel = write_edge_panel(shape, folder / f"{shape}{suffix}")
         if kind == "02":
             findings = folder / "02.json"
-            result = execute(NOTEBOOK_02, folder / "02.ipynb",
-                             {"panel_path": str(panel), "findings_path": str(findings),
-                              **FAST_02})
-            cache[key] = (result, findings.read_text(encoding="utf-8")
-                          if findings.exists() else None)
+            result = execute(
+                NOTEBOOK_02,
+                folder / "02.ipynb",
+                {"panel_path": str(panel), "findings_path": str(findings), **FAST_02},
+            )
+            cache[key] = (
+                result,
+                findings.read_text(encoding="utf-8") if findings.exists() else None,
+            )
         else:
             import pandas as pd
 
-            codes = pd.read_csv(panel, dtype=str)["ccg_code"].tolist() if suffix == ".csv" \
+            codes = (
+                pd.read_csv(panel, dtype=str)["ccg_code"].tolist()
+                if suffix == ".csv"
                 else pd.read_excel(panel, dtype=str)["ccg_code"].tolist()
+            )
             chosen = list(dict.fromkeys([codes[0], codes[len(codes) // 2], codes[-1]]))
-            cache[key] = {code: execute(PROFILE, folder / f"profile_{code}.ipynb",
-                                        {"ccg_code": code, "panel_path": str(panel)})
-                          for code in chosen}
+            cache[key] = {
+                code: execute(
+                    PROFILE,
+                    folder / f"profile_{code}.ipynb",
+                    {"ccg_code": code, "panel_path": str(panel)},
+                )
+                for code in chosen
+            }
         return cache[key]
 
     yield run
@@ -240,8 +285,10 @@ def test_synthetic_panel_is_labelled(runner):
 
 
 def test_xlsx_panel_gives_the_csv_findings(runner):
-    from_csv, from_xlsx = findings_of(runner, "fifty_six_ccgs"), findings_of(
-        runner, "fifty_six_ccgs", ".xlsx")
+    from_csv, from_xlsx = (
+        findings_of(runner, "fifty_six_ccgs"),
+        findings_of(runner, "fifty_six_ccgs", ".xlsx"),
+    )
     for record in (from_csv, from_xlsx):
         record.pop("parameters")
     assert from_xlsx == from_csv

@@ -140,8 +140,16 @@ def test_single_region():
     assert edge_panel("single_region")["region"].nunique() == 1
 
 
-@pytest.mark.parametrize("shape, n", [("one_ccg", 1), ("three_ccgs", 3), ("twelve_ccgs", 12),
-                                      ("fifty_six_ccgs", 56), ("full_211", 211)])
+@pytest.mark.parametrize(
+    "shape, n",
+    [
+        ("one_ccg", 1),
+        ("three_ccgs", 3),
+        ("twelve_ccgs", 12),
+        ("fifty_six_ccgs", 56),
+        ("full_211", 211),
+    ],
+)
 def test_sizes(shape, n):
     assert len(edge_panel(shape)) == n
 

@@ -24,8 +24,10 @@ def _pyproject_dependencies() -> set[str]:
 
 def _lock_versions() -> dict[str, str]:
     text = (PROJECT_ROOT / "requirements.lock").read_text()
-    return {_canonical(name): version
-            for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M)}
+    return {
+        _canonical(name): version
+        for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M)
+    }
 
 
 def _environment_entries() -> tuple[dict[str, str], dict[str, str], list[str]]:
@@ -58,8 +60,11 @@ def test_environment_versions_match_the_lock():
     conda, pip, _ = _environment_entries()
     lock = _lock_versions()
     pinned = {**{k: v for k, v in conda.items() if k not in CONDA_TOOLING}, **pip}
-    mismatched = {name: (version, lock.get(name)) for name, version in pinned.items()
-                  if lock.get(name) != version}
+    mismatched = {
+        name: (version, lock.get(name))
+        for name, version in pinned.items()
+        if lock.get(name) != version
+    }
     assert not mismatched, f"environment.yml version != requirements.lock: {mismatched}"
 
 
@@ -76,6 +81,9 @@ def test_lock_pins_every_dependency_exactly():
     missing = _pyproject_dependencies() - set(lock)
     assert not missing, f"not pinned in requirements.lock: {sorted(missing)}"
     text = (PROJECT_ROOT / "requirements.lock").read_text()
-    loose = [line for line in text.splitlines()
-             if line and not line.startswith((" ", "#")) and "==" not in line]
+    loose = [
+        line
+        for line in text.splitlines()
+        if line and not line.startswith((" ", "#")) and "==" not in line
+    ]
     assert not loose, f"unpinned lines in requirements.lock: {loose}"

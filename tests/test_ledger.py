@@ -41,11 +41,18 @@ CONTRACT = {
     "sector_q2_forecast_shortfall_pct": ("hsj_q2_1314", 12.2),
     "ccg_q2_forecast_shortfall_gbp_m": ("hsj_q2_1314", 176.9),
 }
-SOURCE_IDS = {"hsj_q2_1314", "hsj_nhse_nisfe_q1_1314", "hsj_ccg_variation_q1_1314",
-              "hsj_dh_tracker_q1_1213", "hsj_pct_progress_2010", "nao_hc686"}
+SOURCE_IDS = {
+    "hsj_q2_1314",
+    "hsj_nhse_nisfe_q1_1314",
+    "hsj_ccg_variation_q1_1314",
+    "hsj_dh_tracker_q1_1213",
+    "hsj_pct_progress_2010",
+    "nao_hc686",
+}
 
 
 # --------------------------------------------------------------------------- committed data
+
 
 def test_sources_are_the_six_publications():
     sources = ledger.load_sources()
@@ -113,6 +120,7 @@ def test_returned_frames_are_copies_and_edits_are_reloaded(write_csv, toy_source
 
 # --------------------------------------------------------------------------- bad input
 
+
 def _load_bad(write_csv, toy_sources_csv, body: str, header: str = CLAIMS_HEADER) -> str:
     path = write_csv("claims.csv", header + "\n" + body)
     with pytest.raises(DataError) as info:
@@ -127,20 +135,29 @@ def test_non_numeric_value_is_named(write_csv, toy_sources_csv):
 
 def test_unknown_unit_is_named(write_csv, toy_sources_csv):
     text = _load_bad(write_csv, toy_sources_csv, "a_pct,src_a,q,toy,3,percent,p,s,1,\n")
-    assert text == ("claims.csv:2:unit: 'percent' is not allowed "
-                    "(expected one of: GBP_m, GBP_bn, pct, count, ratio)")
+    assert text == (
+        "claims.csv:2:unit: 'percent' is not allowed "
+        "(expected one of: GBP_m, GBP_bn, pct, count, ratio)"
+    )
 
 
 def test_unknown_source_is_named(write_csv, toy_sources_csv):
-    text = _load_bad(write_csv, toy_sources_csv,
-                     "a_pct,src_a,q,toy,3,pct,p,s,1,\nb_pct,src_z,q,toy,3,pct,p,s,1,\n")
-    assert text == ("claims.csv:3:source: unknown source 'src_z' "
-                    "(expected one of the source ids: src_a, src_b)")
+    text = _load_bad(
+        write_csv,
+        toy_sources_csv,
+        "a_pct,src_a,q,toy,3,pct,p,s,1,\nb_pct,src_z,q,toy,3,pct,p,s,1,\n",
+    )
+    assert text == (
+        "claims.csv:3:source: unknown source 'src_z' (expected one of the source ids: src_a, src_b)"
+    )
 
 
 def test_duplicate_id_is_named(write_csv, toy_sources_csv):
-    text = _load_bad(write_csv, toy_sources_csv,
-                     "a_pct,src_a,q,toy,3,pct,p,s,1,\na_pct,src_a,q,toy,4,pct,p,s,1,\n")
+    text = _load_bad(
+        write_csv,
+        toy_sources_csv,
+        "a_pct,src_a,q,toy,3,pct,p,s,1,\na_pct,src_a,q,toy,4,pct,p,s,1,\n",
+    )
     assert text.splitlines() == [
         "claims.csv:2:id: duplicate value 'a_pct' (expected a unique value)",
         "claims.csv:3:id: duplicate value 'a_pct' (expected a unique value)",
@@ -150,16 +167,21 @@ def test_duplicate_id_is_named(write_csv, toy_sources_csv):
 def test_missing_column_is_named(write_csv, toy_sources_csv):
     header = CLAIMS_HEADER.replace(",unit", "")
     text = _load_bad(write_csv, toy_sources_csv, "a_pct,src_a,q,toy,3,p,s,1,\n", header)
-    assert text == ("claims.csv:1:unit: missing column (expected the columns id, source, quote, "
-                    "quantity, value, unit, period, scope, precision, qualifier)")
+    assert text == (
+        "claims.csv:1:unit: missing column (expected the columns id, source, quote, "
+        "quantity, value, unit, period, scope, precision, qualifier)"
+    )
 
 
 def test_unknown_qualifier_fractional_count_and_long_quote(write_csv, toy_sources_csv):
     quote = "x" * (ledger.MAX_QUOTE_CHARS + 1)
-    text = _load_bad(write_csv, toy_sources_csv,
-                     "a_pct,src_a,q,toy,3,pct,p,s,1,roughly\n"
-                     "b_n,src_a,q,toy,2.5,count,p,s,1,\n"
-                     f"c_pct,src_a,{quote},toy,3,pct,p,s,1,\n")
+    text = _load_bad(
+        write_csv,
+        toy_sources_csv,
+        "a_pct,src_a,q,toy,3,pct,p,s,1,roughly\n"
+        "b_n,src_a,q,toy,2.5,count,p,s,1,\n"
+        f"c_pct,src_a,{quote},toy,3,pct,p,s,1,\n",
+    )
     assert text.splitlines() == [
         "claims.csv:2:qualifier: 'roughly' is not allowed (expected one of: more than, "
         "less than, at least, up to, around, just under)",
@@ -175,11 +197,14 @@ def test_zero_precision_is_named(write_csv, toy_sources_csv):
 
 
 def test_bad_sources_table_is_named(write_csv):
-    path = write_csv("sources.csv", """\
+    path = write_csv(
+        "sources.csv",
+        """\
         id,publisher,short_name,period,documents,role
         src_a,HSJ,A,p,d,article
         src_a,HSJ,B,p,d,blog
-        """)
+        """,
+    )
     with pytest.raises(DataError) as info:
         ledger.load_sources(path)
     assert str(info.value).replace(str(path), "sources.csv").splitlines() == [
@@ -196,6 +221,7 @@ def test_missing_file_is_a_data_error(tmp_path):
 
 # --------------------------------------------------------------------------- tidy tables
 
+
 def test_every_tidy_file_has_a_spec_and_every_spec_a_file():
     on_disk = sorted(p.stem for p in TABLES_DIR.glob("*.csv"))
     assert on_disk == ledger.list_tidy_tables()
@@ -206,7 +232,7 @@ def test_tidy_tables_take_their_values_from_the_ledger(name):
     table = ledger.load_tidy_table(name)
     values = ledger.claim_values()
     assert len(table) > 0
-    assert list(table.columns[-len(ledger.LEDGER_COLUMNS):]) == list(ledger.LEDGER_COLUMNS)
+    assert list(table.columns[-len(ledger.LEDGER_COLUMNS) :]) == list(ledger.LEDGER_COLUMNS)
     assert table["value"].tolist() == [values[c] for c in table["claim_id"]]
     # One source of truth: the files themselves hold no published values.
     assert "value" not in pd.read_csv(TABLES_DIR / f"{name}.csv").columns
@@ -220,26 +246,34 @@ def test_tracker_profile_is_the_four_programme_years():
 
 
 def test_tidy_table_with_unknown_claim_is_named(write_csv):
-    write_csv("tables/tracker_savings_profile.csv", """\
+    write_csv(
+        "tables/tracker_savings_profile.csv",
+        """\
         year,programme_year,claim_id
         2011-12,1,tracker_2011_12_gbp_bn
         2012-13,5,tracker_2099_gbp_bn
-        """)
+        """,
+    )
     folder = write_csv("tables/.keep", "").parent
     with pytest.raises(DataError) as info:
         ledger.load_tidy_table("tracker_savings_profile", tables_dir=folder)
     assert str(info.value).endswith(
         "tracker_savings_profile.csv:3:programme_year: 5 is not allowed "
-        "(expected a value from 1 to 4)")
-    write_csv("tables/tracker_savings_profile.csv", """\
+        "(expected a value from 1 to 4)"
+    )
+    write_csv(
+        "tables/tracker_savings_profile.csv",
+        """\
         year,programme_year,claim_id
         2012-13,2,tracker_2099_gbp_bn
-        """)
+        """,
+    )
     with pytest.raises(DataError) as info:
         ledger.load_tidy_table("tracker_savings_profile", tables_dir=folder)
     assert str(info.value).endswith(
         "tracker_savings_profile.csv:2:claim_id: unknown claim 'tracker_2099_gbp_bn' "
-        "(expected the id of a claim in claims.csv)")
+        "(expected the id of a claim in claims.csv)"
+    )
 
 
 def test_unknown_tidy_table_name():

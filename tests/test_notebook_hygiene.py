@@ -28,8 +28,14 @@ def _source(cell: dict) -> str:
 
 def test_the_six_finding_notebooks_and_the_profile_template_exist():
     stems = {p.stem for p in NOTEBOOKS}
-    expected = {"00_claims_ledger", "01_shortfall_doubling", "02_target_size_vs_gap",
-                "03_front_loaded_savings", "04_nhs_england_vs_ccgs", "05_pct_progress_2010"}
+    expected = {
+        "00_claims_ledger",
+        "01_shortfall_doubling",
+        "02_target_size_vs_gap",
+        "03_front_loaded_savings",
+        "04_nhs_england_vs_ccgs",
+        "05_pct_progress_2010",
+    }
     assert expected <= stems, f"missing notebooks: {sorted(expected - stems)}"
 
 
@@ -51,11 +57,14 @@ def test_parameters_are_annotated_literals_with_a_comment_each(path):
     assert tree.body, f"{path.name}: empty parameters cell"
     for node in tree.body:
         assert isinstance(node, ast.AnnAssign), (
-            f"{path.name}: line {node.lineno} of the parameters cell is not `name: type = value`")
+            f"{path.name}: line {node.lineno} of the parameters cell is not `name: type = value`"
+        )
         assert isinstance(node.value, ast.Constant), (
-            f"{path.name}: parameter {ast.unparse(node.target)} is not a plain literal")
+            f"{path.name}: parameter {ast.unparse(node.target)} is not a plain literal"
+        )
         assert "#" in lines[node.lineno - 1], (
-            f"{path.name}: parameter {ast.unparse(node.target)} has no trailing comment")
+            f"{path.name}: parameter {ast.unparse(node.target)} has no trailing comment"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -65,12 +74,14 @@ def test_no_volatile_metadata_and_every_output_has_an_execution_count(path):
     for index, cell in enumerate(nb["cells"]):
         meta = cell.get("metadata", {})
         assert "execution" not in meta and "papermill" not in meta, (
-            f"{path.name}: cell {index} carries timing metadata")
+            f"{path.name}: cell {index} carries timing metadata"
+        )
         if cell["cell_type"] == "code":
             assert cell.get("outputs") is not None
             if cell["outputs"]:
                 assert cell["execution_count"] is not None, (
-                    f"{path.name}: cell {index} has outputs but no execution_count")
+                    f"{path.name}: cell {index} has outputs but no execution_count"
+                )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -79,10 +90,14 @@ def test_no_trailing_semicolons_absolute_paths_or_timestamps(path):
     for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "code":
             continue
-        code = [line for line in _source(cell).rstrip().splitlines()
-                if line.strip() and not line.strip().startswith("#")]
+        code = [
+            line
+            for line in _source(cell).rstrip().splitlines()
+            if line.strip() and not line.strip().startswith("#")
+        ]
         assert not (code and code[-1].rstrip().endswith(";")), (
-            f"{path.name}: cell {index} ends with ';' (nbval shows the output anyway)")
+            f"{path.name}: cell {index} ends with ';' (nbval shows the output anyway)"
+        )
         for output in cell.get("outputs", []):
             texts = [output.get("text", "")]
             texts += [v for k, v in output.get("data", {}).items() if k.startswith("text/")]
@@ -97,8 +112,9 @@ def test_finding_notebooks_write_findings_and_import_qipp(path):
     nb = _load(path)
     code = "\n".join(_source(c) for c in nb["cells"] if c["cell_type"] == "code")
     assert "import qipp" in code or "from qipp" in code
-    parameters = _source(next(c for c in nb["cells"]
-                              if "parameters" in c["metadata"].get("tags", [])))
+    parameters = _source(
+        next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    )
     assert "findings_path" in parameters
 
 

@@ -23,15 +23,20 @@ FINDING_NOTEBOOKS = sorted(p for p in NOTEBOOKS_DIR.glob("*.ipynb") if re.match(
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     if not folder.is_dir():
         return {}
-    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("path", FINDING_NOTEBOOKS, ids=lambda p: p.stem)
 def test_findings_path_defaults_to_writing_nothing(path):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    assert re.search(r'^findings_path: str = ""', code[0], re.M), "findings_path must default to blank"
+    assert re.search(r'^findings_path: str = ""', code[0], re.M), (
+        "findings_path must default to blank"
+    )
     assert "findings_destination(findings_path)" in "\n".join(code)
     assert "FINDINGS_DIR" not in "\n".join(code)
 
@@ -42,12 +47,27 @@ def test_nbconvert_execute_leaves_reports_untouched(tmp_path):
     before = _snapshot(REPORTS_DIR)
     notebook = NOTEBOOKS_DIR / "00_claims_ledger.ipynb"
     run = subprocess.run(
-        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-         "--output-dir", str(tmp_path), str(notebook)],
-        capture_output=True, text=True, cwd=NOTEBOOKS_DIR, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            "--output-dir",
+            str(tmp_path),
+            str(notebook),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=NOTEBOOKS_DIR,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert _snapshot(REPORTS_DIR) == before
     executed = json.loads((tmp_path / notebook.name).read_text(encoding="utf-8"))
-    printed = "".join("".join(o.get("text", "")) for c in executed["cells"]
-                      for o in c.get("outputs", []))
+    printed = "".join(
+        "".join(o.get("text", "")) for c in executed["cells"] for o in c.get("outputs", [])
+    )
     assert "Key figures not written: findings_path is blank" in printed

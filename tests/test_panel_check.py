@@ -18,14 +18,22 @@ from qipp.panel.check import (
 from qipp.paths import SYNTHETIC_PANEL_CSV
 
 PUBLISHED = {
-    "ccg_q1_n_ccgs": 143, "ccg_q1_target_fold_variation": 23,
-    "ccg_q1_median_target_pct": 2.47, "ccg_q1_n_target_under_1pct": 11,
-    "ccg_q1_dorset_plan_gbp_m": 2.4, "ccg_q1_dorset_target_pct": 0.28,
-    "ccg_q1_west_essex_target_pct": 6.44, "ccg_q1_n_target_over_4pct_excl_west_essex": 17,
-    "ccg_q1_n_top15": 15, "ccg_q1_n_top15_using_nr_fund": 7,
-    "ccg_q1_n_ytd_shortfall_20pct": 34, "ccg_q1_n_ytd_any_slippage": 59,
-    "ccg_q1_forecast_delivery_pct": 96, "ccg_q1_n_forecast_gap_20pct": 11,
-    "ccg_q1_ytd_shortfall_pct": 11, "ccg_plan_pct_of_allocation": 2.6,
+    "ccg_q1_n_ccgs": 143,
+    "ccg_q1_target_fold_variation": 23,
+    "ccg_q1_median_target_pct": 2.47,
+    "ccg_q1_n_target_under_1pct": 11,
+    "ccg_q1_dorset_plan_gbp_m": 2.4,
+    "ccg_q1_dorset_target_pct": 0.28,
+    "ccg_q1_west_essex_target_pct": 6.44,
+    "ccg_q1_n_target_over_4pct_excl_west_essex": 17,
+    "ccg_q1_n_top15": 15,
+    "ccg_q1_n_top15_using_nr_fund": 7,
+    "ccg_q1_n_ytd_shortfall_20pct": 34,
+    "ccg_q1_n_ytd_any_slippage": 59,
+    "ccg_q1_forecast_delivery_pct": 96,
+    "ccg_q1_n_forecast_gap_20pct": 11,
+    "ccg_q1_ytd_shortfall_pct": 11,
+    "ccg_plan_pct_of_allocation": 2.6,
 }
 
 
@@ -47,7 +55,9 @@ def test_a_changed_panel_shows_mismatches():
     panel.loc[first_on_plan, "ytd_actual_gbp_m"] = 0.0  # now 20%+ behind
     table = check_panel(panel, PUBLISHED).set_index("claim_id")["status"]
     assert hard_mismatches(table.reset_index()) == [
-        "ccg_q1_n_ytd_shortfall_20pct", "ccg_q1_n_ytd_any_slippage"]
+        "ccg_q1_n_ytd_shortfall_20pct",
+        "ccg_q1_n_ytd_any_slippage",
+    ]
 
     without_dorset = check_panel(panel[panel["ccg_code"] != "11J"], PUBLISHED)
     status = without_dorset.set_index("claim_id")["status"]
@@ -57,8 +67,9 @@ def test_a_changed_panel_shows_mismatches():
 
 def test_missing_published_values_are_said_so():
     table = check_panel(generate_panel(11), {"ccg_q1_n_ccgs": 143})
-    assert (table.set_index("claim_id")["status"].drop("ccg_q1_n_ccgs")
-            == "no published value").all()
+    assert (
+        table.set_index("claim_id")["status"].drop("ccg_q1_n_ccgs") == "no published value"
+    ).all()
 
 
 def test_ledger_holds_every_claim_the_check_needs():
@@ -74,8 +85,7 @@ def test_matching_precision_agrees_with_the_ledger():
     precision = load_claims().set_index("id")["precision"]
     for check in CHECKS:
         if check.soft_tolerance is None and check.decimals is not None:
-            assert precision[check.claim_id] == pytest.approx(10.0 ** -check.decimals), (
-                check.claim_id)
+            assert precision[check.claim_id] == pytest.approx(10.0**-check.decimals), check.claim_id
         elif check.soft_tolerance is None:
             assert precision[check.claim_id] == 1, check.claim_id
 

@@ -19,8 +19,9 @@ def _run(*args: str):
 
 
 def _tree(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in folder.rglob("*") if p.is_file()}
+    return {
+        str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def test_validate_prints_banner_and_summary_and_writes_nothing(tmp_path):
@@ -32,9 +33,11 @@ def test_validate_prints_banner_and_summary_and_writes_nothing(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0] == SYNTHETIC_BANNER
     summary = " ".join(lines[1:])
-    assert summary.startswith(f"{path}: a valid CCG panel of 143 CCGs (North of England 46, "
-                              "Midlands and East of England 41, South of England 34, "
-                              "London 22), all synthetic.")
+    assert summary.startswith(
+        f"{path}: a valid CCG panel of 143 CCGs (North of England 46, "
+        "Midlands and East of England 41, South of England 34, "
+        "London 22), all synthetic."
+    )
     assert "median CCG 2.47%, range 0.28% to 6.44%" in summary
     assert "59 CCGs were behind their year-to-date plan (34 by 20% or more)" in summary
     assert "delivering 96.0% of its planned savings, with 11 CCGs" in summary
@@ -45,8 +48,11 @@ def test_validate_prints_banner_and_summary_and_writes_nothing(tmp_path):
 def test_validate_shows_no_banner_for_reported_returns(tmp_path):
     panel = generate_panel(3).head(3).copy()
     panel["ccg_code"] = ["02N", "11J", "99Q"]
-    panel["ccg_name"] = ["NHS Airedale, Wharfedale and Craven CCG", "NHS Dorset CCG",
-                         "NHS Example CCG"]
+    panel["ccg_name"] = [
+        "NHS Airedale, Wharfedale and Craven CCG",
+        "NHS Dorset CCG",
+        "NHS Example CCG",
+    ]
     panel["data_status"] = "reported"
     path = tmp_path / "returns.csv"
     write_panel_csv(panel, path)
@@ -66,8 +72,9 @@ def test_validate_caps_a_long_list_of_problems(tmp_path):
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 51
-    assert lines[0] == (f"{path}:2:data_status: 'unknown' is not allowed "
-                        "(expected one of: synthetic, reported)")
+    assert lines[0] == (
+        f"{path}:2:data_status: 'unknown' is not allowed (expected one of: synthetic, reported)"
+    )
     assert lines[-1] == "... and 93 more problems (143 in all)"
 
 
@@ -95,10 +102,17 @@ def test_check_tables_every_aggregate_with_the_banner():
     lines = result.stdout.splitlines()
     assert lines[0] == SYNTHETIC_BANNER
     assert lines[1].split() == ["claim_id", "published", "panel", "rule", "status"]
-    assert lines[4].split() == ["ccg_q1_median_target_pct", "2.470", "2.470", "rounds", "to",
-                                "2", "dp", "match"]
-    assert lines[-1] == ("14 of 14 exact published aggregates match; 2 of 2 soft targets "
-                         "near.")
+    assert lines[4].split() == [
+        "ccg_q1_median_target_pct",
+        "2.470",
+        "2.470",
+        "rounds",
+        "to",
+        "2",
+        "dp",
+        "match",
+    ]
+    assert lines[-1] == ("14 of 14 exact published aggregates match; 2 of 2 soft targets near.")
 
 
 def test_check_strict_fails_when_an_aggregate_does_not_match(tmp_path):

@@ -22,20 +22,26 @@ def test_readme_section_is_the_generated_dictionary():
     text = README.read_text(encoding="utf-8")
     assert text.count(START_MARKER) == 1 and text.count(END_MARKER) == 1
     assert current_section(text) == render_dictionary(), (
-        "data/README.md is out of date: run `qipp panel dictionary --write`")
+        "data/README.md is out of date: run `qipp panel dictionary --write`"
+    )
 
 
 def test_dictionary_lists_every_column_and_derived_measure():
     section = render_dictionary()
-    for column in PANEL_COLUMNS + ["plan_pct_of_allocation", "ytd_shortfall_pct",
-                                   "forecast_gap_pct", "forecasts_shortfall"]:
+    for column in PANEL_COLUMNS + [
+        "plan_pct_of_allocation",
+        "ytd_shortfall_pct",
+        "forecast_gap_pct",
+        "forecasts_shortfall",
+    ]:
         assert f"| `{column}` |" in section
 
 
 def test_update_readme_keeps_the_text_around_the_markers(tmp_path):
     readme = tmp_path / "README.md"
-    readme.write_text(f"# intro\n\n{START_MARKER}\nstale\n{END_MARKER}\n\nafter\n",
-                      encoding="utf-8")
+    readme.write_text(
+        f"# intro\n\n{START_MARKER}\nstale\n{END_MARKER}\n\nafter\n", encoding="utf-8"
+    )
     update_readme(readme)
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("# intro\n\n" + START_MARKER + "\n### The CCG panel")

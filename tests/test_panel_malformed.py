@@ -17,15 +17,20 @@ from qipp.panel import DataError, load_panel
 
 CORPUS = Path(__file__).parent / "malformed"
 
-COLUMNS = ("ccg_code, ccg_name, region, allocation_gbp_m, qipp_plan_gbp_m, "
-           "transformational_plan_gbp_m, ytd_plan_gbp_m, ytd_actual_gbp_m, "
-           "forecast_outturn_gbp_m, uses_non_recurrent_fund, data_status")
+COLUMNS = (
+    "ccg_code, ccg_name, region, allocation_gbp_m, qipp_plan_gbp_m, "
+    "transformational_plan_gbp_m, ytd_plan_gbp_m, ytd_actual_gbp_m, "
+    "forecast_outturn_gbp_m, uses_non_recurrent_fund, data_status"
+)
 NOT_A_TABLE = "(expected a CSV (UTF-8) or .xlsx table with a header row)"
-CODE_RULE = ("(expected an ODS code (two digits and a capital letter, e.g. 11J) or a "
-             "synthetic code (S and three digits, e.g. S001))")
+CODE_RULE = (
+    "(expected an ODS code (two digits and a capital letter, e.g. 11J) or a "
+    "synthetic code (S and three digits, e.g. S001))"
+)
 NAME_CHARS = "(expected letters, digits, spaces and , . ' & ( ) - only)"
-NO_FORMULA = ("(expected text not starting with =, +, - or @, which a spreadsheet would "
-              "run as a formula)")
+NO_FORMULA = (
+    "(expected text not starting with =, +, - or @, which a spreadsheet would run as a formula)"
+)
 
 EXPECTED: dict[str, list[str]] = {
     # Columns
@@ -35,12 +40,15 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "extra_column.csv": [f":1:notes: unexpected column (expected only the columns {COLUMNS})"],
     "semicolon_separated.csv": [
-        ":1:: the cells are separated by semicolons (expected a comma-separated file (CSV))"],
+        ":1:: the cells are separated by semicolons (expected a comma-separated file (CSV))"
+    ],
     # Types and values
     "text_in_number.csv": [
-        ":3:allocation_gbp_m: 'four hundred' is not a number (expected a number; a value > 0)"],
+        ":3:allocation_gbp_m: 'four hundred' is not a number (expected a number; a value > 0)"
+    ],
     "bad_bool.csv": [
-        ":3:uses_non_recurrent_fund: 'maybe' is not true or false (expected true or false)"],
+        ":3:uses_non_recurrent_fund: 'maybe' is not true or false (expected true or false)"
+    ],
     "negative_value.csv": [":3:ytd_actual_gbp_m: -0.5 is not allowed (expected a value >= 0)"],
     "negative_value.xlsx": [":3:ytd_actual_gbp_m: -0.5 is not allowed (expected a value >= 0)"],
     "zero_allocation.csv": [
@@ -48,13 +56,17 @@ EXPECTED: dict[str, list[str]] = {
         ":4:qipp_plan_gbp_m: the plan £2.200m is not below the allocation £0.000m "
         "(expected qipp_plan_gbp_m < allocation_gbp_m)",
     ],
-    "nan_value.csv": [":3:forecast_outturn_gbp_m: 'NaN' is not a finite number "
-                      "(expected a number; a value >= 0)"],
+    "nan_value.csv": [
+        ":3:forecast_outturn_gbp_m: 'NaN' is not a finite number (expected a number; a value >= 0)"
+    ],
     "missing_value.csv": [":2:allocation_gbp_m: missing value (expected a number; a value > 0)"],
-    "unknown_region.csv": [":3:region: 'Wales' is not allowed (expected one of: North of "
-                           "England, Midlands and East of England, South of England, London)"],
+    "unknown_region.csv": [
+        ":3:region: 'Wales' is not allowed (expected one of: North of "
+        "England, Midlands and East of England, South of England, London)"
+    ],
     "unknown_status.csv": [
-        ":2:data_status: 'estimated' is not allowed (expected one of: synthetic, reported)"],
+        ":2:data_status: 'estimated' is not allowed (expected one of: synthetic, reported)"
+    ],
     # Codes and names
     "duplicate_code.csv": [
         ":3:ccg_code: duplicate value 'S002' (expected a unique value)",
@@ -67,42 +79,53 @@ EXPECTED: dict[str, list[str]] = {
         f""":3:ccg_name: '=HYPERLINK("http://example.com")' is not allowed {NAME_CHARS}""",
         f""":3:ccg_name: '=HYPERLINK("http://example.com")' is not allowed {NO_FORMULA}""",
     ],
-    "empty_name.csv": [f":4:ccg_name: missing value (expected text; {NAME_CHARS[10:-1]}; "
-                       f"{NO_FORMULA[10:-1]})"],
+    "empty_name.csv": [
+        f":4:ccg_name: missing value (expected text; {NAME_CHARS[10:-1]}; {NO_FORMULA[10:-1]})"
+    ],
     # Cross-column rules
     "plan_not_below_allocation.csv": [
         ":2:qipp_plan_gbp_m: the plan £300.000m is not below the allocation £300.000m "
-        "(expected qipp_plan_gbp_m < allocation_gbp_m)"],
+        "(expected qipp_plan_gbp_m < allocation_gbp_m)"
+    ],
     "transformational_over_plan.csv": [
         ":3:transformational_plan_gbp_m: the transformational plan £9.500m exceeds the plan "
-        "£9.000m (expected transformational_plan_gbp_m <= qipp_plan_gbp_m)"],
+        "£9.000m (expected transformational_plan_gbp_m <= qipp_plan_gbp_m)"
+    ],
     "ytd_plan_over_plan.csv": [
         ":4:ytd_plan_gbp_m: the year-to-date plan £2.500m exceeds the full-year plan £2.200m "
-        "(expected ytd_plan_gbp_m <= qipp_plan_gbp_m)"],
+        "(expected ytd_plan_gbp_m <= qipp_plan_gbp_m)"
+    ],
     "reported_with_s_code.csv": [
         f":{row}:ccg_code: reported row has the synthetic code 'S00{row - 1}' (expected a "
         "reported row to carry the CCG's ODS code (S-codes are for synthetic rows))"
-        for row in (2, 3, 4)],
+        for row in (2, 3, 4)
+    ],
     "synthetic_with_real_code.csv": [
         ":3:ccg_code: synthetic row has the real-looking code '02N' (expected a synthetic row "
         "to carry an S-code; of real codes only 11J (NHS Dorset CCG) and 07H (NHS West Essex "
-        "CCG), whose targets the articles publish)"],
+        "CCG), whose targets the articles publish)"
+    ],
     "synthetic_with_real_name.csv": [
         ":2:ccg_name: synthetic row S001 is named 'NHS Leeds North CCG' (expected a synthetic "
         "row with an S-code to be named 'Synthetic CCG NNN', and 11J and 07H to carry their "
-        "own names (NHS Dorset CCG, NHS West Essex CCG))"],
+        "own names (NHS Dorset CCG, NHS West Essex CCG))"
+    ],
     "mixed_status.csv": [
         ":4:data_status: data_status 'reported' in a panel whose other rows are 'synthetic' "
-        "(expected one data_status on every row (a panel is all synthetic or all reported))"],
+        "(expected one data_status on every row (a panel is all synthetic or all reported))"
+    ],
     # Files that are not tables: one line, no row or column
     "empty_file.csv": [f":::: the file is empty {NOT_A_TABLE}"],
     "header_only.csv": [":::: the table has a header but no rows (expected one row per CCG)"],
     "not_utf8.csv": [f":::: the file is not UTF-8 text (byte 200 cannot be decoded) {NOT_A_TABLE}"],
     "binary.csv": [f":::: the file is binary, not text {NOT_A_TABLE}"],
-    "ragged_row.csv": [":::: the file is not a well-formed CSV (Error tokenizing data. C error: "
-                       f"Expected 11 fields in line 3, saw 13) {NOT_A_TABLE}"],
-    "xlsx_renamed.csv": [f":::: this is a spreadsheet (.xlsx) saved under a .csv name "
-                         f"{NOT_A_TABLE}"],
+    "ragged_row.csv": [
+        ":::: the file is not a well-formed CSV (Error tokenizing data. C error: "
+        f"Expected 11 fields in line 3, saw 13) {NOT_A_TABLE}"
+    ],
+    "xlsx_renamed.csv": [
+        f":::: this is a spreadsheet (.xlsx) saved under a .csv name {NOT_A_TABLE}"
+    ],
 }
 
 

@@ -16,9 +16,14 @@ from qipp.panel.measures import (
 
 
 def _panel(**columns) -> pd.DataFrame:
-    base = {"allocation_gbp_m": [100.0, 200.0, 400.0], "qipp_plan_gbp_m": [1.0, 5.0, 0.0],
-            "ytd_plan_gbp_m": [0.25, 1.0, 0.0], "ytd_actual_gbp_m": [0.20, 1.5, 0.0],
-            "forecast_outturn_gbp_m": [0.7, 5.5, 0.0], "data_status": ["reported"] * 3}
+    base = {
+        "allocation_gbp_m": [100.0, 200.0, 400.0],
+        "qipp_plan_gbp_m": [1.0, 5.0, 0.0],
+        "ytd_plan_gbp_m": [0.25, 1.0, 0.0],
+        "ytd_actual_gbp_m": [0.20, 1.5, 0.0],
+        "forecast_outturn_gbp_m": [0.7, 5.5, 0.0],
+        "data_status": ["reported"] * 3,
+    }
     base.update(columns)
     return pd.DataFrame(base)
 

@@ -11,10 +11,32 @@ from qipp.panel import PANEL_COLUMNS, DataError, load_panel, panel_schema
 from qipp.panel.io import validate_panel_frame
 
 ROWS = [
-    ["S001", "Synthetic CCG 001", "London", "300.000", "7.500", "3.000", "1.500", "1.200",
-     "7.000", "false", "synthetic"],
-    ["11J", "NHS Dorset CCG", "South of England", "857.143", "2.400", "1.000", "0.600",
-     "0.600", "2.400", "true", "synthetic"],
+    [
+        "S001",
+        "Synthetic CCG 001",
+        "London",
+        "300.000",
+        "7.500",
+        "3.000",
+        "1.500",
+        "1.200",
+        "7.000",
+        "false",
+        "synthetic",
+    ],
+    [
+        "11J",
+        "NHS Dorset CCG",
+        "South of England",
+        "857.143",
+        "2.400",
+        "1.000",
+        "0.600",
+        "0.600",
+        "2.400",
+        "true",
+        "synthetic",
+    ],
 ]
 HEADER = ",".join(PANEL_COLUMNS)
 
@@ -57,9 +79,12 @@ def test_reported_rows_need_ods_codes():
     rows[0][0], rows[0][1] = "02N", "NHS Airedale, Wharfedale and Craven CCG"
     assert len(validate_panel_frame(_raw(rows), "t.csv")) == 2
     rows[1][0] = "S002"
-    assert _problems(_raw(rows)) == [(
-        "t.csv:3:ccg_code: reported row has the synthetic code 'S002' (expected a reported "
-        "row to carry the CCG's ODS code (S-codes are for synthetic rows))")]
+    assert _problems(_raw(rows)) == [
+        (
+            "t.csv:3:ccg_code: reported row has the synthetic code 'S002' (expected a reported "
+            "row to carry the CCG's ODS code (S-codes are for synthetic rows))"
+        )
+    ]
 
 
 def test_a_reported_panel_may_show_any_real_ccg_by_name():
@@ -73,14 +98,17 @@ def test_named_ccgs_must_keep_their_own_names_in_a_synthetic_panel():
     assert _problems(_raw(**{"r1__ccg_name": "NHS Dorset"})) == [
         "t.csv:3:ccg_name: synthetic row 11J is named 'NHS Dorset' (expected a synthetic row "
         "with an S-code to be named 'Synthetic CCG NNN', and 11J and 07H to carry their own "
-        "names (NHS Dorset CCG, NHS West Essex CCG))"]
+        "names (NHS Dorset CCG, NHS West Essex CCG))"
+    ]
 
 
 def test_names_starting_like_a_formula_are_refused():
     for start in ("+", "-", "@"):
         problems = _problems(_raw(**{"r0__ccg_name": f"{start}Synthetic CCG 001"}))
-        assert problems[-1].startswith(f"t.csv:2:ccg_name: '{start}Synthetic CCG 001' is not "
-                                       "allowed (expected text not starting with =, +, - or @")
+        assert problems[-1].startswith(
+            f"t.csv:2:ccg_name: '{start}Synthetic CCG 001' is not "
+            "allowed (expected text not starting with =, +, - or @"
+        )
 
 
 def test_names_with_allowed_punctuation_pass():
@@ -90,8 +118,15 @@ def test_names_with_allowed_punctuation_pass():
 
 
 def test_every_problem_is_reported_at_once_in_row_order():
-    problems = _problems(_raw(**{"r0__region": "Wales", "r1__forecast_outturn_gbp_m": "-1",
-                                 "r1__ytd_plan_gbp_m": "3.0"}))
+    problems = _problems(
+        _raw(
+            **{
+                "r0__region": "Wales",
+                "r1__forecast_outturn_gbp_m": "-1",
+                "r1__ytd_plan_gbp_m": "3.0",
+            }
+        )
+    )
     assert problems == [
         "t.csv:2:region: 'Wales' is not allowed (expected one of: North of England, Midlands "
         "and East of England, South of England, London)",
@@ -134,8 +169,8 @@ def test_xlsx_problems_name_spreadsheet_rows(tmp_path):
     with pytest.raises(DataError) as caught:
         load_panel(path)
     assert [str(p) for p in caught.value.problems] == [
-        f"{path}:3:uses_non_recurrent_fund: 'perhaps' is not true or false "
-        "(expected true or false)"]
+        f"{path}:3:uses_non_recurrent_fund: 'perhaps' is not true or false (expected true or false)"
+    ]
 
 
 def test_a_missing_file_is_one_clear_problem(tmp_path):
@@ -143,4 +178,5 @@ def test_a_missing_file_is_one_clear_problem(tmp_path):
         load_panel(tmp_path / "nope.csv")
     assert [str(p) for p in caught.value.problems] == [
         f"{tmp_path / 'nope.csv'}: no such file (expected a CSV (UTF-8) or .xlsx table "
-        "with a header row)"]
+        "with a header row)"
+    ]

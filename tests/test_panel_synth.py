@@ -49,14 +49,19 @@ def assert_published_constraints(panel: pd.DataFrame) -> None:
     assert len(m) == 143 and m["ccg_code"].is_unique
     assert (m["data_status"] == "synthetic").all()
     assert m["region"].value_counts().to_dict() == {
-        "North of England": 46, "Midlands and East of England": 41,
-        "South of England": 34, "London": 22}
+        "North of England": 46,
+        "Midlands and East of England": 41,
+        "South of England": 34,
+        "London": 22,
+    }
 
     dorset = m.set_index("ccg_code").loc["11J"]
     essex = m.set_index("ccg_code").loc["07H"]
     assert (dorset["ccg_name"], dorset["region"]) == ("NHS Dorset CCG", "South of England")
-    assert (essex["ccg_name"], essex["region"]) == ("NHS West Essex CCG",
-                                                    "Midlands and East of England")
+    assert (essex["ccg_name"], essex["region"]) == (
+        "NHS West Essex CCG",
+        "Midlands and East of England",
+    )
     assert round(dorset["qipp_plan_gbp_m"], 1) == 2.4
     assert round(dorset["pct"], 2) == 0.28 and round(essex["pct"], 2) == 6.44
     others = m[~m["ccg_code"].isin(["11J", "07H"])]
@@ -104,7 +109,10 @@ def test_committed_panel_is_what_its_sidecar_says():
     meta = read_sidecar(SYNTHETIC_PANEL_CSV)
     assert meta["data_status"] == "synthetic" and "SYNTHETIC DATA" in meta["note"]
     assert (meta["generator_version"], meta["seed"], meta["rho"]) == (
-        GENERATOR_VERSION, DEFAULT_SEED, 0.0)
+        GENERATOR_VERSION,
+        DEFAULT_SEED,
+        0.0,
+    )
     text = SYNTHETIC_PANEL_CSV.read_text(encoding="utf-8")
     assert hashlib.sha256(text.encode("utf-8")).hexdigest() == meta["csv_sha256"]
     # Regenerating reproduces the committed file byte for byte.
@@ -115,8 +123,10 @@ def test_committed_panel_is_small_and_readable():
     lines = SYNTHETIC_PANEL_CSV.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 144
     assert lines[1].startswith("07H,NHS West Essex CCG,Midlands and East of England,")
-    assert all(re.fullmatch(r"[^,]+,[^,]+,[^,]+,(\d+\.\d{3},){6}(true|false),synthetic", line)
-               for line in lines[1:])
+    assert all(
+        re.fullmatch(r"[^,]+,[^,]+,[^,]+,(\d+\.\d{3},){6}(true|false),synthetic", line)
+        for line in lines[1:]
+    )
 
 
 @pytest.mark.parametrize("rho", RHOS)
@@ -136,8 +146,10 @@ def test_realised_rank_correlation_rises_with_rho():
 
 
 def test_rho_zero_does_not_force_the_realised_correlation_to_zero():
-    values = [spearmanr(*_measures(generate_panel(s))[["pct", "gap_pct"]].T.values).statistic
-              for s in SEEDS]
+    values = [
+        spearmanr(*_measures(generate_panel(s))[["pct", "gap_pct"]].T.values).statistic
+        for s in SEEDS
+    ]
     assert max(abs(v) for v in values) > 0.1
     assert np.std(values) > 0.03
 
@@ -168,11 +180,18 @@ def test_generation_is_fast_enough_for_a_power_simulation():
 
 
 def test_regions_follow_the_211_ccgs_of_april_2013_by_largest_remainder():
-    counts = {"North of England": 68, "Midlands and East of England": 61,
-              "South of England": 50, "London": 32}
+    counts = {
+        "North of England": 68,
+        "Midlands and East of England": 61,
+        "South of England": 50,
+        "London": 32,
+    }
     assert largest_remainder(counts, 143) == {
-        "North of England": 46, "Midlands and East of England": 41,
-        "South of England": 34, "London": 22}
+        "North of England": 46,
+        "Midlands and East of England": 41,
+        "South of England": 34,
+        "London": 22,
+    }
     assert largest_remainder(counts, 211) == counts
 
 

@@ -18,38 +18,72 @@ from qipp import plotting
 
 SOURCE = 'HSJ, "Exclusive: Huge variation emerges in CCGs\' efficiency ambition", Q1 2013-14'
 
-PANEL = pd.DataFrame({
-    "ccg_code": ["11J", "07H", "02N", "99Q", "01A"],
-    "ccg_name": ["NHS Dorset CCG", "NHS West Essex CCG", "Synthetic CCG 003", "Synthetic CCG 004",
-                 "Synthetic CCG 005"],
-    "plan_pct_of_allocation": [0.28, 6.44, 2.47, 2.1, 3.3],
-    "forecast_gap_pct": [0.0, 12.5, 0.0, 3.2, 25.0],
-})
-DETECTION = pd.DataFrame({
-    "rho_injected": [0.0, 0.1, 0.2, 0.3], "n_sims": [200] * 4, "alpha": [0.05] * 4, "n_ccgs": [143.0] * 4,
-    "detection_rate": [0.05, 0.26, 0.68, 0.95], "rate_ci_low": [0.03, 0.2, 0.61, 0.91],
-    "rate_ci_high": [0.09, 0.33, 0.74, 0.97], "mean_realised_rho": [0.0, 0.1, 0.2, 0.3],
-})
-QUARTERS = pd.DataFrame({"quarter": ["Q1 2013-14", "Q1 2013-14", "Q2 2013-14"],
-                         "organisation": ["CCGs", "NHS England", "CCGs"],
-                         "shortfall_gbp_m": [71.5, 48.1, 176.9]})
-SCORECARD = pd.DataFrame({"reproduced": [3, 2], "not reproduced": [1, 0], "not derivable": [0, 2]},
-                         index=["HSJ, DH QIPP tracker, Q1 2012-13", 'HSJ, "PCTs make slow progress with QIPP"'])
+PANEL = pd.DataFrame(
+    {
+        "ccg_code": ["11J", "07H", "02N", "99Q", "01A"],
+        "ccg_name": [
+            "NHS Dorset CCG",
+            "NHS West Essex CCG",
+            "Synthetic CCG 003",
+            "Synthetic CCG 004",
+            "Synthetic CCG 005",
+        ],
+        "plan_pct_of_allocation": [0.28, 6.44, 2.47, 2.1, 3.3],
+        "forecast_gap_pct": [0.0, 12.5, 0.0, 3.2, 25.0],
+    }
+)
+DETECTION = pd.DataFrame(
+    {
+        "rho_injected": [0.0, 0.1, 0.2, 0.3],
+        "n_sims": [200] * 4,
+        "alpha": [0.05] * 4,
+        "n_ccgs": [143.0] * 4,
+        "detection_rate": [0.05, 0.26, 0.68, 0.95],
+        "rate_ci_low": [0.03, 0.2, 0.61, 0.91],
+        "rate_ci_high": [0.09, 0.33, 0.74, 0.97],
+        "mean_realised_rho": [0.0, 0.1, 0.2, 0.3],
+    }
+)
+QUARTERS = pd.DataFrame(
+    {
+        "quarter": ["Q1 2013-14", "Q1 2013-14", "Q2 2013-14"],
+        "organisation": ["CCGs", "NHS England", "CCGs"],
+        "shortfall_gbp_m": [71.5, 48.1, 176.9],
+    }
+)
+SCORECARD = pd.DataFrame(
+    {"reproduced": [3, 2], "not reproduced": [1, 0], "not derivable": [0, 2]},
+    index=["HSJ, DH QIPP tracker, Q1 2012-13", 'HSJ, "PCTs make slow progress with QIPP"'],
+)
 
 BUILDERS = {
-    "target_distribution": lambda s: plotting.target_distribution(PANEL, "07H", source=SOURCE, synthetic=s),
-    "target_vs_gap_scatter": lambda s: plotting.target_vs_gap_scatter(PANEL, source=SOURCE, synthetic=s,
-                                                                      annotation="rho = 0.04"),
-    "detection_rate_chart": lambda s: plotting.detection_rate_chart(DETECTION, source=SOURCE, synthetic=s,
-                                                                    min_detectable_r=0.233),
+    "target_distribution": lambda s: plotting.target_distribution(
+        PANEL, "07H", source=SOURCE, synthetic=s
+    ),
+    "target_vs_gap_scatter": lambda s: plotting.target_vs_gap_scatter(
+        PANEL, source=SOURCE, synthetic=s, annotation="rho = 0.04"
+    ),
+    "detection_rate_chart": lambda s: plotting.detection_rate_chart(
+        DETECTION, source=SOURCE, synthetic=s, min_detectable_r=0.233
+    ),
     "annual_profile_chart": lambda s: plotting.annual_profile_chart(
-        ["2011-12", "2012-13", "2013-14", "2014-15"], [3.8, 3.6, 2.9, 2.6], source=SOURCE, synthetic=s),
-    "shortfall_by_quarter_chart": lambda s: plotting.shortfall_by_quarter_chart(QUARTERS, source=SOURCE,
-                                                                                synthetic=s),
+        ["2011-12", "2012-13", "2013-14", "2014-15"],
+        [3.8, 3.6, 2.9, 2.6],
+        source=SOURCE,
+        synthetic=s,
+    ),
+    "shortfall_by_quarter_chart": lambda s: plotting.shortfall_by_quarter_chart(
+        QUARTERS, source=SOURCE, synthetic=s
+    ),
     "scorecard_chart": lambda s: plotting.scorecard_chart(SCORECARD, source=SOURCE, synthetic=s),
-    "bar_compare": lambda s: plotting.bar_compare(["CCGs", "NHS England"], [2.6, 1.4],
-                                                  "QIPP target (% of budget)", "Targets, 2013-14",
-                                                  source=SOURCE, synthetic=s),
+    "bar_compare": lambda s: plotting.bar_compare(
+        ["CCGs", "NHS England"],
+        [2.6, 1.4],
+        "QIPP target (% of budget)",
+        "Targets, 2013-14",
+        source=SOURCE,
+        synthetic=s,
+    ),
 }
 
 
@@ -81,7 +115,7 @@ def test_every_chart_has_title_labels_source_and_the_right_banner(figure_of, nam
     assert ax.get_title(loc="left"), "no title"
     assert ax.get_xlabel() and (ax.get_ylabel() or name == "bar_compare"), "unlabelled axis"
     (source,) = _texts(fig, plotting.SOURCE_GID)
-    assert source.replace("\n", " ").startswith("Source: HSJ, \"Exclusive")
+    assert source.replace("\n", " ").startswith('Source: HSJ, "Exclusive')
     assert ("SYNTHETIC DATA" in source) is synthetic
     assert _texts(fig, plotting.BANNER_GID) == ([plotting.BANNER_TEXT] if synthetic else [])
     assert fig.dpi == plotting.DPI
@@ -94,7 +128,10 @@ def test_units_are_in_the_axis_labels(figure_of):
     assert "(% of resource allocation)" in fig.axes[0].get_xlabel()
     assert fig.axes[0].get_ylabel() == "CCGs (count)"
     annual = figure_of(BUILDERS["annual_profile_chart"], False)
-    assert [ax.get_ylabel() for ax in annual.axes] == ["Savings (£bn)", "Cumulative share of total (%)"]
+    assert [ax.get_ylabel() for ax in annual.axes] == [
+        "Savings (£bn)",
+        "Cumulative share of total (%)",
+    ]
 
 
 def test_detection_chart_axis_follows_the_chosen_rho_and_alpha(figure_of):
@@ -103,7 +140,9 @@ def test_detection_chart_axis_follows_the_chosen_rho_and_alpha(figure_of):
     assert fig.axes[0].get_ylabel() == "Panels with p < 0.05 (%)"
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "95% interval (Wilson)" in legend and "Fisher-z minimum detectable |r| = 0.23" in legend
-    injected = figure_of(lambda: plotting.detection_rate_chart(DETECTION, source=SOURCE, x="rho_injected"))
+    injected = figure_of(
+        lambda: plotting.detection_rate_chart(DETECTION, source=SOURCE, x="rho_injected")
+    )
     assert injected.axes[0].get_xlabel() == "Correlation injected into the generator (rho)"
     with pytest.raises(ValueError, match="x must be one of mean_realised_rho, rho_injected"):
         plotting.detection_rate_chart(DETECTION, source=SOURCE, x="rho")
@@ -132,7 +171,9 @@ def test_scatter_says_how_many_ccgs_sit_on_zero(figure_of):
 
 def test_missing_values_are_refused_not_dropped():
     with pytest.raises(ValueError, match="column 'forecast_gap_pct' has 1 missing value"):
-        plotting.target_vs_gap_scatter(PANEL.assign(forecast_gap_pct=[0, None, 1, 2, 3]), source=SOURCE)
+        plotting.target_vs_gap_scatter(
+            PANEL.assign(forecast_gap_pct=[0, None, 1, 2, 3]), source=SOURCE
+        )
     plt.close("all")
 
 
@@ -146,14 +187,23 @@ def test_shortfall_chart_leaves_missing_pairs_blank_and_refuses_duplicates(figur
 def test_scorecard_colours_follow_status_words(figure_of):
     fig = figure_of(BUILDERS["scorecard_chart"], False)
     legend = fig.axes[0].get_legend()
-    colours = {t.get_text(): to_hex(h.get_facecolor()) for t, h in zip(legend.get_texts(), legend.legend_handles)}
-    assert colours == {"reproduced": plotting.GREEN, "not reproduced": plotting.RED,
-                       "not derivable": plotting.GREY}
+    colours = {
+        t.get_text(): to_hex(h.get_facecolor())
+        for t, h in zip(legend.get_texts(), legend.legend_handles)
+    }
+    assert colours == {
+        "reproduced": plotting.GREEN,
+        "not reproduced": plotting.RED,
+        "not derivable": plotting.GREY,
+    }
 
 
 def test_bar_compare_highlight_and_bad_input(figure_of):
-    fig = figure_of(lambda: plotting.bar_compare(["a", "b"], [1.0, 2.0], "£m", "t", source=SOURCE,
-                                                 highlight=["b"]))
+    fig = figure_of(
+        lambda: plotting.bar_compare(
+            ["a", "b"], [1.0, 2.0], "£m", "t", source=SOURCE, highlight=["b"]
+        )
+    )
     colours = [to_hex(p.get_facecolor()) for p in fig.axes[0].patches]
     assert colours == [plotting.ORANGE, plotting.NAVY]  # drawn bottom-up: b, then a
     with pytest.raises(ValueError, match="need one finite value per label"):
@@ -199,6 +249,7 @@ def test_same_inputs_give_identical_png_bytes():
 def test_helpers_never_show_and_leave_global_style_alone(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("plt.show called")
+
     monkeypatch.setattr(plt, "show", refuse)
     before = dict(matplotlib.rcParams)
     for builder in BUILDERS.values():

@@ -28,20 +28,33 @@ from qipp.render.profiles import ProfileRow, load_profiles
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 CODES = ("11J", "07H", "S001")
 ODD_NAME = "NHS <b>& Test CCG"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def failing_notebook() -> nbformat.NotebookNode:
     nb = new_notebook()
     params = new_code_cell('findings_path: str = ""  # unused: the notebook fails first')
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [new_markdown_cell("# Gamma: made to fail"), params,
-                new_code_cell("ready = 1"),
-                new_code_cell("raise ValueError('fixture failure: the total does not add up')")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.cells = [
+        new_markdown_cell("# Gamma: made to fail"),
+        params,
+        new_code_cell("ready = 1"),
+        new_code_cell("raise ValueError('fixture failure: the total does not add up')"),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
@@ -63,8 +76,10 @@ def rendered(tmp_path_factory):
     out = root / "reports"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("qipp.render.pipeline.load_profiles", lambda path: (chosen, True))
-        result = CliRunner().invoke(main, ["render", "--notebooks-dir", str(notebooks),
-                                           "--out-dir", str(out), "--jobs", "2"])
+        result = CliRunner().invoke(
+            main,
+            ["render", "--notebooks-dir", str(notebooks), "--out-dir", str(out), "--jobs", "2"],
+        )
     return out, result
 
 
@@ -88,18 +103,28 @@ def links(page: Path) -> list[tuple[str, str]]:
 def test_a_failing_notebook_gives_exit_1_and_is_named(rendered):
     out, result = rendered
     assert result.exit_code == 1, result.output
-    assert re.search(r"FAILED finding 03_gamma_fails: cell 4 \(In \[4\]\): ValueError: "
-                     r"fixture failure: the total does not add up -> failed/03_gamma_fails.ipynb",
-                     result.output)
+    assert re.search(
+        r"FAILED finding 03_gamma_fails: cell 4 \(In \[4\]\): ValueError: "
+        r"fixture failure: the total does not add up -> failed/03_gamma_fails.ipynb",
+        result.output,
+    )
     assert "5 report(s) rendered, 1 failed." in result.output
     assert f"Open {out / 'index.html'}" in result.output
 
 
 def test_every_expected_file_exists_and_nothing_half_written(rendered):
     out, _ = rendered
-    expected = ["index.html", "manifest.json", "01_alpha.html", "02_beta.html",
-                "executed/01_alpha.ipynb", "executed/02_beta.ipynb", "findings/01_alpha.json",
-                "failed/03_gamma_fails.ipynb", "failed/03_gamma_fails.html"]
+    expected = [
+        "index.html",
+        "manifest.json",
+        "01_alpha.html",
+        "02_beta.html",
+        "executed/01_alpha.ipynb",
+        "executed/02_beta.ipynb",
+        "findings/01_alpha.json",
+        "failed/03_gamma_fails.ipynb",
+        "failed/03_gamma_fails.html",
+    ]
     expected += [f"ccg/{c}.html" for c in CODES] + [f"executed/ccg/{c}.ipynb" for c in CODES]
     missing = [name for name in expected if not (out / name).is_file()]
     assert missing == []
@@ -124,8 +149,12 @@ def test_no_page_refers_to_the_web(rendered):
     out, _ = rendered
     pages = sorted(out.rglob("*.html"))
     assert len(pages) == 1 + 2 + len(CODES) + 1
-    offending = [(page.name, value) for page in pages for _, value in links(page)
-                 if re.match(r"\s*(https?:)?//", value, re.IGNORECASE)]
+    offending = [
+        (page.name, value)
+        for page in pages
+        for _, value in links(page)
+        if re.match(r"\s*(https?:)?//", value, re.IGNORECASE)
+    ]
     assert offending == []
 
 
@@ -139,7 +168,7 @@ def test_text_from_data_is_escaped_in_the_index(rendered):
 def test_the_index_marks_the_failure_and_shows_verdicts(rendered):
     out, _ = rendered
     page = (out / "index.html").read_text(encoding="utf-8")
-    failures = page[page.index('id="failures"'):page.index('id="claims"')]
+    failures = page[page.index('id="failures"') : page.index('id="claims"')]
     assert "03_gamma_fails" in failures and "ValueError: fixture failure" in failures
     assert 'href="failed/03_gamma_fails.ipynb"' in failures
     assert "The fixture total is 4.0% &lt;as built&gt;." in page  # verdict from findings JSON
@@ -163,16 +192,22 @@ def test_profiles_show_the_ccg_figures_with_code_hidden(rendered):
 
 # ----------------------------------------------------------------------------- browser
 
+
 def test_a_real_browser_loads_every_image_offline(rendered, tmp_path):
     chromium = shutil.which("chromium")
     if chromium is None:
-        pytest.skip("no Chromium binary: install Debian's chromium package "
-                    "(apt-get install chromium); .ci/run installs it when missing")
+        pytest.skip(
+            "no Chromium binary: install Debian's chromium package "
+            "(apt-get install chromium); .ci/run installs it when missing"
+        )
     from playwright.sync_api import sync_playwright
 
     out, _ = rendered
-    pages = {"index": out / "index.html", "profile": out / "ccg" / "11J.html",
-             "finding": out / "01_alpha.html"}
+    pages = {
+        "index": out / "index.html",
+        "profile": out / "ccg" / "11J.html",
+        "finding": out / "01_alpha.html",
+    }
     requests: list[str] = []
     images: dict[str, list] = {}
     with sync_playwright() as playwright:
@@ -184,13 +219,16 @@ def test_a_real_browser_loads_every_image_offline(rendered, tmp_path):
             for name, path in pages.items():
                 page.goto(path.as_uri(), wait_until="load")
                 images[name] = page.eval_on_selector_all(
-                    "img", "els => els.map(e => [e.complete, e.naturalWidth])")
+                    "img", "els => els.map(e => [e.complete, e.naturalWidth])"
+                )
                 page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
         finally:
             browser.close()
     assert len(images["profile"]) == 2 and len(images["finding"]) == 1
-    assert all(done and width > 0 for done, width in
-               images["index"] + images["profile"] + images["finding"])
+    assert all(
+        done and width > 0
+        for done, width in images["index"] + images["profile"] + images["finding"]
+    )
     left_machine = [url for url in requests if not url.startswith(("file:", "data:", "about:"))]
     assert left_machine == []
     assert all((tmp_path / f"{name}.png").stat().st_size > 10_000 for name in pages)

@@ -23,33 +23,46 @@ def test_in_place_strips_volatile_metadata_reproduces_itself_and_spares_failures
         shutil.copy(FIXTURES / name, notebooks / name)
     broken = new_notebook()
     broken.cells = [new_markdown_cell("# Broken"), new_code_cell("1 / 0")]
-    broken.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
+    broken.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(broken, notebooks / "03_broken.ipynb")
     broken_bytes = (notebooks / "03_broken.ipynb").read_bytes()
 
-    result = CliRunner().invoke(main, ["render", "--in-place", "--notebooks-dir", str(notebooks),
-                                       "--no-progress"])
+    result = CliRunner().invoke(
+        main, ["render", "--in-place", "--notebooks-dir", str(notebooks), "--no-progress"]
+    )
     assert result.exit_code == 1
     assert "2 notebook(s) re-executed in place, 1 failed." in result.output
-    assert "FAILED in-place 03_broken: cell 2 (In [1]): ZeroDivisionError: division by zero" \
+    assert (
+        "FAILED in-place 03_broken: cell 2 (In [1]): ZeroDivisionError: division by zero"
         in result.output
+    )
     assert (notebooks / "03_broken.ipynb").read_bytes() == broken_bytes
     assert sorted(p.name for p in notebooks.iterdir()) == [
-        "01_alpha.ipynb", "02_beta.ipynb", "03_broken.ipynb"]
+        "01_alpha.ipynb",
+        "02_beta.ipynb",
+        "03_broken.ipynb",
+    ]
 
     alpha = json.loads((notebooks / "01_alpha.ipynb").read_text())
     assert "papermill" not in alpha["metadata"]
     code = [c for c in alpha["cells"] if c["cell_type"] == "code"]
     assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
-    assert all("execution" not in c["metadata"] and "papermill" not in c["metadata"]
-               for c in alpha["cells"])
+    assert all(
+        "execution" not in c["metadata"] and "papermill" not in c["metadata"]
+        for c in alpha["cells"]
+    )
     assert any(o.get("data", {}).get("image/png") for c in code for o in c["outputs"])
-    assert not any(c.get("metadata", {}).get("tags") == ["injected-parameters"]
-                   for c in alpha["cells"])
+    assert not any(
+        c.get("metadata", {}).get("tags") == ["injected-parameters"] for c in alpha["cells"]
+    )
 
     first = (notebooks / "01_alpha.ipynb").read_bytes()
-    summary = render_in_place(RenderOptions(notebooks_dir=notebooks, only=("01_alpha",),
-                                            jobs=1, progress=False))
+    summary = render_in_place(
+        RenderOptions(notebooks_dir=notebooks, only=("01_alpha",), jobs=1, progress=False)
+    )
     assert summary.ok and [r.job.name for r in summary.results] == ["01_alpha"]
     assert (notebooks / "01_alpha.ipynb").read_bytes() == first

@@ -26,20 +26,27 @@ FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def slow_notebook() -> nbformat.NotebookNode:
     nb = new_notebook()
     nb.cells = [new_markdown_cell("# Slow"), new_code_cell("import time\ntime.sleep(300)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
-def wait_for(condition, timeout_s: float, what: str,
-             process: subprocess.Popen | None = None) -> None:
+def wait_for(
+    condition, timeout_s: float, what: str, process: subprocess.Popen | None = None
+) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
         if process is not None and process.poll() is not None:
@@ -67,8 +74,9 @@ def test_sigint_leaves_no_partial_file_and_the_earlier_reports_unchanged(tmp_pat
     notebooks.mkdir()
     scratch.mkdir()
     shutil.copy(FIXTURES / "01_alpha.ipynb", notebooks / "01_alpha.ipynb")
-    first = CliRunner().invoke(main, ["render", "--notebooks-dir", str(notebooks),
-                                      "--out-dir", str(out), "--no-progress"])
+    first = CliRunner().invoke(
+        main, ["render", "--notebooks-dir", str(notebooks), "--out-dir", str(out), "--no-progress"]
+    )
     assert first.exit_code == 0, first.output
     before = snapshot(out)
     assert "01_alpha.html" in before and "index.html" in before
@@ -79,19 +87,44 @@ def test_sigint_leaves_no_partial_file_and_the_earlier_reports_unchanged(tmp_pat
     nbformat.write(alpha, notebooks / "01_alpha.ipynb")
     nbformat.write(slow_notebook(), notebooks / "02_slow.ipynb")
     process = subprocess.Popen(
-        [sys.executable, "-c", "from qipp.cli import main; main()", "render",
-         "--notebooks-dir", str(notebooks), "--out-dir", str(out), "--jobs", "2",
-         "--no-progress", *flags],
-        env={**os.environ, "TMPDIR": str(scratch)}, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "from qipp.cli import main; main()",
+            "render",
+            "--notebooks-dir",
+            str(notebooks),
+            "--out-dir",
+            str(out),
+            "--jobs",
+            "2",
+            "--no-progress",
+            *flags,
+        ],
+        env={**os.environ, "TMPDIR": str(scratch)},
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
-        wait_for(lambda: list(out.glob(".qipp-tmp-stage-*/01_alpha.html")), 120,
-                 "01_alpha to be staged", process)
+        wait_for(
+            lambda: list(out.glob(".qipp-tmp-stage-*/01_alpha.html")),
+            120,
+            "01_alpha to be staged",
+            process,
+        )
         # The slow notebook's job has started (its scratch folder j1 exists) and a kernel
         # is running: its own (fresh) or its worker's (warm, under kernels-<pid>/).
-        wait_for(lambda: list(scratch.glob("qipp-render-*/j1"))
-                 and list(scratch.glob("qipp-render-*/**/k-*.pid")), 60,
-                 "the slow notebook's kernel", process)
+        wait_for(
+            lambda: (
+                list(scratch.glob("qipp-render-*/j1"))
+                and list(scratch.glob("qipp-render-*/**/k-*.pid"))
+            ),
+            60,
+            "the slow notebook's kernel",
+            process,
+        )
         time.sleep(1.0)  # let the kernel reach time.sleep
         os.killpg(process.pid, signal.SIGINT)
         stdout, stderr = process.communicate(timeout=90)

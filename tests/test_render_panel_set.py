@@ -43,49 +43,72 @@ RUN = RunInfo("2026-11-23T14:05Z", None, False, (), "data/synthetic/panel.csv", 
 CODES = ("07H", "11J")
 
 
-def _finding_entry(name: str, reproduced: bool | None, note: str | None = None,
-                   uses_panel: bool = False) -> dict:
-    job = RenderJob("finding", name, Path(f"{name}.ipynb"), html=f"{name}.html",
-                    uses_panel=uses_panel)
-    findings = {"notebook": name, "parameters": {}, "verdict": f"Verdict of {name}.",
-                "reproduced": reproduced, "reproduced_note": note, "notes": []}
-    return entry_from_result(JobResult(job, True, name, [f"{name}.html"], findings=findings),
-                             RUN.rendered_at)
+def _finding_entry(
+    name: str, reproduced: bool | None, note: str | None = None, uses_panel: bool = False
+) -> dict:
+    job = RenderJob(
+        "finding", name, Path(f"{name}.ipynb"), html=f"{name}.html", uses_panel=uses_panel
+    )
+    findings = {
+        "notebook": name,
+        "parameters": {},
+        "verdict": f"Verdict of {name}.",
+        "reproduced": reproduced,
+        "reproduced_note": note,
+        "notes": [],
+    }
+    return entry_from_result(
+        JobResult(job, True, name, [f"{name}.html"], findings=findings), RUN.rendered_at
+    )
 
 
 def _reproduced_cells(page: str) -> dict[str, tuple[str, str]]:
     """Report name -> (class, text) of its Reproduced cell in the index."""
-    rows = re.findall(r'<span class="muted">(\w+)</span></td>\n<td>[^<]*</td>'
-                      r'<td class="([\w-]+)">([^<]*)</td>', page)
+    rows = re.findall(
+        r'<span class="muted">(\w+)</span></td>\n<td>[^<]*</td>'
+        r'<td class="([\w-]+)">([^<]*)</td>',
+        page,
+    )
     return {name: (css, text) for name, css, text in rows}
 
 
 # ----------------------------------------------------------------------------- verdicts
 
+
 def test_a_null_verdict_shows_as_na_with_its_reason_distinct_from_yes_and_no():
-    entries = [_finding_entry("01_yes", True), _finding_entry("02_no", False),
-               _finding_entry("03_na", None, "synthetic data")]
+    entries = [
+        _finding_entry("01_yes", True),
+        _finding_entry("02_no", False),
+        _finding_entry("03_na", None, "synthetic data"),
+    ]
     page = index_html(entries, RUN, ScorecardSummary({"reproduced": 1}, []))
-    assert _reproduced_cells(page) == {"01_yes": ("status-yes", "yes"),
-                                       "02_no": ("status-no", "no"),
-                                       "03_na": ("status-na", "n/a (synthetic data)")}
+    assert _reproduced_cells(page) == {
+        "01_yes": ("status-yes", "yes"),
+        "02_no": ("status-no", "no"),
+        "03_na": ("status-na", "n/a (synthetic data)"),
+    }
     css = STYLESHEET.read_text(encoding="utf-8")
-    rules = {name: re.search(rf"\.{name} \{{([^}}]*)\}}", css).group(1)
-             for name in ("status-yes", "status-no", "status-na")}
+    rules = {
+        name: re.search(rf"\.{name} \{{([^}}]*)\}}", css).group(1)
+        for name in ("status-yes", "status-no", "status-na")
+    }
     assert len(set(rules.values())) == 3  # three different looks
 
 
 def test_the_manifest_keeps_a_null_verdict_and_its_reason(tmp_path):
     entry = _finding_entry("03_na", None, "cannot be tested: no CCG forecasts a shortfall")
-    assert entry["findings"] == {"verdict": "Verdict of 03_na.", "reproduced": None,
-                                 "reproduced_note": "cannot be tested: no CCG forecasts a "
-                                                    "shortfall"}
+    assert entry["findings"] == {
+        "verdict": "Verdict of 03_na.",
+        "reproduced": None,
+        "reproduced_note": "cannot be tested: no CCG forecasts a shortfall",
+    }
     (tmp_path / "manifest.json").write_text(manifest_text({entry["key"]: entry}, RUN.as_dict()))
     assert read_manifest(tmp_path)["finding:03_na"]["findings"]["reproduced"] is None
     assert _finding_entry("02_no", False)["findings"]["reproduced"] is False
 
 
 # ----------------------------------------------------------------------------- panel set
+
 
 def _manifest(out: Path, run: dict, keys: tuple[str, ...] = ("profile:00C",)) -> None:
     out.mkdir(parents=True, exist_ok=True)
@@ -97,15 +120,28 @@ def test_a_partial_run_from_another_panel_is_refused_before_any_work(tmp_path):
     out = tmp_path / "out"
     _manifest(out, {"panel": "mine.xlsx", "panel_sha256": "f" * 64})
     before = (out / "manifest.json").read_text()
-    result = CliRunner().invoke(main, ["render", "--notebooks-dir", str(FIXTURES), "--out-dir",
-                                       str(out), "--only", "01", "--no-progress"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            "--notebooks-dir",
+            str(FIXTURES),
+            "--out-dir",
+            str(out),
+            "--only",
+            "01",
+            "--no-progress",
+        ],
+    )
     assert result.exit_code == 2, result.output
     synthetic_sha = hashlib.sha256(SYNTHETIC_PANEL_CSV.read_bytes()).hexdigest()
-    assert (f"qipp render: {out} was built from the panel mine.xlsx (SHA-256 ffffffffffff), "
-            "but this run uses data/synthetic/ccg_panel_q1_2013_14.csv "
-            f"(SHA-256 {synthetic_sha[:12]}): one report set holds one panel. Re-run without "
-            "--only/--ccg to rebuild the whole set from "
-            "data/synthetic/ccg_panel_q1_2013_14.csv, or pass --replace") in result.output
+    assert (
+        f"qipp render: {out} was built from the panel mine.xlsx (SHA-256 ffffffffffff), "
+        "but this run uses data/synthetic/ccg_panel_q1_2013_14.csv "
+        f"(SHA-256 {synthetic_sha[:12]}): one report set holds one panel. Re-run without "
+        "--only/--ccg to rebuild the whole set from "
+        "data/synthetic/ccg_panel_q1_2013_14.csv, or pass --replace"
+    ) in result.output
     assert (out / "manifest.json").read_text() == before
     assert sorted(p.name for p in out.iterdir()) == [".qipp-render.lock", "manifest.json"]
 
@@ -142,10 +178,17 @@ def test_the_banner_belongs_to_the_set_not_to_this_runs_profiles():
 
 # ----------------------------------------------------------------------------- relocation
 
+
 def test_staged_paths_become_the_final_location_in_findings_and_notebook(tmp_path):
     staged = str(tmp_path / ".qipp-tmp-stage-x" / "findings" / "01_d.json")
-    write_findings(staged, notebook="01_d", parameters={"findings_path": staged, "alpha": 0.05},
-                   verdict="v", reproduced=True, source=staged + " (not a whole value)")
+    write_findings(
+        staged,
+        notebook="01_d",
+        parameters={"findings_path": staged, "alpha": 0.05},
+        verdict="v",
+        reproduced=True,
+        source=staged + " (not a whole value)",
+    )
     record = relocate_findings(Path(staged), {staged: "findings/01_d.json"})
     on_disk = json.loads(Path(staged).read_text())
     assert record == on_disk
@@ -154,16 +197,21 @@ def test_staged_paths_become_the_final_location_in_findings_and_notebook(tmp_pat
 
     nb = new_notebook(cells=[new_code_cell(f'# Parameters\nfindings_path = "{staged}"\n')])
     nb.cells[0].metadata["tags"] = ["injected-parameters"]
-    nb.metadata["papermill"] = {"parameters": {"findings_path": staged},
-                                "output_path": "/tmp/qipp-render-x/j0/executing.ipynb"}
+    nb.metadata["papermill"] = {
+        "parameters": {"findings_path": staged},
+        "output_path": "/tmp/qipp-render-x/j0/executing.ipynb",
+    }
     relocate_notebook(nb, {staged: "findings/01_d.json"}, "executed/01_d.ipynb")
     assert nb.cells[0].source == '# Parameters\nfindings_path = "findings/01_d.json"\n'
-    assert nb.metadata["papermill"] == {"parameters": {"findings_path": "findings/01_d.json"},
-                                        "output_path": "executed/01_d.ipynb"}
+    assert nb.metadata["papermill"] == {
+        "parameters": {"findings_path": "findings/01_d.json"},
+        "output_path": "executed/01_d.ipynb",
+    }
     assert published_location(REPORTS_DIR, "findings/01_d.json") == "reports/findings/01_d.json"
 
 
 # ----------------------------------------------------------------------------- real render
+
 
 def _delta_notebook() -> nbformat.NotebookNode:
     """A finding that reads a panel, records its parameters and cannot give a verdict."""
@@ -176,36 +224,50 @@ def _delta_notebook() -> nbformat.NotebookNode:
         "        findings_path, notebook='01_delta',\n"
         "        parameters={'findings_path': findings_path, 'panel_path': panel_path},\n"
         "        verdict='The panel cannot test it.', reproduced=None,\n"
-        "        reproduced_note='synthetic data')")
-    return _notebook([new_markdown_cell("# Delta: a verdict the data cannot give"), params,
-                      write])
+        "        reproduced_note='synthetic data')"
+    )
+    return _notebook([new_markdown_cell("# Delta: a verdict the data cannot give"), params, write])
 
 
 def _failing_notebook() -> nbformat.NotebookNode:
     params = new_code_cell('findings_path: str = ""')
     params.metadata["tags"] = ["parameters"]
-    return _notebook([new_markdown_cell("# Epsilon: fails"), params,
-                      new_code_cell("raise ValueError('fixture failure')")])
+    return _notebook(
+        [
+            new_markdown_cell("# Epsilon: fails"),
+            params,
+            new_code_cell("raise ValueError('fixture failure')"),
+        ]
+    )
 
 
 def _notebook(cells: list) -> nbformat.NotebookNode:
     nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
 def _panel(path: Path, status: str) -> Path:
     lines = SYNTHETIC_PANEL_CSV.read_text().splitlines()
-    rows = [line.rsplit(",", 1)[0] + f",{status}" for line in lines[1:]
-            if line.split(",", 1)[0] in CODES]
+    rows = [
+        line.rsplit(",", 1)[0] + f",{status}"
+        for line in lines[1:]
+        if line.split(",", 1)[0] in CODES
+    ]
     path.write_text("\n".join([lines[0], *rows]) + "\n")
     return path
 
 
 def _files(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != ".qipp-render.lock"}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name != ".qipp-render.lock"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -219,13 +281,23 @@ def renders(tmp_path_factory):
     shutil.copy(NOTEBOOKS_DIR / "ccg_profile.ipynb", notebooks / "ccg_profile.ipynb")
     panel_a = _panel(root / "panel_a.csv", "synthetic")
     panel_b = _panel(root / "mine.csv", "reported")
-    base = ["render", "--notebooks-dir", str(notebooks), "--out-dir", str(out), "--jobs", "2",
-            "--no-progress"]
+    base = [
+        "render",
+        "--notebooks-dir",
+        str(notebooks),
+        "--out-dir",
+        str(out),
+        "--jobs",
+        "2",
+        "--no-progress",
+    ]
     runs = {}
-    for step, extra in [("full", ["--panel", str(panel_a), "--show-code"]),
-                        ("partial", ["--panel", str(panel_a), "--only", "01_delta"]),
-                        ("mixed", ["--panel", str(panel_b), "--ccg", "07H"]),
-                        ("replaced", ["--panel", str(panel_b), "--ccg", "07H", "--replace"])]:
+    for step, extra in [
+        ("full", ["--panel", str(panel_a), "--show-code"]),
+        ("partial", ["--panel", str(panel_a), "--only", "01_delta"]),
+        ("mixed", ["--panel", str(panel_b), "--ccg", "07H"]),
+        ("replaced", ["--panel", str(panel_b), "--ccg", "07H", "--replace"]),
+    ]:
         result = CliRunner().invoke(main, base + extra)
         runs[step] = (result, _files(out))
     return {"out": out, "a": panel_a, "b": panel_b, "runs": runs}
@@ -239,15 +311,24 @@ def test_a_full_run_shows_the_null_verdict_and_records_the_panel(renders):
     run = json.loads(files["manifest.json"])["run"]
     sha_a = hashlib.sha256(renders["a"].read_bytes()).hexdigest()
     assert (run["panel"], run["panel_sha256"], run["panel_synthetic"]) == (
-        str(renders["a"]), sha_a, True)
+        str(renders["a"]),
+        sha_a,
+        True,
+    )
     assert "SYNTHETIC DATA" in page and sha_a in page
 
 
 def test_no_published_file_names_the_staging_folder(renders):
     _, files = renders["runs"]["full"]
-    assert {"01_delta.html", "executed/01_delta.ipynb", "findings/01_delta.json",
-            "failed/03_epsilon_fails.ipynb", "failed/03_epsilon_fails.html",
-            "ccg/07H.html", "executed/ccg/11J.ipynb"} <= set(files)
+    assert {
+        "01_delta.html",
+        "executed/01_delta.ipynb",
+        "findings/01_delta.json",
+        "failed/03_epsilon_fails.ipynb",
+        "failed/03_epsilon_fails.html",
+        "ccg/07H.html",
+        "executed/ccg/11J.ipynb",
+    } <= set(files)
     leaking = [name for name, data in files.items() if STAGE_PREFIX.encode() in data]
     assert leaking == []
     # The injected cell is on the page (--show-code) with the final location instead.
@@ -258,12 +339,15 @@ def test_findings_path_is_recorded_as_the_final_location(renders):
     _, files = renders["runs"]["full"]
     findings = json.loads(files["findings/01_delta.json"])
     # The output folder lies outside the project, so locations are relative to it.
-    assert findings["parameters"] == {"findings_path": "findings/01_delta.json",
-                                      "panel_path": str(renders["a"])}
+    assert findings["parameters"] == {
+        "findings_path": "findings/01_delta.json",
+        "panel_path": str(renders["a"]),
+    }
     for name in ("executed/01_delta.ipynb", "failed/03_epsilon_fails.ipynb"):
         nb = nbformat.reads(files[name].decode(), as_version=4)
-        injected = [c.source for c in nb.cells
-                    if "injected-parameters" in c.metadata.get("tags", [])]
+        injected = [
+            c.source for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])
+        ]
         assert len(injected) == 1 and injected[0].count('findings_path = "findings/') == 1
         assert nb.metadata["papermill"]["parameters"]["findings_path"].startswith("findings/")
 
@@ -283,8 +367,10 @@ def test_mixing_a_second_panel_into_the_set_is_refused_with_exit_2(renders):
     assert result.exit_code == 2, result.output
     sha_a = hashlib.sha256(renders["a"].read_bytes()).hexdigest()
     sha_b = hashlib.sha256(renders["b"].read_bytes()).hexdigest()
-    assert (f"was built from the panel {renders['a']} (SHA-256 {sha_a[:12]}), but this run "
-            f"uses {renders['b']} (SHA-256 {sha_b[:12]})") in result.output
+    assert (
+        f"was built from the panel {renders['a']} (SHA-256 {sha_a[:12]}), but this run "
+        f"uses {renders['b']} (SHA-256 {sha_b[:12]})"
+    ) in result.output
     assert "Re-run without --only/--ccg" in result.output and "--replace" in result.output
     assert files == renders["runs"]["partial"][1]  # nothing changed
 
@@ -295,10 +381,17 @@ def test_replace_leaves_only_the_new_panels_reports(renders):
     manifest = json.loads(files["manifest.json"])
     assert [e["key"] for e in manifest["entries"]] == ["profile:07H"]
     sha_b = hashlib.sha256(renders["b"].read_bytes()).hexdigest()
-    assert (manifest["run"]["panel"], manifest["run"]["panel_sha256"],
-            manifest["run"]["panel_synthetic"]) == (str(renders["b"]), sha_b, False)
-    assert sorted(files) == ["ccg/07H.html", "executed/ccg/07H.ipynb", "index.html",
-                             "manifest.json"]
+    assert (
+        manifest["run"]["panel"],
+        manifest["run"]["panel_sha256"],
+        manifest["run"]["panel_synthetic"],
+    ) == (str(renders["b"]), sha_b, False)
+    assert sorted(files) == [
+        "ccg/07H.html",
+        "executed/ccg/07H.ipynb",
+        "index.html",
+        "manifest.json",
+    ]
     page = files["index.html"].decode()
     assert "SYNTHETIC DATA" not in page and sha_b in page
     assert read_run(renders["out"])["panel_sha256"] == sha_b

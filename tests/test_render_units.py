@@ -34,27 +34,40 @@ from qipp.render.stage import RenderBusyError, RunLock, Stage
 from qipp.render.worker import JobResult
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
-PNG_1PX = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJ"
-           "RU5ErkJggg==")
-RUN = RunInfo("2026-11-23T14:05Z", "0123456789abcdef0123", True,
-              (("data/claims.csv", "ab" * 32),), "data/synthetic/panel.csv", True)
+PNG_1PX = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJ"
+    "RU5ErkJggg=="
+)
+RUN = RunInfo(
+    "2026-11-23T14:05Z",
+    "0123456789abcdef0123",
+    True,
+    (("data/claims.csv", "ab" * 32),),
+    "data/synthetic/panel.csv",
+    True,
+)
 
 
 def executed_notebook(markdown: str = "# A <title> & more\n\nSome text.") -> nbformat.NotebookNode:
     """A notebook as papermill returns it, outputs included, built by hand."""
     nb = new_notebook()
     code = new_code_cell("secret_source_line = 1\nfig", execution_count=1)
-    code.outputs = [new_output("display_data", data={"image/png": PNG_1PX,
-                                                     "text/plain": "<Figure>"})]
+    code.outputs = [
+        new_output("display_data", data={"image/png": PNG_1PX, "text/plain": "<Figure>"})
+    ]
     printed = new_code_cell("print('hello')", execution_count=2)
     printed.outputs = [new_output("stream", name="stdout", text="hello\n")]
     nb.cells = [new_markdown_cell(markdown), code, printed]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
 # ----------------------------------------------------------------------------- names
+
 
 @pytest.mark.parametrize("code", ["11J", "07H", "S001", "S999"])
 def test_valid_ccg_codes_become_file_names(code):
@@ -81,10 +94,16 @@ def test_profile_job_needs_the_template_parameters(tmp_path):
 def test_finding_job_passes_only_declared_parameters(tmp_path):
     plain = finding_job(tmp_path / "02_b.ipynb", {"scale"}, tmp_path / "stage", tmp_path / "p.csv")
     assert plain.parameters == {} and plain.findings is None
-    full = finding_job(tmp_path / "02_b.ipynb", {"findings_path", "panel_path"},
-                       tmp_path / "stage", tmp_path / "p.csv")
-    assert full.parameters == {"findings_path": str(tmp_path / "stage/findings/02_b.json"),
-                               "panel_path": str(tmp_path / "p.csv")}
+    full = finding_job(
+        tmp_path / "02_b.ipynb",
+        {"findings_path", "panel_path"},
+        tmp_path / "stage",
+        tmp_path / "p.csv",
+    )
+    assert full.parameters == {
+        "findings_path": str(tmp_path / "stage/findings/02_b.json"),
+        "panel_path": str(tmp_path / "p.csv"),
+    }
 
 
 def test_only_patterns_are_globs_or_substrings():
@@ -102,8 +121,9 @@ def _notebooks(tmp_path: Path, names: list[str]) -> Path:
 
 
 def test_selection_only_ccg_and_both(tmp_path):
-    folder = _notebooks(tmp_path, ["01_a.ipynb", "02_b.ipynb", "ccg_profile.ipynb",
-                                   ".hidden.ipynb"])
+    folder = _notebooks(
+        tmp_path, ["01_a.ipynb", "02_b.ipynb", "ccg_profile.ipynb", ".hidden.ipynb"]
+    )
     findings, template = _select(RenderOptions(notebooks_dir=folder))
     assert [p.name for p in findings] == ["01_a.ipynb", "02_b.ipynb"]
     assert template.name == "ccg_profile.ipynb"
@@ -111,8 +131,9 @@ def test_selection_only_ccg_and_both(tmp_path):
     assert [p.name for p in findings] == ["02_b.ipynb"] and template is None
     findings, template = _select(RenderOptions(notebooks_dir=folder, ccg_codes=("11J",)))
     assert findings == [] and template is not None
-    findings, template = _select(RenderOptions(notebooks_dir=folder, only=("01*",),
-                                               ccg_codes=("11J",)))
+    findings, template = _select(
+        RenderOptions(notebooks_dir=folder, only=("01*",), ccg_codes=("11J",))
+    )
     assert [p.name for p in findings] == ["01_a.ipynb"] and template is not None
 
 
@@ -123,6 +144,7 @@ def test_ccg_selection_without_a_template_is_bad_input(tmp_path):
 
 
 # ----------------------------------------------------------------------------- export
+
 
 def test_page_is_offline_hides_code_and_embeds_the_figure():
     html = notebook_to_html(executed_notebook(), title="A <title> & more", stamp="Rendered today")
@@ -142,18 +164,24 @@ def test_show_code_includes_the_code_cells():
 
 def test_a_page_that_would_reach_the_network_is_refused():
     nb = executed_notebook("# Title\n\nSee [the article](https://example.org/qipp).")
-    with pytest.raises(OfflineError, match=r'reach the network \(1 reference\(s\): '
-                                           r'href="https://example.org/qipp"'):
+    with pytest.raises(
+        OfflineError,
+        match=r"reach the network \(1 reference\(s\): "
+        r'href="https://example.org/qipp"',
+    ):
         notebook_to_html(nb, title="t")
 
 
-@pytest.mark.parametrize("snippet", [
-    '<script src="http://cdn.example/x.js"></script>',
-    "<link rel='stylesheet' href='https://fonts.example/css'>",
-    '<img src=//cdn.example/a.png>',
-    "<style>@font-face { src: url(https://fonts.example/f.woff) }</style>",
-    '<style>@import "https://cdn.example/a.css";</style>',
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        '<script src="http://cdn.example/x.js"></script>',
+        "<link rel='stylesheet' href='https://fonts.example/css'>",
+        "<img src=//cdn.example/a.png>",
+        "<style>@font-face { src: url(https://fonts.example/f.woff) }</style>",
+        '<style>@import "https://cdn.example/a.css";</style>',
+    ],
+)
 def test_external_references_are_found(snippet):
     assert external_references(snippet)
 
@@ -165,13 +193,18 @@ def test_title_comes_from_the_first_heading_cell_or_output():
 
 # ----------------------------------------------------------------------------- clean
 
+
 def test_volatile_metadata_is_stripped_and_counts_kept():
     nb = executed_notebook()
     nb.metadata["papermill"] = {"duration": 3.1}
     nb.metadata["widgets"] = {"state": {}}
-    nb.cells[1].metadata.update({"papermill": {"status": "completed"},
-                                 "execution": {"iopub.status.busy": "2026-11-23T14:05:00Z"},
-                                 "tags": []})
+    nb.cells[1].metadata.update(
+        {
+            "papermill": {"status": "completed"},
+            "execution": {"iopub.status.busy": "2026-11-23T14:05:00Z"},
+            "tags": [],
+        }
+    )
     cleaned = strip_volatile_metadata(nb)
     assert "papermill" not in cleaned.metadata and "widgets" not in cleaned.metadata
     assert cleaned.cells[1].metadata == {} and cleaned.cells[1].execution_count == 1
@@ -180,26 +213,35 @@ def test_volatile_metadata_is_stripped_and_counts_kept():
 
 # ----------------------------------------------------------------------------- manifest
 
+
 def _result(kind: str, name: str, ok: bool, files: list[str]) -> JobResult:
     from qipp.render.jobs import RenderJob
 
-    job = RenderJob(kind, name, Path(f"{name}.ipynb"), html=f"{name}.html",
-                    failed=f"failed/{name}.ipynb", failed_html=f"failed/{name}.html")
+    job = RenderJob(
+        kind,
+        name,
+        Path(f"{name}.ipynb"),
+        html=f"{name}.html",
+        failed=f"failed/{name}.ipynb",
+        failed_html=f"failed/{name}.html",
+    )
     error = None if ok else CellError("ValueError", "boom", 4, 3)
     return JobResult(job, ok, f"Title {name}", files, error)
 
 
 def test_entry_records_the_failing_cell():
-    entry = entry_from_result(_result("finding", "03_x", False, ["failed/03_x.ipynb"]),
-                              RUN.rendered_at)
+    entry = entry_from_result(
+        _result("finding", "03_x", False, ["failed/03_x.ipynb"]), RUN.rendered_at
+    )
     assert entry["status"] == "failed" and entry["html"] is None
     assert entry["failed_notebook"] == "failed/03_x.ipynb" and entry["failed_html"] is None
     assert entry["error"]["summary"] == "cell 4 (In [3]): ValueError: boom"
 
 
 def test_stale_files_are_only_those_an_earlier_manifest_recorded(tmp_path):
-    (tmp_path / "manifest.json").write_text(json.dumps(
-        {"version": 1, "entries": [{"key": "finding:a", "files": ["a.html"]}]}))
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({"version": 1, "entries": [{"key": "finding:a", "files": ["a.html"]}]})
+    )
     previous = read_manifest(tmp_path)
     merged, stale = merge_entries(previous, {"finding:b": {"files": ["b.html"]}}, full_run=True)
     assert list(merged) == ["finding:b"] and stale == ["a.html"]
@@ -209,16 +251,24 @@ def test_stale_files_are_only_those_an_earlier_manifest_recorded(tmp_path):
 
 # ----------------------------------------------------------------------------- index
 
+
 def test_index_escapes_text_from_data_and_marks_failures():
     row = ProfileRow("S001", "<b>& Co", "London", 2.5, 10.0, 3.25, True)
-    ok = entry_from_result(_result("profile", "S001", True, ["ccg/S001.html"]),
-                           RUN.rendered_at, row)
+    ok = entry_from_result(
+        _result("profile", "S001", True, ["ccg/S001.html"]), RUN.rendered_at, row
+    )
     ok["html"] = "ccg/S001.html"
-    failed = entry_from_result(_result("finding", "03_x", False, ["failed/03_x.ipynb"]),
-                               RUN.rendered_at)
+    failed = entry_from_result(
+        _result("finding", "03_x", False, ["failed/03_x.ipynb"]), RUN.rendered_at
+    )
     earlier = dict(ok, key="profile:S002", name="S002", rendered_at="2026-01-01T00:00Z")
-    page = index_html([ok, failed, earlier], RUN, ScorecardSummary({"reproduced": 3}, []),
-                      ["claims scorecard: <boom>"], "SYNTHETIC <data>")
+    page = index_html(
+        [ok, failed, earlier],
+        RUN,
+        ScorecardSummary({"reproduced": 3}, []),
+        ["claims scorecard: <boom>"],
+        "SYNTHETIC <data>",
+    )
     assert "&lt;b&gt;&amp; Co" in page and "<b>& Co" not in page
     assert "&lt;boom&gt;" in page and "SYNTHETIC &lt;data&gt;" in page
     assert 'href="ccg/S001.html"' in page and 'href="failed/03_x.ipynb"' in page
@@ -246,6 +296,7 @@ def test_checksums_cover_data_files_and_the_panel(tmp_path):
 
 
 # ----------------------------------------------------------------------------- stage
+
 
 def test_commit_moves_files_and_removes_stale_ones_inside_only(tmp_path):
     out = tmp_path / "out"
@@ -286,13 +337,26 @@ def test_no_kernel_is_killed_without_a_matching_command_line(tmp_path):
 
 # ----------------------------------------------------------------------------- CLI
 
+
 def test_cli_unknown_ccg_code_is_bad_input(tmp_path):
     folder = tmp_path / "nb"
     folder.mkdir()
     (folder / "ccg_profile.ipynb").write_bytes(
-        (Path(__file__).parent.parent / "notebooks" / "ccg_profile.ipynb").read_bytes())
-    result = CliRunner().invoke(main, ["render", "--notebooks-dir", str(folder), "--out-dir",
-                                       str(tmp_path / "out"), "--ccg", "99Z", "--no-progress"])
+        (Path(__file__).parent.parent / "notebooks" / "ccg_profile.ipynb").read_bytes()
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            "--notebooks-dir",
+            str(folder),
+            "--out-dir",
+            str(tmp_path / "out"),
+            "--ccg",
+            "99Z",
+            "--no-progress",
+        ],
+    )
     assert result.exit_code == 2
     assert "CCG code(s) not in the panel ccg_panel_q1_2013_14.csv: 99Z" in result.output
     assert not (tmp_path / "out").exists()
@@ -302,18 +366,39 @@ def test_cli_invalid_panel_lists_its_problems(tmp_path):
     folder = tmp_path / "nb"
     folder.mkdir()
     (folder / "ccg_profile.ipynb").write_bytes(
-        (Path(__file__).parent.parent / "notebooks" / "ccg_profile.ipynb").read_bytes())
+        (Path(__file__).parent.parent / "notebooks" / "ccg_profile.ipynb").read_bytes()
+    )
     panel = tmp_path / "panel.csv"
     panel.write_text("ccg_code,ccg_name\n11J,NHS Dorset CCG\n")
-    result = CliRunner().invoke(main, ["render", "--notebooks-dir", str(folder), "--out-dir",
-                                       str(tmp_path / "out"), "--panel", str(panel)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            "--notebooks-dir",
+            str(folder),
+            "--out-dir",
+            str(tmp_path / "out"),
+            "--panel",
+            str(panel),
+        ],
+    )
     assert result.exit_code == 2
     assert re.search(r"panel\.csv:.*region", result.output)
 
 
 def test_cli_nothing_selected_is_bad_input(tmp_path):
-    result = CliRunner().invoke(main, ["render", "--notebooks-dir", str(FIXTURES), "--out-dir",
-                                       str(tmp_path / "out"), "--only", "no_such_notebook"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            "--notebooks-dir",
+            str(FIXTURES),
+            "--out-dir",
+            str(tmp_path / "out"),
+            "--only",
+            "no_such_notebook",
+        ],
+    )
     assert result.exit_code == 2
     assert "nothing to render: no notebook matches the selection" in result.output
 
@@ -324,8 +409,12 @@ def test_failing_cell_is_numbered_as_in_the_source_notebook(tmp_path):
     nb = new_notebook()
     params = new_code_cell("x: int = 1  # a parameter")
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [new_markdown_cell("# T"), params, new_code_cell("y = x"),
-                new_code_cell("raise ValueError")]
+    nb.cells = [
+        new_markdown_cell("# T"),
+        params,
+        new_code_cell("y = x"),
+        new_code_cell("raise ValueError"),
+    ]
     path = tmp_path / "n.ipynb"
     nbformat.write(nb, path)
     # Executed with parameters: [md, params, injected, y, raise] -> the raise is index 4.

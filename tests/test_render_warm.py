@@ -77,15 +77,20 @@ CHECKER = [
     "pd.DataFrame({'x': range(12)})",
 ]
 
-WARNMOD = ('import warnings\n\n\ndef warn_once():\n'
-           '    warnings.warn("qipp test: shown once per location", UserWarning)\n')
+WARNMOD = (
+    "import warnings\n\n\ndef warn_once():\n"
+    '    warnings.warn("qipp test: shown once per location", UserWarning)\n'
+)
 
 
 def code_notebook(title: str, sources: list[str]) -> nbformat.NotebookNode:
     nb = new_notebook()
     nb.cells = [new_markdown_cell(f"# {title}")] + [new_code_cell(s) for s in sources]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
@@ -105,20 +110,28 @@ def comparable(notebook: nbformat.NotebookNode) -> list[tuple]:
             text = pattern.sub(replacement, text)
         return text
 
-    return [(cell.execution_count, [clean(json.dumps(output, sort_keys=True))
-                                    for output in cell.outputs])
-            for cell in notebook.cells if cell.cell_type == "code"]
+    return [
+        (
+            cell.execution_count,
+            [clean(json.dumps(output, sort_keys=True)) for output in cell.outputs],
+        )
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    ]
 
 
 def stdout_of(notebook: nbformat.NotebookNode, cell_index: int) -> str:
     code = [c for c in notebook.cells if c.cell_type == "code"]
-    return "".join(o.get("text", "") for o in code[cell_index].outputs
-                   if o.output_type == "stream" and o.name == "stdout")
+    return "".join(
+        o.get("text", "")
+        for o in code[cell_index].outputs
+        if o.output_type == "stream" and o.name == "stdout"
+    )
 
 
 def checker_state(notebook: nbformat.NotebookNode) -> dict:
     line = next(line for line in stdout_of(notebook, 2).splitlines() if line.startswith("STATE "))
-    return json.loads(line[len("STATE "):])
+    return json.loads(line[len("STATE ") :])
 
 
 @pytest.fixture(scope="module")
@@ -135,9 +148,12 @@ def runs(tmp_path_factory):
     checker = (notebooks / "checker.ipynb", notebooks)
     polluter = (notebooks / "polluter.ipynb", notebooks)
     findings_json = {"findings_path": str(root / "04.json")}
-    sequence = [(checker, {}), (profile, {"ccg_code": "11J", "panel_path": str(SYNTHETIC_PANEL_CSV)}),
-                (profile, {"ccg_code": "S001", "panel_path": str(SYNTHETIC_PANEL_CSV)}),
-                (finding, findings_json)]
+    sequence = [
+        (checker, {}),
+        (profile, {"ccg_code": "11J", "panel_path": str(SYNTHETIC_PANEL_CSV)}),
+        (profile, {"ccg_code": "S001", "panel_path": str(SYNTHETIC_PANEL_CSV)}),
+        (finding, findings_json),
+    ]
     kernel_dir = root / "kernels"
     kernel_dir.mkdir()
 
@@ -155,10 +171,13 @@ def runs(tmp_path_factory):
             warm_outcomes.append(warm.execute(request(item, parameters, f"w{i}")))
     finally:
         warm.close()
-    fresh_outcomes = [fresh.execute(request(item, parameters, f"f{i}"))
-                      for i, (item, parameters) in enumerate(sequence)]
-    assert [o.ok for o in warm_outcomes + fresh_outcomes] == [True] * 2 * len(sequence), \
-        [o.error for o in warm_outcomes + fresh_outcomes]
+    fresh_outcomes = [
+        fresh.execute(request(item, parameters, f"f{i}"))
+        for i, (item, parameters) in enumerate(sequence)
+    ]
+    assert [o.ok for o in warm_outcomes + fresh_outcomes] == [True] * 2 * len(sequence), [
+        o.error for o in warm_outcomes + fresh_outcomes
+    ]
     return warm_outcomes, fresh_outcomes, notebooks
 
 
@@ -184,8 +203,10 @@ def test_figures_rcparams_cwd_path_env_warnings_options_and_hooks_are_restored(r
     assert state["cwd"] == str(notebooks)
     assert state["polluted_path"] is False and state["env"] is None
     assert state["filters"] == new["filters"]
-    polluting = ("('error', None, <class 'DeprecationWarning'>",
-                 "('ignore', None, <class 'UserWarning'>")
+    polluting = (
+        "('error', None, <class 'DeprecationWarning'>",
+        "('ignore', None, <class 'UserWarning'>",
+    )
     assert not [f for f in state["filters"] if f.startswith(polluting)]
     assert state["max_rows"] == new["max_rows"] != 3
     assert state["np_precision"] == 8 and state["np_err"] == new["np_err"]
@@ -208,9 +229,15 @@ def test_cells_are_numbered_from_one_as_in_a_new_kernel(runs):
         assert counts == list(range(1, len(counts) + 1))
 
 
-@pytest.mark.parametrize("position, name", [(0, "checker"), (1, "ccg_profile 11J"),
-                                            (2, "ccg_profile S001"),
-                                            (3, "04_nhs_england_vs_ccgs")])
+@pytest.mark.parametrize(
+    "position, name",
+    [
+        (0, "checker"),
+        (1, "ccg_profile 11J"),
+        (2, "ccg_profile S001"),
+        (3, "04_nhs_england_vs_ccgs"),
+    ],
+)
 def test_outputs_in_a_reused_kernel_equal_those_of_a_fresh_kernel(runs, position, name):
     warm, fresh, _ = runs
     assert comparable(warm[position].notebook) == comparable(fresh[position].notebook), name

@@ -33,42 +33,57 @@ PID_CELL = "import os\nprint('PID', os.getpid())"
 def write_notebook(path: Path, *sources: str) -> Path:
     nb = new_notebook()
     nb.cells = [new_markdown_cell(f"# {path.stem}")] + [new_code_cell(s) for s in sources]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
     return path
 
 
 def pid_of(notebook: nbformat.NotebookNode) -> int:
-    text = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code"
-                   for o in c.outputs if o.output_type == "stream")
+    text = "".join(
+        o.get("text", "")
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "stream"
+    )
     return int(re.search(r"PID (\d+)", text).group(1))
 
 
 # ------------------------------------------------------------------ retry policy, no kernel
 
+
 def _outcome(ename: str | None) -> ExecutionOutcome:
-    return ExecutionOutcome(object(), None if ename is None else CellError(ename, "x"),
-                            timings={"cells_s": 1.0})
+    return ExecutionOutcome(
+        object(), None if ename is None else CellError(ename, "x"), timings={"cells_s": 1.0}
+    )
 
 
-@pytest.mark.parametrize("first, second, attempts, ok", [
-    ("DeadKernelError", None, 2, True),
-    ("CellTimeoutError", "CellTimeoutError", 2, False),
-    ("NotebookTimeoutError", None, 2, True),
-    ("ValueError", None, 1, False),  # the notebook's own error: not retried
-    (None, "DeadKernelError", 1, True),
-])
+@pytest.mark.parametrize(
+    "first, second, attempts, ok",
+    [
+        ("DeadKernelError", None, 2, True),
+        ("CellTimeoutError", "CellTimeoutError", 2, False),
+        ("NotebookTimeoutError", None, 2, True),
+        ("ValueError", None, 1, False),  # the notebook's own error: not retried
+        (None, "DeadKernelError", 1, True),
+    ],
+)
 def test_only_kernel_failures_are_retried_once(first, second, attempts, ok):
     outcomes = iter([_outcome(first), _outcome(second)])
     result = execute_with_retry(lambda request: next(outcomes), request=None)
     assert (result.attempts, result.ok) == (attempts, ok)
     assert result.timings["cells_s"] == float(attempts)
     assert (result.first_error.ename if result.first_error else None) == (
-        first if attempts == 2 else None)
+        first if attempts == 2 else None
+    )
 
 
 # ------------------------------------------------------------------ real kernels
+
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
@@ -80,9 +95,11 @@ def executed(tmp_path_factory):
         "cell_error": write_notebook(root / "cell_error.ipynb", PID_CELL, "1 / 0"),
         "after_error": write_notebook(root / "after_error.ipynb", PID_CELL),
         "dies_once": write_notebook(
-            root / "dies_once.ipynb", PID_CELL,
+            root / "dies_once.ipynb",
+            PID_CELL,
             f"from pathlib import Path\nmarker = Path({str(marker)!r})\n"
-            "if not marker.exists():\n    marker.touch()\n    os._exit(1)"),
+            "if not marker.exists():\n    marker.touch()\n    os._exit(1)",
+        ),
         "always_dies": write_notebook(root / "always_dies.ipynb", PID_CELL, "os._exit(1)"),
         "hangs": write_notebook(root / "hangs.ipynb", PID_CELL, "import time\ntime.sleep(60)"),
         "last": write_notebook(root / "last.ipynb", PID_CELL),
@@ -95,9 +112,17 @@ def executed(tmp_path_factory):
         for name, path in notebooks.items():
             scratch = root / f"scratch-{name}"
             scratch.mkdir()
-            outcomes[name] = executor.execute(ExecutionRequest(
-                path, {}, root, scratch, cell_timeout_s=120, kernel_dir=kernel_dir,
-                notebook_timeout_s=3.0 if name == "hangs" else None))
+            outcomes[name] = executor.execute(
+                ExecutionRequest(
+                    path,
+                    {},
+                    root,
+                    scratch,
+                    cell_timeout_s=120,
+                    kernel_dir=kernel_dir,
+                    notebook_timeout_s=3.0 if name == "hangs" else None,
+                )
+            )
     finally:
         executor.close()
     outcomes["leftover_files"] = sorted(p.name for p in kernel_dir.iterdir())
@@ -144,9 +169,12 @@ def test_after_failures_a_new_kernel_serves_the_next_notebook(executed):
 def test_fresh_kernels_retry_a_notebook_whose_kernel_died_too(tmp_path):
     marker = tmp_path / "died-once"
     notebook = write_notebook(
-        tmp_path / "dies_once.ipynb", PID_CELL,
+        tmp_path / "dies_once.ipynb",
+        PID_CELL,
         f"from pathlib import Path\nmarker = Path({str(marker)!r})\n"
-        "if not marker.exists():\n    marker.touch()\n    os._exit(1)", "print('survived')")
+        "if not marker.exists():\n    marker.touch()\n    os._exit(1)",
+        "print('survived')",
+    )
     outcome = FreshKernelExecutor().execute(ExecutionRequest(notebook, {}, tmp_path, tmp_path))
     assert outcome.ok and outcome.attempts == 2
     assert outcome.first_error.ename == "DeadKernelError" and outcome.first_error.cell_number == 3
@@ -155,17 +183,32 @@ def test_fresh_kernels_retry_a_notebook_whose_kernel_died_too(tmp_path):
 
 # ------------------------------------------------------------------ CLI flag and engine
 
+
 def _render_pids(tmp_path: Path, *flags: str) -> list[int]:
     notebooks = tmp_path / f"nb{len(flags)}"
     notebooks.mkdir()
     for name in ("01_a", "02_b", "03_c"):
         write_notebook(notebooks / f"{name}.ipynb", PID_CELL)
     out = tmp_path / f"out{len(flags)}"
-    result = CliRunner().invoke(main, ["render", "--notebooks-dir", str(notebooks), "--out-dir",
-                                       str(out), "--jobs", "1", "--no-progress", *flags])
+    result = CliRunner().invoke(
+        main,
+        [
+            "render",
+            "--notebooks-dir",
+            str(notebooks),
+            "--out-dir",
+            str(out),
+            "--jobs",
+            "1",
+            "--no-progress",
+            *flags,
+        ],
+    )
     assert result.exit_code == 0, result.output
-    return [pid_of(nbformat.read(out / "executed" / f"{name}.ipynb", as_version=4))
-            for name in ("01_a", "02_b", "03_c")]
+    return [
+        pid_of(nbformat.read(out / "executed" / f"{name}.ipynb", as_version=4))
+        for name in ("01_a", "02_b", "03_c")
+    ]
 
 
 def test_qipp_render_reuses_one_kernel_per_worker_and_fresh_kernels_does_not(tmp_path):
@@ -181,9 +224,12 @@ def test_the_engine_is_registered_with_papermill_and_reuses_its_kernel(tmp_path)
     first = write_notebook(tmp_path / "a.ipynb", PID_CELL, "defined_in_a = 1")
     second = write_notebook(tmp_path / "b.ipynb", PID_CELL, "'defined_in_a' in globals()")
     try:
-        ran = [papermill.execute_notebook(str(path), None, engine_name=ENGINE_NAME,
-                                          progress_bar=False, cwd=str(tmp_path))
-               for path in (first, second)]
+        ran = [
+            papermill.execute_notebook(
+                str(path), None, engine_name=ENGINE_NAME, progress_bar=False, cwd=str(tmp_path)
+            )
+            for path in (first, second)
+        ]
     finally:
         WarmKernelExecutor().close()
     assert pid_of(ran[0]) == pid_of(ran[1])
@@ -192,9 +238,19 @@ def test_the_engine_is_registered_with_papermill_and_reuses_its_kernel(tmp_path)
 
 def test_plain_papermill_command_line_runs_with_the_engine(tmp_path):
     source = write_notebook(tmp_path / "c.ipynb", "print(6 * 7)")
-    done = subprocess.run([str(Path(sys.executable).parent / "papermill"), str(source),
-                           str(tmp_path / "out.ipynb"), "--engine", ENGINE_NAME,
-                           "--no-progress-bar"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "papermill"),
+            str(source),
+            str(tmp_path / "out.ipynb"),
+            "--engine",
+            ENGINE_NAME,
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     assert executed.cells[-1].outputs[0]["text"] == "42\n"

@@ -18,13 +18,16 @@ def toy_panel(seed: int, rho: float, n: int = 143) -> pd.DataFrame:
     pearson = 2.0 * math.sin(math.pi * rho / 6.0)  # Spearman -> Pearson for a normal copula
     cov = [[1.0, pearson], [pearson, 1.0]]
     z = rng.multivariate_normal([0.0, 0.0], cov, size=n)
-    return pd.DataFrame({
-        "plan_pct_of_allocation": np.exp(z[:, 0]),  # monotone maps keep the ranks
-        "forecast_gap_pct": 10 + 5 * z[:, 1],
-    })
+    return pd.DataFrame(
+        {
+            "plan_pct_of_allocation": np.exp(z[:, 0]),  # monotone maps keep the ranks
+            "forecast_gap_pct": 10 + 5 * z[:, 1],
+        }
+    )
 
 
 # --- Spearman with CI -------------------------------------------------------------
+
 
 def test_spearman_matches_scipy_and_bonett_wright_interval():
     x = [0.3, 1.2, 2.5, 2.4, 3.9, 6.4, 1.8, 2.9, 4.1, 0.9]
@@ -63,17 +66,26 @@ def test_spearman_bad_input(x, y, message):
 
 def test_to_dict_rounds_floats_only():
     result = stats.SpearmanResult(0.123456, 0.5, -0.1, 0.3, 143, 0.05)
-    assert result.to_dict(2) == {"rho": 0.12, "p_value": 0.5, "ci_low": -0.1, "ci_high": 0.3,
-                                 "n": 143, "alpha": 0.05}
+    assert result.to_dict(2) == {
+        "rho": 0.12,
+        "p_value": 0.5,
+        "ci_low": -0.1,
+        "ci_high": 0.3,
+        "n": 143,
+        "alpha": 0.05,
+    }
 
 
 # --- Verdict ----------------------------------------------------------------------
+
 
 def test_verdict_differs_between_null_and_correlated_panels():
     null = stats.spearman_with_ci(*toy_panel(11, 0.0).to_numpy().T)
     real = stats.spearman_with_ci(*toy_panel(11, 0.5).to_numpy().T)
     assert null.p_value >= 0.05 and real.p_value < 0.05  # guards the toy draws themselves
-    assert stats.correlation_verdict(null).startswith("No rank correlation detected at the 5% level")
+    assert stats.correlation_verdict(null).startswith(
+        "No rank correlation detected at the 5% level"
+    )
     assert stats.correlation_verdict(real).startswith("A strong positive rank correlation")
     assert f"n = {real.n}" in stats.correlation_verdict(real)
 
@@ -84,18 +96,34 @@ def test_verdict_p_value_never_printed_on_the_wrong_side_of_alpha():
 
 
 def test_verdict_uses_separate_test_level_and_interval_level():
-    text = stats.correlation_verdict(stats.SpearmanResult(0.2, 0.02, 0.04, 0.35, 143, 0.05), alpha=0.01)
+    text = stats.correlation_verdict(
+        stats.SpearmanResult(0.2, 0.02, 0.04, 0.35, 143, 0.05), alpha=0.01
+    )
     assert text.startswith("No rank correlation detected at the 1% level")
     assert "95% CI 0.04 to 0.35" in text and "|rho| up to 0.35" in text
 
 
 # --- Logit ------------------------------------------------------------------------
 
+
 def test_logit_recovers_statsmodels_fit_and_odds_ratio():
-    frame = pd.DataFrame({
-        "plan_pct_of_allocation": [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0],
-        "forecasts_shortfall": [False, False, True, False, True, False, True, True, False, True],
-    })
+    frame = pd.DataFrame(
+        {
+            "plan_pct_of_allocation": [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0],
+            "forecasts_shortfall": [
+                False,
+                False,
+                True,
+                False,
+                True,
+                False,
+                True,
+                True,
+                False,
+                True,
+            ],
+        }
+    )
     result = stats.logit_shortfall_on_target(frame)
     assert result.converged and (result.n, result.n_events) == (10, 5)
     assert result.odds_ratio == pytest.approx(math.exp(result.coef))
@@ -104,8 +132,9 @@ def test_logit_recovers_statsmodels_fit_and_odds_ratio():
 
 
 def test_logit_perfect_separation_raises_clear_error():
-    frame = pd.DataFrame({"plan_pct_of_allocation": [1.0, 2.0, 3.0, 4.0],
-                          "forecasts_shortfall": [0, 0, 1, 1]})
+    frame = pd.DataFrame(
+        {"plan_pct_of_allocation": [1.0, 2.0, 3.0, 4.0], "forecasts_shortfall": [0, 0, 1, 1]}
+    )
     with pytest.raises(stats.SeparationError, match="separates 'forecasts_shortfall' perfectly"):
         stats.logit_shortfall_on_target(frame)
 
@@ -119,8 +148,9 @@ def test_logit_perfect_separation_raises_clear_error():
     ],
 )
 def test_logit_bad_input(column, values, error, message):
-    frame = pd.DataFrame({"plan_pct_of_allocation": [1.0, 3.0, 2.0, 4.0],
-                          "forecasts_shortfall": [1, 0, 0, 1]})
+    frame = pd.DataFrame(
+        {"plan_pct_of_allocation": [1.0, 3.0, 2.0, 4.0], "forecasts_shortfall": [1, 0, 0, 1]}
+    )
     frame[column] = values
     with pytest.raises(error) as err:
         stats.logit_shortfall_on_target(frame)
@@ -134,10 +164,15 @@ def test_logit_missing_column_names_it():
 
 # --- Power ------------------------------------------------------------------------
 
+
 def test_pearson_power_matches_closed_form():
     z = sps.norm.ppf(0.975) + sps.norm.ppf(0.8)
-    assert stats.min_detectable_abs_r(143, spearman=False) == pytest.approx(math.tanh(z / math.sqrt(140)), abs=1e-6)
-    assert stats.power_for_r(stats.min_detectable_abs_r(50, alpha=0.01, power=0.9), 50, 0.01) == pytest.approx(0.9)
+    assert stats.min_detectable_abs_r(143, spearman=False) == pytest.approx(
+        math.tanh(z / math.sqrt(140)), abs=1e-6
+    )
+    assert stats.power_for_r(
+        stats.min_detectable_abs_r(50, alpha=0.01, power=0.9), 50, 0.01
+    ) == pytest.approx(0.9)
 
 
 def test_power_is_symmetric_and_grows_with_n():
@@ -155,6 +190,7 @@ def test_power_bad_input():
 
 # --- Simulation -------------------------------------------------------------------
 
+
 def test_row_spearman_matches_scipy_with_ties():
     rng = np.random.default_rng(3)
     x = rng.integers(0, 5, size=(6, 30)).astype(float)  # many ties, like gaps floored at 0
@@ -167,8 +203,18 @@ def test_row_spearman_matches_scipy_with_ties():
 
 def test_detection_rate_table_shape_and_reproducibility():
     table = stats.detection_rate_by_rho(toy_panel, [0.0, 0.3], n_sims=40, seed=7)
-    assert list(table.columns) == ["rho_injected", "n_sims", "alpha", "n_ccgs", "n_detected", "detection_rate",
-                                   "rate_ci_low", "rate_ci_high", "mean_realised_rho", "n_undefined"]
+    assert list(table.columns) == [
+        "rho_injected",
+        "n_sims",
+        "alpha",
+        "n_ccgs",
+        "n_detected",
+        "detection_rate",
+        "rate_ci_low",
+        "rate_ci_high",
+        "mean_realised_rho",
+        "n_undefined",
+    ]
     assert table["n_ccgs"].tolist() == [143.0, 143.0]
     assert (table["rate_ci_low"] <= table["detection_rate"]).all()
     assert (table["detection_rate"] <= table["rate_ci_high"]).all()
@@ -191,14 +237,16 @@ def test_detection_rate_agrees_with_fisher_power_at_the_detectable_r():
 def test_detection_rate_handles_panels_of_different_size():
     def draw(seed: int, rho: float) -> pd.DataFrame:
         return toy_panel(seed, rho, n=100 + seed % 7)
+
     table = stats.detection_rate_by_rho(draw, [0.5], n_sims=10, seed=1)
     assert 100 <= table["n_ccgs"].iloc[0] <= 106 and table["detection_rate"].iloc[0] > 0.5
 
 
 def test_detection_rate_bad_generators():
     with pytest.raises(KeyError, match="lacks column 'forecast_gap_pct'"):
-        stats.detection_rate_by_rho(lambda s, r: pd.DataFrame({"plan_pct_of_allocation": [1.0]}),
-                                    [0.0], n_sims=2, seed=1)
+        stats.detection_rate_by_rho(
+            lambda s, r: pd.DataFrame({"plan_pct_of_allocation": [1.0]}), [0.0], n_sims=2, seed=1
+        )
 
     with pytest.raises(ValueError, match="n_sims must be at least 1"):
         stats.detection_rate_by_rho(toy_panel, [0.0], n_sims=0, seed=1)
@@ -209,18 +257,18 @@ def test_panels_with_undefined_rho_count_as_not_detected():
     def constant_gap_on_odd_seeds(seed: int, rho: float) -> pd.DataFrame:
         panel = toy_panel(seed, rho)
         return panel.assign(forecast_gap_pct=0.0) if seed % 2 else panel
+
     seeds = stats.simulation_seeds(1, 40)
     table = stats.detection_rate_by_rho(constant_gap_on_odd_seeds, [0.9], n_sims=40, seed=1)
     row = table.iloc[0]
     assert row["n_undefined"] == sum(s % 2 for s in seeds)
     assert row["n_detected"] <= 40 - row["n_undefined"]
     assert math.isfinite(row["mean_realised_rho"])
-    every = stats.detection_rate_by_rho(lambda s, r: toy_panel(s, r).assign(forecast_gap_pct=0.0),
-                                        [0.0], n_sims=3, seed=1)
+    every = stats.detection_rate_by_rho(
+        lambda s, r: toy_panel(s, r).assign(forecast_gap_pct=0.0), [0.0], n_sims=3, seed=1
+    )
     assert every["n_detected"].iloc[0] == 0 and every["n_undefined"].iloc[0] == 3
     assert math.isnan(every["mean_realised_rho"].iloc[0])
-
-
 
 
 def test_simulation_seeds_are_prefix_stable():
@@ -251,8 +299,12 @@ def test_profile_bad_input(values, message):
 def test_logit_with_a_barely_varying_predictor_is_refused_not_overflowed():
     # Targets equal but for rounding noise: the fitted log-odds run off to infinity.
     rng = np.random.default_rng(3)
-    frame = pd.DataFrame({"plan_pct_of_allocation": 2.0 + rng.normal(0, 1e-9, 40),
-                          "forecasts_shortfall": rng.random(40) < 0.4})
+    frame = pd.DataFrame(
+        {
+            "plan_pct_of_allocation": 2.0 + rng.normal(0, 1e-9, 40),
+            "forecasts_shortfall": rng.random(40) < 0.4,
+        }
+    )
     frame.loc[frame["plan_pct_of_allocation"].idxmax(), "forecasts_shortfall"] = False
     frame.loc[frame["plan_pct_of_allocation"].idxmin(), "forecasts_shortfall"] = False
     with pytest.raises(stats.SeparationError, match="is not finite"):

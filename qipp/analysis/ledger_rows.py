@@ -34,8 +34,9 @@ def published_values(claims: pd.DataFrame, ids: Sequence[str]) -> dict[str, floa
     return {name: float(by_id[name]["value"]) for name in ids}
 
 
-def rounding_intervals(claims: pd.DataFrame, ids: Sequence[str],
-                       exact: Sequence[str] = ()) -> dict[str, tuple[float, float]]:
+def rounding_intervals(
+    claims: pd.DataFrame, ids: Sequence[str], exact: Sequence[str] = ()
+) -> dict[str, tuple[float, float]]:
     """Return, per claim id, the interval its published value could be rounded from.
 
     Parameters
@@ -62,28 +63,53 @@ def rounding_intervals(claims: pd.DataFrame, ids: Sequence[str],
     """
     by_id = claims_by_id(claims, ids)
     return {
-        name: ((float(by_id[name]["value"]),) * 2 if name in exact else
-               input_interval(float(by_id[name]["value"]), float(by_id[name]["precision"]),
-                              by_id[name]["unit"]))
+        name: (
+            (float(by_id[name]["value"]),) * 2
+            if name in exact
+            else input_interval(
+                float(by_id[name]["value"]), float(by_id[name]["precision"]), by_id[name]["unit"]
+            )
+        )
         for name in ids
     }
 
 
-def derived_row(label: str, derivation: Derivation, claims: pd.DataFrame, unit: str, basis: str,
-         exact: Sequence[str] = ()) -> dict:
+def derived_row(
+    label: str,
+    derivation: Derivation,
+    claims: pd.DataFrame,
+    unit: str,
+    basis: str,
+    exact: Sequence[str] = (),
+) -> dict:
     """One table row: the derivation's value at the published inputs and its rounding range."""
     low, high = derivation.interval(rounding_intervals(claims, derivation.inputs, exact))
-    return {"measure": label, "value": derivation.central(published_values(claims, derivation.inputs)),
-            "low": low, "high": high, "unit": unit, "basis": basis}
+    return {
+        "measure": label,
+        "value": derivation.central(published_values(claims, derivation.inputs)),
+        "low": low,
+        "high": high,
+        "unit": unit,
+        "basis": basis,
+    }
 
 
-def published_row(label: str, claims: pd.DataFrame, claim_id: str, basis: str = "published"
-                   ) -> dict:
+def published_row(
+    label: str, claims: pd.DataFrame, claim_id: str, basis: str = "published"
+) -> dict:
     """One table row: a published figure and the band it stands for."""
     row = claims_by_id(claims)[claim_id]
-    band = tolerance(float(row["value"]), float(row["precision"]), qualifier_or_none(row["qualifier"]))
-    return {"measure": label, "value": float(row["value"]), "low": band.lo, "high": band.hi,
-            "unit": row["unit"], "basis": basis}
+    band = tolerance(
+        float(row["value"]), float(row["precision"]), qualifier_or_none(row["qualifier"])
+    )
+    return {
+        "measure": label,
+        "value": float(row["value"]),
+        "low": band.lo,
+        "high": band.hi,
+        "unit": row["unit"],
+        "basis": basis,
+    }
 
 
 def qualifier_or_none(value: object) -> str | None:
@@ -93,7 +119,9 @@ def qualifier_or_none(value: object) -> str | None:
     return str(value).strip() or None
 
 
-def adhoc_derivation(inputs: tuple[str, ...], func: Callable[..., float], formula: str) -> Derivation:
+def adhoc_derivation(
+    inputs: tuple[str, ...], func: Callable[..., float], formula: str
+) -> Derivation:
     """A derivation of a figure no article states, to reuse derive's corner arithmetic."""
     return Derivation("", inputs, func, formula)
 
@@ -129,5 +157,3 @@ def gbp_m(value: float, unit: str) -> float:
     if unit == "GBP_bn":
         return bn_to_m(float(value))
     raise ValueError(f"expected a money figure in GBP_m or GBP_bn, got unit {unit!r}")
-
-

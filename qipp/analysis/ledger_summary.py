@@ -6,7 +6,7 @@ Examples
 ...                      "status": ["reproduced", "stated", "inconsistent"]})
 >>> counts_by_source_status(card, {"s1": "Article one", "s2": "Article two"})
 status       reproduced  inconsistent  stated
-source                                       
+source
 Article one           1             0       1
 Article two           0             1       0
 >>> ledger_verdict(card)
@@ -39,7 +39,8 @@ def counts_by_source_status(card: pd.DataFrame, short_names: Mapping[str, str]) 
     """
     order = list(dict.fromkeys(card["source"]))
     table = pd.crosstab(card["source"], card["status"]).reindex(
-        index=order, columns=list(STATUSES), fill_value=0)
+        index=order, columns=list(STATUSES), fill_value=0
+    )
     table.index = [short_names.get(source, source) for source in table.index]
     table.index.name, table.columns.name = "source", "status"
     return table.astype(int)
@@ -56,9 +57,11 @@ def ledger_verdict(card: pd.DataFrame) -> str:
     inconsistent = int(counts.get("inconsistent", 0))
     stated = int(counts.get("stated", 0))
     reconcile = "does not reconcile" if inconsistent == 1 else "do not reconcile"
-    return (f"Of {len(card)} published figures, {_figures(reproduced)} reproduced from other "
-            f"published figures, {inconsistent} {reconcile}, and {_figures(stated)} stated "
-            "only (nothing published lets it be recomputed).")
+    return (
+        f"Of {len(card)} published figures, {_figures(reproduced)} reproduced from other "
+        f"published figures, {inconsistent} {reconcile}, and {_figures(stated)} stated "
+        "only (nothing published lets it be recomputed)."
+    )
 
 
 def all_derivable_reproduced(card: pd.DataFrame) -> bool:

@@ -15,7 +15,12 @@ from typing import Mapping
 import pandas as pd
 
 from qipp.analysis.ledger_rows import (
-    ORGANISATIONS, adhoc_derivation, context, derived_row, gbp_m, published_row,
+    ORGANISATIONS,
+    adhoc_derivation,
+    context,
+    derived_row,
+    gbp_m,
+    published_row,
     value_table,
 )
 from qipp.derivations import M_PER_BN, ratio, share_pct, total
@@ -48,13 +53,20 @@ def commissioner_comparison(position: pd.DataFrame, quarter: str = "Q1") -> pd.D
     ValueError
         If an organisation lacks one of the five published measures needed.
     """
-    needed = ("plan", "plan_pct_of_resources", "ytd_shortfall_pct", "forecast_shortfall",
-              "forecast_shortfall_pct")
+    needed = (
+        "plan",
+        "plan_pct_of_resources",
+        "ytd_shortfall_pct",
+        "forecast_shortfall",
+        "forecast_shortfall_pct",
+    )
     columns = {}
     for org in ("ccg", "nhs_england"):
         rows = position.loc[(position["quarter"] == quarter) & (position["org_type"] == org)]
-        got = {m: (gbp_m(v, u) if u.startswith("GBP") else float(v))
-               for m, v, u in zip(rows["measure"], rows["value"], rows["unit"])}
+        got = {
+            m: (gbp_m(v, u) if u.startswith("GBP") else float(v))
+            for m, v, u in zip(rows["measure"], rows["value"], rows["unit"])
+        }
         missing = [m for m in needed if m not in got]
         if missing:
             raise ValueError(f"{quarter} {org}: missing {', '.join(missing)}")
@@ -98,22 +110,31 @@ def service_area_breakdown(areas: pd.DataFrame) -> pd.DataFrame:
         ``basis``; NaN where the figures do not determine a value.
     """
     got: dict[str, dict[str, float]] = {}
-    for area, measure, value, unit in zip(areas["service_area"], areas["measure"],
-                                          areas["value"], areas["unit"]):
-        got.setdefault(area, {})[measure] = gbp_m(value, unit) if unit.startswith("GBP") \
-            else float(value)
+    for area, measure, value, unit in zip(
+        areas["service_area"], areas["measure"], areas["value"], areas["unit"]
+    ):
+        got.setdefault(area, {})[measure] = (
+            gbp_m(value, unit) if unit.startswith("GBP") else float(value)
+        )
     whole = got.get("all", {})
     if "plan" not in whole or "forecast_shortfall" not in whole:
         raise ValueError("service area 'all' needs both plan and forecast_shortfall")
-    rows = {"all": {"plan_gbp_m": whole["plan"], "forecast_shortfall_gbp_m": whole["forecast_shortfall"],
-                    "forecast_shortfall_pct": share_pct(whole["forecast_shortfall"], whole["plan"]),
-                    "basis": "published plan and gap"}}
+    rows = {
+        "all": {
+            "plan_gbp_m": whole["plan"],
+            "forecast_shortfall_gbp_m": whole["forecast_shortfall"],
+            "forecast_shortfall_pct": share_pct(whole["forecast_shortfall"], whole["plan"]),
+            "basis": "published plan and gap",
+        }
+    }
     known_plan = known_gap = 0.0
     for area, figures in got.items():
         if area == "all":
             continue
-        plan, gap, pct = (figures.get(k, math.nan) for k in
-                          ("plan", "forecast_shortfall", "forecast_shortfall_pct"))
+        plan, gap, pct = (
+            figures.get(k, math.nan)
+            for k in ("plan", "forecast_shortfall", "forecast_shortfall_pct")
+        )
         basis = "published"
         if math.isnan(plan) and not (math.isnan(gap) or math.isnan(pct)):
             plan, basis = ratio(gap, pct / 100), "plan implied: gap / share"
@@ -123,16 +144,26 @@ def service_area_breakdown(areas: pd.DataFrame) -> pd.DataFrame:
             basis = "only the share is published" if not math.isnan(pct) else "incomplete"
         if not (math.isnan(plan) or math.isnan(gap)):
             known_plan, known_gap = known_plan + plan, known_gap + gap
-        rows[area] = {"plan_gbp_m": plan, "forecast_shortfall_gbp_m": gap,
-                      "forecast_shortfall_pct": pct, "basis": basis}
+        rows[area] = {
+            "plan_gbp_m": plan,
+            "forecast_shortfall_gbp_m": gap,
+            "forecast_shortfall_pct": pct,
+            "basis": basis,
+        }
     rest_plan, rest_gap = whole["plan"] - known_plan, whole["forecast_shortfall"] - known_gap
-    rows["rest"] = {"plan_gbp_m": rest_plan, "forecast_shortfall_gbp_m": rest_gap,
-                    "forecast_shortfall_pct": share_pct(rest_gap, rest_plan),
-                    "basis": "remainder: all - areas with plan and gap"}
+    rows["rest"] = {
+        "plan_gbp_m": rest_plan,
+        "forecast_shortfall_gbp_m": rest_gap,
+        "forecast_shortfall_pct": share_pct(rest_gap, rest_plan),
+        "basis": "remainder: all - areas with plan and gap",
+    }
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("service_area")
     table.insert(3, "share_of_plan_pct", share_pct(table["plan_gbp_m"], whole["plan"]))
-    table.insert(4, "share_of_shortfall_pct",
-                 share_pct(table["forecast_shortfall_gbp_m"], whole["forecast_shortfall"]))
+    table.insert(
+        4,
+        "share_of_shortfall_pct",
+        share_pct(table["forecast_shortfall_gbp_m"], whole["forecast_shortfall"]),
+    )
     return table
 
 
@@ -152,9 +183,12 @@ def plan_bounds(breakdown: pd.DataFrame, area: str, largest: str) -> dict[str, f
     {'max_plan_gbp_m': 25.0, 'max_plan_if_pc_largest_gbp_m': 50.0}
     """
     share = float(breakdown.loc[area, "forecast_shortfall_pct"]) / 100
-    return {"max_plan_gbp_m": ratio(float(breakdown.loc["rest", "forecast_shortfall_gbp_m"]), share),
-            f"max_plan_if_{largest}_largest_gbp_m":
-                ratio(float(breakdown.loc[largest, "forecast_shortfall_gbp_m"]), share)}
+    return {
+        "max_plan_gbp_m": ratio(float(breakdown.loc["rest", "forecast_shortfall_gbp_m"]), share),
+        f"max_plan_if_{largest}_largest_gbp_m": ratio(
+            float(breakdown.loc[largest, "forecast_shortfall_gbp_m"]), share
+        ),
+    }
 
 
 def nr_fund_context(claims: pd.DataFrame) -> pd.DataFrame:
@@ -168,32 +202,65 @@ def nr_fund_context(claims: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by measure: ``value``, ``low``, ``high``, ``unit``, ``basis``.
     """
-    plan, plan_pct, fund_pct = "nhse_q1_plan_gbp_m", "nhse_plan_pct_of_budget", "nr_fund_pct_of_budget"
+    plan, plan_pct, fund_pct = (
+        "nhse_q1_plan_gbp_m",
+        "nhse_plan_pct_of_budget",
+        "nr_fund_pct_of_budget",
+    )
     unallocated, gap = "nhse_q1_nr_fund_unallocated_gbp_m", "nhse_q1_forecast_gap_gbp_m"
     budget = context(plan_pct, (plan, plan_pct))
-    fund = adhoc_derivation((plan, plan_pct, fund_pct),
-                  lambda p, pp, fp: budget.func(p, pp) * M_PER_BN * fp / 100,
-                  "budget x 2%")
-    free_share = adhoc_derivation((unallocated, plan, plan_pct, fund_pct),
-                        lambda u, p, pp, fp: share_pct(u, fund.func(p, pp, fp)),
-                        "100 x unallocated / fund")
+    fund = adhoc_derivation(
+        (plan, plan_pct, fund_pct),
+        lambda p, pp, fp: budget.func(p, pp) * M_PER_BN * fp / 100,
+        "budget x 2%",
+    )
+    free_share = adhoc_derivation(
+        (unallocated, plan, plan_pct, fund_pct),
+        lambda u, p, pp, fp: share_pct(u, fund.func(p, pp, fp)),
+        "100 x unallocated / fund",
+    )
     cover = adhoc_derivation((unallocated, gap), ratio, "unallocated / forecast QIPP gap")
     exact = (fund_pct,)
-    return value_table([
-        derived_row("NHS England budget implied by its plan", budget, claims, "GBP_bn",
-             "implied: plan / plan's share of budget"),
-        derived_row("non-recurrent fund", fund, claims, "GBP_m",
-             "implied: the national rule's share of that budget", exact),
-        published_row("fund not yet allocated", claims, unallocated),
-        derived_row("unallocated, % of the fund", free_share, claims, "pct",
-             "implied: unallocated / fund", exact),
-        derived_row("unallocated / forecast QIPP gap", cover, claims, "ratio",
-             "unallocated fund / NHS England's forecast gap"),
-    ])
+    return value_table(
+        [
+            derived_row(
+                "NHS England budget implied by its plan",
+                budget,
+                claims,
+                "GBP_bn",
+                "implied: plan / plan's share of budget",
+            ),
+            derived_row(
+                "non-recurrent fund",
+                fund,
+                claims,
+                "GBP_m",
+                "implied: the national rule's share of that budget",
+                exact,
+            ),
+            published_row("fund not yet allocated", claims, unallocated),
+            derived_row(
+                "unallocated, % of the fund",
+                free_share,
+                claims,
+                "pct",
+                "implied: unallocated / fund",
+                exact,
+            ),
+            derived_row(
+                "unallocated / forecast QIPP gap",
+                cover,
+                claims,
+                "ratio",
+                "unallocated fund / NHS England's forecast gap",
+            ),
+        ]
+    )
 
 
-def nhse_vs_ccgs_verdict(comparison: pd.DataFrame, breakdown: pd.DataFrame,
-                         statuses: Mapping[str, str]) -> tuple[str, bool]:
+def nhse_vs_ccgs_verdict(
+    comparison: pd.DataFrame, breakdown: pd.DataFrame, statuses: Mapping[str, str]
+) -> tuple[str, bool]:
     """The verdict sentence for notebook 04, and whether the claim is reproduced.
 
     Reproduced when derive reproduces NHS England's 12.9 (and 13) per cent and the
@@ -204,7 +271,8 @@ def nhse_vs_ccgs_verdict(comparison: pd.DataFrame, breakdown: pd.DataFrame,
     reproduced = bool(
         all(statuses.get(i) == REPRODUCED for i in (*NHSE_GAP_PCT_IDS, CCG_GAP_PCT_ID))
         and nhse["plan_pct_of_resources"] < ccg["plan_pct_of_resources"]
-        and nhse["forecast_shortfall_pct"] > ccg["forecast_shortfall_pct"])
+        and nhse["forecast_shortfall_pct"] > ccg["forecast_shortfall_pct"]
+    )
     word = "Reproduced" if reproduced else "Not reproduced"
     primary = breakdown.loc["primary_care"]
     verdict = (
@@ -217,5 +285,6 @@ def nhse_vs_ccgs_verdict(comparison: pd.DataFrame, breakdown: pd.DataFrame,
         f"{ratio(nhse['forecast_shortfall_pct'], ccg['forecast_shortfall_pct']):.1f} times the "
         f"rate though smaller in pounds; primary care's £{primary['forecast_shortfall_gbp_m']:.1f}m "
         f"is {primary['share_of_shortfall_pct']:.0f}% of NHS England's gap, on an implied "
-        f"£{primary['plan_gbp_m']:.0f}m plan.")
+        f"£{primary['plan_gbp_m']:.0f}m plan."
+    )
     return verdict, reproduced

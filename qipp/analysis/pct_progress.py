@@ -47,16 +47,19 @@ _TABLE_COLUMNS = ("organisation", "period", "measure", "value")
 def _check_table(table: pd.DataFrame) -> None:
     missing = [c for c in _TABLE_COLUMNS if c not in table.columns]
     if missing:
-        raise KeyError(f"table lacks column(s) {', '.join(missing)} "
-                       f"(needs {', '.join(_TABLE_COLUMNS)})")
+        raise KeyError(
+            f"table lacks column(s) {', '.join(missing)} (needs {', '.join(_TABLE_COLUMNS)})"
+        )
     if table.duplicated(["organisation", "period", "measure"]).any():
         raise ValueError("each (organisation, period, measure) must appear once")
 
 
 def _lookup(table: pd.DataFrame) -> dict[tuple[str, str, str], float]:
     _check_table(table)
-    return {(o, p, m): float(v) for o, p, m, v in
-            table.loc[:, list(_TABLE_COLUMNS)].itertuples(index=False)}
+    return {
+        (o, p, m): float(v)
+        for o, p, m, v in table.loc[:, list(_TABLE_COLUMNS)].itertuples(index=False)
+    }
 
 
 def progress_measures(table: pd.DataFrame) -> pd.DataFrame:
@@ -91,19 +94,40 @@ def progress_measures(table: pd.DataFrame) -> pd.DataFrame:
         if measure == "forecast_miss_pct":
             rows.append((org, "forecast year-end miss", value, np.nan, plan, PUBLISHED, True))
         elif measure == "forecast_miss" and np.isfinite(plan):
-            rows.append((org, "possible year-end miss", 100 * value / plan, value, plan,
-                         DERIVED, True))
+            rows.append(
+                (org, "possible year-end miss", 100 * value / plan, value, plan, DERIVED, True)
+            )
         elif measure == "at_risk" and np.isfinite(plan):
-            rows.append((org, "savings rated high risk of not being made", 100 * value / plan,
-                         value, plan, DERIVED, False))
+            rows.append(
+                (
+                    org,
+                    "savings rated high risk of not being made",
+                    100 * value / plan,
+                    value,
+                    plan,
+                    DERIVED,
+                    False,
+                )
+            )
         elif measure == "ytd_shortfall_pct":
             rows.append((org, "behind plan, year to date", value, np.nan, plan, PUBLISHED, False))
-    return pd.DataFrame(rows, columns=["organisation", "signal", "pct", "amount_gbp_m",
-                                       "plan_gbp_m", "basis", "year_end_forecast"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "organisation",
+            "signal",
+            "pct",
+            "amount_gbp_m",
+            "plan_gbp_m",
+            "basis",
+            "year_end_forecast",
+        ],
+    )
 
 
-def implied_others_mean_pct(published_mean_pct: float, known_pct: Sequence[float],
-                            n_reporting: int) -> float:
+def implied_others_mean_pct(
+    published_mean_pct: float, known_pct: Sequence[float], n_reporting: int
+) -> float:
     """Mean the unnamed PCTs must have for ``n_reporting`` PCTs to average the published mean.
 
     An unweighted mean over ``n_reporting`` PCTs, of which ``known_pct`` are named.
@@ -124,8 +148,13 @@ def implied_others_mean_pct(published_mean_pct: float, known_pct: Sequence[float
     return (published_mean_pct * n_reporting - float(sum(known_pct))) / (n_reporting - k)
 
 
-def others_mean_table(published_mean_pct: float, known_pct: Sequence[float],
-                      n_values: Iterable[int], floor_pct: float, ceiling_pct: float) -> pd.DataFrame:
+def others_mean_table(
+    published_mean_pct: float,
+    known_pct: Sequence[float],
+    n_values: Iterable[int],
+    floor_pct: float,
+    ceiling_pct: float,
+) -> pd.DataFrame:
     """For each number of reporting PCTs, the mean the others need and whether it is possible.
 
     Possible means inside ``[floor_pct, ceiling_pct]``: every reporting PCT's
@@ -143,8 +172,9 @@ def others_mean_table(published_mean_pct: float, known_pct: Sequence[float],
     return pd.DataFrame(rows, columns=["n_reporting", "n_unnamed", "unnamed_mean_pct", "possible"])
 
 
-def min_reporting_for_mean(published_mean_pct: float, known_pct: Sequence[float],
-                           floor_pct: float, ceiling_pct: float) -> int:
+def min_reporting_for_mean(
+    published_mean_pct: float, known_pct: Sequence[float], floor_pct: float, ceiling_pct: float
+) -> int:
     """Fewest reporting PCTs for which the published mean is possible (see :func:`others_mean_table`).
 
     Raises
@@ -159,8 +189,10 @@ def min_reporting_for_mean(published_mean_pct: float, known_pct: Sequence[float]
     5
     """
     if not floor_pct <= published_mean_pct <= ceiling_pct:
-        raise ValueError(f"a mean of {published_mean_pct:g}% lies outside the range "
-                         f"{floor_pct:g}%-{ceiling_pct:g}%")
+        raise ValueError(
+            f"a mean of {published_mean_pct:g}% lies outside the range "
+            f"{floor_pct:g}%-{ceiling_pct:g}%"
+        )
     n = len(known_pct) + 1
     # The others' mean tends to the published mean as n grows, so this ends.
     while not floor_pct <= implied_others_mean_pct(published_mean_pct, known_pct, n) <= ceiling_pct:
@@ -201,13 +233,17 @@ class Extrapolation:
 
     def to_dict(self, digits: int = 4) -> dict:
         """Return the fields as a dict, floats rounded to ``digits``."""
-        return {k: round(v, digits) if isinstance(v, float) else v
-                for k, v in asdict(self).items()}
+        return {k: round(v, digits) if isinstance(v, float) else v for k, v in asdict(self).items()}
 
 
-def extrapolate_shortfall(mean_miss_pct: float, challenge_low_gbp_bn: float,
-                          challenge_high_gbp_bn: float, *, published_gbp_bn: float,
-                          band_gbp_bn: tuple[float, float]) -> Extrapolation:
+def extrapolate_shortfall(
+    mean_miss_pct: float,
+    challenge_low_gbp_bn: float,
+    challenge_high_gbp_bn: float,
+    *,
+    published_gbp_bn: float,
+    band_gbp_bn: tuple[float, float],
+) -> Extrapolation:
     """Apply a mean miss to a range of challenge sizes and compare with a published shortfall.
 
     Parameters
@@ -230,8 +266,9 @@ def extrapolate_shortfall(mean_miss_pct: float, challenge_low_gbp_bn: float,
     if mean_miss_pct <= 0:
         raise ValueError(f"mean_miss_pct must be positive, got {mean_miss_pct}")
     if not 0 < challenge_low_gbp_bn <= challenge_high_gbp_bn:
-        raise ValueError(f"need 0 < low <= high, got {challenge_low_gbp_bn} to "
-                         f"{challenge_high_gbp_bn}")
+        raise ValueError(
+            f"need 0 < low <= high, got {challenge_low_gbp_bn} to {challenge_high_gbp_bn}"
+        )
     band_low, band_high = (float(b) for b in band_gbp_bn)
     if band_low > band_high:
         raise ValueError(f"band must run low to high, got {band_low} to {band_high}")
@@ -248,11 +285,17 @@ def extrapolate_shortfall(mean_miss_pct: float, challenge_low_gbp_bn: float,
     else:
         share = 1.0 if meets else 0.0
     return Extrapolation(
-        mean_miss_pct=float(mean_miss_pct), challenge_low_gbp_bn=float(challenge_low_gbp_bn),
-        challenge_high_gbp_bn=float(challenge_high_gbp_bn), published_gbp_bn=float(published_gbp_bn),
-        band_low_gbp_bn=band_low, band_high_gbp_bn=band_high,
-        shortfall_low_gbp_bn=low, shortfall_high_gbp_bn=high, shortfall_mid_gbp_bn=mid,
-        meets_band=bool(meets), midpoint_in_band=bool(band_low <= mid <= band_high),
+        mean_miss_pct=float(mean_miss_pct),
+        challenge_low_gbp_bn=float(challenge_low_gbp_bn),
+        challenge_high_gbp_bn=float(challenge_high_gbp_bn),
+        published_gbp_bn=float(published_gbp_bn),
+        band_low_gbp_bn=band_low,
+        band_high_gbp_bn=band_high,
+        shortfall_low_gbp_bn=low,
+        shortfall_high_gbp_bn=high,
+        shortfall_mid_gbp_bn=mid,
+        meets_band=bool(meets),
+        midpoint_in_band=bool(band_low <= mid <= band_high),
         challenge_for_band_low_gbp_bn=float(in_low) if meets else float("nan"),
         share_of_range_in_band=float(share),
         challenge_for_published_gbp_bn=float(published_gbp_bn / rate),
@@ -272,11 +315,13 @@ def extrapolation_curve(ext: Extrapolation, challenge_gbp_bn: Iterable[float]) -
     """
     challenge = np.asarray(list(challenge_gbp_bn), dtype=float)
     shortfall = ext.mean_miss_pct / 100.0 * challenge
-    return pd.DataFrame({
-        "challenge_gbp_bn": challenge,
-        "shortfall_gbp_bn": shortfall,
-        "in_band": (shortfall >= ext.band_low_gbp_bn) & (shortfall <= ext.band_high_gbp_bn),
-    })
+    return pd.DataFrame(
+        {
+            "challenge_gbp_bn": challenge,
+            "shortfall_gbp_bn": shortfall,
+            "in_band": (shortfall >= ext.band_low_gbp_bn) & (shortfall <= ext.band_high_gbp_bn),
+        }
+    )
 
 
 def unidentified_savings(table: pd.DataFrame) -> pd.DataFrame:
@@ -299,26 +344,43 @@ def unidentified_savings(table: pd.DataFrame) -> pd.DataFrame:
     [[25.0, 25.0, True]]
     """
     values = _lookup(table)
-    precisions = ({(o, p, m): float(x) for o, p, m, x in
-                   table.loc[:, ["organisation", "period", "measure", "precision"]].itertuples(
-                       index=False)} if "precision" in table.columns else {})
+    precisions = (
+        {
+            (o, p, m): float(x)
+            for o, p, m, x in table.loc[
+                :, ["organisation", "period", "measure", "precision"]
+            ].itertuples(index=False)
+        }
+        if "precision" in table.columns
+        else {}
+    )
     rows = []
     for (org, period, measure), amount in values.items():
         if measure != "unidentified":
             continue
         plan = values.get((org, period, "plan"))
         if plan is None:
-            raise ValueError(f"{org} ({period}) has unidentified savings but no plan to set "
-                             "them against")
+            raise ValueError(
+                f"{org} ({period}) has unidentified savings but no plan to set them against"
+            )
         derived = 100 * amount / plan
         published = values.get((org, period, "unidentified_pct"), np.nan)
         step = precisions.get((org, period, "unidentified_pct"), np.nan)
         # Agrees when the derived share rounds to the published one at its stated step.
         agrees = bool(abs(derived - published) <= step / 2) if np.isfinite(step) else None
         rows.append((org, period, plan, amount, derived, published, agrees))
-    return pd.DataFrame(rows, columns=["organisation", "period", "plan_gbp_m",
-                                       "unidentified_gbp_m", "unidentified_pct", "published_pct",
-                                       "agrees"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "organisation",
+            "period",
+            "plan_gbp_m",
+            "unidentified_gbp_m",
+            "unidentified_pct",
+            "published_pct",
+            "agrees",
+        ],
+    )
 
 
 def savings_mix(table: pd.DataFrame) -> pd.DataFrame:
@@ -345,16 +407,29 @@ def savings_mix(table: pd.DataFrame) -> pd.DataFrame:
     for (org, period, measure), value in values.items():
         plan = values.get((org, period, "plan"), np.nan)
         if measure in SHARE_MEASURES:
-            rows.append((org, period, SHARE_MEASURES[measure], value, PUBLISHED, plan,
-                         value / 100 * plan))
+            rows.append(
+                (org, period, SHARE_MEASURES[measure], value, PUBLISHED, plan, value / 100 * plan)
+            )
         elif measure in PART_MEASURES:
             if not np.isfinite(plan):
-                raise ValueError(f"{org} ({period}) has a £m {measure} but no plan to set it "
-                                 "against")
-            rows.append((org, period, PART_MEASURES[measure], 100 * value / plan, DERIVED,
-                         plan, value))
-    return pd.DataFrame(rows, columns=["organisation", "period", "category", "share_pct",
-                                       "basis", "plan_gbp_m", "amount_gbp_m"])
+                raise ValueError(
+                    f"{org} ({period}) has a £m {measure} but no plan to set it against"
+                )
+            rows.append(
+                (org, period, PART_MEASURES[measure], 100 * value / plan, DERIVED, plan, value)
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "organisation",
+            "period",
+            "category",
+            "share_pct",
+            "basis",
+            "plan_gbp_m",
+            "amount_gbp_m",
+        ],
+    )
 
 
 def mix_discrepancies(mix: pd.DataFrame, half_step_pct_points: float = 0.5) -> pd.DataFrame:
@@ -387,18 +462,21 @@ def mix_discrepancies(mix: pd.DataFrame, half_step_pct_points: float = 0.5) -> p
     keys = ["organisation", "period", "category"]
     published = mix[mix["basis"] == PUBLISHED].set_index(keys)
     derived = mix[mix["basis"] == DERIVED].set_index(keys)
-    both = published.merge(derived, how="inner", left_index=True, right_index=True,
-                           suffixes=("_pub", "_der"))
-    out = pd.DataFrame({
-        "published_pct": both["share_pct_pub"],
-        "derived_pct": both["share_pct_der"],
-        "gap_pct_points": both["share_pct_der"] - both["share_pct_pub"],
-        "beyond_rounding": (both["share_pct_der"] - both["share_pct_pub"]).abs()
-        > half_step_pct_points,
-        "plan_gbp_m": both["plan_gbp_m_der"],
-        "published_amount_gbp_m": both["amount_gbp_m_der"],
-        "amount_at_published_pct_gbp_m": both["amount_gbp_m_pub"],
-    })
+    both = published.merge(
+        derived, how="inner", left_index=True, right_index=True, suffixes=("_pub", "_der")
+    )
+    out = pd.DataFrame(
+        {
+            "published_pct": both["share_pct_pub"],
+            "derived_pct": both["share_pct_der"],
+            "gap_pct_points": both["share_pct_der"] - both["share_pct_pub"],
+            "beyond_rounding": (both["share_pct_der"] - both["share_pct_pub"]).abs()
+            > half_step_pct_points,
+            "plan_gbp_m": both["plan_gbp_m_der"],
+            "published_amount_gbp_m": both["amount_gbp_m_der"],
+            "amount_at_published_pct_gbp_m": both["amount_gbp_m_pub"],
+        }
+    )
     return out.reset_index()
 
 
@@ -408,8 +486,12 @@ def _pct_list(values: Sequence[float]) -> str:
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
-def pct_progress_verdict(ext: Extrapolation, range_pct: tuple[float, float],
-                         year_end_misses_pct: Sequence[float], min_reporting: int) -> str:
+def pct_progress_verdict(
+    ext: Extrapolation,
+    range_pct: tuple[float, float],
+    year_end_misses_pct: Sequence[float],
+    min_reporting: int,
+) -> str:
     """The verdict on the headline (the average miss and its extrapolation), from the inputs.
 
     Parameters
@@ -440,21 +522,26 @@ def pct_progress_verdict(ext: Extrapolation, range_pct: tuple[float, float],
         f"£{ext.challenge_high_gbp_bn:g}bn is £{ext.shortfall_low_gbp_bn:.1f}bn to "
         f"£{ext.shortfall_high_gbp_bn:.1f}bn (midpoint £{ext.shortfall_mid_gbp_bn:.1f}bn), "
         f"against 'around £{ext.published_gbp_bn:g}bn' read as £{ext.band_low_gbp_bn:g}bn to "
-        f"£{ext.band_high_gbp_bn:g}bn"]
+        f"£{ext.band_high_gbp_bn:g}bn"
+    ]
     if ext.meets_band:
-        parts.append(f"; only a challenge of £{ext.challenge_for_band_low_gbp_bn:.2f}bn or more "
-                     f"(the top {100 * ext.share_of_range_in_band:.0f}% of the range) reaches "
-                     f"that band, and £{ext.published_gbp_bn:g}bn itself needs a "
-                     f"{ext.mean_miss_pct:g}% miss on £{ext.challenge_for_published_gbp_bn:.1f}bn "
-                     f"or a {ext.miss_for_published_low_pct:.1f}% miss on "
-                     f"£{ext.challenge_high_gbp_bn:g}bn.")
+        parts.append(
+            f"; only a challenge of £{ext.challenge_for_band_low_gbp_bn:.2f}bn or more "
+            f"(the top {100 * ext.share_of_range_in_band:.0f}% of the range) reaches "
+            f"that band, and £{ext.published_gbp_bn:g}bn itself needs a "
+            f"{ext.mean_miss_pct:g}% miss on £{ext.challenge_for_published_gbp_bn:.1f}bn "
+            f"or a {ext.miss_for_published_low_pct:.1f}% miss on "
+            f"£{ext.challenge_high_gbp_bn:g}bn."
+        )
     else:
         parts.append(".")
-    parts.append(f" The {ext.mean_miss_pct:g}% average cannot be recomputed: the article gives "
-                 f"{len(year_end_misses_pct)} PCTs' year-end misses ("
-                 f"{_pct_list(year_end_misses_pct)}), all within its {range_pct[0]:g}%-"
-                 f"{range_pct[1]:g}% range, and the average is possible only if at least "
-                 f"{min_reporting} PCTs reported one.")
+    parts.append(
+        f" The {ext.mean_miss_pct:g}% average cannot be recomputed: the article gives "
+        f"{len(year_end_misses_pct)} PCTs' year-end misses ("
+        f"{_pct_list(year_end_misses_pct)}), all within its {range_pct[0]:g}%-"
+        f"{range_pct[1]:g}% range, and the average is possible only if at least "
+        f"{min_reporting} PCTs reported one."
+    )
     return "".join(parts)
 
 
@@ -479,11 +566,15 @@ def reconciliation_sentences(unidentified: pd.DataFrame, discrepancies: pd.DataF
     parts = []
     for row in unidentified.itertuples(index=False):
         agrees = "as published" if row.agrees else f"against {row.published_pct:g}% published"
-        parts.append(f"{row.organisation}'s unidentified £{row.unidentified_gbp_m:g}m is "
-                     f"{row.unidentified_pct:.1f}% of its £{row.plan_gbp_m:g}m plan, {agrees}.")
+        parts.append(
+            f"{row.organisation}'s unidentified £{row.unidentified_gbp_m:g}m is "
+            f"{row.unidentified_pct:.1f}% of its £{row.plan_gbp_m:g}m plan, {agrees}."
+        )
     for row in discrepancies[discrepancies["beyond_rounding"]].itertuples(index=False):
-        parts.append(f"{row.organisation}'s {row.category} saving of "
-                     f"£{row.published_amount_gbp_m:g}m is {row.derived_pct:.1f}% of its "
-                     f"£{row.plan_gbp_m:g}m plan, not the {row.published_pct:g}% published "
-                     f"({row.gap_pct_points:+.1f} percentage points).")
+        parts.append(
+            f"{row.organisation}'s {row.category} saving of "
+            f"£{row.published_amount_gbp_m:g}m is {row.derived_pct:.1f}% of its "
+            f"£{row.plan_gbp_m:g}m plan, not the {row.published_pct:g}% published "
+            f"({row.gap_pct_points:+.1f} percentage points)."
+        )
     return " ".join(parts)

@@ -35,9 +35,19 @@ import pandas as pd
 from qipp.stats import cumulative_share
 
 __all__ = [
-    "TrendResult", "compare_estimates", "contrast_sentence", "cumulative_share", "financial_year_start",
-    "first_years_share", "front_loading_index", "front_loading_verdict", "is_non_increasing",
-    "linear_trend", "profile_from_table", "profile_table", "share_of_years_pct",
+    "TrendResult",
+    "compare_estimates",
+    "contrast_sentence",
+    "cumulative_share",
+    "financial_year_start",
+    "first_years_share",
+    "front_loading_index",
+    "front_loading_verdict",
+    "is_non_increasing",
+    "linear_trend",
+    "profile_from_table",
+    "profile_table",
+    "share_of_years_pct",
     "year_on_year_change",
 ]
 
@@ -46,8 +56,11 @@ _FINANCIAL_YEAR = re.compile(r"(\d{4})-(\d{2})")
 
 def _profile(values: Iterable[float], name: str) -> pd.Series:
     """Return ``values`` as a float Series (keeping a Series' index): non-empty, finite, >= 0."""
-    series = values.astype(float) if isinstance(values, pd.Series) else pd.Series(
-        list(values), dtype=float)
+    series = (
+        values.astype(float)
+        if isinstance(values, pd.Series)
+        else pd.Series(list(values), dtype=float)
+    )
     if series.empty or not np.isfinite(series.to_numpy()).all():
         raise ValueError(f"{name}: values must be non-empty with no missing entries")
     if (series < 0).any() or series.sum() <= 0:
@@ -108,8 +121,11 @@ def profile_from_table(table: pd.DataFrame, unit: str = "GBP_bn") -> pd.Series:
     other = ordered.loc[ordered["unit"] != unit, "year"].tolist()
     if other:
         raise ValueError(f"every value must be in {unit}; not so for {', '.join(other)}")
-    return pd.Series(ordered["value"].astype(float).to_numpy(), index=ordered["year"].to_list(),
-                     name="savings_gbp_bn")
+    return pd.Series(
+        ordered["value"].astype(float).to_numpy(),
+        index=ordered["year"].to_list(),
+        name="savings_gbp_bn",
+    )
 
 
 def year_on_year_change(values: Iterable[float]) -> pd.DataFrame:
@@ -120,8 +136,11 @@ def year_on_year_change(values: Iterable[float]) -> pd.DataFrame:
     >>> year_on_year_change([3.8, 3.6, 2.9, 2.6]).round(1).to_dict("list")
     {'change': [nan, -0.2, -0.7, -0.3], 'change_pct': [nan, -5.3, -19.4, -10.3]}
     """
-    series = values.astype(float) if isinstance(values, pd.Series) else pd.Series(
-        list(values), dtype=float)
+    series = (
+        values.astype(float)
+        if isinstance(values, pd.Series)
+        else pd.Series(list(values), dtype=float)
+    )
     return pd.DataFrame({"change": series.diff(), "change_pct": 100 * series.pct_change()})
 
 
@@ -193,13 +212,15 @@ def profile_table(profile: pd.Series) -> pd.DataFrame:
     """
     savings = _profile(profile, "profile_table")
     change = year_on_year_change(savings)
-    table = pd.DataFrame({
-        "savings_gbp_bn": savings,
-        "cumulative_gbp_bn": savings.cumsum(),
-        "cumulative_share_pct": 100 * cumulative_share(savings),
-        "change_gbp_bn": change["change"],
-        "change_pct": change["change_pct"],
-    })
+    table = pd.DataFrame(
+        {
+            "savings_gbp_bn": savings,
+            "cumulative_gbp_bn": savings.cumsum(),
+            "cumulative_share_pct": 100 * cumulative_share(savings),
+            "change_gbp_bn": change["change"],
+            "change_pct": change["change_pct"],
+        }
+    )
     table.index.name = "year"
     return table
 
@@ -229,7 +250,9 @@ def share_of_years_pct(part: float, profile: pd.Series, years: Sequence[str]) ->
     return 100.0 * part / whole
 
 
-def compare_estimates(table: pd.DataFrame, reference: str, labels: Mapping[str, str]) -> pd.DataFrame:
+def compare_estimates(
+    table: pd.DataFrame, reference: str, labels: Mapping[str, str]
+) -> pd.DataFrame:
     """Set several estimates of one quantity side by side, against a reference estimate.
 
     Parameters
@@ -261,11 +284,13 @@ def compare_estimates(table: pd.DataFrame, reference: str, labels: Mapping[str, 
     if reference not in rows.index:
         raise KeyError(f"reference estimate {reference!r} not in the table")
     base = float(rows.loc[reference, "value"])
-    out = pd.DataFrame({
-        "value_gbp_bn": rows["value"].astype(float),
-        "minus_reference_gbp_bn": rows["value"].astype(float) - base,
-        "pct_of_reference": 100.0 * rows["value"].astype(float) / base,
-    })
+    out = pd.DataFrame(
+        {
+            "value_gbp_bn": rows["value"].astype(float),
+            "minus_reference_gbp_bn": rows["value"].astype(float) - base,
+            "pct_of_reference": 100.0 * rows["value"].astype(float) / base,
+        }
+    )
     if "source" in rows.columns:
         out["source"] = rows["source"]
     out.index = [labels[e] for e in out.index]
@@ -298,7 +323,9 @@ class TrendResult:
         return {k: round(v, digits) if isinstance(v, float) else v for k, v in out.items()}
 
 
-def linear_trend(years: Iterable[float], values: Iterable[float], alpha: float = 0.05) -> TrendResult:
+def linear_trend(
+    years: Iterable[float], values: Iterable[float], alpha: float = 0.05
+) -> TrendResult:
     """Straight-line trend of ``values`` over ``years`` by OLS (statsmodels).
 
     Parameters
@@ -326,8 +353,9 @@ def linear_trend(years: Iterable[float], values: Iterable[float], alpha: float =
     xa = np.asarray(list(years), dtype=float)
     ya = np.asarray(list(values), dtype=float)
     if xa.ndim != 1 or xa.shape != ya.shape:
-        raise ValueError(f"years and values must be 1-d and of equal length, got {xa.shape} "
-                         f"and {ya.shape}")
+        raise ValueError(
+            f"years and values must be 1-d and of equal length, got {xa.shape} and {ya.shape}"
+        )
     if not (np.isfinite(xa).all() and np.isfinite(ya).all()):
         raise ValueError("years and values must have no missing or infinite entries")
     if xa.size < 3:
@@ -337,13 +365,20 @@ def linear_trend(years: Iterable[float], values: Iterable[float], alpha: float =
     fit = sm.OLS(ya, sm.add_constant(xa)).fit()
     low, high = (float(v) for v in fit.conf_int(alpha=alpha)[1])
     return TrendResult(
-        slope=float(fit.params[1]), intercept=float(fit.params[0]), r_squared=float(fit.rsquared),
-        p_value=float(fit.pvalues[1]), slope_ci_low=low, slope_ci_high=high, n=int(xa.size),
-        alpha=alpha)
+        slope=float(fit.params[1]),
+        intercept=float(fit.params[0]),
+        r_squared=float(fit.rsquared),
+        p_value=float(fit.pvalues[1]),
+        slope_ci_low=low,
+        slope_ci_high=high,
+        n=int(xa.size),
+        alpha=alpha,
+    )
 
 
-def front_loading_verdict(profile: pd.Series, published_total: float, total_reproduced: bool,
-                          trend: TrendResult) -> tuple[str, bool]:
+def front_loading_verdict(
+    profile: pd.Series, published_total: float, total_reproduced: bool, trend: TrendResult
+) -> tuple[str, bool]:
     """The verdict on "£X in total, front-loaded", and whether it is reproduced.
 
     Reproduced when the published total agrees with the sum of the years (as
@@ -380,21 +415,28 @@ def front_loading_verdict(profile: pd.Series, published_total: float, total_repr
     share = first_years_share(profile, n_years=n_early)
     reproduced = bool(total_reproduced and index > 0)
     level = f"{100 * (1 - trend.alpha):g}%"
-    shape = ("front-loaded" if index > 0 else "not front-loaded")
+    shape = "front-loaded" if index > 0 else "not front-loaded"
     decline = "falling every year" if is_non_increasing(profile) else "not falling every year"
     agreement = "rounds to" if total_reproduced else "does not round to"
     lead = "Reproduced" if reproduced else "Not reproduced"
-    return (f"{lead}: the {len(profile)} yearly figures sum to £{total:.1f}bn, which "
-            f"{agreement} the published £{published_total:g}bn, and the profile is {shape} "
-            f"and {decline}: {100 * share:.1f}% falls in the first {n_early} of "
-            f"{len(profile)} years (front-loading index {index:.3f}), and a straight line "
-            f"fitted to it {'falls' if trend.slope < 0 else 'rises'} by £{abs(trend.slope):.2f}bn "
-            f"a year ({level} CI for the change {trend.slope_ci_low:+.2f} to "
-            f"{trend.slope_ci_high:+.2f} £bn a year, n = {trend.n}).", reproduced)
+    return (
+        f"{lead}: the {len(profile)} yearly figures sum to £{total:.1f}bn, which "
+        f"{agreement} the published £{published_total:g}bn, and the profile is {shape} "
+        f"and {decline}: {100 * share:.1f}% falls in the first {n_early} of "
+        f"{len(profile)} years (front-loading index {index:.3f}), and a straight line "
+        f"fitted to it {'falls' if trend.slope < 0 else 'rises'} by £{abs(trend.slope):.2f}bn "
+        f"a year ({level} CI for the change {trend.slope_ci_low:+.2f} to "
+        f"{trend.slope_ci_high:+.2f} £bn a year, n = {trend.n}).",
+        reproduced,
+    )
 
 
-def contrast_sentence(tracker_gbp_bn: float, reported_gbp_bn: float,
-                      substantiated_gbp_bn: float, year: str = "2011-12") -> str:
+def contrast_sentence(
+    tracker_gbp_bn: float,
+    reported_gbp_bn: float,
+    substantiated_gbp_bn: float,
+    year: str = "2011-12",
+) -> str:
     """One sentence setting the tracker's figure for a year against two official ones.
 
     Examples
@@ -404,9 +446,11 @@ def contrast_sentence(tracker_gbp_bn: float, reported_gbp_bn: float,
     """
     below = reported_gbp_bn - tracker_gbp_bn
     above = tracker_gbp_bn - substantiated_gbp_bn
-    return (f"For {year} the tracker's £{tracker_gbp_bn:.1f}bn is £{abs(below):.1f}bn "
-            f"({100 * abs(below) / reported_gbp_bn:.1f}%) {'below' if below >= 0 else 'above'} "
-            f"the £{reported_gbp_bn:.1f}bn the Department reported and £{abs(above):.1f}bn "
-            f"{'above' if above >= 0 else 'below'} the £{substantiated_gbp_bn:.1f}bn the NAO "
-            f"substantiated ({100 * substantiated_gbp_bn / reported_gbp_bn:.1f}% of the reported "
-            "figure).")
+    return (
+        f"For {year} the tracker's £{tracker_gbp_bn:.1f}bn is £{abs(below):.1f}bn "
+        f"({100 * abs(below) / reported_gbp_bn:.1f}%) {'below' if below >= 0 else 'above'} "
+        f"the £{reported_gbp_bn:.1f}bn the Department reported and £{abs(above):.1f}bn "
+        f"{'above' if above >= 0 else 'below'} the £{substantiated_gbp_bn:.1f}bn the NAO "
+        f"substantiated ({100 * substantiated_gbp_bn / reported_gbp_bn:.1f}% of the reported "
+        "figure)."
+    )

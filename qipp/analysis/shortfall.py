@@ -39,8 +39,17 @@ from typing import Mapping
 import pandas as pd
 
 from qipp.analysis.ledger_rows import (
-    ORGANISATIONS, adhoc_derivation, claims_by_id, context, derived_row, gbp_m,
-    published_row, published_values, qualifier_or_none, rounding_intervals, value_table,
+    ORGANISATIONS,
+    adhoc_derivation,
+    claims_by_id,
+    context,
+    derived_row,
+    gbp_m,
+    published_row,
+    published_values,
+    qualifier_or_none,
+    rounding_intervals,
+    value_table,
 )
 from qipp.derivations import DERIVATIONS, bn_to_m, ratio, share_pct, total
 from qipp.derive import REPRODUCED, assess, tolerance
@@ -81,24 +90,39 @@ def shortfall_by_quarter(position: pd.DataFrame) -> pd.DataFrame:
         in_quarter = rows.loc[rows["quarter"] == quarter]
         if in_quarter["org_type"].duplicated().any():
             raise ValueError(f"{quarter}: an organisation's forecast shortfall appears twice")
-        got = {org: gbp_m(value, unit) for org, value, unit
-               in zip(in_quarter["org_type"], in_quarter["value"], in_quarter["unit"])}
+        got = {
+            org: gbp_m(value, unit)
+            for org, value, unit in zip(
+                in_quarter["org_type"], in_quarter["value"], in_quarter["unit"]
+            )
+        }
         basis = dict.fromkeys(got, "published")
         missing = [org for org in ORGANISATIONS if org not in got]
         if len(missing) > 1:
-            raise ValueError(f"{quarter}: need two of ccg, nhs_england and sector to imply the "
-                             f"third, got {', '.join(sorted(got)) or 'none'}")
+            raise ValueError(
+                f"{quarter}: need two of ccg, nhs_england and sector to imply the "
+                f"third, got {', '.join(sorted(got)) or 'none'}"
+            )
         if missing == ["sector"]:
-            got["sector"], basis["sector"] = total(got["ccg"], got["nhs_england"]), \
-                "implied: CCGs + NHS England"
+            got["sector"], basis["sector"] = (
+                total(got["ccg"], got["nhs_england"]),
+                "implied: CCGs + NHS England",
+            )
         elif missing:
             org = missing[0]
             other = "nhs_england" if org == "ccg" else "ccg"
             got[org] = got["sector"] - got[other]
             basis[org] = f"implied: sector - {ORGANISATIONS[other]}"
-        out += [{"quarter": quarter, "org_type": org, "organisation": label,
-                 "shortfall_gbp_m": got[org], "basis": basis[org]}
-                for org, label in ORGANISATIONS.items()]
+        out += [
+            {
+                "quarter": quarter,
+                "org_type": org,
+                "organisation": label,
+                "shortfall_gbp_m": got[org],
+                "basis": basis[org],
+            }
+            for org, label in ORGANISATIONS.items()
+        ]
     return pd.DataFrame(out)
 
 
@@ -135,13 +159,15 @@ def shortfall_change(by_quarter: pd.DataFrame, start: str = "Q1", end: str = "Q2
     wide = wide.loc[[label for label in ORGANISATIONS.values() if label in wide.index]]
     change = wide[end] - wide[start]
     sector_change = float(change["Sector"])
-    return pd.DataFrame({
-        f"{start.lower()}_gbp_m": wide[start],
-        f"{end.lower()}_gbp_m": wide[end],
-        "change_gbp_m": change,
-        "share_of_sector_change_pct": [share_pct(c, sector_change) for c in change],
-        "ratio": [ratio(e, s) for e, s in zip(wide[end], wide[start])],
-    }).rename_axis("organisation")
+    return pd.DataFrame(
+        {
+            f"{start.lower()}_gbp_m": wide[start],
+            f"{end.lower()}_gbp_m": wide[end],
+            "change_gbp_m": change,
+            "share_of_sector_change_pct": [share_pct(c, sector_change) for c in change],
+            "ratio": [ratio(e, s) for e, s in zip(wide[end], wide[start])],
+        }
+    ).rename_axis("organisation")
 
 
 @dataclass(frozen=True)
@@ -181,16 +207,24 @@ def doubling_check(claims: pd.DataFrame) -> DoublingCheck:
     values = published_values(claims, (RATIO_ID, *derivation.inputs))
     by_id = claims_by_id(claims)
     target = by_id[RATIO_ID]
-    band = tolerance(values[RATIO_ID], float(target["precision"]), qualifier_or_none(target["qualifier"]))
+    band = tolerance(
+        values[RATIO_ID], float(target["precision"]), qualifier_or_none(target["qualifier"])
+    )
     low, high = derivation.interval(rounding_intervals(claims, derivation.inputs))
     q1 = total(values[ccg_q1_id], values[nhse_q1_id])
     breakeven = ratio(values[q2_id], values[RATIO_ID])
     return DoublingCheck(
-        q1_gbp_m=q1, q2_gbp_m=values[q2_id], ratio=derivation.central(values),
-        ratio_low=low, ratio_high=high, published=band.describe(),
+        q1_gbp_m=q1,
+        q2_gbp_m=values[q2_id],
+        ratio=derivation.central(values),
+        ratio_low=low,
+        ratio_high=high,
+        published=band.describe(),
         status=assess(derivation, by_id).status,
         robust=band.meets(low, low) and band.meets(high, high),
-        breakeven_q1_gbp_m=breakeven, headroom_gbp_m=breakeven - q1)
+        breakeven_q1_gbp_m=breakeven,
+        headroom_gbp_m=breakeven - q1,
+    )
 
 
 def share_comparison(claims: pd.DataFrame) -> pd.DataFrame:
@@ -207,35 +241,71 @@ def share_comparison(claims: pd.DataFrame) -> pd.DataFrame:
         Indexed by measure: ``value``, ``low``, ``high`` (over the inputs' rounding, or
         the published band), ``unit`` and ``basis``.
     """
-    ccg_gap, nhse_gap, ccg_plan, nhse_plan = ("ccg_q1_forecast_gap_gbp_m",
-                                              "nhse_q1_forecast_gap_gbp_m",
-                                              "ccg_q1_plan_gbp_bn", "nhse_q1_plan_gbp_m")
+    ccg_gap, nhse_gap, ccg_plan, nhse_plan = (
+        "ccg_q1_forecast_gap_gbp_m",
+        "nhse_q1_forecast_gap_gbp_m",
+        "ccg_q1_plan_gbp_bn",
+        "nhse_q1_plan_gbp_m",
+    )
     multiple = published_values(claims, [RATIO_ID])[RATIO_ID]
-    q1_plan = adhoc_derivation((ccg_plan, nhse_plan), lambda c, n: total(bn_to_m(c), n),
-                     "{ccg_q1_plan_gbp_bn} x 1000 + {nhse_q1_plan_gbp_m}")
-    q1_share = adhoc_derivation((ccg_gap, nhse_gap, ccg_plan, nhse_plan),
-                      lambda cg, ng, cp, np_: share_pct(total(cg, ng), total(bn_to_m(cp), np_)),
-                      "100 x (ccg gap + nhse gap) / (ccg plan + nhse plan)")
-    share_ratio = adhoc_derivation((Q2_SHARE_ID, ccg_gap, nhse_gap, ccg_plan, nhse_plan),
-                         lambda q2, cg, ng, cp, np_: ratio(q2, q1_share.func(cg, ng, cp, np_)),
-                         "Q2 share / Q1 share")
-    breakeven = adhoc_derivation((Q2_SHARE_ID, ccg_gap, nhse_gap, nhse_plan),
-                       lambda q2, cg, ng, np_: ratio(total(cg, ng) * multiple, q2 / 100) - np_,
-                       "(ccg gap + nhse gap) x multiple / Q2 share - nhse plan")
+    q1_plan = adhoc_derivation(
+        (ccg_plan, nhse_plan),
+        lambda c, n: total(bn_to_m(c), n),
+        "{ccg_q1_plan_gbp_bn} x 1000 + {nhse_q1_plan_gbp_m}",
+    )
+    q1_share = adhoc_derivation(
+        (ccg_gap, nhse_gap, ccg_plan, nhse_plan),
+        lambda cg, ng, cp, np_: share_pct(total(cg, ng), total(bn_to_m(cp), np_)),
+        "100 x (ccg gap + nhse gap) / (ccg plan + nhse plan)",
+    )
+    share_ratio = adhoc_derivation(
+        (Q2_SHARE_ID, ccg_gap, nhse_gap, ccg_plan, nhse_plan),
+        lambda q2, cg, ng, cp, np_: ratio(q2, q1_share.func(cg, ng, cp, np_)),
+        "Q2 share / Q1 share",
+    )
+    breakeven = adhoc_derivation(
+        (Q2_SHARE_ID, ccg_gap, nhse_gap, nhse_plan),
+        lambda q2, cg, ng, np_: ratio(total(cg, ng) * multiple, q2 / 100) - np_,
+        "(ccg gap + nhse gap) x multiple / Q2 share - nhse plan",
+    )
     plan_q2 = context(Q2_SHARE_ID, ("sector_q2_forecast_shortfall_gbp_m", Q2_SHARE_ID))
-    return value_table([
-        derived_row("Q1 plan: CCGs + NHS England", q1_plan, claims, "GBP_m", "sum of Q1 plans"),
-        derived_row("Q2 plan implied by the published share", plan_q2, claims, "GBP_m",
-             "implied: Q2 shortfall / published share"),
-        derived_row("Q1 shortfall, % of Q1 plan", q1_share, claims, "pct", "implied: Q1 gaps / Q1 plans"),
-        published_row("Q2 shortfall, % of plan (published)", claims, Q2_SHARE_ID),
-        derived_row("Q2 shortfall, % of Q1 plan", DERIVATIONS[Q2_SHARE_ID], claims, "pct",
-             "implied: Q2 shortfall / Q1 plans"),
-        derived_row("Q2 share / Q1 share", share_ratio, claims, "ratio",
-             "published Q2 share / implied Q1 share"),
-        derived_row("CCG plan at which the share ratio equals the published multiple", breakeven,
-             claims, "GBP_m", "solved: Q2 share = multiple x Q1 share"),
-    ])
+    return value_table(
+        [
+            derived_row("Q1 plan: CCGs + NHS England", q1_plan, claims, "GBP_m", "sum of Q1 plans"),
+            derived_row(
+                "Q2 plan implied by the published share",
+                plan_q2,
+                claims,
+                "GBP_m",
+                "implied: Q2 shortfall / published share",
+            ),
+            derived_row(
+                "Q1 shortfall, % of Q1 plan", q1_share, claims, "pct", "implied: Q1 gaps / Q1 plans"
+            ),
+            published_row("Q2 shortfall, % of plan (published)", claims, Q2_SHARE_ID),
+            derived_row(
+                "Q2 shortfall, % of Q1 plan",
+                DERIVATIONS[Q2_SHARE_ID],
+                claims,
+                "pct",
+                "implied: Q2 shortfall / Q1 plans",
+            ),
+            derived_row(
+                "Q2 share / Q1 share",
+                share_ratio,
+                claims,
+                "ratio",
+                "published Q2 share / implied Q1 share",
+            ),
+            derived_row(
+                "CCG plan at which the share ratio equals the published multiple",
+                breakeven,
+                claims,
+                "GBP_m",
+                "solved: Q2 share = multiple x Q1 share",
+            ),
+        ]
+    )
 
 
 def scheme_split(claims: pd.DataFrame) -> pd.DataFrame:
@@ -261,38 +331,61 @@ def scheme_split(claims: pd.DataFrame) -> pd.DataFrame:
     t_miss = context(TRANSFORMATIONAL_SHARE_ID, (t_gap, t_plan))
     # Monotone in each input (the sign of each partial derivative is fixed), so the
     # corners bound it, as derive's interval assumes.
-    tx_miss = adhoc_derivation((gap, gap_pct, t_plan, t_gap),
-                     lambda g, p, tp, tg: share_pct(g - tg, plan_all.func(g, p) - tp),
-                     "100 x (gap - transformational gap) / (plan implied - transformational plan)")
+    tx_miss = adhoc_derivation(
+        (gap, gap_pct, t_plan, t_gap),
+        lambda g, p, tp, tg: share_pct(g - tg, plan_all.func(g, p) - tp),
+        "100 x (gap - transformational gap) / (plan implied - transformational plan)",
+    )
     plan = plan_all.central(values)
     band = tolerance(values[gap_pct], float(claims_by_id(claims)[gap_pct]["precision"]))
     rows = {
         "transformational": (values[t_plan], values[t_gap], t_miss, "published"),
-        "transactional": (plan - values[t_plan], values[gap] - values[t_gap], tx_miss,
-                          "implied: sector - transformational"),
+        "transactional": (
+            plan - values[t_plan],
+            values[gap] - values[t_gap],
+            tx_miss,
+            "implied: sector - transformational",
+        ),
     }
     out = {}
     for scheme, (scheme_plan, scheme_gap, miss, basis) in rows.items():
         low, high = miss.interval(rounding_intervals(claims, miss.inputs))
-        out[scheme] = {"plan_gbp_m": scheme_plan, "shortfall_gbp_m": scheme_gap,
-                       "miss_pct": miss.central(values), "miss_pct_low": low, "miss_pct_high": high,
-                       "plan_share_pct": share_pct(scheme_plan, plan),
-                       "shortfall_share_pct": share_pct(scheme_gap, values[gap]), "basis": basis}
-    out["all"] = {"plan_gbp_m": plan, "shortfall_gbp_m": values[gap], "miss_pct": values[gap_pct],
-                  "miss_pct_low": band.lo, "miss_pct_high": band.hi, "plan_share_pct": 100.0,
-                  "shortfall_share_pct": 100.0, "basis": "shortfall and share published; plan implied"}
+        out[scheme] = {
+            "plan_gbp_m": scheme_plan,
+            "shortfall_gbp_m": scheme_gap,
+            "miss_pct": miss.central(values),
+            "miss_pct_low": low,
+            "miss_pct_high": high,
+            "plan_share_pct": share_pct(scheme_plan, plan),
+            "shortfall_share_pct": share_pct(scheme_gap, values[gap]),
+            "basis": basis,
+        }
+    out["all"] = {
+        "plan_gbp_m": plan,
+        "shortfall_gbp_m": values[gap],
+        "miss_pct": values[gap_pct],
+        "miss_pct_low": band.lo,
+        "miss_pct_high": band.hi,
+        "plan_share_pct": 100.0,
+        "shortfall_share_pct": 100.0,
+        "basis": "shortfall and share published; plan implied",
+    }
     return pd.DataFrame.from_dict(out, orient="index").rename_axis("scheme")
 
 
-def doubling_verdict(check: DoublingCheck, change: pd.DataFrame, shares: pd.DataFrame,
-                     statuses: Mapping[str, str]) -> tuple[str, bool]:
+def doubling_verdict(
+    check: DoublingCheck, change: pd.DataFrame, shares: pd.DataFrame, statuses: Mapping[str, str]
+) -> tuple[str, bool]:
     """The verdict sentence for notebook 01, and whether the claim is reproduced.
 
     Reproduced when derive reproduces both the ratio and the CCGs' increase of "more
     than £100m" and the ratio clears the published multiple across the inputs' rounding.
     """
-    reproduced = bool(statuses.get(RATIO_ID) == REPRODUCED
-                      and statuses.get(CCG_INCREASE_ID) == REPRODUCED and check.robust)
+    reproduced = bool(
+        statuses.get(RATIO_ID) == REPRODUCED
+        and statuses.get(CCG_INCREASE_ID) == REPRODUCED
+        and check.robust
+    )
     ratio_row = shares.loc["Q2 share / Q1 share"]
     ccg = change.loc["CCGs"]
     word = "Reproduced" if reproduced else "Not reproduced"
@@ -303,5 +396,6 @@ def doubling_verdict(check: DoublingCheck, change: pd.DataFrame, shares: pd.Data
         f"{check.published}), with CCGs' shortfall up £{ccg['change_gbp_m']:.1f}m "
         f"({ccg['share_of_sector_change_pct']:.0f}% of the rise); as a share of plan the rise is "
         f"{ratio_row['value']:.2f} times ({ratio_row['low']:.2f} to {ratio_row['high']:.2f}), "
-        f"so on shares 'more than double' rests on the rounding of the CCGs' published plan.")
+        f"so on shares 'more than double' rests on the rounding of the CCGs' published plan."
+    )
     return verdict, reproduced

@@ -102,8 +102,10 @@ def spearman_undefined_reason(target: Sequence[float], gap: Sequence[float]) -> 
     """
     x, y = np.asarray(target, dtype=float), np.asarray(gap, dtype=float)
     if x.size < MIN_CCGS_FOR_CORRELATION:
-        return (f"only {x.size} CCG{'' if x.size == 1 else 's'}: a rank correlation with a "
-                f"confidence interval needs at least {MIN_CCGS_FOR_CORRELATION}")
+        return (
+            f"only {x.size} CCG{'' if x.size == 1 else 's'}: a rank correlation with a "
+            f"confidence interval needs at least {MIN_CCGS_FOR_CORRELATION}"
+        )
     if np.all(x == x[0]):
         return f"every CCG has the same target ({x[0]:.2f}% of allocation)"
     if np.all(y == y[0]):
@@ -138,8 +140,10 @@ def logit_undefined_reason(panel: pd.DataFrame) -> str | None:
         return f"every CCG has the same target ({x[0]:.2f}% of allocation)"
     x_no, x_yes = x[~y], x[y]
     if x_no.max() <= x_yes.min() or x_yes.max() <= x_no.min():
-        return ("target size separates the CCGs forecasting a shortfall from the rest "
-                "perfectly, so the odds ratio is infinite")
+        return (
+            "target size separates the CCGs forecasting a shortfall from the rest "
+            "perfectly, so the odds ratio is infinite"
+        )
     return None
 
 
@@ -150,8 +154,10 @@ def power_undefined_reason(n_ccgs: int) -> str | None:
     'only 3 CCGs: the power of a rank correlation test needs at least 4'
     """
     if n_ccgs < MIN_CCGS_FOR_CORRELATION:
-        return (f"only {n_ccgs} CCG{'' if n_ccgs == 1 else 's'}: the power of a rank "
-                f"correlation test needs at least {MIN_CCGS_FOR_CORRELATION}")
+        return (
+            f"only {n_ccgs} CCG{'' if n_ccgs == 1 else 's'}: the power of a rank "
+            f"correlation test needs at least {MIN_CCGS_FOR_CORRELATION}"
+        )
     return None
 
 
@@ -199,8 +205,7 @@ def run_target_gap_tests(panel: pd.DataFrame, alpha: float = 0.05) -> TargetGapT
         Significance level.
     """
     spearman_reason = spearman_undefined_reason(panel[TARGET], panel[GAP])
-    spearman = (None if spearman_reason else
-                spearman_with_ci(panel[TARGET], panel[GAP], alpha=alpha))
+    spearman = None if spearman_reason else spearman_with_ci(panel[TARGET], panel[GAP], alpha=alpha)
     logit_reason = logit_undefined_reason(panel)
     logit = None
     if logit_reason is None:
@@ -208,13 +213,14 @@ def run_target_gap_tests(panel: pd.DataFrame, alpha: float = 0.05) -> TargetGapT
             logit = logit_shortfall_on_target(panel, alpha=alpha)
         except SeparationError:
             # Quasi-separation and near-constant targets show only in the fit itself.
-            logit_reason = ("target size nearly separates the outcomes or barely varies, "
-                            "so the odds ratio cannot be estimated")
+            logit_reason = (
+                "target size nearly separates the outcomes or barely varies, "
+                "so the odds ratio cannot be estimated"
+            )
     return TargetGapTests(spearman, spearman_reason, logit, logit_reason, alpha)
 
 
-def draw_measured_panel(seed: int, rho: float,
-                        n_ccgs: int = CALIBRATED_N_CCGS) -> pd.DataFrame:
+def draw_measured_panel(seed: int, rho: float, n_ccgs: int = CALIBRATED_N_CCGS) -> pd.DataFrame:
     """Draw a panel of ``n_ccgs`` CCGs from the calibrated generator, measures added.
 
     At 143 CCGs this is the generator's panel itself, every published aggregate
@@ -235,8 +241,9 @@ def draw_measured_panel(seed: int, rho: float,
         return add_measures(generate_panel(seed, rho))
     blocks = math.ceil(n_ccgs / CALIBRATED_N_CCGS)
     children = np.random.SeedSequence(seed).spawn(blocks + 1)
-    pool = pd.concat([generate_panel(int(c.generate_state(1)[0]), rho) for c in children[:-1]],
-                     ignore_index=True)
+    pool = pd.concat(
+        [generate_panel(int(c.generate_state(1)[0]), rho) for c in children[:-1]], ignore_index=True
+    )
     rows = np.random.default_rng(children[-1]).choice(len(pool), size=n_ccgs, replace=False)
     sample = pool.iloc[np.sort(rows)].reset_index(drop=True)
     # Pooled panels reuse S-codes; a drawn panel keeps one code per CCG, like any panel.
@@ -256,8 +263,9 @@ class PowerAnalysis:
     reason: str | None
 
 
-def power_analysis(n_ccgs: int, *, alpha: float, power: float, rhos: Sequence[float],
-                   n_sims: int, seed: int) -> PowerAnalysis:
+def power_analysis(
+    n_ccgs: int, *, alpha: float, power: float, rhos: Sequence[float], n_sims: int, seed: int
+) -> PowerAnalysis:
     """Minimum detectable |rho| and simulated detection rates for a panel of ``n_ccgs``.
 
     The simulated panels have the panel's own size (:func:`draw_measured_panel`),

@@ -41,27 +41,38 @@ def _rounded(value: float | None, digits: int) -> float | None:
 def _notes(spread: dict, tests: TargetGapTests, power_result: PowerAnalysis) -> list[str]:
     notes = []
     if tests.spearman is None:
-        notes.append(null_note("spearman_rho, spearman_p, spearman_ci, correlated",
-                               str(tests.spearman_reason)))
+        notes.append(
+            null_note(
+                "spearman_rho, spearman_p, spearman_ci, correlated", str(tests.spearman_reason)
+            )
+        )
     if tests.logit is None:
         notes.append(null_note("logit_coef, logit_p, logit_odds_ratio", str(tests.logit_reason)))
     elif not tests.logit.converged:
         notes.append("logit: the fit did not converge; its estimates are unreliable.")
     if spread["fold_variation"] is None:
         count = spread["n_zero_targets"]
-        notes.append(null_note("fold_variation", f"{count} CCG{'' if count == 1 else 's'} "
-                               "plan no savings (a 0% target), so largest / smallest is undefined"))
+        notes.append(
+            null_note(
+                "fold_variation",
+                f"{count} CCG{'' if count == 1 else 's'} "
+                "plan no savings (a 0% target), so largest / smallest is undefined",
+            )
+        )
     if power_result.reason is not None:
         notes.append(null_note("min_detectable_abs_r, detection_rate", power_result.reason))
     elif power_result.detection is not None and power_result.detection["n_undefined"].sum():
         undefined = int(power_result.detection["n_undefined"].sum())
-        notes.append(f"detection_rate: {undefined} simulated panels had a constant target or "
-                     "gap, where rho is undefined; they count as not detected.")
+        notes.append(
+            f"detection_rate: {undefined} simulated panels had a constant target or "
+            "gap, where rho is undefined; they count as not detected."
+        )
     return notes
 
 
-def target_gap_findings(spread: dict, tests: TargetGapTests, power_result: PowerAnalysis,
-                        synthetic: bool) -> dict[str, Any]:
+def target_gap_findings(
+    spread: dict, tests: TargetGapTests, power_result: PowerAnalysis, synthetic: bool
+) -> dict[str, Any]:
     """Everything notebook 02 records, ready for :func:`qipp.findings.write_findings`.
 
     Returns
@@ -76,22 +87,30 @@ def target_gap_findings(spread: dict, tests: TargetGapTests, power_result: Power
     if spearman is not None:
         verdict += " " + supporting_sentence(tests)
     return {
-        "verdict": verdict, "reproduced": reproduced, "reproduced_note": note,
+        "verdict": verdict,
+        "reproduced": reproduced,
+        "reproduced_note": note,
         "notes": _notes(spread, tests, power_result),
-        "n_ccgs": spread["n_ccgs"], "synthetic": synthetic,
-        "deciding_test": tests.deciding_test, "correlated": tests.correlated,
+        "n_ccgs": spread["n_ccgs"],
+        "synthetic": synthetic,
+        "deciding_test": tests.deciding_test,
+        "correlated": tests.correlated,
         "spearman_rho": _rounded(spearman and spearman.rho, 4),
         "spearman_p": _rounded(spearman and spearman.p_value, 4),
-        "spearman_ci": None if spearman is None else [round(spearman.ci_low, 4),
-                                                      round(spearman.ci_high, 4)],
+        "spearman_ci": None
+        if spearman is None
+        else [round(spearman.ci_low, 4), round(spearman.ci_high, 4)],
         "logit_coef": _rounded(logit and logit.coef, 4),
         "logit_p": _rounded(logit and logit.p_value, 4),
         "logit_odds_ratio": _rounded(logit and logit.odds_ratio, 4),
         "power_n": power_result.n_ccgs,
         "min_detectable_abs_r": _rounded(power_result.min_detectable_abs_r, 4),
-        "detection_rate": None if detection is None else {
+        "detection_rate": None
+        if detection is None
+        else {
             f"{r:g}": round(v, 3)
-            for r, v in zip(detection["rho_injected"], detection["detection_rate"])},
+            for r, v in zip(detection["rho_injected"], detection["detection_rate"])
+        },
         "median_target_pct": round(spread["median_target_pct"], 2),
         "fold_variation": _rounded(spread["fold_variation"], 1),
     }

@@ -22,8 +22,10 @@ DECISION_RECORD = "docs/decisions/0025"
 
 def untestable_sentence(reason: str) -> str:
     """The verdict when the primary test is undefined on the panel."""
-    return ("Whether target size predicts a forecast shortfall cannot be tested on this "
-            f"panel: {reason}.")
+    return (
+        "Whether target size predicts a forecast shortfall cannot be tested on this "
+        f"panel: {reason}."
+    )
 
 
 def supporting_sentence(tests: TargetGapTests) -> str:
@@ -37,13 +39,17 @@ def supporting_sentence(tests: TargetGapTests) -> str:
     if tests.logit is None:
         return f"The supporting logistic regression cannot be fitted: {tests.logit_reason}."
     logit = tests.logit
-    text = (f"Supporting test, a logistic regression of forecasting any shortfall: odds ratio "
-            f"{logit.odds_ratio:.2f} per point of target, {_format_p(logit.p_value, tests.alpha)}")
+    text = (
+        f"Supporting test, a logistic regression of forecasting any shortfall: odds ratio "
+        f"{logit.odds_ratio:.2f} per point of target, {_format_p(logit.p_value, tests.alpha)}"
+    )
     if not logit.converged:
         text += " (the fit did not converge, so treat it as unreliable)"
     if tests.supporting_agrees is False:
-        text += (f"; it disagrees with the primary rank correlation, which decides the verdict "
-                 f"({DECISION_RECORD})")
+        text += (
+            f"; it disagrees with the primary rank correlation, which decides the verdict "
+            f"({DECISION_RECORD})"
+        )
     return text + "."
 
 
@@ -72,5 +78,7 @@ def power_sentence(result: PowerAnalysis, alpha: float, power: float) -> str:
     """
     if result.min_detectable_abs_r is None:
         return f"No power figure for this panel: {result.reason}."
-    return (f"Smallest |rho| detectable with {power:.0%} power at alpha = {alpha:g}, "
-            f"n = {result.n_ccgs}: {result.min_detectable_abs_r:.3f}")
+    return (
+        f"Smallest |rho| detectable with {power:.0%} power at alpha = {alpha:g}, "
+        f"n = {result.n_ccgs}: {result.min_detectable_abs_r:.3f}"
+    )

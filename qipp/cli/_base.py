@@ -32,6 +32,7 @@ def exit_bad_input(error: DataError, cap: int = MAX_PROBLEMS_SHOWN) -> None:
     for problem in problems[:cap]:
         click.echo(str(problem), err=True)
     if len(problems) > cap:
-        click.echo(f"... and {len(problems) - cap} more problems ({len(problems)} in all)",
-                   err=True)
+        click.echo(
+            f"... and {len(problems) - cap} more problems ({len(problems)} in all)", err=True
+        )
     sys.exit(EXIT_BAD_INPUT)

@@ -18,16 +18,31 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the scorecard as a JSON array instead of text.")
-@click.option("--write-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write DIR/claims.json and DIR/claims.csv (atomically) instead of printing.")
-@click.option("--claims", "claims_path", type=_FILE, default=CLAIMS_CSV, show_default=False,
-              help="Claims ledger to score (default: data/claims.csv).")
-@click.option("--sources", "sources_path", type=_FILE, default=SOURCES_CSV,
-              show_default=False, help="Sources table (default: data/sources.csv).")
-def claims(as_json: bool, write_dir: Path | None, claims_path: Path,
-           sources_path: Path) -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the scorecard as a JSON array instead of text."
+)
+@click.option(
+    "--write-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write DIR/claims.json and DIR/claims.csv (atomically) instead of printing.",
+)
+@click.option(
+    "--claims",
+    "claims_path",
+    type=_FILE,
+    default=CLAIMS_CSV,
+    show_default=False,
+    help="Claims ledger to score (default: data/claims.csv).",
+)
+@click.option(
+    "--sources",
+    "sources_path",
+    type=_FILE,
+    default=SOURCES_CSV,
+    show_default=False,
+    help="Sources table (default: data/sources.csv).",
+)
+def claims(as_json: bool, write_dir: Path | None, claims_path: Path, sources_path: Path) -> None:
     """Re-derive every published claim and say whether it reproduces.
 
     Prints the number of claims per status (reproduced, inconsistent,

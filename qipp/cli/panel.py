@@ -42,12 +42,22 @@ def validate(path: Path) -> None:
 
 
 @panel.command()
-@click.option("--seed", type=int, default=None,
-              help="Random seed [default: 20130630, the end of Q1 2013-14].")
-@click.option("--rho", type=click.FloatRange(-1.0, 1.0), default=0.0, show_default=True,
-              help="Copula correlation between target rank and forecast-gap rank.")
-@click.option("--out", type=_PATH, required=True,
-              help="CSV to write; its sidecar (.meta.json) goes beside it.")
+@click.option(
+    "--seed", type=int, default=None, help="Random seed [default: 20130630, the end of Q1 2013-14]."
+)
+@click.option(
+    "--rho",
+    type=click.FloatRange(-1.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Copula correlation between target rank and forecast-gap rank.",
+)
+@click.option(
+    "--out",
+    type=_PATH,
+    required=True,
+    help="CSV to write; its sidecar (.meta.json) goes beside it.",
+)
 def synth(seed: int | None, rho: float, out: Path) -> None:
     """Write a SYNTHETIC panel matching every published CCG-level aggregate."""
     from qipp.panel import DEFAULT_SEED, summarise_panel, write_synthetic_panel
@@ -58,15 +68,18 @@ def synth(seed: int | None, rho: float, out: Path) -> None:
     seed = DEFAULT_SEED if seed is None else seed
     frame = write_synthetic_panel(out, seed=seed, rho=rho)
     click.echo(SYNTHETIC_BANNER)
-    click.echo(f"Wrote {relative_to_root(out)} and {relative_to_root(sidecar_path(out))} "
-               f"(seed {seed}, rho {rho:g}).")
+    click.echo(
+        f"Wrote {relative_to_root(out)} and {relative_to_root(sidecar_path(out))} "
+        f"(seed {seed}, rho {rho:g})."
+    )
     click.echo(summarise_panel(frame, relative_to_root(out)))
 
 
 @panel.command()
 @click.argument("path", type=_PATH)
-@click.option("--strict", is_flag=True,
-              help="Exit 1 when an exact published aggregate does not match.")
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when an exact published aggregate does not match."
+)
 def check(path: Path, strict: bool) -> None:
     """Set every published CCG-level aggregate beside the panel's own value."""
     from qipp.panel import DataError, check_panel, format_check_table, load_panel

@@ -124,45 +124,89 @@ def _count(mask: pd.Series) -> float:
 
 CHECKS: tuple[AggregateCheck, ...] = (
     AggregateCheck("ccg_q1_n_ccgs", "CCGs in the panel", lambda p: float(len(p))),
-    AggregateCheck("ccg_q1_target_fold_variation",
-                   "largest target / smallest target (both as % of allocation)",
-                   _fold_variation, decimals=0),
-    AggregateCheck("ccg_q1_median_target_pct", "median target, % of allocation",
-                   lambda p: float(p["plan_pct_of_allocation"].median()), decimals=2),
-    AggregateCheck("ccg_q1_n_target_under_1pct", "CCGs with a target under 1%",
-                   lambda p: _count(p["plan_pct_of_allocation"] < 1)),
-    AggregateCheck("ccg_q1_dorset_plan_gbp_m", "NHS Dorset CCG plan, £m",
-                   lambda p: _one(p, DORSET_CODE, "qipp_plan_gbp_m"), decimals=1),
-    AggregateCheck("ccg_q1_dorset_target_pct", "NHS Dorset CCG target, % of allocation",
-                   lambda p: _one(p, DORSET_CODE, "plan_pct_of_allocation"), decimals=2),
-    AggregateCheck("ccg_q1_west_essex_target_pct",
-                   "NHS West Essex CCG target, % of allocation",
-                   lambda p: _one(p, WEST_ESSEX_CODE, "plan_pct_of_allocation"), decimals=2),
-    AggregateCheck("ccg_q1_n_target_over_4pct_excl_west_essex",
-                   "CCGs other than West Essex with a target over 4%",
-                   lambda p: _count((p["plan_pct_of_allocation"] > 4)
-                                    & (p["ccg_code"] != WEST_ESSEX_CODE))),
-    AggregateCheck("ccg_q1_n_top15", f"CCGs among the {TOP_N} largest targets",
-                   lambda p: float(len(largest_targets(p, TOP_N)))),
-    AggregateCheck("ccg_q1_n_top15_using_nr_fund",
-                   f"of the {TOP_N} largest targets, CCGs using the 2% non-recurrent fund",
-                   lambda p: _count(largest_targets(p, TOP_N)["uses_non_recurrent_fund"])),
-    AggregateCheck("ccg_q1_n_ytd_shortfall_20pct",
-                   "CCGs 20% or more behind their year-to-date plan at Q1",
-                   lambda p: _count(p["ytd_shortfall_pct"] >= 20)),
-    AggregateCheck("ccg_q1_n_ytd_any_slippage", "CCGs with any year-to-date slippage at Q1",
-                   lambda p: _count(p["ytd_shortfall_pct"] > 0)),
-    AggregateCheck("ccg_q1_forecast_delivery_pct",
-                   "forecast full-year delivery, % of the panel's total plan",
-                   forecast_delivery_pct, decimals=0),
-    AggregateCheck("ccg_q1_n_forecast_gap_20pct", "CCGs forecasting a gap of 20% or more",
-                   lambda p: _count(p["forecast_gap_pct"] >= 20)),
-    AggregateCheck("ccg_q1_ytd_shortfall_pct",
-                   "net year-to-date shortfall, % (published for all CCGs)",
-                   aggregate_ytd_shortfall_pct, soft_tolerance=1.0),
-    AggregateCheck("ccg_plan_pct_of_allocation",
-                   "total plan, % of total allocation (published for all CCGs)",
-                   sector_plan_pct, soft_tolerance=0.3),
+    AggregateCheck(
+        "ccg_q1_target_fold_variation",
+        "largest target / smallest target (both as % of allocation)",
+        _fold_variation,
+        decimals=0,
+    ),
+    AggregateCheck(
+        "ccg_q1_median_target_pct",
+        "median target, % of allocation",
+        lambda p: float(p["plan_pct_of_allocation"].median()),
+        decimals=2,
+    ),
+    AggregateCheck(
+        "ccg_q1_n_target_under_1pct",
+        "CCGs with a target under 1%",
+        lambda p: _count(p["plan_pct_of_allocation"] < 1),
+    ),
+    AggregateCheck(
+        "ccg_q1_dorset_plan_gbp_m",
+        "NHS Dorset CCG plan, £m",
+        lambda p: _one(p, DORSET_CODE, "qipp_plan_gbp_m"),
+        decimals=1,
+    ),
+    AggregateCheck(
+        "ccg_q1_dorset_target_pct",
+        "NHS Dorset CCG target, % of allocation",
+        lambda p: _one(p, DORSET_CODE, "plan_pct_of_allocation"),
+        decimals=2,
+    ),
+    AggregateCheck(
+        "ccg_q1_west_essex_target_pct",
+        "NHS West Essex CCG target, % of allocation",
+        lambda p: _one(p, WEST_ESSEX_CODE, "plan_pct_of_allocation"),
+        decimals=2,
+    ),
+    AggregateCheck(
+        "ccg_q1_n_target_over_4pct_excl_west_essex",
+        "CCGs other than West Essex with a target over 4%",
+        lambda p: _count((p["plan_pct_of_allocation"] > 4) & (p["ccg_code"] != WEST_ESSEX_CODE)),
+    ),
+    AggregateCheck(
+        "ccg_q1_n_top15",
+        f"CCGs among the {TOP_N} largest targets",
+        lambda p: float(len(largest_targets(p, TOP_N))),
+    ),
+    AggregateCheck(
+        "ccg_q1_n_top15_using_nr_fund",
+        f"of the {TOP_N} largest targets, CCGs using the 2% non-recurrent fund",
+        lambda p: _count(largest_targets(p, TOP_N)["uses_non_recurrent_fund"]),
+    ),
+    AggregateCheck(
+        "ccg_q1_n_ytd_shortfall_20pct",
+        "CCGs 20% or more behind their year-to-date plan at Q1",
+        lambda p: _count(p["ytd_shortfall_pct"] >= 20),
+    ),
+    AggregateCheck(
+        "ccg_q1_n_ytd_any_slippage",
+        "CCGs with any year-to-date slippage at Q1",
+        lambda p: _count(p["ytd_shortfall_pct"] > 0),
+    ),
+    AggregateCheck(
+        "ccg_q1_forecast_delivery_pct",
+        "forecast full-year delivery, % of the panel's total plan",
+        forecast_delivery_pct,
+        decimals=0,
+    ),
+    AggregateCheck(
+        "ccg_q1_n_forecast_gap_20pct",
+        "CCGs forecasting a gap of 20% or more",
+        lambda p: _count(p["forecast_gap_pct"] >= 20),
+    ),
+    AggregateCheck(
+        "ccg_q1_ytd_shortfall_pct",
+        "net year-to-date shortfall, % (published for all CCGs)",
+        aggregate_ytd_shortfall_pct,
+        soft_tolerance=1.0,
+    ),
+    AggregateCheck(
+        "ccg_plan_pct_of_allocation",
+        "total plan, % of total allocation (published for all CCGs)",
+        sector_plan_pct,
+        soft_tolerance=0.3,
+    ),
 )
 
 CLAIM_IDS: tuple[str, ...] = tuple(c.claim_id for c in CHECKS)
@@ -202,8 +246,7 @@ def published_values() -> dict[str, float]:
     return {claim_id: values[claim_id] for claim_id in CLAIM_IDS if claim_id in values}
 
 
-def check_panel(panel: pd.DataFrame,
-                published: Mapping[str, float] | None = None) -> pd.DataFrame:
+def check_panel(panel: pd.DataFrame, published: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Set each published aggregate beside the panel's value.
 
     Parameters
@@ -227,10 +270,16 @@ def check_panel(panel: pd.DataFrame,
     for check in CHECKS:
         expected = published.get(check.claim_id)
         value = values[check.claim_id]
-        rows.append({"claim_id": check.claim_id, "aggregate": check.label,
-                     "published": None if expected is None else float(expected),
-                     "panel": value, "rule": check.rule,
-                     "status": check.status(expected, value)})
+        rows.append(
+            {
+                "claim_id": check.claim_id,
+                "aggregate": check.label,
+                "published": None if expected is None else float(expected),
+                "panel": value,
+                "rule": check.rule,
+                "status": check.status(expected, value),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -244,8 +293,12 @@ def check_display_frame(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """
     shown = table.set_index("claim_id")[["published", "panel", "rule", "status"]]
     numbers = shown[["published", "panel"]].astype(float).round(digits)
-    shown = shown.assign(**{c: numbers[c].astype(object).where(numbers[c].notna(), "–")
-                            for c in ("published", "panel")})
+    shown = shown.assign(
+        **{
+            c: numbers[c].astype(object).where(numbers[c].notna(), "–")
+            for c in ("published", "panel")
+        }
+    )
     return shown
 
 
@@ -263,9 +316,11 @@ def match_summary(table: pd.DataFrame) -> str:
     """
     exact = table["status"].isin([MATCH, MISMATCH])
     soft = table["status"].isin([NEAR, OFF])
-    return (f"{int((table['status'] == MATCH).sum())} of {int(exact.sum())} exact published "
-            f"aggregates match; {int((table['status'] == NEAR).sum())} of {int(soft.sum())} "
-            "soft targets near.")
+    return (
+        f"{int((table['status'] == MATCH).sum())} of {int(exact.sum())} exact published "
+        f"aggregates match; {int((table['status'] == NEAR).sum())} of {int(soft.sum())} "
+        "soft targets near."
+    )
 
 
 def format_check_table(table: pd.DataFrame) -> str:
@@ -277,6 +332,7 @@ def format_check_table(table: pd.DataFrame) -> str:
     claim_id       published  panel  rule   status
     ccg_q1_n_ccgs        143    143  equal  match
     """
+
     def number(value: float | None) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "-"
@@ -284,12 +340,16 @@ def format_check_table(table: pd.DataFrame) -> str:
 
     cells = [["claim_id", "published", "panel", "rule", "status"]]
     for row in table.itertuples(index=False):
-        cells.append([row.claim_id, number(row.published), number(row.panel), row.rule,
-                      row.status])
+        cells.append([row.claim_id, number(row.published), number(row.panel), row.rule, row.status])
     widths = [max(len(line[i]) for line in cells) for i in range(5)]
     lines = []
     for line in cells:
-        parts = [line[0].ljust(widths[0]), line[1].rjust(widths[1]),
-                 line[2].rjust(widths[2]), line[3].ljust(widths[3]), line[4]]
+        parts = [
+            line[0].ljust(widths[0]),
+            line[1].rjust(widths[1]),
+            line[2].rjust(widths[2]),
+            line[3].ljust(widths[3]),
+            line[4],
+        ]
         lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)

@@ -89,7 +89,7 @@ def replace_section(text: str, section: str) -> str:
     start, end = text.find(START_MARKER), text.find(END_MARKER)
     if start == -1 or end == -1 or end < start:
         return text.rstrip("\n") + ("\n\n" if text.strip() else "") + block + "\n"
-    return text[:start] + block + text[end + len(END_MARKER):]
+    return text[:start] + block + text[end + len(END_MARKER) :]
 
 
 def current_section(text: str) -> str | None:
@@ -101,7 +101,7 @@ def current_section(text: str) -> str | None:
     start, end = text.find(START_MARKER), text.find(END_MARKER)
     if start == -1 or end == -1 or end < start:
         return None
-    return text[start + len(START_MARKER):end].strip("\n")
+    return text[start + len(START_MARKER) : end].strip("\n")
 
 
 def update_readme(path: Path | str = README) -> Path:

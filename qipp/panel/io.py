@@ -46,20 +46,23 @@ def _money(value: float) -> str:
 # One sentence per cross-column rule, naming the values that break it.
 _ROW_MESSAGES: dict[str, Callable[[pd.Series, pd.DataFrame], str]] = {
     ROW_RULES[0].expected: lambda r, f: f"reported row has the synthetic code {r.ccg_code!r}",
-    ROW_RULES[1].expected: lambda r, f: (f"synthetic row has the real-looking code "
-                                         f"{r.ccg_code!r}"),
-    ROW_RULES[2].expected: lambda r, f: (f"synthetic row {r.ccg_code} is named "
-                                         f"{r.ccg_name!r}"),
-    ROW_RULES[3].expected: lambda r, f: (f"the plan {_money(r.qipp_plan_gbp_m)} is not below "
-                                         f"the allocation {_money(r.allocation_gbp_m)}"),
+    ROW_RULES[1].expected: lambda r, f: f"synthetic row has the real-looking code {r.ccg_code!r}",
+    ROW_RULES[2].expected: lambda r, f: f"synthetic row {r.ccg_code} is named {r.ccg_name!r}",
+    ROW_RULES[3].expected: lambda r, f: (
+        f"the plan {_money(r.qipp_plan_gbp_m)} is not below "
+        f"the allocation {_money(r.allocation_gbp_m)}"
+    ),
     ROW_RULES[4].expected: lambda r, f: (
         f"the transformational plan {_money(r.transformational_plan_gbp_m)} exceeds the "
-        f"plan {_money(r.qipp_plan_gbp_m)}"),
+        f"plan {_money(r.qipp_plan_gbp_m)}"
+    ),
     ROW_RULES[5].expected: lambda r, f: (
         f"the year-to-date plan {_money(r.ytd_plan_gbp_m)} exceeds the full-year plan "
-        f"{_money(r.qipp_plan_gbp_m)}"),
-    ROW_RULES[6].expected: lambda r, f: (f"data_status {r.data_status!r} in a panel whose "
-                                         f"other rows are {majority_status(f)!r}"),
+        f"{_money(r.qipp_plan_gbp_m)}"
+    ),
+    ROW_RULES[6].expected: lambda r, f: (
+        f"data_status {r.data_status!r} in a panel whose other rows are {majority_status(f)!r}"
+    ),
 }
 
 
@@ -69,11 +72,16 @@ def _reword(problems: list[Problem], typed: pd.DataFrame | None) -> list[Problem
     seen: set[Problem] = set()
     for problem in problems:
         words = _ROW_MESSAGES.get(problem.expected)
-        if (words is not None and problem.message == "fails a row rule"
-                and typed is not None and problem.row is not None):
+        if (
+            words is not None
+            and problem.message == "fails a row rule"
+            and typed is not None
+            and problem.row is not None
+        ):
             record = typed.iloc[problem.row - 2]
-            problem = Problem(problem.file, problem.row, problem.column,
-                              words(record, typed), problem.expected)
+            problem = Problem(
+                problem.file, problem.row, problem.column, words(record, typed), problem.expected
+            )
         if problem not in seen:
             seen.add(problem)
             out.append(problem)
@@ -105,13 +113,23 @@ def validate_panel_frame(raw: pd.DataFrame, file: str) -> pd.DataFrame:
         header = str(raw.columns[0])
         for separator, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
             if header.count(separator) >= len(PANEL_COLUMNS) // 2:
-                raise DataError([Problem(file, 1, None, f"the cells are separated by {word}",
-                                         "a comma-separated file (CSV)")])
+                raise DataError(
+                    [
+                        Problem(
+                            file,
+                            1,
+                            None,
+                            f"the cells are separated by {word}",
+                            "a comma-separated file (CSV)",
+                        )
+                    ]
+                )
     if len(raw.columns) and raw.empty:
         missing = [c for c in PANEL_COLUMNS if c not in raw.columns]
         if not missing:
-            raise DataError([Problem(file, None, None, "the table has a header but no rows",
-                                     "one row per CCG")])
+            raise DataError(
+                [Problem(file, None, None, "the table has a header but no rows", "one row per CCG")]
+            )
     try:
         typed = coerce_and_validate(raw, PANEL_SPEC, file)
     except DataError as exc:
@@ -128,7 +146,8 @@ def _best_effort_typed(raw: pd.DataFrame) -> pd.DataFrame:
     frame = raw.reset_index(drop=True)[PANEL_COLUMNS].copy()
     for column in MONEY_COLUMNS:
         frame[column] = pd.to_numeric(
-            frame[column].astype(str).str.replace(",", "", regex=False), errors="coerce")
+            frame[column].astype(str).str.replace(",", "", regex=False), errors="coerce"
+        )
     return frame
 
 
@@ -181,7 +200,8 @@ def panel_to_csv_text(panel: pd.DataFrame) -> str:
     """
     frame = panel[PANEL_COLUMNS].copy()
     frame["uses_non_recurrent_fund"] = frame["uses_non_recurrent_fund"].map(
-        {True: "true", False: "false"})
+        {True: "true", False: "false"}
+    )
     for column in MONEY_COLUMNS:
         frame[column] = frame[column].map(lambda v: f"{v:.{MONEY_DECIMALS}f}")
     return frame.to_csv(index=False, lineterminator="\n")

@@ -36,9 +36,9 @@ from qipp.panel.schema import STATUS_SYNTHETIC
 DERIVED_COLUMNS: dict[str, str] = {
     "plan_pct_of_allocation": "qipp_plan_gbp_m / allocation_gbp_m x 100",
     "ytd_shortfall_pct": "max(0, ytd_plan_gbp_m - ytd_actual_gbp_m) / ytd_plan_gbp_m x 100; "
-                         "0 when ytd_plan_gbp_m is 0",
+    "0 when ytd_plan_gbp_m is 0",
     "forecast_gap_pct": "max(0, qipp_plan_gbp_m - forecast_outturn_gbp_m) / qipp_plan_gbp_m "
-                        "x 100; 0 when qipp_plan_gbp_m is 0",
+    "x 100; 0 when qipp_plan_gbp_m is 0",
     "forecasts_shortfall": "forecast_outturn_gbp_m < qipp_plan_gbp_m",
 }
 
@@ -68,13 +68,15 @@ def add_measures(panel: pd.DataFrame) -> pd.DataFrame:
     """
     out = panel.copy()
     out["plan_pct_of_allocation"] = (
-        100.0 * panel["qipp_plan_gbp_m"].astype(float) / panel["allocation_gbp_m"].astype(float))
-    out["ytd_shortfall_pct"] = _shortfall_pct(panel["ytd_plan_gbp_m"],
-                                              panel["ytd_actual_gbp_m"])
-    out["forecast_gap_pct"] = _shortfall_pct(panel["qipp_plan_gbp_m"],
-                                             panel["forecast_outturn_gbp_m"])
-    out["forecasts_shortfall"] = (
-        panel["forecast_outturn_gbp_m"].astype(float) < panel["qipp_plan_gbp_m"].astype(float))
+        100.0 * panel["qipp_plan_gbp_m"].astype(float) / panel["allocation_gbp_m"].astype(float)
+    )
+    out["ytd_shortfall_pct"] = _shortfall_pct(panel["ytd_plan_gbp_m"], panel["ytd_actual_gbp_m"])
+    out["forecast_gap_pct"] = _shortfall_pct(
+        panel["qipp_plan_gbp_m"], panel["forecast_outturn_gbp_m"]
+    )
+    out["forecasts_shortfall"] = panel["forecast_outturn_gbp_m"].astype(float) < panel[
+        "qipp_plan_gbp_m"
+    ].astype(float)
     return out
 
 
@@ -138,6 +140,7 @@ def largest_targets(panel: pd.DataFrame, n: int = 15) -> pd.DataFrame:
     >>> largest_targets(toy, 2)["qipp_plan_gbp_m"].tolist()
     [3.0, 2.0]
     """
-    measured = panel.assign(plan_pct_of_allocation=100.0 * panel["qipp_plan_gbp_m"]
-                            / panel["allocation_gbp_m"])
+    measured = panel.assign(
+        plan_pct_of_allocation=100.0 * panel["qipp_plan_gbp_m"] / panel["allocation_gbp_m"]
+    )
     return measured.nlargest(n, "plan_pct_of_allocation", keep="all")

@@ -134,61 +134,106 @@ def _one_status(frame: pd.DataFrame) -> pd.Series:
 
 # Cross-column rules, each blamed on one column; qipp.panel.io words the failures.
 ROW_RULES: tuple[RowRule, ...] = (
-    RowRule("ccg_code", _reported_has_ods_code,
-            "a reported row to carry the CCG's ODS code (S-codes are for synthetic rows)"),
-    RowRule("ccg_code", _synthetic_code_allowed,
-            "a synthetic row to carry an S-code; of real codes only 11J (NHS Dorset CCG) and "
-            "07H (NHS West Essex CCG), whose targets the articles publish"),
-    RowRule("ccg_name", _synthetic_name_allowed,
-            f"a synthetic row with an S-code to be named '{SYNTHETIC_NAME_PREFIX} NNN', and "
-            "11J and 07H to carry their own names (NHS Dorset CCG, NHS West Essex CCG)"),
-    RowRule("qipp_plan_gbp_m",
-            lambda f: f["qipp_plan_gbp_m"] < f["allocation_gbp_m"],
-            "qipp_plan_gbp_m < allocation_gbp_m"),
-    RowRule("transformational_plan_gbp_m",
-            lambda f: f["transformational_plan_gbp_m"] <= f["qipp_plan_gbp_m"],
-            "transformational_plan_gbp_m <= qipp_plan_gbp_m"),
-    RowRule("ytd_plan_gbp_m",
-            lambda f: f["ytd_plan_gbp_m"] <= f["qipp_plan_gbp_m"],
-            "ytd_plan_gbp_m <= qipp_plan_gbp_m"),
-    RowRule("data_status", _one_status,
-            "one data_status on every row (a panel is all synthetic or all reported)"),
+    RowRule(
+        "ccg_code",
+        _reported_has_ods_code,
+        "a reported row to carry the CCG's ODS code (S-codes are for synthetic rows)",
+    ),
+    RowRule(
+        "ccg_code",
+        _synthetic_code_allowed,
+        "a synthetic row to carry an S-code; of real codes only 11J (NHS Dorset CCG) and "
+        "07H (NHS West Essex CCG), whose targets the articles publish",
+    ),
+    RowRule(
+        "ccg_name",
+        _synthetic_name_allowed,
+        f"a synthetic row with an S-code to be named '{SYNTHETIC_NAME_PREFIX} NNN', and "
+        "11J and 07H to carry their own names (NHS Dorset CCG, NHS West Essex CCG)",
+    ),
+    RowRule(
+        "qipp_plan_gbp_m",
+        lambda f: f["qipp_plan_gbp_m"] < f["allocation_gbp_m"],
+        "qipp_plan_gbp_m < allocation_gbp_m",
+    ),
+    RowRule(
+        "transformational_plan_gbp_m",
+        lambda f: f["transformational_plan_gbp_m"] <= f["qipp_plan_gbp_m"],
+        "transformational_plan_gbp_m <= qipp_plan_gbp_m",
+    ),
+    RowRule(
+        "ytd_plan_gbp_m",
+        lambda f: f["ytd_plan_gbp_m"] <= f["qipp_plan_gbp_m"],
+        "ytd_plan_gbp_m <= qipp_plan_gbp_m",
+    ),
+    RowRule(
+        "data_status",
+        _one_status,
+        "one data_status on every row (a panel is all synthetic or all reported)",
+    ),
 )
 
 PANEL_SPEC = TableSpec(
     "ccg_panel",
     (
-        Field("ccg_code", "str",
-              "CCG identifier: for reported rows the ODS code of April 2013 (e.g. 11J); "
-              "for synthetic rows a pseudonymous S-code (e.g. S001) no ODS code takes",
-              checks=(matches(f"{ODS_CODE_PATTERN}|{SYNTHETIC_CODE_PATTERN}",
-                              "an ODS code (two digits and a capital letter, e.g. 11J) "
-                              "or a synthetic code (S and three digits, e.g. S001)"),),
-              unique=True),
-        Field("ccg_name", "str", "CCG name as published, or 'Synthetic CCG NNN'",
-              checks=(matches(NAME_PATTERN,
-                              "letters, digits, spaces and , . ' & ( ) - only"),
-                      NO_FORMULA)),
-        Field("region", "str", "NHS England region of April 2013",
-              checks=(one_of(REGIONS),)),
-        Field("allocation_gbp_m", "float", "2013-14 resource allocation, £m",
-              checks=(gt(0),)),
-        Field("qipp_plan_gbp_m", "float", "full-year QIPP savings plan, £m",
-              checks=(ge(0),)),
-        Field("transformational_plan_gbp_m", "float",
-              "part of the plan from transformational schemes, £m "
-              "(transactional = plan - this)", checks=(ge(0),)),
-        Field("ytd_plan_gbp_m", "float", "savings planned to the end of Q1 (June 2013), £m",
-              checks=(ge(0),)),
-        Field("ytd_actual_gbp_m", "float", "savings delivered to the end of Q1, £m",
-              checks=(ge(0),)),
-        Field("forecast_outturn_gbp_m", "float", "forecast full-year savings delivery, £m",
-              checks=(ge(0),)),
-        Field("uses_non_recurrent_fund", "bool",
-              "plans to use its 2% non-recurrent fund to stay solvent"),
-        Field("data_status", "str",
-              "'synthetic' (invented by qipp's generator) or 'reported' (a real return)",
-              checks=(one_of(DATA_STATUSES),)),
+        Field(
+            "ccg_code",
+            "str",
+            "CCG identifier: for reported rows the ODS code of April 2013 (e.g. 11J); "
+            "for synthetic rows a pseudonymous S-code (e.g. S001) no ODS code takes",
+            checks=(
+                matches(
+                    f"{ODS_CODE_PATTERN}|{SYNTHETIC_CODE_PATTERN}",
+                    "an ODS code (two digits and a capital letter, e.g. 11J) "
+                    "or a synthetic code (S and three digits, e.g. S001)",
+                ),
+            ),
+            unique=True,
+        ),
+        Field(
+            "ccg_name",
+            "str",
+            "CCG name as published, or 'Synthetic CCG NNN'",
+            checks=(
+                matches(NAME_PATTERN, "letters, digits, spaces and , . ' & ( ) - only"),
+                NO_FORMULA,
+            ),
+        ),
+        Field("region", "str", "NHS England region of April 2013", checks=(one_of(REGIONS),)),
+        Field("allocation_gbp_m", "float", "2013-14 resource allocation, £m", checks=(gt(0),)),
+        Field("qipp_plan_gbp_m", "float", "full-year QIPP savings plan, £m", checks=(ge(0),)),
+        Field(
+            "transformational_plan_gbp_m",
+            "float",
+            "part of the plan from transformational schemes, £m (transactional = plan - this)",
+            checks=(ge(0),),
+        ),
+        Field(
+            "ytd_plan_gbp_m",
+            "float",
+            "savings planned to the end of Q1 (June 2013), £m",
+            checks=(ge(0),),
+        ),
+        Field(
+            "ytd_actual_gbp_m", "float", "savings delivered to the end of Q1, £m", checks=(ge(0),)
+        ),
+        Field(
+            "forecast_outturn_gbp_m",
+            "float",
+            "forecast full-year savings delivery, £m",
+            checks=(ge(0),),
+        ),
+        Field(
+            "uses_non_recurrent_fund",
+            "bool",
+            "plans to use its 2% non-recurrent fund to stay solvent",
+        ),
+        Field(
+            "data_status",
+            "str",
+            "'synthetic' (invented by qipp's generator) or 'reported' (a real return)",
+            checks=(one_of(DATA_STATUSES),),
+        ),
     ),
     ROW_RULES,
 )

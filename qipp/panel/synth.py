@@ -183,8 +183,10 @@ def _band_draws(rng: np.random.Generator, n: int, band: tuple[float, float]) -> 
 
 def _allocations_gbp_k(rng: np.random.Generator, n: int) -> np.ndarray:
     """Allocations from a lognormal truncated to :data:`ALLOCATION_RANGE_GBP_K`."""
-    lo, hi = (ndtr(np.log(b / ALLOCATION_MEDIAN_GBP_K) / ALLOCATION_LOG_SD)
-              for b in ALLOCATION_RANGE_GBP_K)
+    lo, hi = (
+        ndtr(np.log(b / ALLOCATION_MEDIAN_GBP_K) / ALLOCATION_LOG_SD)
+        for b in ALLOCATION_RANGE_GBP_K
+    )
     u = lo + (hi - lo) * rng.random(n)
     return np.rint(ALLOCATION_MEDIAN_GBP_K * np.exp(ALLOCATION_LOG_SD * ndtri(u))).astype(np.int64)
 
@@ -201,8 +203,9 @@ def _sorted_into(order: np.ndarray, draws: np.ndarray, out: np.ndarray) -> None:
     out[order] = np.sort(draws)[::-1]
 
 
-def _fit_weighted_mean(weights: np.ndarray, low: np.ndarray, base: np.ndarray,
-                       high: np.ndarray, target: float) -> np.ndarray:
+def _fit_weighted_mean(
+    weights: np.ndarray, low: np.ndarray, base: np.ndarray, high: np.ndarray, target: float
+) -> np.ndarray:
     """Move every value the same fraction towards ``low`` or ``high`` to hit ``target``.
 
     The weighted mean is linear in that fraction, so it is solved exactly;
@@ -215,8 +218,10 @@ def _fit_weighted_mean(weights: np.ndarray, low: np.ndarray, base: np.ndarray,
     mean = lambda values: float(np.dot(weights, values) / weights.sum())  # noqa: E731
     at_low, at_base, at_high = mean(low), mean(base), mean(high)
     if not at_low <= target <= at_high:
-        raise RuntimeError(f"cannot reach {target} within the bands ({at_low:.2f} to "
-                           f"{at_high:.2f}); widen the bands")
+        raise RuntimeError(
+            f"cannot reach {target} within the bands ({at_low:.2f} to "
+            f"{at_high:.2f}); widen the bands"
+        )
     if target >= at_base:
         step = 0.0 if at_high == at_base else (target - at_base) / (at_high - at_base)
         return base + step * (high - base)
@@ -224,10 +229,17 @@ def _fit_weighted_mean(weights: np.ndarray, low: np.ndarray, base: np.ndarray,
     return base + step * (low - base)
 
 
-def _outcomes(rng: np.random.Generator, planned_k: np.ndarray, latent: np.ndarray,
-              n_big: int, n_small: int, big_band: tuple[float, float],
-              ahead: tuple[float, float, float], target_pct: float,
-              flexible_n_small: bool = False) -> np.ndarray:
+def _outcomes(
+    rng: np.random.Generator,
+    planned_k: np.ndarray,
+    latent: np.ndarray,
+    n_big: int,
+    n_small: int,
+    big_band: tuple[float, float],
+    ahead: tuple[float, float, float],
+    target_pct: float,
+    flexible_n_small: bool = False,
+) -> np.ndarray:
     """Delivered amounts (£k) with exact counts short by 20%+, short at all, and not short.
 
     CCGs are ranked by ``latent``: the top ``n_big`` fall 20% or more short,
@@ -250,7 +262,7 @@ def _outcomes(rng: np.random.Generator, planned_k: np.ndarray, latent: np.ndarra
     order = np.argsort(-latent, kind="stable")
 
     def bands(k: int) -> tuple[np.ndarray, ...]:
-        big, small, on_track = order[:n_big], order[n_big:n_big + k], order[n_big + k:]
+        big, small, on_track = order[:n_big], order[n_big : n_big + k], order[n_big + k :]
         low, base, high = np.zeros(n), np.zeros(n), np.zeros(n)
         _sorted_into(big, big_draws, base)
         low[big], high[big] = big_band
@@ -278,8 +290,9 @@ def _outcomes(rng: np.random.Generator, planned_k: np.ndarray, latent: np.ndarra
     # short, or not short at all, whatever the rounding did.
     twenty_pct_short = (4 * planned_k - 1) // 5
     delivered[big] = np.clip(delivered[big], 0, twenty_pct_short[big])
-    delivered[small] = np.clip(delivered[small], (4 * planned_k[small]) // 5 + 1,
-                               planned_k[small] - 1)
+    delivered[small] = np.clip(
+        delivered[small], (4 * planned_k[small]) // 5 + 1, planned_k[small] - 1
+    )
     delivered[on_track] = np.maximum(delivered[on_track], planned_k[on_track])
     return delivered
 
@@ -290,13 +303,15 @@ def _target_pcts(rng: np.random.Generator) -> np.ndarray:
     n_under_1 = TARGETS.n_target_under_1pct - 1  # Dorset is one of them
     n_below_median = (TARGETS.n_ccgs - 1) // 2 - TARGETS.n_target_under_1pct
     n_above_median = TARGETS.n_ccgs - 1 - (TARGETS.n_ccgs - 1) // 2 - n_over_4 - 1
-    return np.concatenate([
-        _band_draws(rng, n_under_1, BAND_UNDER_1),
-        _band_draws(rng, n_below_median, BAND_1_TO_MEDIAN),
-        [TARGETS.median_target_pct],
-        _band_draws(rng, n_above_median, BAND_MEDIAN_TO_4),
-        _band_draws(rng, n_over_4, BAND_OVER_4),
-    ])
+    return np.concatenate(
+        [
+            _band_draws(rng, n_under_1, BAND_UNDER_1),
+            _band_draws(rng, n_below_median, BAND_1_TO_MEDIAN),
+            [TARGETS.median_target_pct],
+            _band_draws(rng, n_above_median, BAND_MEDIAN_TO_4),
+            _band_draws(rng, n_over_4, BAND_OVER_4),
+        ]
+    )
 
 
 def generate_panel(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
@@ -333,9 +348,11 @@ def generate_panel(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
     regions = largest_remainder(REGION_CCG_COUNTS_APRIL_2013, n)
     regions[DORSET_REGION] -= 1
     regions[WEST_ESSEX_REGION] -= 1
-    region = np.array([DORSET_REGION, WEST_ESSEX_REGION]
-                      + list(rng.permutation([r for r, k in regions.items() for _ in range(k)])),
-                      dtype=object)
+    region = np.array(
+        [DORSET_REGION, WEST_ESSEX_REGION]
+        + list(rng.permutation([r for r, k in regions.items() for _ in range(k)])),
+        dtype=object,
+    )
 
     allocation_k = np.concatenate([[DORSET_ALLOCATION_GBP_K], _allocations_gbp_k(rng, n - 1)])
     target_pct = np.empty(n)
@@ -343,22 +360,39 @@ def generate_panel(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
     target_pct[others] = rng.permutation(_target_pcts(rng))
     plan_k = np.rint(allocation_k * target_pct / 100.0).astype(np.int64)
     plan_k[0] = round(t.dorset_plan_gbp_m * 1000)
-    transformational_k = np.rint(
-        plan_k * rng.uniform(*TRANSFORMATIONAL_SHARE, n)).astype(np.int64)
+    transformational_k = np.rint(plan_k * rng.uniform(*TRANSFORMATIONAL_SHARE, n)).astype(np.int64)
     ytd_plan_k = np.rint(plan_k * rng.uniform(*YTD_SHARE_OF_PLAN, n)).astype(np.int64)
 
     # The copula: a latent forecast-gap score correlated rho with the target's rank.
     realised_pct = 100.0 * plan_k / allocation_k
-    gap_latent = rho * _normal_scores(realised_pct) + math.sqrt(1.0 - rho**2) * rng.standard_normal(n)
-    ytd_latent = (YTD_LATENT_CORR_WITH_GAP * gap_latent
-                  + math.sqrt(1.0 - YTD_LATENT_CORR_WITH_GAP**2) * rng.standard_normal(n))
+    gap_latent = rho * _normal_scores(realised_pct) + math.sqrt(1.0 - rho**2) * rng.standard_normal(
+        n
+    )
+    ytd_latent = YTD_LATENT_CORR_WITH_GAP * gap_latent + math.sqrt(
+        1.0 - YTD_LATENT_CORR_WITH_GAP**2
+    ) * rng.standard_normal(n)
     n_small_gap = int(rng.integers(N_SMALL_FORECAST_GAP[0], N_SMALL_FORECAST_GAP[1] + 1))
-    forecast_k = _outcomes(rng, plan_k, gap_latent, t.n_forecast_gap_20pct, n_small_gap,
-                           BIG_FORECAST_GAP, FORECAST_AHEAD, 100.0 - t.forecast_delivery_pct,
-                           flexible_n_small=True)
-    ytd_actual_k = _outcomes(rng, ytd_plan_k, ytd_latent, t.n_ytd_shortfall_20pct,
-                             t.n_ytd_any_slippage - t.n_ytd_shortfall_20pct, BIG_YTD_SHORTFALL,
-                             YTD_AHEAD, t.ytd_shortfall_pct)
+    forecast_k = _outcomes(
+        rng,
+        plan_k,
+        gap_latent,
+        t.n_forecast_gap_20pct,
+        n_small_gap,
+        BIG_FORECAST_GAP,
+        FORECAST_AHEAD,
+        100.0 - t.forecast_delivery_pct,
+        flexible_n_small=True,
+    )
+    ytd_actual_k = _outcomes(
+        rng,
+        ytd_plan_k,
+        ytd_latent,
+        t.n_ytd_shortfall_20pct,
+        t.n_ytd_any_slippage - t.n_ytd_shortfall_20pct,
+        BIG_YTD_SHORTFALL,
+        YTD_AHEAD,
+        t.ytd_shortfall_pct,
+    )
 
     # Seven of the fifteen largest targets use the non-recurrent fund.
     top = np.argsort(-realised_pct, kind="stable")[: t.n_top]
@@ -368,19 +402,26 @@ def generate_panel(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
 
     numbers = rng.permutation(len(others)) + 1
     code = np.array([DORSET_CODE, WEST_ESSEX_CODE] + [f"S{k:03d}" for k in numbers], dtype=object)
-    name = np.array([NAMED_CCGS[DORSET_CODE], NAMED_CCGS[WEST_ESSEX_CODE]]
-                    + [f"{SYNTHETIC_NAME_PREFIX} {k:03d}" for k in numbers], dtype=object)
-    panel = pd.DataFrame({
-        "ccg_code": code, "ccg_name": name, "region": region,
-        "allocation_gbp_m": allocation_k / 1000.0,
-        "qipp_plan_gbp_m": plan_k / 1000.0,
-        "transformational_plan_gbp_m": transformational_k / 1000.0,
-        "ytd_plan_gbp_m": ytd_plan_k / 1000.0,
-        "ytd_actual_gbp_m": ytd_actual_k / 1000.0,
-        "forecast_outturn_gbp_m": forecast_k / 1000.0,
-        "uses_non_recurrent_fund": uses_fund,
-        "data_status": STATUS_SYNTHETIC,
-    })[PANEL_COLUMNS]
+    name = np.array(
+        [NAMED_CCGS[DORSET_CODE], NAMED_CCGS[WEST_ESSEX_CODE]]
+        + [f"{SYNTHETIC_NAME_PREFIX} {k:03d}" for k in numbers],
+        dtype=object,
+    )
+    panel = pd.DataFrame(
+        {
+            "ccg_code": code,
+            "ccg_name": name,
+            "region": region,
+            "allocation_gbp_m": allocation_k / 1000.0,
+            "qipp_plan_gbp_m": plan_k / 1000.0,
+            "transformational_plan_gbp_m": transformational_k / 1000.0,
+            "ytd_plan_gbp_m": ytd_plan_k / 1000.0,
+            "ytd_actual_gbp_m": ytd_actual_k / 1000.0,
+            "forecast_outturn_gbp_m": forecast_k / 1000.0,
+            "uses_non_recurrent_fund": uses_fund,
+            "data_status": STATUS_SYNTHETIC,
+        }
+    )[PANEL_COLUMNS]
     panel = panel.sort_values("ccg_code", kind="stable").reset_index(drop=True)
     _assert_targets_hold(panel)
     return panel
@@ -392,9 +433,12 @@ def _assert_targets_hold(panel: pd.DataFrame) -> None:
 
     published = {TARGET_CLAIM_IDS[k]: float(v) for k, v in asdict(TARGETS).items()}
     values = panel_aggregates(panel)
-    wrong = [f"{c.claim_id}: {values[c.claim_id]} vs {published[c.claim_id]}"
-             for c in CHECKS if c.soft_tolerance is None
-             and c.status(published[c.claim_id], values[c.claim_id]) != "match"]
+    wrong = [
+        f"{c.claim_id}: {values[c.claim_id]} vs {published[c.claim_id]}"
+        for c in CHECKS
+        if c.soft_tolerance is None
+        and c.status(published[c.claim_id], values[c.claim_id]) != "match"
+    ]
     if wrong:
         raise RuntimeError("synthetic panel misses published aggregates: " + "; ".join(wrong))
 
@@ -412,14 +456,17 @@ def panel_metadata(seed: int, rho: float) -> dict[str, Any]:
         "seed": int(seed),
         "rho": float(rho),
         "n_ccgs": TARGETS.n_ccgs,
-        "note": ("SYNTHETIC DATA: invented CCGs whose aggregates match those HSJ published "
-                 "for Q1 2013-14. Only the targets of NHS Dorset CCG and NHS West Essex "
-                 "CCG are real; every other figure is invented."),
+        "note": (
+            "SYNTHETIC DATA: invented CCGs whose aggregates match those HSJ published "
+            "for Q1 2013-14. Only the targets of NHS Dorset CCG and NHS West Essex "
+            "CCG are real; every other figure is invented."
+        ),
     }
 
 
-def write_synthetic_panel(path: Path | str, seed: int = DEFAULT_SEED,
-                          rho: float = DEFAULT_RHO) -> pd.DataFrame:
+def write_synthetic_panel(
+    path: Path | str, seed: int = DEFAULT_SEED, rho: float = DEFAULT_RHO
+) -> pd.DataFrame:
     """Draw a panel, write it as CSV with its sidecar (``.meta.json``), return it.
 
     The sidecar records the generator version, seed and rho, and the SHA-256

@@ -73,9 +73,12 @@ class WorkerPool:
 
     def __enter__(self) -> "WorkerPool":
         self._previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
-        self._pool = ProcessPoolExecutor(max_workers=self.n_workers,
-                                         mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=init_worker, initargs=(self.config,))
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.n_workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=(self.config,),
+        )
         # The first submit starts every worker; each imports papermill and nbconvert
         # in its initializer while the parent goes on planning.
         for _ in range(self.n_workers):
@@ -92,8 +95,13 @@ class WorkerPool:
             signal.signal(signal.SIGTERM, self._previous_term)
             shutil.rmtree(self.scratch_root, ignore_errors=True)
 
-    def run(self, jobs: Sequence[RenderJob], *, progress: bool = True,
-            on_result: Callable[[JobResult], None] | None = None) -> list[JobResult]:
+    def run(
+        self,
+        jobs: Sequence[RenderJob],
+        *,
+        progress: bool = True,
+        on_result: Callable[[JobResult], None] | None = None,
+    ) -> list[JobResult]:
         """Run ``jobs``; return one result per job, in job order.
 
         Parameters
@@ -110,12 +118,21 @@ class WorkerPool:
         failed = 0
         # In a log (not a terminal) every redraw is a new line: redraw every 10 s there.
         redraw_s = 0.1 if sys.stderr.isatty() else 10.0
-        with tqdm(total=len(jobs), desc="qipp render", unit="report", file=sys.stderr,
-                  disable=not progress, bar_format=BAR_FORMAT, dynamic_ncols=True,
-                  mininterval=redraw_s, maxinterval=max(redraw_s, 10.0)) as bar:
+        with tqdm(
+            total=len(jobs),
+            desc="qipp render",
+            unit="report",
+            file=sys.stderr,
+            disable=not progress,
+            bar_format=BAR_FORMAT,
+            dynamic_ncols=True,
+            mininterval=redraw_s,
+            maxinterval=max(redraw_s, 10.0),
+        ) as bar:
             bar.set_postfix_str("0 failed", refresh=False)
-            futures: dict[Future, int] = {self._pool.submit(run_job, i, job): i
-                                          for i, job in enumerate(jobs)}
+            futures: dict[Future, int] = {
+                self._pool.submit(run_job, i, job): i for i, job in enumerate(jobs)
+            }
             for future in as_completed(futures):
                 index = futures[future]
                 result = _result_of(future, jobs[index])
@@ -128,9 +145,14 @@ class WorkerPool:
         return [results[i] for i in range(len(jobs))]
 
 
-def run_batch(jobs: Sequence[RenderJob], config: WorkerConfig, n_workers: int, *,
-              progress: bool = True,
-              on_result: Callable[[JobResult], None] | None = None) -> list[JobResult]:
+def run_batch(
+    jobs: Sequence[RenderJob],
+    config: WorkerConfig,
+    n_workers: int,
+    *,
+    progress: bool = True,
+    on_result: Callable[[JobResult], None] | None = None,
+) -> list[JobResult]:
     """Run ``jobs`` in a fresh :class:`WorkerPool` of ``n_workers`` (capped at the job count).
 
     Raises
@@ -151,15 +173,21 @@ def _result_of(future: Future, job: RenderJob) -> JobResult:
     except KeyboardInterrupt:
         raise
     except (BrokenProcessPool, CancelledError) as exc:
-        return JobResult(job, ok=False, title=job.name, error=CellError(
-            type(exc).__name__, str(exc) or "the worker process died"))
+        return JobResult(
+            job,
+            ok=False,
+            title=job.name,
+            error=CellError(type(exc).__name__, str(exc) or "the worker process died"),
+        )
     except Exception as exc:  # e.g. a result that could not be sent back
-        return JobResult(job, ok=False, title=job.name,
-                         error=CellError(type(exc).__name__, str(exc)))
+        return JobResult(
+            job, ok=False, title=job.name, error=CellError(type(exc).__name__, str(exc))
+        )
 
 
-def _stop(pool: ProcessPoolExecutor, scratch_root: Path,
-          grace_s: float = INTERRUPT_GRACE_S) -> None:
+def _stop(
+    pool: ProcessPoolExecutor, scratch_root: Path, grace_s: float = INTERRUPT_GRACE_S
+) -> None:
     """Stop workers and kernels after an interrupt; a second Ctrl-C is ignored meanwhile."""
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:

@@ -315,8 +315,12 @@ class FreshKernelExecutor:
         except (CellTimeoutError, DeadKernelError, RuntimeError, OSError) as error:
             # The kernel died, timed out or never started: keep what ran, and its log.
             notebook = _read_partial(partial)
-            outcome = ExecutionOutcome(notebook, kernel_failure(
-                error, limits, notebook, request, kernel_log_tail(request.scratch_dir)))
+            outcome = ExecutionOutcome(
+                notebook,
+                kernel_failure(
+                    error, limits, notebook, request, kernel_log_tail(request.scratch_dir)
+                ),
+            )
         finally:
             if sockets != request.scratch_dir:
                 _remove_tree(sockets)
@@ -342,8 +346,10 @@ def _warm_executor() -> Executor:
 
 
 # Executors by name; a worker builds one with EXECUTORS[name]().
-EXECUTORS: dict[str, Callable[[], Executor]] = {"warm": _warm_executor,
-                                                "fresh": FreshKernelExecutor}
+EXECUTORS: dict[str, Callable[[], Executor]] = {
+    "warm": _warm_executor,
+    "fresh": FreshKernelExecutor,
+}
 DEFAULT_EXECUTOR = "warm"
 
 
@@ -392,7 +398,8 @@ def kill_kernel(pid: int, connection_file: str) -> bool:
     cmdline = Path(f"/proc/{pid}/cmdline")
     try:
         if cmdline.exists() and connection_file not in cmdline.read_bytes().decode(
-                "utf-8", "replace"):
+            "utf-8", "replace"
+        ):
             return False
         os.killpg(pid, signal.SIGKILL)
         return True

@@ -64,8 +64,10 @@ def _markdown_texts(notebook: Any) -> Iterator[str]:
         if cell.get("cell_type") == "markdown":
             sources = [cell.get("source", "")]
         else:
-            sources = [output.get("data", {}).get("text/markdown", "")
-                       for output in cell.get("outputs", [])]
+            sources = [
+                output.get("data", {}).get("text/markdown", "")
+                for output in cell.get("outputs", [])
+            ]
         for source in sources:
             yield "".join(source) if isinstance(source, list) else source
 
@@ -117,9 +119,15 @@ def _exporter(show_code: bool, prompts: bool) -> Any:
     return exporter
 
 
-def notebook_to_html(notebook: Any, *, title: str, show_code: bool = False,
-                     prompts: bool = False, index_href: str = "index.html",
-                     stamp: str = "") -> str:
+def notebook_to_html(
+    notebook: Any,
+    *,
+    title: str,
+    show_code: bool = False,
+    prompts: bool = False,
+    index_href: str = "index.html",
+    stamp: str = "",
+) -> str:
     """Render an executed notebook as a self-contained, offline HTML page.
 
     Parameters
@@ -149,14 +157,22 @@ def notebook_to_html(notebook: Any, *, title: str, show_code: bool = False,
         If the page still refers to another host (a notebook output or a
         markdown link pointing at the web); the message lists the references.
     """
-    resources = {"qipp": {"title": title, "show_code": show_code, "prompts": prompts,
-                          "index_href": index_href,
-                          "stamp": stamp, "css": STYLESHEET.read_text(encoding="utf-8")}}
+    resources = {
+        "qipp": {
+            "title": title,
+            "show_code": show_code,
+            "prompts": prompts,
+            "index_href": index_href,
+            "stamp": stamp,
+            "css": STYLESHEET.read_text(encoding="utf-8"),
+        }
+    }
     html, _ = _exporter(show_code, prompts).from_notebook_node(notebook, resources=resources)
     offending = external_references(html)
     if offending:
         shown = "; ".join(offending[:3]) + (" ..." if len(offending) > 3 else "")
         raise OfflineError(
             f"the page would reach the network ({len(offending)} reference(s): {shown}); "
-            "reports must work offline, so embed the resource or cite it as text")
+            "reports must work offline, so embed the resource or cite it as text"
+        )
     return html

@@ -79,21 +79,31 @@ def scorecard_summary() -> ScorecardSummary:
         card = scorecard()
     except Exception as exc:  # any failure is shown in the index and fails the run
         return ScorecardSummary(error=f"{type(exc).__name__}: {exc}")
-    rows = [{k: row[k] for k in ("id", "source", "status", "note")}
-            for row in card.to_dict("records")]
+    rows = [
+        {k: row[k] for k in ("id", "source", "status", "note")} for row in card.to_dict("records")
+    ]
     return ScorecardSummary(status_counts(card), rows)
 
 
 def _environment():
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_ROOT)),
-                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_ROOT)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
-def index_html(entries: Iterable[dict], run: RunInfo, scorecard: ScorecardSummary,
-               problems: Iterable[str] = (), synthetic_banner: str | None = None,
-               downloads: Iterable[str] = ()) -> str:
+def index_html(
+    entries: Iterable[dict],
+    run: RunInfo,
+    scorecard: ScorecardSummary,
+    problems: Iterable[str] = (),
+    synthetic_banner: str | None = None,
+    downloads: Iterable[str] = (),
+) -> str:
     """Render the index page.
 
     Parameters
@@ -117,14 +127,24 @@ def index_html(entries: Iterable[dict], run: RunInfo, scorecard: ScorecardSummar
     """
     entries = list(entries)
     findings = sorted((e for e in entries if e["kind"] == KIND_FINDING), key=lambda e: e["name"])
-    profiles = sorted((e for e in entries if e["kind"] == KIND_PROFILE),
-                      key=lambda e: ((e.get("profile") or {}).get("region", ""), e["name"]))
+    profiles = sorted(
+        (e for e in entries if e["kind"] == KIND_PROFILE),
+        key=lambda e: ((e.get("profile") or {}).get("region", ""), e["name"]),
+    )
     failures = [e for e in findings + profiles if e["status"] == "failed"]
     template = _environment().get_template("index.html.j2")
     return template.render(
-        title=INDEX_TITLE, css=STYLESHEET.read_text(encoding="utf-8"), run=run,
-        scorecard=scorecard, findings=findings, profiles=profiles, failures=failures,
-        problems=list(problems), synthetic_banner=synthetic_banner or DEFAULT_SYNTHETIC_BANNER,
+        title=INDEX_TITLE,
+        css=STYLESHEET.read_text(encoding="utf-8"),
+        run=run,
+        scorecard=scorecard,
+        findings=findings,
+        profiles=profiles,
+        failures=failures,
+        problems=list(problems),
+        synthetic_banner=synthetic_banner or DEFAULT_SYNTHETIC_BANNER,
         show_banner=bool(run.panel_synthetic) and any(uses_panel(e) for e in entries),
-        downloads=list(downloads), reproduced_label=reproduced_label,
-        reproduced_class=reproduced_class)
+        downloads=list(downloads),
+        reproduced_label=reproduced_label,
+        reproduced_class=reproduced_class,
+    )

@@ -51,8 +51,9 @@ def checked_stem(stem: str) -> str:
     qipp.render.jobs.JobError: notebook name '../x' is not usable as a report name (letters, digits, _ and - only)
     """
     if not _STEM.fullmatch(stem):
-        raise JobError(f"notebook name {stem!r} is not usable as a report name "
-                       "(letters, digits, _ and - only)")
+        raise JobError(
+            f"notebook name {stem!r} is not usable as a report name (letters, digits, _ and - only)"
+        )
     return stem
 
 
@@ -67,8 +68,9 @@ def checked_ccg_code(code: str) -> str:
     qipp.render.jobs.JobError: CCG code '07H/../../etc' is not an ODS code (e.g. 11J) or a synthetic code (e.g. S001)
     """
     if not isinstance(code, str) or not _CCG_CODE.fullmatch(code):
-        raise JobError(f"CCG code {code!r} is not an ODS code (e.g. 11J) "
-                       "or a synthetic code (e.g. S001)")
+        raise JobError(
+            f"CCG code {code!r} is not an ODS code (e.g. 11J) or a synthetic code (e.g. S001)"
+        )
     return code
 
 
@@ -130,8 +132,11 @@ def discover_notebooks(notebooks_dir: Path) -> list[Path]:
     """
     if not notebooks_dir.is_dir():
         return []
-    return sorted(p for p in notebooks_dir.glob("*.ipynb")
-                  if not p.name.startswith((".", "_")) and p.is_file())
+    return sorted(
+        p
+        for p in notebooks_dir.glob("*.ipynb")
+        if not p.name.startswith((".", "_")) and p.is_file()
+    )
 
 
 def matches_only(stem: str, patterns: Iterable[str]) -> bool:
@@ -152,8 +157,9 @@ def matches_only(stem: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-def finding_job(notebook: Path, declared: set[str], stage: Path,
-                panel_path: Path | None = None) -> RenderJob:
+def finding_job(
+    notebook: Path, declared: set[str], stage: Path, panel_path: Path | None = None
+) -> RenderJob:
     """Plan the render of one finding notebook with its default parameters.
 
     ``findings_path`` is passed when the notebook declares it, pointing into the
@@ -174,23 +180,40 @@ def finding_job(notebook: Path, declared: set[str], stage: Path,
         parameters["findings_path"] = str(stage / findings)
     if panel_path is not None and "panel_path" in declared:
         parameters["panel_path"] = str(panel_path)
-    return RenderJob(KIND_FINDING, stem, notebook, parameters, html=f"{stem}.html",
-                     executed=f"executed/{stem}.ipynb", failed=f"failed/{stem}.ipynb",
-                     failed_html=f"failed/{stem}.html", findings=findings,
-                     uses_panel="panel_path" in declared)
+    return RenderJob(
+        KIND_FINDING,
+        stem,
+        notebook,
+        parameters,
+        html=f"{stem}.html",
+        executed=f"executed/{stem}.ipynb",
+        failed=f"failed/{stem}.ipynb",
+        failed_html=f"failed/{stem}.html",
+        findings=findings,
+        uses_panel="panel_path" in declared,
+    )
 
 
-def profile_job(template: Path, ccg_code: str, declared: set[str], panel_path: Path,
-                stage: Path) -> RenderJob:
+def profile_job(
+    template: Path, ccg_code: str, declared: set[str], panel_path: Path, stage: Path
+) -> RenderJob:
     """Plan the profile of one CCG from the template (see module example)."""
     code = checked_ccg_code(ccg_code)
     missing = {"ccg_code", "panel_path"} - declared
     if missing:
         raise JobError(f"{template.name} does not declare the parameters {sorted(missing)}")
     parameters = {"ccg_code": code, "panel_path": str(panel_path)}
-    return RenderJob(KIND_PROFILE, code, template, parameters, html=f"ccg/{code}.html",
-                     executed=f"executed/ccg/{code}.ipynb", failed=f"failed/ccg/{code}.ipynb",
-                     failed_html=f"failed/ccg/{code}.html", uses_panel=True)
+    return RenderJob(
+        KIND_PROFILE,
+        code,
+        template,
+        parameters,
+        html=f"ccg/{code}.html",
+        executed=f"executed/ccg/{code}.ipynb",
+        failed=f"failed/ccg/{code}.ipynb",
+        failed_html=f"failed/ccg/{code}.html",
+        uses_panel=True,
+    )
 
 
 def in_place_job(notebook: Path) -> RenderJob:

@@ -52,12 +52,29 @@ from typing import Any
 
 # Imported once per kernel. What the notebooks use, plus what those modules pull in.
 WARM_MODULES: tuple[str, ...] = (
-    "numpy", "pandas", "scipy.optimize", "scipy.stats", "statsmodels.api",
-    "matplotlib.pyplot", "seaborn", "pandera.pandas", "IPython.display",
-    "qipp.paths", "qipp.ledger", "qipp.derive", "qipp.findings", "qipp.stats",
-    "qipp.plotting", "qipp.panel", "qipp.analysis.ledger_rows", "qipp.analysis.ledger_summary",
-    "qipp.analysis.nhse_ccgs", "qipp.analysis.pct_progress", "qipp.analysis.savings_profile",
-    "qipp.analysis.shortfall", "qipp.analysis.target_gap",
+    "numpy",
+    "pandas",
+    "scipy.optimize",
+    "scipy.stats",
+    "statsmodels.api",
+    "matplotlib.pyplot",
+    "seaborn",
+    "pandera.pandas",
+    "IPython.display",
+    "qipp.paths",
+    "qipp.ledger",
+    "qipp.derive",
+    "qipp.findings",
+    "qipp.stats",
+    "qipp.plotting",
+    "qipp.panel",
+    "qipp.analysis.ledger_rows",
+    "qipp.analysis.ledger_summary",
+    "qipp.analysis.nhse_ccgs",
+    "qipp.analysis.pct_progress",
+    "qipp.analysis.savings_profile",
+    "qipp.analysis.shortfall",
+    "qipp.analysis.target_gap",
 )
 
 
@@ -133,8 +150,9 @@ def warm_up(modules: tuple[str, ...] = WARM_MODULES) -> float:
 
 def capture(user_namespace: dict[str, Any]) -> Baseline:
     """Record the current process-wide state (see :class:`Baseline`)."""
-    baseline = Baseline(os.getcwd(), list(sys.path), dict(os.environ),
-                        list(warnings.filters), dict(user_namespace))
+    baseline = Baseline(
+        os.getcwd(), list(sys.path), dict(os.environ), list(warnings.filters), dict(user_namespace)
+    )
     if "matplotlib" in sys.modules:
         import matplotlib
 
@@ -170,22 +188,34 @@ def _pandas_options() -> dict[str, Any]:
 
 def _formatters(shell: Any) -> list[Any]:
     display = shell.display_formatter
-    return [*display.formatters.values(), display.ipython_display_formatter,
-            display.mimebundle_formatter]
+    return [
+        *display.formatters.values(),
+        display.ipython_display_formatter,
+        display.mimebundle_formatter,
+    ]
 
 
 def _shell_state(shell: Any) -> dict[str, Any]:
     state: dict[str, Any] = {
-        "formatters": [(f, dict(f.type_printers), dict(f.deferred_printers),
-                        dict(f.singleton_printers), f.enabled) for f in _formatters(shell)],
+        "formatters": [
+            (
+                f,
+                dict(f.type_printers),
+                dict(f.deferred_printers),
+                dict(f.singleton_printers),
+                f.enabled,
+            )
+            for f in _formatters(shell)
+        ],
         "events": {name: list(callbacks) for name, callbacks in shell.events.callbacks.items()},
     }
     backend = sys.modules.get("matplotlib_inline.config")
     if backend is not None:
         inline = backend.InlineBackend.instance()
-        state["inline"] = {name: copy.deepcopy(getattr(inline, name))
-                           for name in ("figure_formats", "print_figure_kwargs", "rc",
-                                        "close_figures")}
+        state["inline"] = {
+            name: copy.deepcopy(getattr(inline, name))
+            for name in ("figure_formats", "print_figure_kwargs", "rc", "close_figures")
+        }
     return state
 
 
@@ -240,9 +270,11 @@ def _restore_shell(shell: Any, state: dict[str, Any]) -> None:
             if getattr(backend, name) != value:
                 setattr(backend, name, copy.deepcopy(value))
     for formatter, types, deferred, singletons, enabled in state["formatters"]:
-        for live, saved in ((formatter.type_printers, types),
-                            (formatter.deferred_printers, deferred),
-                            (formatter.singleton_printers, singletons)):
+        for live, saved in (
+            (formatter.type_printers, types),
+            (formatter.deferred_printers, deferred),
+            (formatter.singleton_printers, singletons),
+        ):
             if live != saved:
                 live.clear()
                 live.update(saved)

@@ -34,13 +34,18 @@ MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
 
 
-def entry_from_result(result: JobResult, rendered_at: str,
-                      profile: ProfileRow | None = None) -> dict:
+def entry_from_result(
+    result: JobResult, rendered_at: str, profile: ProfileRow | None = None
+) -> dict:
     """Describe one job's outcome as a manifest entry (plain JSON types only)."""
     job, error = result.job, result.error
     entry = {
-        "key": job.key, "kind": job.kind, "name": job.name, "title": result.title,
-        "status": "ok" if result.ok else "failed", "rendered_at": rendered_at,
+        "key": job.key,
+        "kind": job.kind,
+        "name": job.name,
+        "title": result.title,
+        "status": "ok" if result.ok else "failed",
+        "rendered_at": rendered_at,
         "duration_s": round(result.duration_s, 2),
         "timings_s": {phase: round(seconds, 3) for phase, seconds in result.timings.items()},
         "attempts": result.attempts,
@@ -49,9 +54,15 @@ def entry_from_result(result: JobResult, rendered_at: str,
         "html": job.html if result.ok else None,
         "failed_notebook": job.failed if job.failed in result.files else None,
         "failed_html": job.failed_html if job.failed_html in result.files else None,
-        "error": None if error is None else {
-            "summary": error.describe(), "ename": error.ename, "evalue": error.evalue,
-            "cell_number": error.cell_number, "execution_count": error.execution_count},
+        "error": None
+        if error is None
+        else {
+            "summary": error.describe(),
+            "ename": error.ename,
+            "evalue": error.evalue,
+            "cell_number": error.cell_number,
+            "execution_count": error.execution_count,
+        },
         "findings": None if result.findings is None else verdict_of(result.findings),
         "profile": None if profile is None else profile.figures(),
         "uses_panel": job.uses_panel,
@@ -73,9 +84,11 @@ def verdict_of(findings: dict) -> dict:
     """
     reproduced = findings.get("reproduced")
     note = findings.get("reproduced_note")
-    return {"verdict": str(findings.get("verdict", "")),
-            "reproduced": None if reproduced is None else bool(reproduced),
-            "reproduced_note": str(note) if reproduced is None and note else None}
+    return {
+        "verdict": str(findings.get("verdict", "")),
+        "reproduced": None if reproduced is None else bool(reproduced),
+        "reproduced_note": str(note) if reproduced is None and note else None,
+    }
 
 
 def uses_panel(entry: dict) -> bool:
@@ -92,8 +105,9 @@ def uses_panel(entry: dict) -> bool:
     return entry.get("kind") == KIND_PROFILE or bool(entry.get("uses_panel", True))
 
 
-def merge_entries(previous: dict[str, dict], current: dict[str, dict],
-                  full_run: bool) -> tuple[dict[str, dict], list[str]]:
+def merge_entries(
+    previous: dict[str, dict], current: dict[str, dict], full_run: bool
+) -> tuple[dict[str, dict], list[str]]:
     """Combine the previous manifest with this run's entries.
 
     Parameters
@@ -154,6 +168,9 @@ def read_run(out_dir: Path) -> dict:
 
 def manifest_text(entries: dict[str, dict], run: dict) -> str:
     """Serialise entries (sorted by key) with the run's details."""
-    body = {"version": MANIFEST_VERSION, "run": run,
-            "entries": [entries[k] for k in sorted(entries)]}
+    body = {
+        "version": MANIFEST_VERSION,
+        "run": run,
+        "entries": [entries[k] for k in sorted(entries)],
+    }
     return json.dumps(body, indent=1, ensure_ascii=False) + "\n"

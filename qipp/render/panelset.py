@@ -70,10 +70,12 @@ def mismatch_message(earlier: dict, panel: str, sha256: str, out_label: str) -> 
     if recorded == sha256:
         return None
     before = str(earlier.get("panel") or "an unrecorded panel")
-    return (f"{out_label} was built from the panel {before} (SHA-256 {_short(recorded)}), "
-            f"but this run uses {panel} (SHA-256 {_short(sha256)}): one report set holds "
-            f"one panel. Re-run without --only/--ccg to rebuild the whole set from {panel}, "
-            "or pass --replace to replace the earlier set with this run's reports.")
+    return (
+        f"{out_label} was built from the panel {before} (SHA-256 {_short(recorded)}), "
+        f"but this run uses {panel} (SHA-256 {_short(sha256)}): one report set holds "
+        f"one panel. Re-run without --only/--ccg to rebuild the whole set from {panel}, "
+        "or pass --replace to replace the earlier set with this run's reports."
+    )
 
 
 def panel_mismatch(out_dir: Path, rebuilds_set: bool, run: RunInfo) -> str | None:
@@ -90,5 +92,6 @@ def panel_mismatch(out_dir: Path, rebuilds_set: bool, run: RunInfo) -> str | Non
     """
     if rebuilds_set or not read_manifest(out_dir):
         return None
-    return mismatch_message(read_run(out_dir), run.panel, run.panel_sha256 or "",
-                            relative_to_root(out_dir))
+    return mismatch_message(
+        read_run(out_dir), run.panel, run.panel_sha256 or "", relative_to_root(out_dir)
+    )

@@ -153,8 +153,9 @@ def _select(options: RenderOptions) -> tuple[list[Path], Path | None]:
         findings = []
     else:
         findings = [p for p in findings if matches_only(p.stem, options.only)]
-    wants_profiles = bool(options.ccg_codes) or matches_only(template.stem if template else "",
-                                                            options.only)
+    wants_profiles = bool(options.ccg_codes) or matches_only(
+        template.stem if template else "", options.only
+    )
     if options.ccg_codes and template is None:
         raise RenderInputError(f"--ccg needs {options.notebooks_dir / PROFILE_TEMPLATE_NAME}")
     return findings, template if (template is not None and wants_profiles) else None
@@ -172,22 +173,27 @@ def _panel(options: RenderOptions, panel_path: Path) -> tuple[list[ProfileRow], 
     return (rows if options.profiles is None else list(options.profiles)), synthetic
 
 
-def _profiles(options: RenderOptions, panel_path: Path,
-              rows: list[ProfileRow]) -> list[ProfileRow]:
+def _profiles(options: RenderOptions, panel_path: Path, rows: list[ProfileRow]) -> list[ProfileRow]:
     """The rows to profile: all, or those ``--ccg`` names (each must be in the panel)."""
     if options.ccg_codes:
         by_code = {row.ccg_code: row for row in rows}
         unknown = [code for code in options.ccg_codes if code not in by_code]
         if unknown:
-            raise RenderInputError(f"CCG code(s) not in the panel {panel_path.name}: "
-                                   f"{', '.join(unknown)}")
+            raise RenderInputError(
+                f"CCG code(s) not in the panel {panel_path.name}: {', '.join(unknown)}"
+            )
         rows = [by_code[code] for code in dict.fromkeys(options.ccg_codes)]
     return rows
 
 
-def plan_jobs(options: RenderOptions, stage_root: Path, panel_path: Path,
-              findings: Sequence[Path], template: Path | None,
-              profiles: Sequence[ProfileRow]) -> list[RenderJob]:
+def plan_jobs(
+    options: RenderOptions,
+    stage_root: Path,
+    panel_path: Path,
+    findings: Sequence[Path],
+    template: Path | None,
+    profiles: Sequence[ProfileRow],
+) -> list[RenderJob]:
     """Build the job list: finding notebooks first, then one profile per CCG.
 
     Raises
@@ -200,8 +206,10 @@ def plan_jobs(options: RenderOptions, stage_root: Path, panel_path: Path,
         jobs = [finding_job(p, declared_parameters(p), stage_root, user_panel) for p in findings]
         if template is not None:
             declared = declared_parameters(template)
-            jobs += [profile_job(template, row.ccg_code, declared, panel_path, stage_root)
-                     for row in profiles]
+            jobs += [
+                profile_job(template, row.ccg_code, declared, panel_path, stage_root)
+                for row in profiles
+            ]
     except JobError as exc:
         raise RenderInputError(str(exc)) from None
     return jobs
@@ -243,10 +251,18 @@ def render_reports(options: RenderOptions) -> RenderSummary:
             raise PanelMismatchError(mixing)
         stage = Stage.create(out_dir)
         try:
-            config = WorkerConfig(stage.root, stage.root, options.notebooks_dir.resolve(),
-                                  options.kernel_name, options.cell_timeout_s,
-                                  options.show_code, run.stamp(), options.executor,
-                                  options.notebook_timeout_s, out_dir)
+            config = WorkerConfig(
+                stage.root,
+                stage.root,
+                options.notebooks_dir.resolve(),
+                options.kernel_name,
+                options.cell_timeout_s,
+                options.show_code,
+                run.stamp(),
+                options.executor,
+                options.notebook_timeout_s,
+                out_dir,
+            )
             n_jobs = len(findings) + (len(profiles) if template else 0)
             # Workers start now; their imports (and warm kernels) overlap the planning below.
             with WorkerPool(config, min(options.jobs, n_jobs)) as pool:
@@ -254,8 +270,15 @@ def render_reports(options: RenderOptions) -> RenderSummary:
                 planned = time.perf_counter()
                 results = pool.run(jobs, progress=options.progress)
             phases = {"plan_s": planned - started, "batch_s": time.perf_counter() - planned}
-            summary = _finish(options, out_dir, stage, run, results,
-                              {row.ccg_code: row for row in profiles}, phases)
+            summary = _finish(
+                options,
+                out_dir,
+                stage,
+                run,
+                results,
+                {row.ccg_code: row for row in profiles},
+                phases,
+            )
         except BaseException:
             stage.discard()
             remove_temporaries(out_dir)
@@ -263,9 +286,15 @@ def render_reports(options: RenderOptions) -> RenderSummary:
     return summary
 
 
-def _finish(options: RenderOptions, out_dir: Path, stage: Stage, run: RunInfo,
-            results: list[JobResult], profiles: dict[str, ProfileRow],
-            phases: dict[str, float]) -> RenderSummary:
+def _finish(
+    options: RenderOptions,
+    out_dir: Path,
+    stage: Stage,
+    run: RunInfo,
+    results: list[JobResult],
+    profiles: dict[str, ProfileRow],
+    phases: dict[str, float],
+) -> RenderSummary:
     """Write manifest and index into the stage, then move everything into place.
 
     ``phases`` (seconds so far) gains ``index_s`` and is recorded in the manifest.
@@ -273,14 +302,18 @@ def _finish(options: RenderOptions, out_dir: Path, stage: Stage, run: RunInfo,
     started = time.perf_counter()
     current = {
         r.job.key: entry_from_result(
-            r, run.rendered_at, profiles.get(r.job.name) if r.job.kind == KIND_PROFILE else None)
-        for r in results}
-    entries, stale = merge_entries(read_manifest(out_dir), current,
-                                   options.full_run or options.replace)
+            r, run.rendered_at, profiles.get(r.job.name) if r.job.kind == KIND_PROFILE else None
+        )
+        for r in results
+    }
+    entries, stale = merge_entries(
+        read_manifest(out_dir), current, options.full_run or options.replace
+    )
     scorecard = scorecard_summary()
     problems = [f"claims scorecard: {scorecard.error}"] if scorecard.error else []
     # The index shows it only when the set's panel is synthetic and some report reads it.
     from qipp.panel import SYNTHETIC_BANNER as banner
+
     downloads = [name for name in SCORECARD_FILES if (out_dir / name).is_file()]
     index = index_html(entries.values(), run, scorecard, problems, banner, downloads)
     phases = {**phases, "index_s": time.perf_counter() - started}
@@ -307,8 +340,7 @@ def render_in_place(options: RenderOptions) -> RenderSummary:
         Interrupted; notebooks not yet replaced are unchanged.
     """
     notebooks_dir = Path(options.notebooks_dir).resolve()
-    notebooks = [p for p in discover_notebooks(notebooks_dir)
-                 if matches_only(p.stem, options.only)]
+    notebooks = [p for p in discover_notebooks(notebooks_dir) if matches_only(p.stem, options.only)]
     if not notebooks:
         raise RenderInputError(f"nothing to execute: no notebook in {notebooks_dir} matches")
     try:
@@ -317,9 +349,17 @@ def render_in_place(options: RenderOptions) -> RenderSummary:
         raise RenderInputError(str(exc)) from None
     stage = Stage.create(notebooks_dir)
     try:
-        config = WorkerConfig(stage.root, stage.root, notebooks_dir, options.kernel_name,
-                              options.cell_timeout_s, options.show_code, "", options.executor,
-                              options.notebook_timeout_s)
+        config = WorkerConfig(
+            stage.root,
+            stage.root,
+            notebooks_dir,
+            options.kernel_name,
+            options.cell_timeout_s,
+            options.show_code,
+            "",
+            options.executor,
+            options.notebook_timeout_s,
+        )
         results = run_batch(jobs, config, options.jobs, progress=options.progress)
         stage.commit([f for r in results if r.ok for f in r.files], remove=[])
     except BaseException:

@@ -23,8 +23,13 @@ from pathlib import Path
 import pandas as pd
 
 PROFILE_COLUMNS: tuple[str, ...] = (
-    "ccg_code", "ccg_name", "region", "plan_pct_of_allocation", "ytd_shortfall_pct",
-    "forecast_gap_pct", "forecasts_shortfall",
+    "ccg_code",
+    "ccg_name",
+    "region",
+    "plan_pct_of_allocation",
+    "ytd_shortfall_pct",
+    "forecast_gap_pct",
+    "forecasts_shortfall",
 )
 
 
@@ -62,9 +67,15 @@ def profile_rows(panel: pd.DataFrame) -> list[ProfileRow]:
     if missing:
         raise KeyError(f"panel lacks the columns {missing} (run qipp.panel.add_measures first)")
     return [
-        ProfileRow(str(r["ccg_code"]), str(r["ccg_name"]), str(r["region"]),
-                   float(r["plan_pct_of_allocation"]), float(r["ytd_shortfall_pct"]),
-                   float(r["forecast_gap_pct"]), bool(r["forecasts_shortfall"]))
+        ProfileRow(
+            str(r["ccg_code"]),
+            str(r["ccg_name"]),
+            str(r["region"]),
+            float(r["plan_pct_of_allocation"]),
+            float(r["ytd_shortfall_pct"]),
+            float(r["forecast_gap_pct"]),
+            bool(r["forecasts_shortfall"]),
+        )
         for r in panel.loc[:, list(PROFILE_COLUMNS)].to_dict("records")
     ]
 

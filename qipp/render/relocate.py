@@ -104,8 +104,9 @@ def _quoted(text: str) -> str:
     return '"' + escaped.replace('"', '\\"') + '"'
 
 
-def relocate_notebook(notebook: Any, replacements: dict[str, str],
-                      published_as: str | None = None) -> None:
+def relocate_notebook(
+    notebook: Any, replacements: dict[str, str], published_as: str | None = None
+) -> None:
     """Rewrite, in place, the staging paths papermill recorded in an executed notebook.
 
     Parameters

@@ -28,14 +28,18 @@ def running_cell(notebook: Any) -> int | None:
     """Index of the last cell papermill started (the one running when execution stopped)."""
     if notebook is None:
         return None
-    started = [i for i, cell in enumerate(notebook.cells)
-               if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    started = [
+        i
+        for i, cell in enumerate(notebook.cells)
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
     return started[-1] if started else None
 
 
 # Failures of the kernel rather than of the notebook's code: worth one more try.
 RETRIED_ERRORS: frozenset[str] = frozenset(
-    {"DeadKernelError", "CellTimeoutError", "NotebookTimeoutError", "KernelSetupError"})
+    {"DeadKernelError", "CellTimeoutError", "NotebookTimeoutError", "KernelSetupError"}
+)
 
 
 class CellTimeouts:
@@ -77,8 +81,13 @@ class CellTimeouts:
         return left
 
 
-def kernel_failure(exc: BaseException, limits: CellTimeouts, notebook: Any,
-                   request: ExecutionRequest, log_tail: tuple[str, ...]) -> CellError:
+def kernel_failure(
+    exc: BaseException,
+    limits: CellTimeouts,
+    notebook: Any,
+    request: ExecutionRequest,
+    log_tail: tuple[str, ...],
+) -> CellError:
     """The :class:`CellError` for a dead kernel, a timeout or a kernel that never started.
 
     ``log_tail`` (the kernel's own stderr) becomes the traceback.
@@ -87,15 +96,23 @@ def kernel_failure(exc: BaseException, limits: CellTimeouts, notebook: Any,
     ename, evalue = type(exc).__name__, str(exc).strip()
     if ename == "CellTimeoutError" and limits.notebook_exhausted:
         ename = "NotebookTimeoutError"
-        evalue = (f"the notebook ran past its limit of {limits.notebook_timeout_s:g} s "
-                  "(qipp render --notebook-timeout)")
-    return CellError(ename, evalue, None if running is None else source_cell_number(
-        request.input_path, running, injected=bool(request.parameters)),
-        traceback=log_tail)
+        evalue = (
+            f"the notebook ran past its limit of {limits.notebook_timeout_s:g} s "
+            "(qipp render --notebook-timeout)"
+        )
+    return CellError(
+        ename,
+        evalue,
+        None
+        if running is None
+        else source_cell_number(request.input_path, running, injected=bool(request.parameters)),
+        traceback=log_tail,
+    )
 
 
-def execute_with_retry(run_once: Callable[[ExecutionRequest], ExecutionOutcome],
-                       request: ExecutionRequest) -> ExecutionOutcome:
+def execute_with_retry(
+    run_once: Callable[[ExecutionRequest], ExecutionOutcome], request: ExecutionRequest
+) -> ExecutionOutcome:
     """Run ``request``; if the kernel died, hung or never started, run it once more.
 
     The executor behind ``run_once`` must give the second attempt a new kernel.
@@ -113,7 +130,9 @@ def execute_with_retry(run_once: Callable[[ExecutionRequest], ExecutionOutcome],
 
 def papermill_error(error: Any, request: ExecutionRequest) -> CellError:
     """A papermill execution error (an exception raised by a cell) as a :class:`CellError`."""
-    number = source_cell_number(request.input_path, error.cell_index,
-                                injected=bool(request.parameters))
-    return CellError(error.ename, str(error.evalue), number, error.exec_count,
-                     tuple(error.traceback or ()))
+    number = source_cell_number(
+        request.input_path, error.cell_index, injected=bool(request.parameters)
+    )
+    return CellError(
+        error.ename, str(error.evalue), number, error.exec_count, tuple(error.traceback or ())
+    )

@@ -77,8 +77,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def data_checksums(data_dir: Path = DATA_DIR,
-                   extra: tuple[Path, ...] = ()) -> tuple[tuple[str, str], ...]:
+def data_checksums(
+    data_dir: Path = DATA_DIR, extra: tuple[Path, ...] = ()
+) -> tuple[tuple[str, str], ...]:
     """Checksums of every data file under ``data_dir`` plus ``extra`` files, sorted by path.
 
     >>> data_checksums(Path("/nonexistent"))
@@ -86,8 +87,11 @@ def data_checksums(data_dir: Path = DATA_DIR,
     """
     files = set()
     if data_dir.is_dir():
-        files |= {p.resolve() for p in data_dir.rglob("*")
-                  if p.is_file() and p.suffix in DATA_SUFFIXES and not p.name.startswith(".")}
+        files |= {
+            p.resolve()
+            for p in data_dir.rglob("*")
+            if p.is_file() and p.suffix in DATA_SUFFIXES and not p.name.startswith(".")
+        }
     files |= {Path(p).resolve() for p in extra if Path(p).is_file()}
     return tuple(sorted((relative_to_root(p), sha256_of(p)) for p in files))
 
@@ -95,21 +99,37 @@ def data_checksums(data_dir: Path = DATA_DIR,
 def git_commit(root: Path = PROJECT_ROOT) -> tuple[str | None, bool]:
     """Return (HEAD commit, working tree has changes to tracked files) or (None, False)."""
     try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"],
-                              capture_output=True, text=True, timeout=30, check=True)
-        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain",
-                                 "--untracked-files=no"],
-                                capture_output=True, text=True, timeout=30, check=True)
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        status = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
     except (OSError, subprocess.SubprocessError):
         return None, False
     return head.stdout.strip() or None, bool(status.stdout.strip())
 
 
-def gather_run_info(panel_path: Path, panel_synthetic: bool | None,
-                    now: datetime | None = None) -> RunInfo:
+def gather_run_info(
+    panel_path: Path, panel_synthetic: bool | None, now: datetime | None = None
+) -> RunInfo:
     """Collect the run's details (reads git and hashes the data files and the panel)."""
     now = now or datetime.now(timezone.utc)
     commit, dirty = git_commit()
-    return RunInfo(now.strftime("%Y-%m-%dT%H:%MZ"), commit, dirty,
-                   data_checksums(extra=(panel_path,)), relative_to_root(panel_path),
-                   panel_synthetic, sha256_of(panel_path))
+    return RunInfo(
+        now.strftime("%Y-%m-%dT%H:%MZ"),
+        commit,
+        dirty,
+        data_checksums(extra=(panel_path,)),
+        relative_to_root(panel_path),
+        panel_synthetic,
+        sha256_of(panel_path),
+    )

@@ -54,8 +54,8 @@ class RunLock:
         except BlockingIOError:
             os.close(handle)
             raise RenderBusyError(
-                f"another qipp render is writing to {self.path.parent}; "
-                "wait for it to finish") from None
+                f"another qipp render is writing to {self.path.parent}; wait for it to finish"
+            ) from None
         self._handle = handle
         # Holding the lock, any stage left here belongs to a run that was killed.
         for leftover in self.path.parent.glob(f"{STAGE_PREFIX}*"):
@@ -122,8 +122,7 @@ class Stage:
         with signals_held():
             for relative in remove:
                 target = self.destination / relative
-                if (_inside(target, self.destination) and target.is_file()
-                        and relative not in files):
+                if _inside(target, self.destination) and target.is_file() and relative not in files:
                     target.unlink()
             mode = new_file_mode()
             for relative in files:

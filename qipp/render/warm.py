@@ -92,13 +92,21 @@ class WarmEngine:
         return nb_language(nb, language)
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
-                                 stdout_file: Any = None, stderr_file: Any = None,
-                                 start_timeout: float = 60, execution_timeout: float | None = None,
-                                 kernel_manager_class: type | None = None,
-                                 warm_modules: tuple[str, ...] = WARM_MODULES,
-                                 timings: dict[str, float] | None = None,
-                                 notebook_sink: list | None = None, **kwargs: Any) -> Any:
+    def execute_managed_notebook(
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        log_output: bool = False,
+        stdout_file: Any = None,
+        stderr_file: Any = None,
+        start_timeout: float = 60,
+        execution_timeout: float | None = None,
+        kernel_manager_class: type | None = None,
+        warm_modules: tuple[str, ...] = WARM_MODULES,
+        timings: dict[str, float] | None = None,
+        notebook_sink: list | None = None,
+        **kwargs: Any,
+    ) -> Any:
         from papermill.log import logger
         from papermill.utils import merge_kwargs, remove_args
 
@@ -108,12 +116,29 @@ class WarmEngine:
         kwargs = remove_args(["input_path", "startup_timeout"], **kwargs)
         timeout = execution_timeout if execution_timeout else kwargs.pop("timeout", None)
         kwargs.pop("timeout", None)
-        kernel = POOL.acquire(kernel_name, kernel_manager_class, os.getcwd(),
-                              float(start_timeout), tuple(warm_modules), timings)
+        kernel = POOL.acquire(
+            kernel_name,
+            kernel_manager_class,
+            os.getcwd(),
+            float(start_timeout),
+            tuple(warm_modules),
+            timings,
+        )
         started = time.perf_counter()
-        client = _client_class()(nb_man, kernel, **merge_kwargs(
-            kwargs, timeout=timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
-            log=logger, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file))
+        client = _client_class()(
+            nb_man,
+            kernel,
+            **merge_kwargs(
+                kwargs,
+                timeout=timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            ),
+        )
         try:
             client.execute()
         except BaseException:
@@ -148,16 +173,23 @@ class WarmKernelExecutor:
             self._manager_classes[folder] = ipc_kernel_manager_class(folder, socket_dir(folder))
         return self._manager_classes[folder]
 
-    def start(self, kernel_name: str, cwd: Path, kernel_dir: Path,
-              start_timeout_s: float = 60.0) -> None:
+    def start(
+        self, kernel_name: str, cwd: Path, kernel_dir: Path, start_timeout_s: float = 60.0
+    ) -> None:
         """Start and warm up this process's kernel before the first notebook asks for it.
 
         A failure is not raised: the first notebook tries again and reports it.
         """
         timings: dict[str, float] = {}
         try:
-            POOL.acquire(kernel_name, self._manager_class(Path(kernel_dir)), str(cwd),
-                         start_timeout_s, self.modules, timings)
+            POOL.acquire(
+                kernel_name,
+                self._manager_class(Path(kernel_dir)),
+                str(cwd),
+                start_timeout_s,
+                self.modules,
+                timings,
+            )
         except Exception:
             return
         self._startup_timings = timings
@@ -183,22 +215,32 @@ class WarmKernelExecutor:
         try:
             # No output path: the notebook is kept in memory (sink), not saved after every cell.
             notebook = papermill.execute_notebook(
-                str(request.input_path), None, parameters=dict(request.parameters) or None,
-                engine_name=ENGINE_NAME, request_save_on_cell_execute=False,
-                kernel_name=request.kernel_name, cwd=str(request.cwd), progress_bar=False,
-                log_output=False, execution_timeout=request.cell_timeout_s,
+                str(request.input_path),
+                None,
+                parameters=dict(request.parameters) or None,
+                engine_name=ENGINE_NAME,
+                request_save_on_cell_execute=False,
+                kernel_name=request.kernel_name,
+                cwd=str(request.cwd),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=request.cell_timeout_s,
                 timeout_func=limits,
                 kernel_manager_class=self._manager_class(
-                    Path(request.kernel_dir or request.scratch_dir)),
-                warm_modules=self.modules, timings=timings, notebook_sink=sink)
+                    Path(request.kernel_dir or request.scratch_dir)
+                ),
+                warm_modules=self.modules,
+                timings=timings,
+                notebook_sink=sink,
+            )
             outcome = ExecutionOutcome(notebook)
         except PapermillExecutionError as error:
-            outcome = ExecutionOutcome(sink[-1] if sink else None,
-                                       papermill_error(error, request))
+            outcome = ExecutionOutcome(sink[-1] if sink else None, papermill_error(error, request))
         except (CellTimeoutError, DeadKernelError, RuntimeError, OSError) as error:
             notebook = sink[-1] if sink else None
-            outcome = ExecutionOutcome(notebook, kernel_failure(
-                error, limits, notebook, request, POOL.last_log_tail))
+            outcome = ExecutionOutcome(
+                notebook, kernel_failure(error, limits, notebook, request, POOL.last_log_tail)
+            )
         measured = sum(timings.values())
         timings["papermill_s"] = max(time.perf_counter() - started - measured, 0.0)
         for phase, seconds in self._startup_timings.items():

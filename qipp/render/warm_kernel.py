@@ -61,8 +61,9 @@ class WarmKernel:
         process = getattr(getattr(self.manager, "provisioner", None), "process", None)
         return getattr(process, "pid", None)
 
-    def start(self, cwd: str, start_timeout_s: float, modules: tuple[str, ...],
-              timings: dict[str, float]) -> None:
+    def start(
+        self, cwd: str, start_timeout_s: float, modules: tuple[str, ...], timings: dict[str, float]
+    ) -> None:
         """Start the kernel in ``cwd`` and import ``modules`` in it.
 
         Raises
@@ -78,8 +79,10 @@ class WarmKernel:
             raise KernelSetupError(f"the kernel did not start: {exc}") from exc
         imported = time.perf_counter()
         timings["kernel_start_s"] = timings.get("kernel_start_s", 0.0) + imported - started
-        self.run_silent("__import__('qipp.render.kernel_state', fromlist=['_'])"
-                        f".warm_up({tuple(modules)!r})", start_timeout_s + 120.0)
+        self.run_silent(
+            f"__import__('qipp.render.kernel_state', fromlist=['_']).warm_up({tuple(modules)!r})",
+            start_timeout_s + 120.0,
+        )
         timings["imports_s"] = timings.get("imports_s", 0.0) + time.perf_counter() - imported
 
     async def _start(self, cwd: str, start_timeout_s: float) -> None:
@@ -91,8 +94,10 @@ class WarmKernel:
 
     def prepare(self, cwd: str) -> None:
         """Reset the kernel for the next notebook, working in ``cwd``."""
-        self.run_silent("__import__('qipp.render.kernel_state', fromlist=['_'])"
-                        f".prepare({cwd!r})", PREPARE_TIMEOUT_S)
+        self.run_silent(
+            f"__import__('qipp.render.kernel_state', fromlist=['_']).prepare({cwd!r})",
+            PREPARE_TIMEOUT_S,
+        )
 
     def run_silent(self, code: str, timeout_s: float) -> list[str]:
         """Execute ``code`` silently (no history, no ``In [n]``); return any text it printed.
@@ -132,12 +137,12 @@ class WarmKernel:
                 continue
             if message["msg_type"] == "stream":
                 printed.append(message["content"]["text"])
-            if (message["msg_type"] == "status"
-                    and message["content"]["execution_state"] == "idle"):
+            if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
                 break
         if reply.get("status") != "ok":
-            raise KernelSetupError(f"{reply.get('ename')}: {reply.get('evalue')} "
-                                   f"(while running {code[:80]!r})")
+            raise KernelSetupError(
+                f"{reply.get('ename')}: {reply.get('evalue')} (while running {code[:80]!r})"
+            )
         return printed
 
     def alive(self) -> bool:
@@ -184,9 +189,15 @@ class KernelPool:
             self._default_class = ipc_kernel_manager_class(self._default_dir)
         return self._default_class
 
-    def acquire(self, kernel_name: str, manager_class: type | None, cwd: str,
-                start_timeout_s: float, modules: tuple[str, ...],
-                timings: dict[str, float]) -> WarmKernel:
+    def acquire(
+        self,
+        kernel_name: str,
+        manager_class: type | None,
+        cwd: str,
+        start_timeout_s: float,
+        modules: tuple[str, ...],
+        timings: dict[str, float],
+    ) -> WarmKernel:
         """Return a kernel ready for a notebook in ``cwd``, starting one if needed.
 
         A kernel that has died, or whose reset fails, is replaced.

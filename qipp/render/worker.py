@@ -177,8 +177,7 @@ def run_job(index: int, job: RenderJob) -> JobResult:
         _busy = False
 
 
-def execute_job(index: int, job: RenderJob, config: WorkerConfig,
-                executor: Executor) -> JobResult:
+def execute_job(index: int, job: RenderJob, config: WorkerConfig, executor: Executor) -> JobResult:
     """Execute ``job`` and write its files under ``config.stage``.
 
     Parameters
@@ -200,22 +199,44 @@ def execute_job(index: int, job: RenderJob, config: WorkerConfig,
     kernel_dir = config.kernel_dir()
     kernel_dir.mkdir(parents=True, exist_ok=True)
     try:
-        outcome = executor.execute(ExecutionRequest(
-            job.notebook, job.parameters, config.cwd, scratch, config.kernel_name,
-            config.cell_timeout_s, config.notebook_timeout_s, kernel_dir))
+        outcome = executor.execute(
+            ExecutionRequest(
+                job.notebook,
+                job.parameters,
+                config.cwd,
+                scratch,
+                config.kernel_name,
+                config.cell_timeout_s,
+                config.notebook_timeout_s,
+                kernel_dir,
+            )
+        )
         notebook = outcome.notebook
         title = notebook_title(notebook, job.name) if notebook is not None else job.name
-        result = JobResult(job, ok=False, title=title, error=outcome.error,
-                           timings=dict(outcome.timings), attempts=outcome.attempts,
-                           first_error=outcome.first_error)
+        result = JobResult(
+            job,
+            ok=False,
+            title=title,
+            error=outcome.error,
+            timings=dict(outcome.timings),
+            attempts=outcome.attempts,
+            first_error=outcome.first_error,
+        )
         if outcome.ok:
             _write_success(job, notebook, title, config, result)
         if not result.ok and notebook is not None and job.kind != KIND_IN_PLACE:
             _write_failure(job, notebook, title, config, result)
     except Exception as exc:  # a bug or an unreadable notebook must not stop the batch
-        result = JobResult(job, ok=False, title=job.name, error=CellError(
-            type(exc).__name__, str(exc), traceback=tuple(
-                traceback.format_exception(type(exc), exc, exc.__traceback__))))
+        result = JobResult(
+            job,
+            ok=False,
+            title=job.name,
+            error=CellError(
+                type(exc).__name__,
+                str(exc),
+                traceback=tuple(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+            ),
+        )
     # Not in a finally: after an interrupt the scratch folder keeps the kernel's pid
     # file, so the parent can stop a kernel this worker could not.
     shutil.rmtree(scratch, ignore_errors=True)
@@ -243,11 +264,13 @@ def _notebook_text(notebook: Any, result: JobResult) -> str:
     return text
 
 
-def _write_success(job: RenderJob, notebook: Any, title: str, config: WorkerConfig,
-                   result: JobResult) -> None:
+def _write_success(
+    job: RenderJob, notebook: Any, title: str, config: WorkerConfig, result: JobResult
+) -> None:
     if job.kind == KIND_IN_PLACE:
-        _write(config, job.executed,
-               _notebook_text(strip_volatile_metadata(notebook), result), result)
+        _write(
+            config, job.executed, _notebook_text(strip_volatile_metadata(notebook), result), result
+        )
         result.ok = True
         return
     if job.findings is not None:
@@ -257,12 +280,18 @@ def _write_success(job: RenderJob, notebook: Any, title: str, config: WorkerConf
             return
         result.findings = findings
         result.files.append(job.findings)
-    relocate_notebook(notebook, _relocations(job, config),
-                      published_location(config.out_dir, job.executed))
+    relocate_notebook(
+        notebook, _relocations(job, config), published_location(config.out_dir, job.executed)
+    )
     started = time.perf_counter()
     try:
-        html = notebook_to_html(notebook, title=title, show_code=config.show_code,
-                                index_href=index_href_from(job.html), stamp=config.stamp)
+        html = notebook_to_html(
+            notebook,
+            title=title,
+            show_code=config.show_code,
+            index_href=index_href_from(job.html),
+            stamp=config.stamp,
+        )
     except OfflineError as exc:
         result.error = CellError("OfflineError", str(exc))
         return
@@ -284,28 +313,36 @@ def _relocations(job: RenderJob, config: WorkerConfig) -> dict[str, str]:
 def _read_job_findings(path: Path, relocations: dict[str, str]) -> dict | CellError:
     """Read the staged findings, rewritten to name final locations (or the error)."""
     if not path.is_file():
-        return CellError("MissingFindings",
-                         "the notebook declares findings_path but wrote no findings file")
+        return CellError(
+            "MissingFindings", "the notebook declares findings_path but wrote no findings file"
+        )
     try:
         return relocate_findings(path, relocations)
     except ValueError as exc:
         return CellError("BadFindings", str(exc).replace(str(path), path.name))
 
 
-def _write_failure(job: RenderJob, notebook: Any, title: str, config: WorkerConfig,
-                   result: JobResult) -> None:
+def _write_failure(
+    job: RenderJob, notebook: Any, title: str, config: WorkerConfig, result: JobResult
+) -> None:
     # Nothing of a failed job is published as current: its findings file is dropped.
     if job.findings is not None and job.findings in result.files:
         result.files.remove(job.findings)
     if job.findings is not None:
         (config.stage / job.findings).unlink(missing_ok=True)
-    relocate_notebook(notebook, _relocations(job, config),
-                      published_location(config.out_dir, job.failed))
+    relocate_notebook(
+        notebook, _relocations(job, config), published_location(config.out_dir, job.failed)
+    )
     _write(config, job.failed, _notebook_text(notebook, result), result)
     try:
-        html = notebook_to_html(notebook, title=f"Failed: {title}", show_code=True, prompts=True,
-                                index_href=index_href_from(job.failed_html),
-                                stamp=config.stamp)
+        html = notebook_to_html(
+            notebook,
+            title=f"Failed: {title}",
+            show_code=True,
+            prompts=True,
+            index_href=index_href_from(job.failed_html),
+            stamp=config.stamp,
+        )
     except Exception:  # the failed notebook is kept; a page of it is a convenience
         return
     _write(config, job.failed_html, html, result)
