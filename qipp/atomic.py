@@ -22,8 +22,8 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 # Temporaries carry this marker so a clean-up can find what an interrupted run left.
 TEMP_MARKER = ".qipp-tmp-"

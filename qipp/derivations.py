@@ -16,8 +16,8 @@ Examples
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 M_PER_BN = 1000.0
 
@@ -113,7 +113,7 @@ class Derivation:
     def interval(self, intervals: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
         """Return the derived range over every corner of the inputs' intervals."""
         results = [
-            self._range(dict(zip(self.inputs, corner)))
+            self._range(dict(zip(self.inputs, corner, strict=True)))
             for corner in itertools.product(*(intervals[name] for name in self.inputs))
         ]
         return min(r[0] for r in results), max(r[1] for r in results)

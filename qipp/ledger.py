@@ -363,7 +363,7 @@ def claim_values(claims: pd.DataFrame | None = None) -> dict[str, float]:
     143.0
     """
     claims = load_claims() if claims is None else claims
-    return dict(zip(claims["id"], claims["value"].astype(float)))
+    return dict(zip(claims["id"], claims["value"].astype(float), strict=True))
 
 
 def claim(claim_id: str, claims: pd.DataFrame | None = None) -> pd.Series:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import html
 import textwrap
-from typing import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -423,7 +423,7 @@ def detection_rate_by_rho(
         if len(sizes) == 1:
             rho_hat, p = _spearman_rows(np.vstack(xs), np.vstack(ys))
         else:  # panels of differing size cannot be stacked; test them one by one
-            pairs = [_spearman_rows(a[None, :], b[None, :]) for a, b in zip(xs, ys)]
+            pairs = [_spearman_rows(a[None, :], b[None, :]) for a, b in zip(xs, ys, strict=True)]
             rho_hat = np.concatenate([r for r, _ in pairs])
             p = np.concatenate([q for _, q in pairs])
         # A small panel can draw a constant x or y, where rho is undefined: the test

@@ -33,9 +33,10 @@ from __future__ import annotations
 import math
 import re
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Literal
 
 import pandas as pd
 import pandera.pandas as pa

@@ -191,7 +191,7 @@ def _names(rng: np.random.Generator, codes: list[str], awkward: bool) -> list[st
         names = list(AWKWARD_NAMES) + names
         order = list(range(len(AWKWARD_NAMES))) + [i + len(AWKWARD_NAMES) for i in order]
     out = []
-    for i, code in enumerate(codes):
+    for _i, code in enumerate(codes):
         if code in NAMED_CCGS:
             out.append(NAMED_CCGS[code])
         elif code.startswith("S"):
@@ -220,7 +220,7 @@ def _exact_targets(
     """
     allocation, plan, forecast = [], [], []
     lo, hi = ALLOCATION_RANGE_GBP_K
-    for target, gap in zip(target_pcts, gap_pcts):
+    for target, gap in zip(target_pcts, gap_pcts, strict=True):
         # The smallest allocation step that makes plan and forecast whole £k.
         step = math.lcm((target / 100).denominator, (target / 100 * (1 - gap / 100)).denominator)
         for _ in range(1000):

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 
 from qipp.analysis.target_gap import draw_measured_panel, target_summary
-from qipp.panel import load_panel, add_measures
+from qipp.panel import add_measures, load_panel
 from qipp.paths import SYNTHETIC_PANEL_CSV
 
 

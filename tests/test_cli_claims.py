@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from conftest import CLAIMS_HEADER
+
 from qipp.cli import main
 from qipp.derive import SCORECARD_COLUMNS
 from qipp.ledger import load_claims

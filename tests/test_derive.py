@@ -200,7 +200,9 @@ def test_every_context_has_a_hand_built_case_and_refers_to_ledger_claims():
 def test_context_on_hand_built_values(index):
     context = derive.CONTEXTS[index]
     inputs, expected = CONTEXT_CASES[index]
-    assert context.central(dict(zip(context.inputs, inputs))) == pytest.approx(expected)
+    assert context.central(dict(zip(context.inputs, inputs, strict=True))) == pytest.approx(
+        expected
+    )
 
 
 def test_context_lines_join_the_note(card):

@@ -177,7 +177,7 @@ def test_non_recurrent_fund(shape, expected):
 
 def test_real_codes_reported_keeps_the_named_ccgs_and_awkward_names():
     panel = edge_panel("real_codes_reported")
-    names = dict(zip(panel["ccg_code"], panel["ccg_name"]))
+    names = dict(zip(panel["ccg_code"], panel["ccg_name"], strict=True))
     assert {code: names[code] for code in NAMED_CCGS} == NAMED_CCGS
     assert set(AWKWARD_NAMES) <= set(panel["ccg_name"])
     targets = measured("real_codes_reported").set_index("ccg_code")["plan_pct_of_allocation"]

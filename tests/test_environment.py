@@ -17,9 +17,15 @@ def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def _names(requirements: list[str]) -> set[str]:
+    return {_canonical(re.split(r"[<>=!~ \[;]", dep)[0]) for dep in requirements}
+
+
 def _pyproject_dependencies() -> set[str]:
+    """The runtime dependencies and every optional group (make venv installs them all)."""
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
-    return {_canonical(re.split(r"[<>=!~ \[;]", dep)[0]) for dep in project["dependencies"]}
+    groups = project.get("optional-dependencies", {}).values()
+    return _names(project["dependencies"]).union(*(_names(group) for group in groups))
 
 
 def _lock_versions() -> dict[str, str]:
@@ -87,3 +93,12 @@ def test_lock_pins_every_dependency_exactly():
         if line and not line.startswith((" ", "#")) and "==" not in line
     ]
     assert not loose, f"unpinned lines in requirements.lock: {loose}"
+
+
+def test_test_and_dev_tools_are_extras_not_runtime_dependencies():
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    runtime = _names(project["dependencies"])
+    extras = project["optional-dependencies"]
+    assert {"pytest", "nbval", "playwright"} <= _names(extras["test"])
+    assert {"ruff", "mypy", "pre-commit", "nbstripout"} <= _names(extras["dev"])
+    assert not runtime & {"pytest", "nbval", "playwright", "ruff", "mypy"}

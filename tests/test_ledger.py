@@ -6,8 +6,8 @@ import math
 
 import pandas as pd
 import pytest
-
 from conftest import CLAIMS_HEADER
+
 from qipp import ledger
 from qipp.paths import TABLES_DIR
 from qipp.validation import DataError

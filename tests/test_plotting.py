@@ -189,7 +189,7 @@ def test_scorecard_colours_follow_status_words(figure_of):
     legend = fig.axes[0].get_legend()
     colours = {
         t.get_text(): to_hex(h.get_facecolor())
-        for t, h in zip(legend.get_texts(), legend.legend_handles)
+        for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
     }
     assert colours == {
         "reproduced": plotting.GREEN,

@@ -8,7 +8,7 @@ taken over every corner of those intervals (decision 0003).
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 

@@ -15,7 +15,7 @@ Article two           0             1       0
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 

@@ -10,7 +10,7 @@ taken over the rounding of the published inputs (decision 0003).
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -23,7 +23,7 @@ from qipp.analysis.ledger_rows import (
     published_row,
     value_table,
 )
-from qipp.derivations import M_PER_BN, ratio, share_pct, total
+from qipp.derivations import M_PER_BN, ratio, share_pct
 from qipp.derive import REPRODUCED
 
 NHSE_GAP_PCT_IDS = ("nhse_q1_forecast_gap_pct", "nhse_q1_forecast_gap_pct_headline")
@@ -65,7 +65,7 @@ def commissioner_comparison(position: pd.DataFrame, quarter: str = "Q1") -> pd.D
         rows = position.loc[(position["quarter"] == quarter) & (position["org_type"] == org)]
         got = {
             m: (gbp_m(v, u) if u.startswith("GBP") else float(v))
-            for m, v, u in zip(rows["measure"], rows["value"], rows["unit"])
+            for m, v, u in zip(rows["measure"], rows["value"], rows["unit"], strict=True)
         }
         missing = [m for m in needed if m not in got]
         if missing:
@@ -111,7 +111,7 @@ def service_area_breakdown(areas: pd.DataFrame) -> pd.DataFrame:
     """
     got: dict[str, dict[str, float]] = {}
     for area, measure, value, unit in zip(
-        areas["service_area"], areas["measure"], areas["value"], areas["unit"]
+        areas["service_area"], areas["measure"], areas["value"], areas["unit"], strict=True
     ):
         got.setdefault(area, {})[measure] = (
             gbp_m(value, unit) if unit.startswith("GBP") else float(value)

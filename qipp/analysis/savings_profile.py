@@ -26,8 +26,9 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Iterable, Mapping, Sequence
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -116,7 +117,7 @@ def profile_from_table(table: pd.DataFrame, unit: str = "GBP_bn") -> pd.Series:
     if ordered["programme_year"].tolist() != list(range(1, len(ordered) + 1)):
         raise ValueError("programme years must run 1, 2, 3, ... with none missing")
     starts = [financial_year_start(y) for y in ordered["year"]]
-    if any(b - a != 1 for a, b in zip(starts, starts[1:])):
+    if any(b - a != 1 for a, b in pairwise(starts)):
         raise ValueError(f"years must follow one another, got {', '.join(ordered['year'])}")
     other = ordered.loc[ordered["unit"] != unit, "year"].tolist()
     if other:

@@ -33,8 +33,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import pandas as pd
 
@@ -93,7 +93,7 @@ def shortfall_by_quarter(position: pd.DataFrame) -> pd.DataFrame:
         got = {
             org: gbp_m(value, unit)
             for org, value, unit in zip(
-                in_quarter["org_type"], in_quarter["value"], in_quarter["unit"]
+                in_quarter["org_type"], in_quarter["value"], in_quarter["unit"], strict=True
             )
         }
         basis = dict.fromkeys(got, "published")
@@ -165,7 +165,7 @@ def shortfall_change(by_quarter: pd.DataFrame, start: str = "Q1", end: str = "Q2
             f"{end.lower()}_gbp_m": wide[end],
             "change_gbp_m": change,
             "share_of_sector_change_pct": [share_pct(c, sector_change) for c in change],
-            "ratio": [ratio(e, s) for e, s in zip(wide[end], wide[start])],
+            "ratio": [ratio(e, s) for e, s in zip(wide[end], wide[start], strict=True)],
         }
     ).rename_axis("organisation")
 

@@ -109,7 +109,7 @@ def target_gap_findings(
         if detection is None
         else {
             f"{r:g}": round(v, 3)
-            for r, v in zip(detection["rho_injected"], detection["detection_rate"])
+            for r, v in zip(detection["rho_injected"], detection["detection_rate"], strict=True)
         },
         "median_target_pct": round(spread["median_target_pct"], 2),
         "fold_variation": _rounded(spread["fold_variation"], 1),

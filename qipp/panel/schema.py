@@ -25,7 +25,7 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from qipp.validation import Field, Rule, RowRule, TableSpec, ge, gt, matches, one_of
+from qipp.validation import Field, RowRule, Rule, TableSpec, ge, gt, matches, one_of
 
 # NHS England's four regions of April 2013, with their CCG counts (ONS code list).
 REGION_CCG_COUNTS_APRIL_2013: dict[str, int] = {

@@ -21,11 +21,11 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Sequence
 
 from qipp.render.execute import CellError, kernel_pids, kill_kernel
 from qipp.render.jobs import RenderJob
@@ -71,7 +71,7 @@ class WorkerPool:
         self._pool: ProcessPoolExecutor | None = None
         self._previous_term: object = None
 
-    def __enter__(self) -> "WorkerPool":
+    def __enter__(self) -> WorkerPool:
         self._previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
         self._pool = ProcessPoolExecutor(
             max_workers=self.n_workers,

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 # A Unix socket path holds at most 107 bytes on Linux; each kernel's socket names add
 # up to 25 ("/k-" + 12 hex digits + "-ipc-" + a port number of up to 5 digits).

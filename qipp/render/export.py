@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 TEMPLATES_ROOT: Path = Path(__file__).resolve().parent / "templates"
 REPORT_TEMPLATE = "qipp_report"

@@ -25,8 +25,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from qipp.findings import reproduced_label
 from qipp.render.export import STYLESHEET, TEMPLATES_ROOT

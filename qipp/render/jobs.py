@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 PROFILE_TEMPLATE_NAME = "ccg_profile.ipynb"
 KIND_FINDING = "finding"

@@ -245,7 +245,7 @@ def restore_process_state(baseline: Baseline, cwd: str) -> None:
 
         numpy.set_printoptions(**baseline.numpy_print)
         numpy.seterr(**baseline.numpy_err)
-        numpy.random.seed()
+        numpy.random.seed()  # noqa: NPY002 (re-seeds the legacy global RNG a notebook may have seeded)
     random.seed()
 
 

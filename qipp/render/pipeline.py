@@ -10,9 +10,9 @@ another is refused before any work (:mod:`qipp.render.panelset`).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from qipp.atomic import atomic_write_text, remove_temporaries
 from qipp.paths import NOTEBOOKS_DIR, REPORTS_DIR, SYNTHETIC_PANEL_CSV

@@ -19,7 +19,8 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from qipp.render.execute import CellError, ExecutionOutcome, ExecutionRequest, source_cell_number
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from qipp.paths import DATA_DIR, PROJECT_ROOT, relative_to_root
@@ -122,7 +122,7 @@ def gather_run_info(
     panel_path: Path, panel_synthetic: bool | None, now: datetime | None = None
 ) -> RunInfo:
     """Collect the run's details (reads git and hashes the data files and the panel)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     commit, dirty = git_commit()
     return RunInfo(
         now.strftime("%Y-%m-%dT%H:%MZ"),

@@ -26,8 +26,8 @@ import os
 import shutil
 import signal
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from qipp.atomic import TEMP_MARKER, new_file_mode
 
@@ -46,7 +46,7 @@ class RunLock:
         self.path = Path(out_dir) / LOCK_NAME
         self._handle: int | None = None
 
-    def __enter__(self) -> "RunLock":
+    def __enter__(self) -> RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -101,7 +101,7 @@ class Stage:
         self.destination = destination
 
     @classmethod
-    def create(cls, destination: Path | str) -> "Stage":
+    def create(cls, destination: Path | str) -> Stage:
         """Make a fresh staging folder inside ``destination``."""
         destination = Path(destination)
         destination.mkdir(parents=True, exist_ok=True)

@@ -19,10 +19,11 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from qipp.render.kernel_state import WARM_MODULES
 from qipp.render.warm_kernel import POOL, WarmKernel

@@ -21,7 +21,6 @@ from typing import Any
 
 from qipp.render.execute import ipc_kernel_manager_class, kill_kernel
 
-
 # nbclient passes the same flag: no IPython history database on disk.
 KERNEL_ARGUMENTS: tuple[str, ...] = ("--HistoryManager.hist_file=:memory:",)
 # A reset that takes longer than this means the kernel is stuck.
@@ -109,7 +108,7 @@ class WarmKernel:
         """
         try:
             return _run(asyncio.wait_for(self._silent(code), timeout_s))
-        except (asyncio.TimeoutError, TimeoutError) as exc:
+        except TimeoutError as exc:
             raise KernelSetupError(f"the kernel did not answer within {timeout_s:.0f} s") from exc
 
     async def _next(self, channel: str) -> dict:
