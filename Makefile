@@ -44,8 +44,11 @@ format: $(STAMP) ## Apply ruff's formatting and safe lint fixes
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
 
-test: lint ## Lint, then run the unit tests, doctests and nbval over every notebook
+test: lint ## Lint, then every test: unit, doctests, integration, and nbval over every notebook
 	$(BIN)/python -m pytest $(NBVAL) --ignore=tests/fixtures/notebooks tests qipp notebooks
+
+test-fast: $(STAMP) ## The unit tier and doctests only (no kernels, renders or nbval)
+	$(BIN)/python -m pytest -m unit tests/unit qipp
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks in place (review the diff, then commit)
 	$(BIN)/qipp render --in-place --no-progress

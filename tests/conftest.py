@@ -1,4 +1,10 @@
-"""Shared fixtures: small hand-built ledgers written to a temporary folder."""
+"""Shared fixtures, and the test tiers.
+
+Tiers (markers registered in pyproject.toml): ``unit`` for fast, pure tests
+(``tests/unit/`` and the doctests in ``qipp/``), ``integration`` for kernels,
+nbval, renders, the browser and subprocesses (``tests/integration/`` and the
+committed notebooks). A test's tier is where it lives; this hook marks it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+TESTS_DIR = Path(__file__).resolve().parent
+INTEGRATION_DIR = TESTS_DIR / "integration"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test with its tier: ``integration`` by location (or an nbval cell), else ``unit``."""
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        slow = INTEGRATION_DIR in path.parents or path.suffix == ".ipynb"
+        item.add_marker(pytest.mark.integration if slow else pytest.mark.unit)
+
 
 CLAIMS_HEADER = "id,source,quote,quantity,value,unit,period,scope,precision,qualifier"
 SOURCES_TEXT = """\

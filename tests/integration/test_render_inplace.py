@@ -13,7 +13,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from qipp.cli import main
 from qipp.render import RenderOptions, render_in_place
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 
 
 def test_in_place_strips_volatile_metadata_reproduces_itself_and_spares_failures(tmp_path):

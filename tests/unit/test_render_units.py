@@ -33,7 +33,7 @@ from qipp.render.runinfo import RunInfo, data_checksums
 from qipp.render.stage import RenderBusyError, RunLock, Stage
 from qipp.render.worker import JobResult
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 PNG_1PX = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJ"
     "RU5ErkJggg=="
@@ -342,7 +342,7 @@ def test_cli_unknown_ccg_code_is_bad_input(tmp_path):
     folder = tmp_path / "nb"
     folder.mkdir()
     (folder / "ccg_profile.ipynb").write_bytes(
-        (Path(__file__).parent.parent / "notebooks" / "ccg_profile.ipynb").read_bytes()
+        (Path(__file__).parents[2] / "notebooks" / "ccg_profile.ipynb").read_bytes()
     )
     result = CliRunner().invoke(
         main,
@@ -366,7 +366,7 @@ def test_cli_invalid_panel_lists_its_problems(tmp_path):
     folder = tmp_path / "nb"
     folder.mkdir()
     (folder / "ccg_profile.ipynb").write_bytes(
-        (Path(__file__).parent.parent / "notebooks" / "ccg_profile.ipynb").read_bytes()
+        (Path(__file__).parents[2] / "notebooks" / "ccg_profile.ipynb").read_bytes()
     )
     panel = tmp_path / "panel.csv"
     panel.write_text("ccg_code,ccg_name\n11J,NHS Dorset CCG\n")

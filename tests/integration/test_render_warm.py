@@ -22,7 +22,7 @@ from qipp.paths import NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV
 from qipp.render.execute import ExecutionRequest, FreshKernelExecutor
 from qipp.render.warm import WarmKernelExecutor
 
-SANITIZE_CFG = Path(__file__).parent / "nbval_sanitize.cfg"
+SANITIZE_CFG = Path(__file__).parents[1] / "nbval_sanitize.cfg"
 # np.random.random() right after np.random.seed(0).
 SEED0_FIRST_DRAW = 0.5488135039273248
 

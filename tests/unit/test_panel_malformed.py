@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from qipp.cli import main
 from qipp.panel import DataError, load_panel
 
-CORPUS = Path(__file__).parent / "malformed"
+CORPUS = Path(__file__).parents[1] / "malformed"
 
 COLUMNS = (
     "ccg_code, ccg_name, region, allocation_gbp_m, qipp_plan_gbp_m, "

@@ -38,7 +38,7 @@ from qipp.render.runinfo import RunInfo
 from qipp.render.stage import STAGE_PREFIX
 from qipp.render.worker import JobResult
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 RUN = RunInfo("2026-11-23T14:05Z", None, False, (), "data/synthetic/panel.csv", True, "a" * 64)
 CODES = ("07H", "11J")
 

@@ -25,7 +25,7 @@ from qipp.cli import main
 from qipp.paths import NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV
 from qipp.render.profiles import ProfileRow, load_profiles
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 CODES = ("11J", "07H", "S001")
 ODD_NAME = "NHS <b>& Test CCG"
 CHROMIUM_ARGS = [
