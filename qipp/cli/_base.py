@@ -10,6 +10,7 @@ import sys
 
 import click
 
+import qipp
 from qipp.validation import DataError
 
 EXIT_OK = 0
@@ -21,7 +22,9 @@ MAX_PROBLEMS_SHOWN = 50
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="qipp")
+# The version comes from qipp.__version__ (which pyproject also reads), not from the
+# installed metadata: an editable install's metadata goes stale until reinstalled.
+@click.version_option(version=qipp.__version__, prog_name="qipp")
 def main() -> None:
     """qipp: reproduce published findings on the NHS QIPP programme, 2010-2015."""
 
