@@ -1,0 +1,224 @@
+"""Coerce raw cells to a :class:`~qipp.validation.spec.TableSpec` and enforce it.
+
+Every problem is collected before anything is raised, so one
+:class:`~qipp.validation.problems.DataError` lists all that is wrong with a
+file: missing or unexpected columns, cells not of their type, broken rules.
+
+Examples
+--------
+>>> from qipp.validation.spec import Field
+>>> spec = TableSpec("toy", (Field("flag", "bool", "yes or no"),))
+>>> coerce_and_validate(pd.DataFrame({"flag": ["yes", "0"]}), spec, "toy.csv")["flag"].tolist()
+[True, False]
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+from pandera.errors import SchemaErrors
+
+from qipp.validation.problems import FIRST_DATA_ROW, DataError, Problem
+from qipp.validation.read import read_raw_table
+from qipp.validation.spec import DType, TableSpec
+
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def _coerce_cell(value: object, dtype: DType) -> object:
+    """Convert one raw cell; raise ValueError with the reason when it cannot be."""
+    if _is_missing(value):
+        return None
+    if dtype == "str":
+        return str(value).strip()
+    if dtype == "bool":
+        if isinstance(value, bool):
+            return value
+        token = str(value).strip().lower()
+        if token in _TRUE:
+            return True
+        if token in _FALSE:
+            return False
+        raise ValueError(f"{value!r} is not true or false")
+    try:
+        number = (
+            float(str(value).strip().replace(",", ""))
+            if not isinstance(value, (int, float))
+            else float(value)
+        )
+    except ValueError:
+        word = "a number" if dtype == "float" else "a whole number"
+        raise ValueError(f"{value!r} is not {word}") from None
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError(f"{value!r} is not a finite number")
+    if dtype == "int":
+        if not number.is_integer():
+            raise ValueError(f"{value!r} is not a whole number")
+        return int(number)
+    return number
+
+
+def _check_columns(raw: pd.DataFrame, spec: TableSpec, file: str) -> list[Problem]:
+    problems = []
+    expected = ", ".join(spec.columns)
+    for name in spec.columns:
+        if name not in raw.columns:
+            problems.append(Problem(file, 1, name, "missing column", f"the columns {expected}"))
+    for name in raw.columns:
+        if name not in spec.columns:
+            problems.append(
+                Problem(file, 1, str(name), "unexpected column", f"only the columns {expected}")
+            )
+    duplicated = raw.columns[raw.columns.duplicated()]
+    for name in dict.fromkeys(duplicated):
+        problems.append(Problem(file, 1, str(name), "column appears twice", "each column once"))
+    return problems
+
+
+def _coerce(raw: pd.DataFrame, spec: TableSpec, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    problems: list[Problem] = []
+    out = {}
+    for f in spec.fields:
+        values = []
+        for position, value in enumerate(raw[f.name].tolist()):
+            try:
+                cell = _coerce_cell(value, f.dtype)
+            except ValueError as exc:
+                problems.append(
+                    Problem(file, position + FIRST_DATA_ROW, f.name, str(exc), f.expected_words())
+                )
+                cell = None
+            if cell is None and not f.nullable and not _is_missing(value):
+                pass  # already reported as a type problem above
+            elif cell is None and not f.nullable:
+                problems.append(
+                    Problem(
+                        file, position + FIRST_DATA_ROW, f.name, "missing value", f.expected_words()
+                    )
+                )
+            values.append(cell)
+        pandas_dtype = {"str": "object", "float": "float64", "int": "Int64", "bool": "object"}
+        series = pd.Series(values, index=raw.index, dtype=pandas_dtype[f.dtype], name=f.name)
+        if f.dtype == "str":
+            series = series.astype("str").where(series.notna(), None)
+        elif f.dtype == "bool" and not f.nullable:
+            # The schema wants a bool column; a missing or bad cell is already
+            # reported above, so False only stands in for it during the schema check.
+            series = series.where(series.notna(), False).astype(bool)
+        out[f.name] = series
+    return pd.DataFrame(out, index=raw.index), problems
+
+
+def _schema_problems(exc: SchemaErrors, spec: TableSpec, file: str) -> list[Problem]:
+    """Translate pandera's failure cases into :class:`Problem` records."""
+    by_name = {f.name: f for f in spec.fields}
+    row_rule_columns = {rule.expected: rule.column for rule in spec.row_rules}
+    problems = []
+    for case in exc.failure_cases.itertuples(index=False):
+        index = case.index
+        row = None if index is None or pd.isna(index) else int(index) + FIRST_DATA_ROW
+        check = str(case.check)
+        column = None if pd.isna(case.column) else str(case.column)
+        if check in row_rule_columns:
+            problems.append(Problem(file, row, row_rule_columns[check], "fails a row rule", check))
+            continue
+        f = by_name.get(column) if column else None
+        value = case.failure_case
+        if hasattr(value, "item"):
+            value = value.item()  # show 5, not np.int64(5)
+        if check == "field_uniqueness":
+            problems.append(
+                Problem(file, row, column, f"duplicate value {value!r}", "a unique value")
+            )
+        elif check == "not_nullable":
+            pass  # reported during coercion with the column's full description
+        elif f is not None and check in {r.expected for r in f.checks}:
+            problems.append(Problem(file, row, column, f"{value!r} is not allowed", check))
+        else:
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    column,
+                    f"{value!r} fails {check}",
+                    f.expected_words() if f else "a valid table",
+                )
+            )
+    # pandera reports a failed row rule once per column of the row; say it once.
+    return list(dict.fromkeys(problems))
+
+
+def coerce_and_validate(raw: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame:
+    """Coerce a frame of raw cells to ``spec`` and enforce its schema.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        Cells as read (strings, numbers or empty), one row per record.
+    spec : TableSpec
+        The table's description.
+    file : str
+        The file name to put in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Typed columns in the spec's order, index 0..n-1.
+
+    Raises
+    ------
+    DataError
+        Listing every missing or unexpected column, every cell that is not of
+        its type, and every rule broken.
+    """
+    raw = raw.reset_index(drop=True)
+    problems = _check_columns(raw, spec, file)
+    if problems:
+        raise DataError(problems)
+    typed, problems = _coerce(raw[spec.columns], spec, file)
+    try:
+        spec.schema().validate(typed, lazy=True)
+    except SchemaErrors as exc:
+        # A cell that is not of its type fails its rules too; say so once.
+        reported = {(p.row, p.column) for p in problems}
+        bad_rows = {p.row for p in problems}
+        row_rule_words = {rule.expected for rule in spec.row_rules}
+        problems += [
+            p
+            for p in _schema_problems(exc, spec, file)
+            if (p.row, p.column) not in reported
+            and not (p.row in bad_rows and p.expected in row_rule_words)
+        ]
+    if problems:
+        problems.sort(
+            key=lambda p: (
+                p.row or 0,
+                spec.columns.index(p.column) if p.column in spec.columns else -1,
+            )
+        )
+        raise DataError(problems)
+    return typed
+
+
+def load_table(path: Path | str, spec: TableSpec) -> pd.DataFrame:
+    """Read ``path`` and enforce ``spec``: the one way qipp loads a table.
+
+    Raises
+    ------
+    DataError
+        If the file cannot be read as a table or breaks the spec; every
+        problem is listed.
+    """
+    raw = read_raw_table(path)
+    return coerce_and_validate(raw, spec, str(path))
