@@ -28,7 +28,7 @@ _EXPORTS: dict[str, str] = {
     "ExecutionOutcome": "qipp.render.execute",
     "ExecutionRequest": "qipp.render.execute",
     "Executor": "qipp.render.execute",
-    "FreshKernelExecutor": "qipp.render.execute",
+    "FreshKernelExecutor": "qipp.render.fresh",
     "OfflineError": "qipp.render.export",
     "external_references": "qipp.render.export",
     "notebook_to_html": "qipp.render.export",

@@ -27,8 +27,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
-from qipp.render.execute import CellError, kernel_pids, kill_kernel
+from qipp.render.execute import CellError
 from qipp.render.jobs import RenderJob
+from qipp.render.kernels import kernel_pids, kill_kernel
 from qipp.render.worker import JobResult, WorkerConfig, init_worker, run_job, warm_up
 
 # How long workers get to shut their kernels down after an interrupt.

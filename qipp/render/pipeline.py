@@ -17,7 +17,7 @@ from pathlib import Path
 from qipp.atomic import atomic_write_text, remove_temporaries
 from qipp.paths import NOTEBOOKS_DIR, REPORTS_DIR, SYNTHETIC_PANEL_CSV
 from qipp.render.batch import WorkerPool, default_jobs, run_batch
-from qipp.render.execute import DEFAULT_EXECUTOR, declared_parameters
+from qipp.render.execute import DEFAULT_EXECUTOR
 from qipp.render.index import INDEX_NAME, SCORECARD_FILES, index_html, scorecard_summary
 from qipp.render.jobs import (
     KIND_PROFILE,
@@ -38,6 +38,7 @@ from qipp.render.manifest import (
     read_manifest,
 )
 from qipp.render.panelset import panel_mismatch
+from qipp.render.parameters import declared_parameters
 from qipp.render.profiles import ProfileRow, load_profiles
 from qipp.render.runinfo import RunInfo, gather_run_info
 from qipp.render.stage import RunLock, Stage

@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from qipp.render.execute import CellError, ExecutionOutcome, ExecutionRequest, source_cell_number
+from qipp.render.execute import CellError, ExecutionOutcome, ExecutionRequest
+from qipp.render.parameters import source_cell_number
 
 
 def running_cell(notebook: Any) -> int | None:

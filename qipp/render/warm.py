@@ -168,7 +168,7 @@ class WarmKernelExecutor:
         self._startup_timings: dict[str, float] = {}
 
     def _manager_class(self, folder: Path) -> type:
-        from qipp.render.execute import ipc_kernel_manager_class, socket_dir
+        from qipp.render.kernels import ipc_kernel_manager_class, socket_dir
 
         if folder not in self._manager_classes:
             self._manager_classes[folder] = ipc_kernel_manager_class(folder, socket_dir(folder))

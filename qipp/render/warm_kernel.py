@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from qipp.render.execute import ipc_kernel_manager_class, kill_kernel
+from qipp.render.kernels import ipc_kernel_manager_class, kill_kernel
 
 # nbclient passes the same flag: no IPython history database on disk.
 KERNEL_ARGUMENTS: tuple[str, ...] = ("--HistoryManager.hist_file=:memory:",)
@@ -45,7 +45,7 @@ class WarmKernel:
     ----------
     manager_class : type
         A ``jupyter_client.AsyncKernelManager`` subclass (see
-        :func:`qipp.render.execute.ipc_kernel_manager_class`).
+        :func:`qipp.render.kernels.ipc_kernel_manager_class`).
     kernel_name : str
         Kernel spec name.
     """

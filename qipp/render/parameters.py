@@ -1,0 +1,56 @@
+"""The ``parameters`` cell: the names a notebook declares, and the cell papermill injects after it.
+
+papermill reads a notebook's parameters from its cell tagged ``parameters`` and
+injects the values it is given in a cell of its own, which moves every later
+cell down by one in the executed notebook. Errors are reported by their cell's
+number in the source notebook, which is what a reader opens.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def declared_parameters(notebook_path: Path) -> set[str]:
+    """Return the names a notebook declares in its ``parameters`` cell.
+
+    Parameters
+    ----------
+    notebook_path : Path
+        A notebook file.
+
+    Returns
+    -------
+    set of str
+        Empty when the notebook has no cell tagged ``parameters``.
+    """
+    import papermill
+
+    return set(papermill.inspect_notebook(str(notebook_path)))
+
+
+def source_cell_number(input_path: Path, executed_index: int, injected: bool) -> int:
+    """Map a cell's 0-based index in the executed notebook to its 1-based number in the source.
+
+    papermill inserts one ``injected-parameters`` cell after the ``parameters``
+    cell (at the top when there is none) unless the source already has one,
+    which it replaces. An error in the injected cell itself is reported on the
+    parameters cell.
+
+    >>> source_cell_number(Path("never-read.ipynb"), 4, injected=False)
+    5
+    """
+    import nbformat
+
+    if not injected:
+        return executed_index + 1
+    cells = nbformat.read(input_path, as_version=4).cells
+    tags = [cell.get("metadata", {}).get("tags", []) for cell in cells]
+    if any("injected-parameters" in t for t in tags):
+        return executed_index + 1
+    inserted_at = next((i + 1 for i, t in enumerate(tags) if "parameters" in t), 0)
+    if executed_index > inserted_at:
+        return executed_index
+    if executed_index == inserted_at:
+        return max(inserted_at, 1)
+    return executed_index + 1
