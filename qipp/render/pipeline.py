@@ -5,20 +5,22 @@ panel row into an output folder; :func:`render_in_place` re-executes committed
 notebooks over themselves. Both return a :class:`RenderSummary`; neither exits.
 An output folder holds one report set drawn from one panel: a partial run from
 another is refused before any work (:mod:`qipp.render.panelset`).
+
+The types both take and return live in :mod:`qipp.render.options`, in-place runs
+in :mod:`qipp.render.inplace`; both can still be imported from here.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from qipp.atomic import atomic_write_text, remove_temporaries
-from qipp.paths import NOTEBOOKS_DIR, REPORTS_DIR, SYNTHETIC_PANEL_CSV
-from qipp.render.batch import WorkerPool, default_jobs, run_batch
-from qipp.render.execute import DEFAULT_EXECUTOR
+from qipp.paths import SYNTHETIC_PANEL_CSV
+from qipp.render.batch import WorkerPool
 from qipp.render.index import INDEX_NAME, SCORECARD_FILES, index_html, scorecard_summary
+from qipp.render.inplace import render_in_place
 from qipp.render.jobs import (
     KIND_PROFILE,
     PROFILE_TEMPLATE_NAME,
@@ -26,7 +28,6 @@ from qipp.render.jobs import (
     RenderJob,
     discover_notebooks,
     finding_job,
-    in_place_job,
     matches_only,
     profile_job,
 )
@@ -37,6 +38,12 @@ from qipp.render.manifest import (
     merge_entries,
     read_manifest,
 )
+from qipp.render.options import (
+    PanelMismatchError,
+    RenderInputError,
+    RenderOptions,
+    RenderSummary,
+)
 from qipp.render.panelset import panel_mismatch
 from qipp.render.parameters import declared_parameters
 from qipp.render.profiles import ProfileRow, load_profiles
@@ -44,105 +51,15 @@ from qipp.render.runinfo import RunInfo, gather_run_info
 from qipp.render.stage import RunLock, Stage
 from qipp.render.worker import JobResult, WorkerConfig
 
-
-class RenderInputError(ValueError):
-    """A request that cannot be rendered: unknown CCG code, nothing selected, bad name."""
-
-
-class PanelMismatchError(RenderInputError):
-    """A partial run whose panel is not the one the report set was built from."""
-
-
-@dataclass
-class RenderOptions:
-    """Everything a render run can be told.
-
-    Attributes
-    ----------
-    out_dir : Path
-        Where reports go (``reports/``).
-    notebooks_dir : Path
-        Finding notebooks and the ``ccg_profile.ipynb`` template; kernels run here.
-    panel_path : Path or None
-        A user's panel for the profiles (``--panel``); passed also to finding
-        notebooks that declare ``panel_path``. None uses the committed synthetic panel.
-    jobs : int
-        Worker processes.
-    only : tuple of str
-        Notebook-name patterns (globs, or substrings); empty selects all.
-    ccg_codes : tuple of str
-        Render only these CCGs' profiles (and, without ``only``, no findings).
-    show_code : bool
-        Include code cells in the pages.
-    cell_timeout_s, notebook_timeout_s : float or None
-        Longest one cell, and all cells of one notebook, may run.
-    executor : str
-        ``warm`` (reused kernels, the default) or ``fresh`` (a kernel per notebook).
-    profiles : list of ProfileRow or None
-        The CCGs to profile; None loads them from the panel. Tests pass rows
-        directly, which bypasses panel validation.
-    panel_synthetic : bool or None
-        With ``profiles`` given, whether to show the synthetic banner; None
-        reads it from the panel.
-    replace : bool
-        This run's reports replace the whole earlier set, as a full run's do
-        (``--replace``): how a partial run may switch the set to another panel.
-    """
-
-    out_dir: Path = REPORTS_DIR
-    notebooks_dir: Path = NOTEBOOKS_DIR
-    panel_path: Path | None = None
-    jobs: int = field(default_factory=default_jobs)
-    only: tuple[str, ...] = ()
-    ccg_codes: tuple[str, ...] = ()
-    show_code: bool = False
-    kernel_name: str = "python3"
-    cell_timeout_s: float | None = 600.0
-    notebook_timeout_s: float | None = 1800.0
-    progress: bool = True
-    executor: str = DEFAULT_EXECUTOR
-    profiles: list[ProfileRow] | None = None
-    panel_synthetic: bool | None = None
-    replace: bool = False
-
-    @property
-    def full_run(self) -> bool:
-        """True when nothing restricts the selection."""
-        return not self.only and not self.ccg_codes
-
-
-@dataclass
-class RenderSummary:
-    """The outcome of a run.
-
-    Attributes
-    ----------
-    results : list of JobResult
-    problems : list of str
-        Failures outside any notebook (the claims scorecard).
-    index_path : Path or None
-        The index written (None for in-place runs).
-    phases_s : dict of str to float
-        Wall-clock seconds of the run's phases in this process: ``plan_s``
-        (selection, panel, run details, job list), ``batch_s`` (the worker pool,
-        from the first job to the workers' exit) and ``index_s`` (manifest entries,
-        scorecard, index page). Empty for in-place runs.
-    """
-
-    results: list[JobResult]
-    problems: list[str] = field(default_factory=list)
-    index_path: Path | None = None
-    phases_s: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def failures(self) -> list[JobResult]:
-        """Results of the jobs that failed."""
-        return [r for r in self.results if not r.ok]
-
-    @property
-    def ok(self) -> bool:
-        """True when every job and the index succeeded."""
-        return not self.failures and not self.problems
+__all__ = [
+    "PanelMismatchError",
+    "RenderInputError",
+    "RenderOptions",
+    "RenderSummary",
+    "plan_jobs",
+    "render_in_place",
+    "render_reports",
+]
 
 
 def _select(options: RenderOptions) -> tuple[list[Path], Path | None]:
@@ -324,46 +241,3 @@ def _finish(
     files = [f for r in results for f in r.files] + [MANIFEST_NAME, INDEX_NAME]
     stage.commit(files, remove=stale)
     return RenderSummary(results, problems, out_dir / INDEX_NAME, phases)
-
-
-def render_in_place(options: RenderOptions) -> RenderSummary:
-    """Re-execute the notebooks in ``options.notebooks_dir`` over themselves.
-
-    Each runs with its default parameters (nothing injected), its volatile
-    metadata stripped, and replaces the committed file only if every cell ran.
-    ``options.only`` narrows the set.
-
-    Raises
-    ------
-    RenderInputError
-        If no notebook matches.
-    KeyboardInterrupt
-        Interrupted; notebooks not yet replaced are unchanged.
-    """
-    notebooks_dir = Path(options.notebooks_dir).resolve()
-    notebooks = [p for p in discover_notebooks(notebooks_dir) if matches_only(p.stem, options.only)]
-    if not notebooks:
-        raise RenderInputError(f"nothing to execute: no notebook in {notebooks_dir} matches")
-    try:
-        jobs = [in_place_job(p) for p in notebooks]
-    except JobError as exc:
-        raise RenderInputError(str(exc)) from None
-    stage = Stage.create(notebooks_dir)
-    try:
-        config = WorkerConfig(
-            stage.root,
-            stage.root,
-            notebooks_dir,
-            options.kernel_name,
-            options.cell_timeout_s,
-            options.show_code,
-            "",
-            options.executor,
-            options.notebook_timeout_s,
-        )
-        results = run_batch(jobs, config, options.jobs, progress=options.progress)
-        stage.commit([f for r in results if r.ok for f in r.files], remove=[])
-    except BaseException:
-        stage.discard()
-        raise
-    return RenderSummary(results)
