@@ -1,0 +1,45 @@
+"""Numbers in a verdict sentence: a p-value that never contradicts its test, an r to 2 dp.
+
+Examples
+--------
+>>> format_p(0.0499, 0.05), format_p(0.0004, 0.05), format_r(-0.004)
+('p = 0.0499', 'p < 0.001', '0.00')
+"""
+
+from __future__ import annotations
+
+
+def format_p(p: float, alpha: float) -> str:
+    """Format a p-value so that its printed value never contradicts ``p < alpha``.
+
+    Three decimals, unless those would round across ``alpha``; then four
+    significant figures.
+
+    Examples
+    --------
+    >>> format_p(0.62, 0.05)
+    'p = 0.620'
+    >>> format_p(0.04996, 0.05)
+    'p = 0.04996'
+    """
+    if p < 0.001:
+        return "p < 0.001"
+    text = f"{p:.3f}"
+    if (p < alpha) != (float(text) < alpha):
+        text = f"{p:.4g}"
+    return f"p = {text}"
+
+
+def format_r(value: float) -> str:
+    """Two decimals, never '-0.00'.
+
+    >>> format_r(0.125), format_r(-0.001)
+    ('0.12', '0.00')
+    """
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
+# The names these had when they were private to qipp.stats; other modules import them.
+_format_p = format_p
+_format_r = format_r

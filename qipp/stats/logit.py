@@ -1,0 +1,140 @@
+"""Logistic regression of a yes/no outcome on one predictor, refusing what has no estimate.
+
+statsmodels, slow to import, is imported only when :func:`logit_shortfall_on_target`
+fits a model.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from qipp.stats._common import _paired_arrays, _Rounded
+
+# exp() of a log-odds beyond this overflows a float; no real effect per point of target is near it.
+_MAX_LOG_ODDS = 700.0
+
+
+class SeparationError(ValueError):
+    """The outcome is perfectly predicted by the predictor, so no logit MLE exists."""
+
+
+@dataclass(frozen=True)
+class LogitResult(_Rounded):
+    """Logistic regression of a 0/1 outcome on one predictor (plus a constant).
+
+    ``coef``, ``std_err`` and ``p_value`` are on the log-odds scale, per one
+    unit of the predictor; ``odds_ratio``, ``ci_low`` and ``ci_high`` are the
+    same effect as an odds ratio with its ``1 - alpha`` interval.
+    """
+
+    coef: float
+    std_err: float
+    p_value: float
+    odds_ratio: float
+    ci_low: float
+    ci_high: float
+    n: int
+    n_events: int
+    converged: bool
+    predictor: str
+    outcome: str
+    alpha: float
+
+
+def logit_shortfall_on_target(
+    frame: pd.DataFrame,
+    outcome: str = "forecasts_shortfall",
+    predictor: str = "plan_pct_of_allocation",
+    alpha: float = 0.05,
+) -> LogitResult:
+    """Logistic regression of a yes/no outcome on one predictor, with a constant.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per CCG.
+    outcome : str
+        Column of booleans or 0/1: does the CCG forecast any year-end shortfall.
+    predictor : str
+        Column of numbers: QIPP plan as % of resource allocation.
+    alpha : float
+        The odds-ratio interval is ``1 - alpha``.
+
+    Returns
+    -------
+    LogitResult
+        ``converged`` is False when the optimiser stopped without converging;
+        treat the estimates as unreliable then.
+
+    Raises
+    ------
+    KeyError
+        A named column is missing.
+    ValueError
+        Missing values, an outcome that is not 0/1, or only one outcome class.
+    SeparationError
+        The predictor splits the outcomes perfectly (complete or quasi-complete
+        separation): the odds ratio is infinite and no estimate exists.
+    """
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+    for column in (outcome, predictor):
+        if column not in frame.columns:
+            raise KeyError(
+                f"column {column!r} not in frame (columns: {', '.join(map(str, frame.columns))})"
+            )
+    xa, ya = _paired_arrays(frame[predictor], frame[outcome].astype(float))
+    if not np.isin(ya, (0.0, 1.0)).all():
+        raise ValueError(f"outcome {outcome!r} must be true/false or 0/1")
+    n_events = int(ya.sum())
+    if n_events in (0, ya.size):
+        raise ValueError(f"outcome {outcome!r} has one class only ({n_events} of {ya.size} true)")
+    if xa.max() == xa.min():
+        raise ValueError(f"predictor {predictor!r} is constant")
+    x_no, x_yes = xa[ya == 0], xa[ya == 1]
+    if x_no.max() <= x_yes.min() or x_yes.max() <= x_no.min():
+        raise SeparationError(
+            f"{predictor!r} separates {outcome!r} perfectly: every CCG on one side of a "
+            "threshold has the same outcome, so the odds ratio is infinite"
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = sm.Logit(ya, sm.add_constant(xa)).fit(disp=0)
+    if any(issubclass(w.category, PerfectSeparationWarning) for w in caught):
+        raise SeparationError(
+            f"statsmodels reports perfect separation of {outcome!r} by {predictor!r}"
+        )
+    converged = bool(fit.mle_retvals.get("converged", False)) and not any(
+        issubclass(w.category, ConvergenceWarning) for w in caught
+    )
+    coef = float(fit.params[1])
+    low, high = (float(v) for v in fit.conf_int(alpha=alpha)[1])
+    # A predictor that barely varies, or nearly separates the outcome, drives the
+    # estimate towards infinity without statsmodels flagging it: refuse, not overflow.
+    if not all(
+        math.isfinite(v) and abs(v) < _MAX_LOG_ODDS for v in (coef, low, high, float(fit.bse[1]))
+    ):
+        raise SeparationError(
+            f"the estimated effect of {predictor!r} on {outcome!r} is not finite (log-odds "
+            f"{coef:.3g}): the predictor barely varies or nearly separates the outcome"
+        )
+    return LogitResult(
+        coef=coef,
+        std_err=float(fit.bse[1]),
+        p_value=float(fit.pvalues[1]),
+        odds_ratio=math.exp(coef),
+        ci_low=math.exp(low),
+        ci_high=math.exp(high),
+        n=int(ya.size),
+        n_events=n_events,
+        converged=converged,
+        predictor=predictor,
+        outcome=outcome,
+        alpha=alpha,
+    )
