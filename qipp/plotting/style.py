@@ -1,0 +1,197 @@
+"""House style: figure size, colours, rcParams, the source line and the synthetic-data banner.
+
+Every chart in :mod:`qipp.plotting` is drawn under these settings and finished
+by :func:`finish_figure`, which a notebook can also call on a figure of its own
+to give it the same furniture.
+
+Examples
+--------
+>>> from matplotlib.figure import Figure
+>>> fig = Figure(figsize=FIGSIZE_IN, dpi=DPI)
+>>> _ = fig.subplots()
+>>> [t.get_text() for t in finish_figure(fig, "HSJ", synthetic=True).texts]  # doctest: +ELLIPSIS
+['Source: HSJ | SYNTHETIC DATA ...', 'SYNTHETIC DATA: invented CCGs ...']
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+import matplotlib.pyplot as plt
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+FIGSIZE_IN: tuple[float, float] = (8.0, 4.5)
+DPI: int = 100
+
+NAVY, ORANGE, GREY, RED, GREEN, AMBER = (
+    "#1f4e79",
+    "#c55a11",
+    "#6e6e6e",
+    "#b2182b",
+    "#3c7d3c",
+    "#d9a21b",
+)
+PALETTE: tuple[str, ...] = (NAVY, ORANGE, GREEN, AMBER, "#7030a0", GREY)
+
+SYNTHETIC_SUFFIX = " | SYNTHETIC DATA (calibrated to published aggregates, not real CCG returns)"
+BANNER_TEXT = "SYNTHETIC DATA: invented CCGs calibrated to published totals, not real returns"
+SOURCE_GID, BANNER_GID = "qipp-source-line", "qipp-synthetic-banner"
+_SOURCE_PT, _BANNER_PT = 7.5, 9.0
+
+# Keyed by RcKeyType, the key type plt.rc_context is annotated with.
+_HOUSE_RC: dict[RcKeyType, Any] = {
+    "figure.figsize": FIGSIZE_IN,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "figure.facecolor": "white",
+    "font.family": "DejaVu Sans",  # ships with matplotlib, so every machine draws the same glyphs
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": plt.cycler(color=PALETTE),
+    "legend.frameon": False,
+    "legend.fontsize": 9,
+    "svg.hashsalt": "qipp",  # stable ids in SVG output
+}
+
+
+def apply_house_style() -> None:
+    """Set the seaborn theme and qipp's rcParams globally (idempotent).
+
+    Notebooks call this once so their own ad-hoc charts match the helpers'. In a
+    Jupyter kernel it also registers the PNG display of figures, since the chart
+    helpers build figures outside pyplot (so each shows once, as the cell's value).
+    """
+    sns.set_theme(style="whitegrid", context="notebook", palette=list(PALETTE), rc=_HOUSE_RC)
+    _enable_notebook_display()
+
+
+def _enable_notebook_display() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to display to
+        return
+    if get_ipython() is None:
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("png")
+
+
+def _source_text(source: str, synthetic: bool) -> str:
+    text = source if source.startswith("Source:") else f"Source: {source}"
+    return text + (SYNTHETIC_SUFFIX if synthetic else "")
+
+
+def _replace_text(fig: Figure, gid: str) -> None:
+    for text in [t for t in fig.texts if t.get_gid() == gid]:
+        text.remove()
+
+
+def source_line(fig: Figure, source: str, synthetic: bool = False) -> Text:
+    """Write a small grey source line at the foot of ``fig`` (replacing any earlier one).
+
+    Parameters
+    ----------
+    fig : Figure
+    source : str
+        The citation, e.g. ``'HSJ, "Exclusive: ...", Q1 2013-14'``; "Source: " is prefixed.
+    synthetic : bool
+        Append the synthetic-data notice.
+
+    Returns
+    -------
+    Text
+        The line, wrapped to the figure's width. Leave room for it at the
+        bottom, or use :func:`finish_figure`, which does.
+    """
+    _replace_text(fig, SOURCE_GID)
+    # About 0.55 em per character in DejaVu Sans at this size.
+    width_chars = int(fig.get_figwidth() * 72 / (_SOURCE_PT * 0.55))
+    wrapped = textwrap.fill(_source_text(source, synthetic), width=width_chars)
+    return fig.text(
+        0.01, 0.01, wrapped, ha="left", va="bottom", fontsize=_SOURCE_PT, color=GREY, gid=SOURCE_GID
+    )
+
+
+def synthetic_banner(fig: Figure) -> Text:
+    """Put a red "SYNTHETIC DATA" banner across the top of ``fig`` (once).
+
+    Returns
+    -------
+    Text
+        The banner. Leave room for it at the top, or use :func:`finish_figure`.
+    """
+    _replace_text(fig, BANNER_GID)
+    return fig.text(
+        0.5,
+        0.99,
+        BANNER_TEXT,
+        ha="center",
+        va="top",
+        fontsize=_BANNER_PT,
+        fontweight="bold",
+        color="white",
+        gid=BANNER_GID,
+        zorder=10,
+        bbox={"boxstyle": "square,pad=0.35", "facecolor": RED, "edgecolor": "none"},
+    )
+
+
+def finish_figure(fig: Figure, source: str, synthetic: bool = False) -> Figure:
+    """Lay out ``fig`` leaving room for the source line (and banner), then add them.
+
+    Use on a notebook's own figure to give it the house furniture.
+    """
+    height_pt = fig.get_figheight() * 72
+    n_lines = source_line(fig, source, synthetic).get_text().count("\n") + 1
+    bottom = (n_lines * _SOURCE_PT * 1.3 + 6) / height_pt
+    top = 1 - (_BANNER_PT * 2.2 + 6) / height_pt if synthetic else 1.0
+    fig.tight_layout(rect=(0, bottom, 1, top))
+    if synthetic:
+        synthetic_banner(fig)
+    else:
+        _replace_text(fig, BANNER_GID)
+    return fig
+
+
+def synthetic_banner_html(detail: str = BANNER_TEXT) -> str:
+    """A self-contained HTML banner (inline style, no external resources) for notebook output.
+
+    Show it with ``IPython.display.display(IPython.display.HTML(synthetic_banner_html()))``.
+
+    Examples
+    --------
+    >>> "SYNTHETIC DATA" in synthetic_banner_html() and "<link" not in synthetic_banner_html()
+    True
+    """
+    style = (
+        f"background:{RED};color:#ffffff;font-weight:bold;padding:0.6em 1em;"
+        "margin:0.5em 0;border-radius:3px;font-family:sans-serif"
+    )
+    return f'<div class="qipp-synthetic-banner" role="note" style="{style}">{html.escape(detail)}</div>'
+
+
+def synthetic_banner_markdown(detail: str = BANNER_TEXT) -> str:
+    """The banner as Markdown, for ``IPython.display.Markdown`` or a printed report.
+
+    Examples
+    --------
+    >>> synthetic_banner_markdown().splitlines()[0]
+    '> **SYNTHETIC DATA: invented CCGs calibrated to published totals, not real returns**'
+    """
+    return (
+        f"> **{detail}**\n>\n> Every figure below is computed from a synthetic panel; "
+        "it shows what the method does, not what CCGs reported."
+    )
