@@ -1,0 +1,169 @@
+"""Load the ledger's tables, validated, each parsed once per content.
+
+Every load goes through :func:`qipp.validation.load_table`; a bad file raises
+:class:`~qipp.validation.DataError` naming file, row and column.
+
+Examples
+--------
+>>> len(load_claims()) == len(set(load_claims()["id"]))
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from qipp.ledger.specs import CLAIMS_SPEC, SOURCES_SPEC
+from qipp.ledger.tables import LEDGER_COLUMNS, TABLE_SPECS
+from qipp.paths import CLAIMS_CSV, SOURCES_CSV, TABLES_DIR
+from qipp.validation import DataError, Problem, TableSpec, load_table
+
+# Parsed tables keyed by (spec, path, content hash): a cache hit means the very
+# same bytes were validated before, so it can never serve stale data. Callers
+# get a copy, so editing a returned frame cannot leak into the next load.
+_CACHE: dict[tuple[str, str], tuple[str, pd.DataFrame]] = {}
+
+
+def _load(path: Path | str, spec: TableSpec) -> pd.DataFrame:
+    path = Path(path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return load_table(path, spec)  # let the loader explain what is wrong
+    key = (spec.name, str(path.resolve()))
+    hit = _CACHE.get(key)
+    if hit is None or hit[0] != digest:
+        hit = (digest, load_table(path, spec))
+        _CACHE[key] = hit
+    return hit[1].copy()
+
+
+def load_sources(path: Path | str = SOURCES_CSV) -> pd.DataFrame:
+    """Load and validate the sources table.
+
+    Parameters
+    ----------
+    path : Path or str
+        The CSV to read; the project's ``data/sources.csv`` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per source, columns as in :data:`SOURCES_SPEC`.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, malformed or breaks the spec.
+    """
+    return _load(path, SOURCES_SPEC)
+
+
+def load_claims(path: Path | str = CLAIMS_CSV, sources: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Load and validate the claims ledger, checking every claim's source exists.
+
+    Parameters
+    ----------
+    path : Path or str
+        The CSV to read; the project's ``data/claims.csv`` by default.
+    sources : pandas.DataFrame, optional
+        The sources table to check against; :func:`load_sources` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim, columns as in :data:`CLAIMS_SPEC`, in file order.
+
+    Raises
+    ------
+    DataError
+        If the file breaks the spec or cites a source not in ``sources``.
+    """
+    claims = _load(path, CLAIMS_SPEC)
+    if sources is None:
+        sources = load_sources()
+    known = set(sources["id"])
+    problems = [
+        Problem(
+            str(path),
+            position + 2,
+            "source",
+            f"unknown source {source!r}",
+            "one of the source ids: " + ", ".join(sorted(known)),
+        )
+        for position, source in enumerate(claims["source"])
+        if source not in known
+    ]
+    if problems:
+        raise DataError(problems)
+    return claims
+
+
+def list_tidy_tables() -> list[str]:
+    """Return the names of the tidy tables, each ``data/tables/<name>.csv``.
+
+    >>> list_tidy_tables()[:2]
+    ['ccg_q1_1314_threshold_counts', 'commissioner_position_1314']
+    """
+    return sorted(TABLE_SPECS)
+
+
+def load_tidy_table(
+    name: str, claims: pd.DataFrame | None = None, tables_dir: Path | str = TABLES_DIR
+) -> pd.DataFrame:
+    """Load a tidy table and fill its values from the ledger.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`list_tidy_tables`.
+    claims : pandas.DataFrame, optional
+        The ledger to take values from; :func:`load_claims` by default.
+    tables_dir : Path or str
+        Folder holding ``<name>.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table's own columns, then ``value``, ``unit``, ``precision``,
+        ``qualifier`` and ``source`` from the claim each row references.
+
+    Raises
+    ------
+    KeyError
+        If ``name`` is not a known table.
+    DataError
+        If the file breaks its spec or references a claim not in the ledger.
+
+    Examples
+    --------
+    >>> profile = load_tidy_table("tracker_savings_profile")
+    >>> first = profile.iloc[0]
+    >>> first["year"], float(first["value"]), first["unit"]
+    ('2011-12', 3.8, 'GBP_bn')
+    """
+    if name not in TABLE_SPECS:
+        raise KeyError(f"no tidy table {name!r}; known: {', '.join(list_tidy_tables())}")
+    path = Path(tables_dir) / f"{name}.csv"
+    table = _load(path, TABLE_SPECS[name])
+    claims = load_claims() if claims is None else claims
+    ledger = claims.set_index("id")
+    problems = [
+        Problem(
+            str(path),
+            position + 2,
+            "claim_id",
+            f"unknown claim {claim_id!r}",
+            "the id of a claim in claims.csv",
+        )
+        for position, claim_id in enumerate(table["claim_id"])
+        if claim_id not in ledger.index
+    ]
+    if problems:
+        raise DataError(problems)
+    for column in LEDGER_COLUMNS:
+        table[column] = ledger.loc[table["claim_id"], column].to_numpy()
+    return table

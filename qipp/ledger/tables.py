@@ -1,0 +1,181 @@
+"""The tidy tables' specs: dimensions and a claim id, never a value.
+
+Each ``data/tables/<name>.csv`` holds dimensions (quarter, organisation,
+measure) and a ``claim_id``; :func:`qipp.ledger.load_tidy_table` fills in
+:data:`LEDGER_COLUMNS` from the claim, so no figure is typed twice.
+
+Examples
+--------
+>>> sorted(TABLE_SPECS)[:2]
+['ccg_q1_1314_threshold_counts', 'commissioner_position_1314']
+"""
+
+from __future__ import annotations
+
+from qipp.ledger.specs import ID_RULE
+from qipp.validation import Field, Rule, TableSpec, matches, one_of
+
+
+def _between(lo: int, hi: int) -> Rule:
+    return Rule(lambda s: (s >= lo) & (s <= hi), f"a value from {lo} to {hi}")
+
+
+def _claim_id_field() -> Field:
+    return Field(
+        "claim_id", "str", "the ledger claim holding the value", checks=(ID_RULE,), unique=True
+    )
+
+
+TABLE_SPECS: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "commissioner_position_1314",
+            (
+                Field(
+                    "quarter", "str", "quarter of 2013-14 reported", checks=(one_of(("Q1", "Q2")),)
+                ),
+                Field(
+                    "org_type",
+                    "str",
+                    "which commissioners",
+                    checks=(one_of(("ccg", "nhs_england", "sector")),),
+                ),
+                Field(
+                    "measure",
+                    "str",
+                    "what the figure measures",
+                    checks=(
+                        one_of(
+                            (
+                                "plan",
+                                "plan_pct_of_resources",
+                                "ytd_shortfall_pct",
+                                "forecast_shortfall",
+                                "forecast_shortfall_pct",
+                                "forecast_delivery_pct",
+                                "transformational_plan",
+                                "transformational_forecast_shortfall",
+                            )
+                        ),
+                    ),
+                ),
+                _claim_id_field(),
+            ),
+        ),
+        TableSpec(
+            "tracker_savings_profile",
+            (
+                Field(
+                    "year",
+                    "str",
+                    "financial year",
+                    checks=(matches(r"20\d\d-\d\d", "a year such as 2011-12"),),
+                ),
+                Field(
+                    "programme_year",
+                    "int",
+                    "year of the four-year QIPP programme",
+                    checks=(_between(1, 4),),
+                ),
+                _claim_id_field(),
+            ),
+        ),
+        TableSpec(
+            "savings_2011_12_estimates",
+            (
+                Field("estimate", "str", "whose figure for 2011-12 savings", unique=True),
+                _claim_id_field(),
+            ),
+        ),
+        TableSpec(
+            "nhse_q1_1314_by_service_area",
+            (
+                Field(
+                    "service_area",
+                    "str",
+                    "NHS England service area, or all",
+                    checks=(
+                        one_of(("all", "primary_care", "public_health", "specialised_services")),
+                    ),
+                ),
+                Field(
+                    "measure",
+                    "str",
+                    "what the figure measures",
+                    checks=(
+                        one_of(
+                            (
+                                "plan",
+                                "ytd_shortfall_pct",
+                                "forecast_shortfall",
+                                "forecast_shortfall_pct",
+                            )
+                        ),
+                    ),
+                ),
+                _claim_id_field(),
+            ),
+        ),
+        TableSpec(
+            "ccg_q1_1314_threshold_counts",
+            (
+                Field(
+                    "measure",
+                    "str",
+                    "the CCG-level measure counted",
+                    checks=(
+                        one_of(
+                            ("target_pct_of_allocation", "ytd_shortfall_pct", "forecast_gap_pct")
+                        ),
+                    ),
+                ),
+                Field(
+                    "comparison",
+                    "str",
+                    "how CCGs are compared with the threshold",
+                    checks=(one_of(("<", "<=", ">", ">=")),),
+                ),
+                Field("threshold_pct", "float", "the threshold, per cent"),
+                Field("excludes", "str", "a CCG the published count leaves out", nullable=True),
+                _claim_id_field(),
+            ),
+        ),
+        TableSpec(
+            "pct_plans_2010_11",
+            (
+                Field("organisation", "str", "the PCT (or PCT group)"),
+                Field("period", "str", "the period of the figure"),
+                Field(
+                    "measure",
+                    "str",
+                    "what the figure measures",
+                    checks=(
+                        one_of(
+                            (
+                                "plan",
+                                "forecast_miss",
+                                "forecast_miss_pct",
+                                "ytd_shortfall_pct",
+                                "unidentified",
+                                "unidentified_pct",
+                                "deficit",
+                                "nonrecurrent_cuts",
+                                "at_risk",
+                                "prescribing_saving",
+                                "prescribing_share_pct",
+                                "urgent_care_over_75s_share_pct",
+                                "elective_variation_share_pct",
+                                "demand_management_share_pct",
+                            )
+                        ),
+                    ),
+                ),
+                _claim_id_field(),
+            ),
+        ),
+    )
+}
+
+# The value columns a tidy table gains from the ledger on load.
+LEDGER_COLUMNS: tuple[str, ...] = ("value", "unit", "precision", "qualifier", "source")
