@@ -1,4 +1,8 @@
-"""Standing rules of the project: CI runs the README's test command, make is self-describing."""
+"""Standing rules of the project: CI runs the README's test command, make is self-describing.
+
+The Makefile is exercised, not read: ``make -n`` prints what a target would run, and
+``make`` alone prints the help, so the README's commands are checked against what they do.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,51 @@ import subprocess
 
 from qipp.paths import PROJECT_ROOT
 
-MAKE_TARGETS = {"help", "venv", "reports", "test", "lab", "lock", "clean"}
+README = PROJECT_ROOT / "README.md"
+MAKEFILE = PROJECT_ROOT / "Makefile"
+
+
+def _make(*args: str) -> str:
+    """Run make in the project root and return its standard output (fails on a non-zero exit)."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"make {' '.join(args)} failed:\n{result.stderr}"
+    return result.stdout
+
+
+def _dry_run(target: str) -> list[str]:
+    """The commands ``make TARGET`` would run, in order (``make -n``: nothing is executed)."""
+    return _make("-n", target).splitlines()
+
+
+def _documented_targets() -> list[str]:
+    """Targets declared in the Makefile with a ``## description`` (what ``make help`` lists)."""
+    return re.findall(r"^([A-Za-z_-]+):.*?## ", MAKEFILE.read_text(), re.M)
+
+
+def _phony_targets() -> set[str]:
+    """The Makefile's commands: every name on a ``.PHONY`` line."""
+    lines = re.findall(r"^\.PHONY:(.*)$", MAKEFILE.read_text(), re.M)
+    return {name for line in lines for name in line.split()}
+
+
+def _readme_make_commands() -> set[str]:
+    """Every ``make X`` the README shows, in inline code or at the start of a code-block line."""
+    text = README.read_text()
+    inline = re.findall(r"`make ([a-z][\w-]*)", text)
+    blocks = re.findall(r"^make ([a-z][\w-]*)", text, re.M)
+    return set(inline) | set(blocks)
+
+
+def _pytest_line(commands: list[str]) -> str:
+    lines = [c for c in commands if " -m pytest " in c]
+    assert len(lines) == 1, commands
+    return lines[0]
 
 
 def test_ci_runs_make_test_and_nothing_weaker():
@@ -21,23 +69,42 @@ def test_ci_runs_make_test_and_nothing_weaker():
     assert not any(re.search(r"pytest .*(-k|--deselect|-m) ", c) for c in commands)
 
 
-def test_readme_shows_the_two_commands():
-    readme = (PROJECT_ROOT / "README.md").read_text()
-    assert "make reports" in readme and "make test" in readme
+def test_every_make_command_in_the_readme_is_a_real_target():
+    commands = _readme_make_commands()
+    assert {"reports", "test", "test-fast", "lint", "format"} <= commands
+    assert sorted(commands - _phony_targets()) == []
+    for target in sorted(commands):
+        _dry_run(target)  # make exits 2 on "No rule to make target"
+
+
+def test_make_test_lints_first_then_runs_every_tier_and_nbval():
+    commands = _dry_run("test")
+    pytest_line = _pytest_line(commands)
+    lint = [i for i, c in enumerate(commands) if re.search(r"ruff (check|format --check) ", c)]
+    assert len(lint) == 2 and max(lint) < commands.index(pytest_line), commands
+    assert "--nbval" in pytest_line.split()
+    assert " -m unit" not in pytest_line and " -k " not in pytest_line
+    assert pytest_line.split()[-3:] == ["tests", "qipp", "notebooks"]
+
+
+def test_make_test_fast_runs_the_unit_tier_and_doctests_without_kernels():
+    commands = _dry_run("test-fast")
+    pytest_line = _pytest_line(commands)
+    assert " -m unit " in pytest_line
+    assert "--nbval" not in pytest_line and "notebooks" not in pytest_line.split()
+    assert pytest_line.split()[-2:] == ["tests/unit", "qipp"]
+    assert not any("ruff" in c for c in commands)
 
 
 def test_make_help_lists_every_target():
-    result = subprocess.run(
-        ["make", "--no-print-directory", "help"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    listed = set(re.findall(r"make (\S+)", result.stdout))
-    assert MAKE_TARGETS <= listed, f"not in make help: {sorted(MAKE_TARGETS - listed)}"
+    documented = _documented_targets()
+    assert len(documented) == len(set(documented)), "a target is documented twice"
+    assert set(documented) == _phony_targets(), "every command has a ## description"
+    listed = re.findall(r"^  make (\S+) ", _make("help"), re.M)
+    assert listed == documented
 
 
-def test_help_is_the_default_target():
-    makefile = (PROJECT_ROOT / "Makefile").read_text()
-    assert ".DEFAULT_GOAL := help" in makefile
+def test_make_alone_prints_the_help():
+    # Dry run first: were the default goal another target, make alone would run it.
+    assert _make("-n") == _make("-n", "help")
+    assert _make() == _make("help") != ""
