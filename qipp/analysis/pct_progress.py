@@ -5,10 +5,15 @@ more than 20 primary care trusts: forecast misses from 10% to 48% of planned
 savings, 24% on average, which it extrapolated to "around £5bn" short of the
 £15bn-£20bn efficiency challenge. These functions work on the tidy table
 ``pct_plans_2010_11`` (one row per organisation, period and measure, values from
-the ledger): the misses and other progress signals, what the published average
-implies for the PCTs not named, the extrapolation and where "around £5bn" sits
-in it, unidentified savings, and the savings mix with the shares that do not
-reconcile with the amounts beside them.
+the ledger): the misses and other progress signals, unidentified savings, and
+the savings mix with the shares that do not reconcile with the amounts beside
+them.
+
+What the published average implies for the PCTs not named, the extrapolation
+and where "around £5bn" sits in it are arithmetic on published figures, in
+:mod:`qipp.analysis.pct_progress_average`; the sentences that report them are in
+:mod:`qipp.analysis.pct_progress_text`. Both are re-exported here, so the
+notebook imports the whole toolkit from one place.
 
 Examples
 --------
@@ -21,11 +26,37 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-
 import numpy as np
 import pandas as pd
+
+from qipp.analysis.pct_progress_average import (
+    Extrapolation,
+    extrapolate_shortfall,
+    extrapolation_curve,
+    implied_others_mean_pct,
+    min_reporting_for_mean,
+    others_mean_table,
+)
+from qipp.analysis.pct_progress_text import pct_progress_verdict, reconciliation_sentences
+
+__all__ = [
+    "DERIVED",
+    "PART_MEASURES",
+    "PUBLISHED",
+    "SHARE_MEASURES",
+    "Extrapolation",
+    "extrapolate_shortfall",
+    "extrapolation_curve",
+    "implied_others_mean_pct",
+    "min_reporting_for_mean",
+    "mix_discrepancies",
+    "others_mean_table",
+    "pct_progress_verdict",
+    "progress_measures",
+    "reconciliation_sentences",
+    "savings_mix",
+    "unidentified_savings",
+]
 
 # Published shares of a plan, by the measure names of pct_plans_2010_11.
 SHARE_MEASURES: dict[str, str] = {
@@ -122,205 +153,6 @@ def progress_measures(table: pd.DataFrame) -> pd.DataFrame:
             "basis",
             "year_end_forecast",
         ],
-    )
-
-
-def implied_others_mean_pct(
-    published_mean_pct: float, known_pct: Sequence[float], n_reporting: int
-) -> float:
-    """Mean the unnamed PCTs must have for ``n_reporting`` PCTs to average the published mean.
-
-    An unweighted mean over ``n_reporting`` PCTs, of which ``known_pct`` are named.
-
-    Raises
-    ------
-    ValueError
-        If ``n_reporting`` does not exceed the number of named PCTs.
-
-    Examples
-    --------
-    >>> implied_others_mean_pct(24, [10, 48], 4)
-    19.0
-    """
-    k = len(known_pct)
-    if n_reporting <= k:
-        raise ValueError(f"n_reporting must exceed the {k} named PCT(s), got {n_reporting}")
-    return (published_mean_pct * n_reporting - float(sum(known_pct))) / (n_reporting - k)
-
-
-def others_mean_table(
-    published_mean_pct: float,
-    known_pct: Sequence[float],
-    n_values: Iterable[int],
-    floor_pct: float,
-    ceiling_pct: float,
-) -> pd.DataFrame:
-    """For each number of reporting PCTs, the mean the others need and whether it is possible.
-
-    Possible means inside ``[floor_pct, ceiling_pct]``: every reporting PCT's
-    miss lies in the published range, so the others' mean must too.
-
-    Examples
-    --------
-    >>> others_mean_table(24, [10, 48, 37.5], [4, 5], 10, 48)["possible"].tolist()
-    [False, True]
-    """
-    rows = []
-    for n in n_values:
-        mean = implied_others_mean_pct(published_mean_pct, known_pct, n)
-        rows.append((n, n - len(known_pct), mean, bool(floor_pct <= mean <= ceiling_pct)))
-    return pd.DataFrame(rows, columns=["n_reporting", "n_unnamed", "unnamed_mean_pct", "possible"])
-
-
-def min_reporting_for_mean(
-    published_mean_pct: float, known_pct: Sequence[float], floor_pct: float, ceiling_pct: float
-) -> int:
-    """Fewest reporting PCTs for which the published mean is possible (see :func:`others_mean_table`).
-
-    Raises
-    ------
-    ValueError
-        If the published mean lies outside ``[floor_pct, ceiling_pct]``, where
-        no number of PCTs can produce it.
-
-    Examples
-    --------
-    >>> min_reporting_for_mean(24, [10, 48, 37.5], 10, 48)
-    5
-    """
-    if not floor_pct <= published_mean_pct <= ceiling_pct:
-        raise ValueError(
-            f"a mean of {published_mean_pct:g}% lies outside the range "
-            f"{floor_pct:g}%-{ceiling_pct:g}%"
-        )
-    n = len(known_pct) + 1
-    # The others' mean tends to the published mean as n grows, so this ends.
-    while not floor_pct <= implied_others_mean_pct(published_mean_pct, known_pct, n) <= ceiling_pct:
-        n += 1
-    return n
-
-
-@dataclass(frozen=True)
-class Extrapolation:
-    """A mean miss applied to a range of challenge sizes, set against a published figure.
-
-    ``shortfall_*`` are the miss applied to each end of the challenge range and
-    its midpoint; ``band_*`` the values the published figure admits;
-    ``challenge_for_band_low_gbp_bn`` the smallest challenge whose shortfall
-    reaches the band (NaN if none in the range) and ``share_of_range_in_band``
-    the fraction of the challenge range whose shortfall lies in the band;
-    ``challenge_for_published_gbp_bn`` the challenge that gives exactly the
-    published figure, and ``miss_for_published_*_pct`` the miss that would give
-    it on each end of the range.
-    """
-
-    mean_miss_pct: float
-    challenge_low_gbp_bn: float
-    challenge_high_gbp_bn: float
-    published_gbp_bn: float
-    band_low_gbp_bn: float
-    band_high_gbp_bn: float
-    shortfall_low_gbp_bn: float
-    shortfall_high_gbp_bn: float
-    shortfall_mid_gbp_bn: float
-    meets_band: bool
-    midpoint_in_band: bool
-    challenge_for_band_low_gbp_bn: float
-    share_of_range_in_band: float
-    challenge_for_published_gbp_bn: float
-    miss_for_published_low_pct: float
-    miss_for_published_high_pct: float
-
-    def to_dict(self, digits: int = 4) -> dict:
-        """Return the fields as a dict, floats rounded to ``digits``."""
-        return {k: round(v, digits) if isinstance(v, float) else v for k, v in asdict(self).items()}
-
-
-def extrapolate_shortfall(
-    mean_miss_pct: float,
-    challenge_low_gbp_bn: float,
-    challenge_high_gbp_bn: float,
-    *,
-    published_gbp_bn: float,
-    band_gbp_bn: tuple[float, float],
-) -> Extrapolation:
-    """Apply a mean miss to a range of challenge sizes and compare with a published shortfall.
-
-    Parameters
-    ----------
-    mean_miss_pct : float
-        The average miss (per cent of planned savings).
-    challenge_low_gbp_bn, challenge_high_gbp_bn : float
-        The ends of the efficiency challenge (£bn).
-    published_gbp_bn : float
-        The shortfall as published.
-    band_gbp_bn : (float, float)
-        The values the published figure admits (``qipp.derive.tolerance``).
-
-    Raises
-    ------
-    ValueError
-        A non-positive miss, a range whose low end exceeds its high end, or an
-        empty band.
-    """
-    if mean_miss_pct <= 0:
-        raise ValueError(f"mean_miss_pct must be positive, got {mean_miss_pct}")
-    if not 0 < challenge_low_gbp_bn <= challenge_high_gbp_bn:
-        raise ValueError(
-            f"need 0 < low <= high, got {challenge_low_gbp_bn} to {challenge_high_gbp_bn}"
-        )
-    band_low, band_high = (float(b) for b in band_gbp_bn)
-    if band_low > band_high:
-        raise ValueError(f"band must run low to high, got {band_low} to {band_high}")
-    rate = mean_miss_pct / 100.0
-    low, high = rate * challenge_low_gbp_bn, rate * challenge_high_gbp_bn
-    mid = (low + high) / 2
-    # The challenge sizes whose shortfall lies in the band, clipped to the published range.
-    in_low = max(challenge_low_gbp_bn, band_low / rate)
-    in_high = min(challenge_high_gbp_bn, band_high / rate)
-    width = challenge_high_gbp_bn - challenge_low_gbp_bn
-    meets = in_low <= in_high
-    if width > 0:
-        share = max(0.0, in_high - in_low) / width
-    else:
-        share = 1.0 if meets else 0.0
-    return Extrapolation(
-        mean_miss_pct=float(mean_miss_pct),
-        challenge_low_gbp_bn=float(challenge_low_gbp_bn),
-        challenge_high_gbp_bn=float(challenge_high_gbp_bn),
-        published_gbp_bn=float(published_gbp_bn),
-        band_low_gbp_bn=band_low,
-        band_high_gbp_bn=band_high,
-        shortfall_low_gbp_bn=low,
-        shortfall_high_gbp_bn=high,
-        shortfall_mid_gbp_bn=mid,
-        meets_band=bool(meets),
-        midpoint_in_band=bool(band_low <= mid <= band_high),
-        challenge_for_band_low_gbp_bn=float(in_low) if meets else float("nan"),
-        share_of_range_in_band=float(share),
-        challenge_for_published_gbp_bn=float(published_gbp_bn / rate),
-        miss_for_published_low_pct=float(100.0 * published_gbp_bn / challenge_high_gbp_bn),
-        miss_for_published_high_pct=float(100.0 * published_gbp_bn / challenge_low_gbp_bn),
-    )
-
-
-def extrapolation_curve(ext: Extrapolation, challenge_gbp_bn: Iterable[float]) -> pd.DataFrame:
-    """The shortfall the mean miss gives at each challenge size, and whether it is in the band.
-
-    Examples
-    --------
-    >>> ext = extrapolate_shortfall(24, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
-    >>> extrapolation_curve(ext, [15, 20])["in_band"].tolist()
-    [False, True]
-    """
-    challenge = np.asarray(list(challenge_gbp_bn), dtype=float)
-    shortfall = ext.mean_miss_pct / 100.0 * challenge
-    return pd.DataFrame(
-        {
-            "challenge_gbp_bn": challenge,
-            "shortfall_gbp_bn": shortfall,
-            "in_band": (shortfall >= ext.band_low_gbp_bn) & (shortfall <= ext.band_high_gbp_bn),
-        }
     )
 
 
@@ -478,103 +310,3 @@ def mix_discrepancies(mix: pd.DataFrame, half_step_pct_points: float = 0.5) -> p
         }
     )
     return out.reset_index()
-
-
-def _pct_list(values: Sequence[float]) -> str:
-    """Join percentages in words: ``10%, 48% and 37.5%``."""
-    texts = [f"{v:.3g}%" for v in values]
-    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
-
-
-def pct_progress_verdict(
-    ext: Extrapolation,
-    range_pct: tuple[float, float],
-    year_end_misses_pct: Sequence[float],
-    min_reporting: int,
-) -> str:
-    """The verdict on the headline (the average miss and its extrapolation), from the inputs.
-
-    Parameters
-    ----------
-    ext : Extrapolation
-        From :func:`extrapolate_shortfall`.
-    range_pct : (float, float)
-        The published smallest and largest forecast misses.
-    year_end_misses_pct : sequence of float
-        The year-end misses the article gives or lets us compute, one per PCT.
-    min_reporting : int
-        From :func:`min_reporting_for_mean`.
-
-    Examples
-    --------
-    >>> ext = extrapolate_shortfall(24, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
-    >>> pct_progress_verdict(ext, (10, 48), [10, 48], 3).split(":")[0]
-    "Reproduced only at the top of the article's own range"
-    """
-    if ext.meets_band and ext.midpoint_in_band:
-        lead = "Reproduced"
-    elif ext.meets_band:
-        lead = "Reproduced only at the top of the article's own range"
-    else:
-        lead = "Not reproduced"
-    parts = [
-        f"{lead}: {ext.mean_miss_pct:g}% of £{ext.challenge_low_gbp_bn:g}bn-"
-        f"£{ext.challenge_high_gbp_bn:g}bn is £{ext.shortfall_low_gbp_bn:.1f}bn to "
-        f"£{ext.shortfall_high_gbp_bn:.1f}bn (midpoint £{ext.shortfall_mid_gbp_bn:.1f}bn), "
-        f"against 'around £{ext.published_gbp_bn:g}bn' read as £{ext.band_low_gbp_bn:g}bn to "
-        f"£{ext.band_high_gbp_bn:g}bn"
-    ]
-    if ext.meets_band:
-        parts.append(
-            f"; only a challenge of £{ext.challenge_for_band_low_gbp_bn:.2f}bn or more "
-            f"(the top {100 * ext.share_of_range_in_band:.0f}% of the range) reaches "
-            f"that band, and £{ext.published_gbp_bn:g}bn itself needs a "
-            f"{ext.mean_miss_pct:g}% miss on £{ext.challenge_for_published_gbp_bn:.1f}bn "
-            f"or a {ext.miss_for_published_low_pct:.1f}% miss on "
-            f"£{ext.challenge_high_gbp_bn:g}bn."
-        )
-    else:
-        parts.append(".")
-    parts.append(
-        f" The {ext.mean_miss_pct:g}% average cannot be recomputed: the article gives "
-        f"{len(year_end_misses_pct)} PCTs' year-end misses ("
-        f"{_pct_list(year_end_misses_pct)}), all within its {range_pct[0]:g}%-"
-        f"{range_pct[1]:g}% range, and the average is possible only if at least "
-        f"{min_reporting} PCTs reported one."
-    )
-    return "".join(parts)
-
-
-def reconciliation_sentences(unidentified: pd.DataFrame, discrepancies: pd.DataFrame) -> str:
-    """Say which shares agree with the amounts beside them and which do not, beyond rounding.
-
-    Parameters
-    ----------
-    unidentified : pandas.DataFrame
-        From :func:`unidentified_savings`.
-    discrepancies : pandas.DataFrame
-        From :func:`mix_discrepancies`; only rows ``beyond_rounding`` are reported.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"organisation": ["C"] * 3, "period": ["2010-11"] * 3,
-    ...                   "measure": ["plan", "prescribing_share_pct", "prescribing_saving"],
-    ...                   "value": [40.0, 30.0, 10.0]})
-    >>> reconciliation_sentences(unidentified_savings(t), mix_discrepancies(savings_mix(t)))
-    "C's prescribing saving of £10m is 25.0% of its £40m plan, not the 30% published (-5.0 percentage points)."
-    """
-    parts = []
-    for row in unidentified.itertuples(index=False):
-        agrees = "as published" if row.agrees else f"against {row.published_pct:g}% published"
-        parts.append(
-            f"{row.organisation}'s unidentified £{row.unidentified_gbp_m:g}m is "
-            f"{row.unidentified_pct:.1f}% of its £{row.plan_gbp_m:g}m plan, {agrees}."
-        )
-    for row in discrepancies[discrepancies["beyond_rounding"]].itertuples(index=False):
-        parts.append(
-            f"{row.organisation}'s {row.category} saving of "
-            f"£{row.published_amount_gbp_m:g}m is {row.derived_pct:.1f}% of its "
-            f"£{row.plan_gbp_m:g}m plan, not the {row.published_pct:g}% published "
-            f"({row.gap_pct_points:+.1f} percentage points)."
-        )
-    return " ".join(parts)
