@@ -2,7 +2,7 @@
 
 Each worker process executes one notebook at a time (see
 :mod:`qipp.render.worker`); a notebook that raises becomes a failed
-:class:`~qipp.render.worker.JobResult` and the others carry on.
+:class:`~qipp.render.worker_types.JobResult` and the others carry on.
 
 On Ctrl-C (SIGINT to the whole process group) or SIGTERM to this process, the
 parent passes the signal on to every worker, cancels what has not started,
@@ -30,7 +30,8 @@ from pathlib import Path
 from qipp.render.execute import CellError
 from qipp.render.jobs import RenderJob
 from qipp.render.kernels import kernel_pids, kill_kernel
-from qipp.render.worker import JobResult, WorkerConfig, init_worker, run_job, warm_up
+from qipp.render.worker import init_worker, run_job, warm_up
+from qipp.render.worker_types import JobResult, WorkerConfig
 
 # How long workers get to shut their kernels down after an interrupt.
 INTERRUPT_GRACE_S = 20.0

@@ -1,7 +1,7 @@
 """``qipp render --in-place``: re-execute committed notebooks over themselves.
 
 No index, manifest or pages: each notebook that ran to the end replaces its
-committed file, with volatile metadata stripped (:mod:`qipp.render.worker`).
+committed file, with volatile metadata stripped (:mod:`qipp.render.job_output`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from qipp.render.batch import run_batch
 from qipp.render.jobs import JobError, discover_notebooks, in_place_job, matches_only
 from qipp.render.options import RenderInputError, RenderOptions, RenderSummary
 from qipp.render.stage import Stage
-from qipp.render.worker import WorkerConfig
+from qipp.render.worker_types import WorkerConfig
 
 
 def render_in_place(options: RenderOptions) -> RenderSummary:

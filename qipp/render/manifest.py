@@ -28,7 +28,7 @@ from pathlib import Path
 
 from qipp.render.jobs import KIND_PROFILE
 from qipp.render.profiles import ProfileRow
-from qipp.render.worker import JobResult
+from qipp.render.worker_types import JobResult
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1

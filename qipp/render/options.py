@@ -14,7 +14,7 @@ from qipp.paths import NOTEBOOKS_DIR, REPORTS_DIR
 from qipp.render.batch import default_jobs
 from qipp.render.execute import DEFAULT_EXECUTOR
 from qipp.render.profiles import ProfileRow
-from qipp.render.worker import JobResult
+from qipp.render.worker_types import JobResult
 
 
 class RenderInputError(ValueError):

@@ -49,7 +49,7 @@ from qipp.render.parameters import declared_parameters
 from qipp.render.profiles import ProfileRow, load_profiles
 from qipp.render.runinfo import RunInfo, gather_run_info
 from qipp.render.stage import RunLock, Stage
-from qipp.render.worker import JobResult, WorkerConfig
+from qipp.render.worker_types import JobResult, WorkerConfig
 
 __all__ = [
     "PanelMismatchError",

@@ -1,0 +1,133 @@
+"""What a finished job leaves in the stage: its page, executed notebook and findings, or the failure.
+
+Runs in the worker, right after the notebook ran (:func:`qipp.render.worker.execute_job`).
+A job that succeeded writes its page, its executed notebook and the findings it
+recorded (an in-place job only its notebook, stripped of volatile metadata); one
+that failed, its failed notebook and a page of it, and nothing that would be
+published as current. Every file names its final location, not the stage
+(:mod:`qipp.render.relocate`); each write is timed into the result.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from qipp.atomic import atomic_write_text
+from qipp.render.clean import strip_volatile_metadata
+from qipp.render.execute import CellError
+from qipp.render.export import OfflineError, notebook_to_html
+from qipp.render.jobs import KIND_IN_PLACE, RenderJob, index_href_from
+from qipp.render.relocate import published_location, relocate_findings, relocate_notebook
+from qipp.render.worker_types import JobResult, WorkerConfig
+
+
+def _write(config: WorkerConfig, relative: str, text: str, result: JobResult) -> None:
+    started = time.perf_counter()
+    atomic_write_text(config.stage / relative, text)
+    result.files.append(relative)
+    _add_time(result, "write_s", started)
+
+
+def _add_time(result: JobResult, phase: str, started: float) -> None:
+    result.timings[phase] = result.timings.get(phase, 0.0) + time.perf_counter() - started
+
+
+def _notebook_text(notebook: Any, result: JobResult) -> str:
+    import nbformat
+
+    started = time.perf_counter()
+    text = nbformat.writes(notebook) + "\n"
+    _add_time(result, "write_s", started)
+    return text
+
+
+def write_success(
+    job: RenderJob, notebook: Any, title: str, config: WorkerConfig, result: JobResult
+) -> None:
+    """Write what a job that ran to the end publishes; set ``result.ok`` if all of it was.
+
+    A missing or unreadable findings file, or a page that would load something
+    from the network, leaves ``result.ok`` False with ``result.error`` saying why.
+    """
+    if job.kind == KIND_IN_PLACE:
+        _write(
+            config, job.executed, _notebook_text(strip_volatile_metadata(notebook), result), result
+        )
+        result.ok = True
+        return
+    if job.findings is not None:
+        findings = _read_job_findings(config.stage / job.findings, _relocations(job, config))
+        if isinstance(findings, CellError):
+            result.error = findings
+            return
+        result.findings = findings
+        result.files.append(job.findings)
+    relocate_notebook(
+        notebook, _relocations(job, config), published_location(config.out_dir, job.executed)
+    )
+    started = time.perf_counter()
+    try:
+        html = notebook_to_html(
+            notebook,
+            title=title,
+            show_code=config.show_code,
+            index_href=index_href_from(job.html),
+            stamp=config.stamp,
+        )
+    except OfflineError as exc:
+        result.error = CellError("OfflineError", str(exc))
+        return
+    finally:
+        _add_time(result, "export_s", started)
+    _write(config, job.html, html, result)
+    _write(config, job.executed, _notebook_text(notebook, result), result)
+    result.ok = True
+
+
+def _relocations(job: RenderJob, config: WorkerConfig) -> dict[str, str]:
+    """Staged path to final location, for the findings path this job was given."""
+    staged = job.parameters.get("findings_path")
+    if job.findings is None or not isinstance(staged, str):
+        return {}
+    return {staged: published_location(config.out_dir, job.findings)}
+
+
+def _read_job_findings(path: Path, relocations: dict[str, str]) -> dict | CellError:
+    """Read the staged findings, rewritten to name final locations (or the error)."""
+    if not path.is_file():
+        return CellError(
+            "MissingFindings", "the notebook declares findings_path but wrote no findings file"
+        )
+    try:
+        return relocate_findings(path, relocations)
+    except ValueError as exc:
+        return CellError("BadFindings", str(exc).replace(str(path), path.name))
+
+
+def write_failure(
+    job: RenderJob, notebook: Any, title: str, config: WorkerConfig, result: JobResult
+) -> None:
+    """Write the failed notebook and, when it converts, a page of it with code and prompts."""
+    # Nothing of a failed job is published as current: its findings file is dropped.
+    if job.findings is not None and job.findings in result.files:
+        result.files.remove(job.findings)
+    if job.findings is not None:
+        (config.stage / job.findings).unlink(missing_ok=True)
+    relocate_notebook(
+        notebook, _relocations(job, config), published_location(config.out_dir, job.failed)
+    )
+    _write(config, job.failed, _notebook_text(notebook, result), result)
+    try:
+        html = notebook_to_html(
+            notebook,
+            title=f"Failed: {title}",
+            show_code=True,
+            prompts=True,
+            index_href=index_href_from(job.failed_html),
+            stamp=config.stamp,
+        )
+    except Exception:  # the failed notebook is kept; a page of it is a convenience
+        return
+    _write(config, job.failed_html, html, result)
