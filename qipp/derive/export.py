@@ -1,0 +1,56 @@
+"""The scorecard as files: JSON and CSV, written atomically.
+
+Examples
+--------
+>>> scorecard_csv(scorecard()).splitlines()[0]
+'id,source,quote,quantity,value,unit,status,derived_value,note'
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from qipp.atomic import atomic_write_text
+from qipp.derive.scoring import SCORECARD_COLUMNS, scorecard
+
+
+def scorecard_records(card: pd.DataFrame) -> list[dict]:
+    """Return the scorecard as JSON-ready dicts (NaN becomes None)."""
+    records = []
+    for row in card.to_dict("records"):
+        record = {column: row[column] for column in SCORECARD_COLUMNS}
+        record["value"] = float(record["value"])
+        derived = record["derived_value"]
+        record["derived_value"] = None if pd.isna(derived) else float(derived)
+        records.append(record)
+    return records
+
+
+def scorecard_json(card: pd.DataFrame) -> str:
+    """Return the scorecard as a JSON array, one object per claim."""
+    return json.dumps(scorecard_records(card), indent=2, ensure_ascii=False) + "\n"
+
+
+def scorecard_csv(card: pd.DataFrame) -> str:
+    """Return the scorecard as CSV text (empty ``derived_value`` when stated)."""
+    return card.loc[:, list(SCORECARD_COLUMNS)].to_csv(index=False, lineterminator="\n")
+
+
+def write_scorecard(directory: Path | str, card: pd.DataFrame | None = None) -> list[Path]:
+    """Write ``claims.json`` and ``claims.csv`` into ``directory``, each atomically.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    card = scorecard() if card is None else card
+    directory = Path(directory)
+    written = []
+    for name, text in (("claims.json", scorecard_json(card)), ("claims.csv", scorecard_csv(card))):
+        atomic_write_text(directory / name, text)
+        written.append(directory / name)
+    return written

@@ -1,0 +1,141 @@
+"""The tolerance rule: the values a published figure admits, and an input's rounding.
+
+A published figure stands for the band it could have been rounded from (or
+the inequality its qualifier states); an input figure for the interval it
+could have been rounded from (docs/decisions/0003-tolerance-rule.md).
+
+Examples
+--------
+>>> band = tolerance(12.9, 0.1)
+>>> (round(band.lo, 2), round(band.hi, 2))
+(12.85, 12.95)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from qipp.derivations.model import _num
+
+# "just under X" is read as within 10 per cent below X, and "around X" as within
+# 10 per cent either side (or half a step, if wider): decision 0003.
+JUST_UNDER_FRACTION = 0.10
+AROUND_FRACTION = 0.10
+_EPS = 1e-9  # float noise in sums such as 3.8 + 3.6 + 2.9 + 2.6
+
+
+@dataclass(frozen=True)
+class Band:
+    """The values a published figure admits: ``lo`` to ``hi``, each end open or closed."""
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def meets(self, lo: float, hi: float) -> bool:
+        """Return True if the closed interval ``[lo, hi]`` shares a value with the band.
+
+        >>> Band(2, math.inf, lo_open=True).meets(1.5, 2.0)
+        False
+        >>> Band(3.5, 4.5).meets(4.33, 4.62)
+        True
+        """
+        slack_lo = _EPS * max(1.0, abs(self.lo)) if math.isfinite(self.lo) else 0.0
+        slack_hi = _EPS * max(1.0, abs(self.hi)) if math.isfinite(self.hi) else 0.0
+        above_lo = hi > self.lo + slack_lo if self.lo_open else hi >= self.lo - slack_lo
+        below_hi = lo < self.hi - slack_hi if self.hi_open else lo <= self.hi + slack_hi
+        return above_lo and below_hi
+
+    def gap(self, x: float) -> float:
+        """Signed distance from ``x`` to the band: 0 inside, > 0 above, < 0 below.
+
+        >>> round(Band(28.5, 29.5).gap(26.15), 2)
+        -2.35
+        """
+        if x < self.lo:
+            return x - self.lo
+        if x > self.hi:
+            return x - self.hi
+        return 0.0
+
+    def describe(self) -> str:
+        """Say the band in words.
+
+        >>> Band(12.85, 12.95).describe()
+        '12.85 to 12.95'
+        >>> Band(2, math.inf, lo_open=True).describe()
+        'more than 2'
+        """
+        if math.isinf(self.hi):
+            return f"{'more than' if self.lo_open else 'at least'} {_num(self.lo)}"
+        if math.isinf(self.lo):
+            return f"{'less than' if self.hi_open else 'at most'} {_num(self.hi)}"
+        upper = f"under {_num(self.hi)}" if self.hi_open else _num(self.hi)
+        return f"{_num(self.lo)} to {upper}"
+
+
+def tolerance(value: float, precision: float, qualifier: str | None = None) -> Band:
+    """Return the band of values a published figure admits.
+
+    Parameters
+    ----------
+    value : float
+        The figure as published.
+    precision : float
+        The step it was stated to (0.1 for "12.9 per cent", 1 for "13").
+    qualifier : str, optional
+        A hedge from :data:`qipp.ledger.QUALIFIERS`, or None.
+
+    Returns
+    -------
+    Band
+        No qualifier: ``value`` +/- half a step. "around": +/- 10 per cent
+        of ``value`` or half a step, whichever is wider.
+        "more than"/"less than": the open half-line; "at least"/"up to": the
+        closed one. "just under": from 10 per cent below ``value`` up to,
+        not including, ``value``.
+
+    Examples
+    --------
+    >>> tolerance(5, 1, "around").describe()
+    '4.5 to 5.5'
+    >>> tolerance(20, 1, "around").describe()
+    '18 to 22'
+    >>> tolerance(50, 1, "just under").describe()
+    '45 to under 50'
+    >>> tolerance(100, 1, "more than").describe()
+    'more than 100'
+    """
+    if qualifier is None:
+        return Band(value - precision / 2, value + precision / 2)
+    if qualifier == "around":
+        half_width = max(precision / 2, AROUND_FRACTION * abs(value))
+        return Band(value - half_width, value + half_width)
+    if qualifier == "more than":
+        return Band(value, math.inf, lo_open=True)
+    if qualifier == "at least":
+        return Band(value, math.inf)
+    if qualifier == "less than":
+        return Band(-math.inf, value, hi_open=True)
+    if qualifier == "up to":
+        return Band(-math.inf, value)
+    if qualifier == "just under":
+        return Band(value - JUST_UNDER_FRACTION * abs(value), value, hi_open=True)
+    raise ValueError(f"unknown qualifier {qualifier!r}")
+
+
+def input_interval(value: float, precision: float, unit: str) -> tuple[float, float]:
+    """Return the values an input figure could have been rounded from.
+
+    Counts are exact; every other figure is +/- half its stated step.
+
+    >>> input_interval(1.6, 0.1, "GBP_bn")
+    (1.55, 1.6500000000000001)
+    >>> input_interval(143, 1, "count")
+    (143, 143)
+    """
+    if unit == "count":
+        return value, value
+    return value - precision / 2, value + precision / 2
