@@ -26,6 +26,8 @@ from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_c
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
+from types import FrameType
+from typing import Any, TypeAlias
 
 from qipp.render.execute import CellError
 from qipp.render.jobs import RenderJob
@@ -46,7 +48,11 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _raise_interrupt(signum: int, frame: object) -> None:
+# What signal.signal takes and returns (signal.Handlers members are ints).
+_SignalHandler: TypeAlias = Callable[[int, FrameType | None], Any] | int | None
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
@@ -71,7 +77,7 @@ class WorkerPool:
         self.scratch_root = Path(tempfile.mkdtemp(prefix="qipp-render-"))
         self.config = replace(config, scratch_root=self.scratch_root)
         self._pool: ProcessPoolExecutor | None = None
-        self._previous_term: object = None
+        self._previous_term: _SignalHandler = None
 
     def __enter__(self) -> WorkerPool:
         self._previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -87,12 +93,25 @@ class WorkerPool:
             self._pool.submit(warm_up)
         return self
 
+    @property
+    def pool(self) -> ProcessPoolExecutor:
+        """The process pool; there is one only inside the ``with`` block.
+
+        Raises
+        ------
+        RuntimeError
+            If used outside the ``with`` block.
+        """
+        if self._pool is None:
+            raise RuntimeError("WorkerPool used outside its with block")
+        return self._pool
+
     def __exit__(self, kind: type | None, value: BaseException | None, tb: object) -> None:
         try:
             if kind is None:
-                self._pool.shutdown(wait=True)
+                self.pool.shutdown(wait=True)
             else:
-                _stop(self._pool, self.scratch_root)
+                _stop(self.pool, self.scratch_root)
         finally:
             signal.signal(signal.SIGTERM, self._previous_term)
             shutil.rmtree(self.scratch_root, ignore_errors=True)
@@ -133,7 +152,7 @@ class WorkerPool:
         ) as bar:
             bar.set_postfix_str("0 failed", refresh=False)
             futures: dict[Future, int] = {
-                self._pool.submit(run_job, i, job): i for i, job in enumerate(jobs)
+                self.pool.submit(run_job, i, job): i for i, job in enumerate(jobs)
             }
             for future in as_completed(futures):
                 index = futures[future]

@@ -34,6 +34,23 @@ def _add_time(result: JobResult, phase: str, started: float) -> None:
     result.timings[phase] = result.timings.get(phase, 0.0) + time.perf_counter() - started
 
 
+def _planned(relative: str | None, job: RenderJob) -> str:
+    """``relative``, an output path the job's kind always plans; None is a bug in planning.
+
+    >>> from qipp.render.jobs import in_place_job
+    >>> job = in_place_job(Path("notebooks/03_x.ipynb"))
+    >>> _planned(job.executed, job)
+    '03_x.ipynb'
+    >>> _planned(job.html, job)
+    Traceback (most recent call last):
+    ...
+    ValueError: job in-place:03_x was planned without a path it needs
+    """
+    if relative is None:
+        raise ValueError(f"job {job.key} was planned without a path it needs")
+    return relative
+
+
 def _notebook_text(notebook: Any, result: JobResult) -> str:
     import nbformat
 
@@ -51,12 +68,12 @@ def write_success(
     A missing or unreadable findings file, or a page that would load something
     from the network, leaves ``result.ok`` False with ``result.error`` saying why.
     """
+    executed = _planned(job.executed, job)
     if job.kind == KIND_IN_PLACE:
-        _write(
-            config, job.executed, _notebook_text(strip_volatile_metadata(notebook), result), result
-        )
+        _write(config, executed, _notebook_text(strip_volatile_metadata(notebook), result), result)
         result.ok = True
         return
+    page = _planned(job.html, job)
     if job.findings is not None:
         findings = _read_job_findings(config.stage / job.findings, _relocations(job, config))
         if isinstance(findings, CellError):
@@ -65,7 +82,7 @@ def write_success(
         result.findings = findings
         result.files.append(job.findings)
     relocate_notebook(
-        notebook, _relocations(job, config), published_location(config.out_dir, job.executed)
+        notebook, _relocations(job, config), published_location(config.out_dir, executed)
     )
     started = time.perf_counter()
     try:
@@ -73,7 +90,7 @@ def write_success(
             notebook,
             title=title,
             show_code=config.show_code,
-            index_href=index_href_from(job.html),
+            index_href=index_href_from(page),
             stamp=config.stamp,
         )
     except OfflineError as exc:
@@ -81,8 +98,8 @@ def write_success(
         return
     finally:
         _add_time(result, "export_s", started)
-    _write(config, job.html, html, result)
-    _write(config, job.executed, _notebook_text(notebook, result), result)
+    _write(config, page, html, result)
+    _write(config, executed, _notebook_text(notebook, result), result)
     result.ok = True
 
 
@@ -110,24 +127,25 @@ def write_failure(
     job: RenderJob, notebook: Any, title: str, config: WorkerConfig, result: JobResult
 ) -> None:
     """Write the failed notebook and, when it converts, a page of it with code and prompts."""
+    failed, failed_page = _planned(job.failed, job), _planned(job.failed_html, job)
     # Nothing of a failed job is published as current: its findings file is dropped.
     if job.findings is not None and job.findings in result.files:
         result.files.remove(job.findings)
     if job.findings is not None:
         (config.stage / job.findings).unlink(missing_ok=True)
     relocate_notebook(
-        notebook, _relocations(job, config), published_location(config.out_dir, job.failed)
+        notebook, _relocations(job, config), published_location(config.out_dir, failed)
     )
-    _write(config, job.failed, _notebook_text(notebook, result), result)
+    _write(config, failed, _notebook_text(notebook, result), result)
     try:
         html = notebook_to_html(
             notebook,
             title=f"Failed: {title}",
             show_code=True,
             prompts=True,
-            index_href=index_href_from(job.failed_html),
+            index_href=index_href_from(failed_page),
             stamp=config.stamp,
         )
     except Exception:  # the failed notebook is kept; a page of it is a convenience
         return
-    _write(config, job.failed_html, html, result)
+    _write(config, failed_page, html, result)

@@ -163,11 +163,11 @@ class WarmKernelExecutor:
 
     def __init__(self, modules: tuple[str, ...] = WARM_MODULES) -> None:
         self.modules = tuple(modules)
-        self._manager_classes: dict[Path, type] = {}
+        self._manager_classes: dict[Path, type[Any]] = {}
         # Kernel start and imports paid before the first notebook, reported with it.
         self._startup_timings: dict[str, float] = {}
 
-    def _manager_class(self, folder: Path) -> type:
+    def _manager_class(self, folder: Path) -> type[Any]:
         from qipp.render.kernels import ipc_kernel_manager_class, socket_dir
 
         if folder not in self._manager_classes:
