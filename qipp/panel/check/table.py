@@ -1,22 +1,12 @@
-"""Every CCG-level aggregate the articles publish, beside a panel's own value.
+"""The check table: each published CCG-level aggregate, computed on a panel.
 
-HSJ, "Exclusive: Huge variation emerges in CCGs' efficiency ambition" (Q1
-2013-14) publishes counts and shares computed over 143 CCGs' NISFE returns;
-HSJ, NHS England internal NISFE report (Q1 2013-14) gives two sector figures.
-On the synthetic panel every exact aggregate matches by construction; on real
-returns the table checks the articles themselves.
-
-Matching rule: a count must be equal; a share or amount must round to the
-value as printed (``decimals``). Two figures are soft targets: they describe
-all CCGs, not the 143 in the panel, so the panel need only come near
-(``soft_tolerance``, in the figure's own unit).
+:data:`CHECKS` lists every aggregate with its claim id and matching rule;
+:func:`check_panel` sets each beside the published value from the ledger.
 
 Examples
 --------
->>> from qipp.panel.synth import generate_panel
->>> table = check_panel(generate_panel(seed=3), {"ccg_q1_n_ccgs": 143.0})
->>> table.set_index("claim_id").loc["ccg_q1_n_ccgs", "status"]
-'match'
+>>> CHECKS[0].claim_id, CHECKS[0].rule
+('ccg_q1_n_ccgs', 'equal')
 """
 
 from __future__ import annotations
@@ -281,75 +271,3 @@ def check_panel(panel: pd.DataFrame, published: Mapping[str, float] | None = Non
             }
         )
     return pd.DataFrame(rows)
-
-
-def check_display_frame(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
-    """:func:`check_panel`'s table for a notebook: rounded, and "–" where there is no value.
-
-    >>> row = {"claim_id": "x", "aggregate": "a", "published": 11.0, "panel": None,
-    ...        "rule": "equal", "status": NOT_IN_PANEL}
-    >>> check_display_frame(pd.DataFrame([row])).loc["x", "panel"]
-    '–'
-    """
-    shown = table.set_index("claim_id")[["published", "panel", "rule", "status"]]
-    numbers = shown[["published", "panel"]].astype(float).round(digits)
-    shown = shown.assign(
-        **{
-            c: numbers[c].astype(object).where(numbers[c].notna(), "–")
-            for c in ("published", "panel")
-        }
-    )
-    return shown
-
-
-def hard_mismatches(table: pd.DataFrame) -> list[str]:
-    """Claim ids whose exact aggregate does not match (soft targets never count)."""
-    return table.loc[table["status"] == MISMATCH, "claim_id"].tolist()
-
-
-def match_summary(table: pd.DataFrame) -> str:
-    """One line: how many exact aggregates match, and how the soft targets fare.
-
-    >>> t = pd.DataFrame({"status": ["match", "MISMATCH", "near (soft target)"]})
-    >>> match_summary(t)
-    '1 of 2 exact published aggregates match; 1 of 1 soft targets near.'
-    """
-    exact = table["status"].isin([MATCH, MISMATCH])
-    soft = table["status"].isin([NEAR, OFF])
-    return (
-        f"{int((table['status'] == MATCH).sum())} of {int(exact.sum())} exact published "
-        f"aggregates match; {int((table['status'] == NEAR).sum())} of {int(soft.sum())} "
-        "soft targets near."
-    )
-
-
-def format_check_table(table: pd.DataFrame) -> str:
-    """Render :func:`check_panel`'s table as fixed-width text for a terminal.
-
-    >>> row = {"claim_id": "ccg_q1_n_ccgs", "aggregate": "CCGs in the panel",
-    ...        "published": 143.0, "panel": 143.0, "rule": "equal", "status": "match"}
-    >>> print(format_check_table(pd.DataFrame([row])))
-    claim_id       published  panel  rule   status
-    ccg_q1_n_ccgs        143    143  equal  match
-    """
-
-    def number(value: float | None) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "-"
-        return f"{value:.0f}" if float(value).is_integer() else f"{value:.3f}"
-
-    cells = [["claim_id", "published", "panel", "rule", "status"]]
-    for row in table.itertuples(index=False):
-        cells.append([row.claim_id, number(row.published), number(row.panel), row.rule, row.status])
-    widths = [max(len(line[i]) for line in cells) for i in range(5)]
-    lines = []
-    for line in cells:
-        parts = [
-            line[0].ljust(widths[0]),
-            line[1].rjust(widths[1]),
-            line[2].rjust(widths[2]),
-            line[3].ljust(widths[3]),
-            line[4],
-        ]
-        lines.append("  ".join(parts).rstrip())
-    return "\n".join(lines)
