@@ -8,7 +8,8 @@ taken over every corner of those intervals (decision 0003).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -19,9 +20,11 @@ VALUE_COLUMNS = ("value", "low", "high", "unit", "basis")
 ORGANISATIONS: dict[str, str] = {"ccg": "CCGs", "nhs_england": "NHS England", "sector": "Sector"}
 
 
-def claims_by_id(claims: pd.DataFrame, ids: Sequence[str] = ()) -> dict[str, Mapping]:
+def claims_by_id(
+    claims: pd.DataFrame, ids: Sequence[str] = ()
+) -> dict[str, Mapping[Hashable, Any]]:
     """Ledger rows by claim id, checking that ``ids`` are all there."""
-    by_id = {row["id"]: row for row in claims.to_dict("records")}
+    by_id: dict[str, Mapping[Hashable, Any]] = {row["id"]: row for row in claims.to_dict("records")}
     missing = [name for name in ids if name not in by_id]
     if missing:
         raise KeyError(f"claims not in the ledger: {', '.join(missing)}")
@@ -112,8 +115,14 @@ def published_row(
     }
 
 
-def qualifier_or_none(value: object) -> str | None:
-    """A ledger qualifier ("more than", "around", ...) or None when the cell is empty."""
+def qualifier_or_none(value: str | float | None) -> str | None:
+    """A ledger qualifier ("more than", "around", ...) or None when the cell is empty.
+
+    ``value`` is the cell as loaded: a string, or None or NaN when empty.
+
+    >>> qualifier_or_none(" more than "), qualifier_or_none(float("nan")), qualifier_or_none("")
+    ('more than', None, None)
+    """
     if value is None or pd.isna(value):
         return None
     return str(value).strip() or None
@@ -124,6 +133,31 @@ def adhoc_derivation(
 ) -> Derivation:
     """A derivation of a figure no article states, to reuse derive's corner arithmetic."""
     return Derivation("", inputs, func, formula)
+
+
+def single_value(derivation: Derivation, *inputs: float) -> float:
+    """``derivation.func`` at ``inputs``, for a derivation that gives one number.
+
+    A derivation may give a ``(low, high)`` range; one reused inside another
+    formula must give a single number, so a range is an error here rather than
+    a tuple passed on into the arithmetic.
+
+    Raises
+    ------
+    TypeError
+        If the derivation gives a range.
+
+    Examples
+    --------
+    >>> single_value(adhoc_derivation(("a", "b"), lambda a, b: a / b, "a / b"), 3.0, 4.0)
+    0.75
+    """
+    value = derivation.func(*inputs)
+    if isinstance(value, tuple):
+        raise TypeError(
+            f"{derivation.claim_id or derivation.formula!r} gives a range, not a single value"
+        )
+    return value
 
 
 def context(claim_id: str, inputs: tuple[str, ...]) -> Derivation:
