@@ -21,6 +21,7 @@ from qipp.analysis.ledger_rows import (
     derived_row,
     gbp_m,
     published_row,
+    single_value,
     value_table,
 )
 from qipp.derivations import M_PER_BN, ratio, share_pct
@@ -158,11 +159,12 @@ def service_area_breakdown(areas: pd.DataFrame) -> pd.DataFrame:
         "basis": "remainder: all - areas with plan and gap",
     }
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("service_area")
-    table.insert(3, "share_of_plan_pct", share_pct(table["plan_gbp_m"], whole["plan"]))
+    # One value at a time: share_pct is derive's arithmetic on single figures.
+    table.insert(3, "share_of_plan_pct", [share_pct(p, whole["plan"]) for p in table["plan_gbp_m"]])
     table.insert(
         4,
         "share_of_shortfall_pct",
-        share_pct(table["forecast_shortfall_gbp_m"], whole["forecast_shortfall"]),
+        [share_pct(g, whole["forecast_shortfall"]) for g in table["forecast_shortfall_gbp_m"]],
     )
     return table
 
@@ -182,12 +184,12 @@ def plan_bounds(breakdown: pd.DataFrame, area: str, largest: str) -> dict[str, f
     >>> plan_bounds(table, "ph", "pc")
     {'max_plan_gbp_m': 25.0, 'max_plan_if_pc_largest_gbp_m': 50.0}
     """
-    share = float(breakdown.loc[area, "forecast_shortfall_pct"]) / 100
+    # Columns looked up by label type as numbers; breakdown.loc[label, column] is any scalar.
+    gaps = breakdown["forecast_shortfall_gbp_m"]
+    share = float(breakdown["forecast_shortfall_pct"].loc[area]) / 100
     return {
-        "max_plan_gbp_m": ratio(float(breakdown.loc["rest", "forecast_shortfall_gbp_m"]), share),
-        f"max_plan_if_{largest}_largest_gbp_m": ratio(
-            float(breakdown.loc[largest, "forecast_shortfall_gbp_m"]), share
-        ),
+        "max_plan_gbp_m": ratio(float(gaps.loc["rest"]), share),
+        f"max_plan_if_{largest}_largest_gbp_m": ratio(float(gaps.loc[largest]), share),
     }
 
 
@@ -211,12 +213,12 @@ def nr_fund_context(claims: pd.DataFrame) -> pd.DataFrame:
     budget = context(plan_pct, (plan, plan_pct))
     fund = adhoc_derivation(
         (plan, plan_pct, fund_pct),
-        lambda p, pp, fp: budget.func(p, pp) * M_PER_BN * fp / 100,
+        lambda p, pp, fp: single_value(budget, p, pp) * M_PER_BN * fp / 100,
         "budget x 2%",
     )
     free_share = adhoc_derivation(
         (unallocated, plan, plan_pct, fund_pct),
-        lambda u, p, pp, fp: share_pct(u, fund.func(p, pp, fp)),
+        lambda u, p, pp, fp: share_pct(u, single_value(fund, p, pp, fp)),
         "100 x unallocated / fund",
     )
     cover = adhoc_derivation((unallocated, gap), ratio, "unallocated / forecast QIPP gap")
