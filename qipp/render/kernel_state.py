@@ -99,12 +99,12 @@ class Baseline:
     cwd: str
     sys_path: list[str]
     environ: dict[str, str]
-    warning_filters: list
+    warning_filters: list[Any]
     namespace: dict[str, Any] = field(default_factory=dict)
     rc_params: dict[str, Any] = field(default_factory=dict)
     pandas_options: dict[str, Any] = field(default_factory=dict)
     numpy_print: dict[str, Any] = field(default_factory=dict)
-    numpy_err: dict[str, str] = field(default_factory=dict)
+    numpy_err: dict[str, Any] = field(default_factory=dict)
     shell_state: dict[str, Any] = field(default_factory=dict)
 
 
@@ -156,16 +156,18 @@ def capture(user_namespace: dict[str, Any]) -> Baseline:
     if "matplotlib" in sys.modules:
         import matplotlib
 
-        # As matplotlib's own rc_context does: copy without revalidating or warning.
-        baseline.rc_params = dict(matplotlib.rcParams.copy())
+        # As matplotlib's own rc_context does: copy without revalidating or warning (the
+        # stubs key RcParams by Literal names, which dict() rejects; every key is a str).
+        baseline.rc_params = dict(matplotlib.rcParams.copy())  # type: ignore[arg-type]
         del baseline.rc_params["backend"]
     if "pandas" in sys.modules:
         baseline.pandas_options = _pandas_options()
     if "numpy" in sys.modules:
         import numpy
 
-        baseline.numpy_print = numpy.get_printoptions()
-        baseline.numpy_err = numpy.geterr()
+        # Plain dicts (the stubs' TypedDicts are private to NumPy), passed back as keywords.
+        baseline.numpy_print = dict(numpy.get_printoptions())
+        baseline.numpy_err = dict(numpy.geterr())
     shell = _shell()
     if shell is not None:
         baseline.shell_state = _shell_state(shell)
@@ -175,10 +177,12 @@ def capture(user_namespace: dict[str, Any]) -> Baseline:
 def _pandas_options() -> dict[str, Any]:
     from pandas._config import config
 
+    # pandas has no public list of every option; its private registry is the list.
+    registered: dict[str, Any] = config._registered_options  # type: ignore[attr-defined]
     values = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # reading a deprecated option warns
-        for key in config._registered_options:
+        for key in registered:
             try:
                 values[key] = copy.deepcopy(config.get_option(key))
             except Exception:  # an option whose getter fails is left alone
@@ -230,14 +234,16 @@ def restore_process_state(baseline: Baseline, cwd: str) -> None:
         os.environ.update(baseline.environ)
     # resetwarnings() also invalidates every module's record of warnings already shown.
     warnings.resetwarnings()
-    warnings.filters[:] = baseline.warning_filters
+    # typeshed calls filters a read-only Sequence; it is the list the warnings module reads.
+    warnings.filters[:] = baseline.warning_filters  # type: ignore[index]
     mutated = getattr(warnings, "_filters_mutated", None)
     if mutated is not None:
         mutated()
     if baseline.rc_params:
         import matplotlib
 
-        dict.update(matplotlib.rcParams, baseline.rc_params)
+        # As rc_context does (no revalidation); RcParams' Literal keys defeat inference.
+        dict.update(matplotlib.rcParams, baseline.rc_params)  # type: ignore[misc]
     if baseline.pandas_options:
         _restore_pandas(baseline.pandas_options)
     if baseline.numpy_print or baseline.numpy_err:
