@@ -1,0 +1,260 @@
+"""Draw a synthetic panel: regions, allocations, targets, outcomes, fund use, names.
+
+Examples
+--------
+>>> generate_panel(seed=7)["ccg_code"].head(2).tolist()
+['07H', '11J']
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtr, ndtri
+
+from qipp.panel.schema import (
+    NAMED_CCGS,
+    PANEL_COLUMNS,
+    REGION_CCG_COUNTS_APRIL_2013,
+    STATUS_SYNTHETIC,
+    SYNTHETIC_NAME_PREFIX,
+)
+from qipp.panel.synth.outcomes import draw_outcomes
+from qipp.panel.synth.targets import (
+    ALLOCATION_LOG_SD,
+    ALLOCATION_MEDIAN_GBP_K,
+    ALLOCATION_RANGE_GBP_K,
+    BAND_1_TO_MEDIAN,
+    BAND_MEDIAN_TO_4,
+    BAND_OVER_4,
+    BAND_UNDER_1,
+    BIG_FORECAST_GAP,
+    BIG_YTD_SHORTFALL,
+    DORSET_ALLOCATION_GBP_K,
+    DORSET_CODE,
+    DORSET_REGION,
+    FORECAST_AHEAD,
+    N_SMALL_FORECAST_GAP,
+    NR_FUND_RATE_OUTSIDE_TOP,
+    TARGET_CLAIM_IDS,
+    TARGET_LOG_SD,
+    TARGETS,
+    TRANSFORMATIONAL_SHARE,
+    WEST_ESSEX_CODE,
+    WEST_ESSEX_REGION,
+    YTD_AHEAD,
+    YTD_LATENT_CORR_WITH_GAP,
+    YTD_SHARE_OF_PLAN,
+)
+
+# Bump when the panel drawn for a given (seed, rho) changes.
+GENERATOR_VERSION = "1.0.0"
+# The end of the quarter the returns describe: 30 June 2013.
+DEFAULT_SEED = 20130630
+DEFAULT_RHO = 0.0
+
+
+def largest_remainder(counts: dict[str, int], total: int) -> dict[str, int]:
+    """Share ``total`` in proportion to ``counts`` by the largest-remainder method.
+
+    Parameters
+    ----------
+    counts : dict of str to int
+        The population counts.
+    total : int
+        The number to share out.
+
+    Returns
+    -------
+    dict of str to int
+        Same keys, values summing to ``total``.
+
+    Examples
+    --------
+    >>> largest_remainder({"x": 1, "y": 1, "z": 1}, 4)
+    {'x': 2, 'y': 1, 'z': 1}
+    """
+    population = sum(counts.values())
+    quotas = {k: total * v / population for k, v in counts.items()}
+    shares = {k: math.floor(q) for k, q in quotas.items()}
+    by_remainder = sorted(counts, key=lambda k: (-(quotas[k] - shares[k]), list(counts).index(k)))
+    for key in by_remainder[: total - sum(shares.values())]:
+        shares[key] += 1
+    return shares
+
+
+def _band_draws(rng: np.random.Generator, n: int, band: tuple[float, float]) -> np.ndarray:
+    """``n`` target percentages inside ``band``, one per equal-probability stratum.
+
+    Strata keep neighbouring values apart, so the 15th and 16th largest
+    targets can never tie.
+    """
+    lo, hi = (ndtr(np.log(b / TARGETS.median_target_pct) / TARGET_LOG_SD) for b in band)
+    position = (np.arange(n) + 0.1 + 0.8 * rng.random(n)) / n
+    return TARGETS.median_target_pct * np.exp(TARGET_LOG_SD * ndtri(lo + (hi - lo) * position))
+
+
+def _allocations_gbp_k(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Allocations from a lognormal truncated to :data:`ALLOCATION_RANGE_GBP_K`."""
+    lo, hi = (
+        ndtr(np.log(b / ALLOCATION_MEDIAN_GBP_K) / ALLOCATION_LOG_SD)
+        for b in ALLOCATION_RANGE_GBP_K
+    )
+    u = lo + (hi - lo) * rng.random(n)
+    return np.rint(ALLOCATION_MEDIAN_GBP_K * np.exp(ALLOCATION_LOG_SD * ndtri(u))).astype(np.int64)
+
+
+def _normal_scores(values: np.ndarray) -> np.ndarray:
+    """Ranks of ``values`` mapped to standard normal quantiles (the copula's margin)."""
+    ranks = np.empty(len(values))
+    ranks[np.argsort(values, kind="stable")] = np.arange(1, len(values) + 1)
+    return ndtri((ranks - 0.5) / len(values))
+
+
+def _target_pcts(rng: np.random.Generator) -> np.ndarray:
+    """The targets (% of allocation) of the CCGs other than Dorset and West Essex."""
+    n_over_4 = TARGETS.n_target_over_4pct_excl_west_essex
+    n_under_1 = TARGETS.n_target_under_1pct - 1  # Dorset is one of them
+    n_below_median = (TARGETS.n_ccgs - 1) // 2 - TARGETS.n_target_under_1pct
+    n_above_median = TARGETS.n_ccgs - 1 - (TARGETS.n_ccgs - 1) // 2 - n_over_4 - 1
+    return np.concatenate(
+        [
+            _band_draws(rng, n_under_1, BAND_UNDER_1),
+            _band_draws(rng, n_below_median, BAND_1_TO_MEDIAN),
+            [TARGETS.median_target_pct],
+            _band_draws(rng, n_above_median, BAND_MEDIAN_TO_4),
+            _band_draws(rng, n_over_4, BAND_OVER_4),
+        ]
+    )
+
+
+def generate_panel(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
+    """Draw a synthetic panel of 143 CCGs that matches every published aggregate.
+
+    Parameters
+    ----------
+    seed : int
+        Seed for :func:`numpy.random.default_rng`; the same (seed, rho, and
+        :data:`GENERATOR_VERSION`) always gives the same panel.
+    rho : float, default 0.0
+        Correlation of the Gaussian copula pairing the rank of a CCG's target
+        (% of allocation) with the rank of its year-end forecast gap; in
+        [-1, 1]. At 0 the two are drawn independently.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel's columns in schema order, one row per CCG, sorted by
+        ``ccg_code``; money in £m to three decimals; every row synthetic.
+
+    Raises
+    ------
+    ValueError
+        If ``rho`` is outside [-1, 1].
+    """
+    if not -1.0 <= rho <= 1.0:
+        raise ValueError(f"rho must lie in [-1, 1], not {rho}")
+    rng = np.random.default_rng(seed)
+    n, t = TARGETS.n_ccgs, TARGETS
+    # Row 0 is NHS Dorset CCG, row 1 NHS West Essex CCG, rows 2.. the pseudonymous CCGs.
+    others = np.arange(2, n)
+
+    regions = largest_remainder(REGION_CCG_COUNTS_APRIL_2013, n)
+    regions[DORSET_REGION] -= 1
+    regions[WEST_ESSEX_REGION] -= 1
+    region = np.array(
+        [DORSET_REGION, WEST_ESSEX_REGION]
+        + list(rng.permutation([r for r, k in regions.items() for _ in range(k)])),
+        dtype=object,
+    )
+
+    allocation_k = np.concatenate([[DORSET_ALLOCATION_GBP_K], _allocations_gbp_k(rng, n - 1)])
+    target_pct = np.empty(n)
+    target_pct[0], target_pct[1] = t.dorset_target_pct, t.west_essex_target_pct
+    target_pct[others] = rng.permutation(_target_pcts(rng))
+    plan_k = np.rint(allocation_k * target_pct / 100.0).astype(np.int64)
+    plan_k[0] = round(t.dorset_plan_gbp_m * 1000)
+    transformational_k = np.rint(plan_k * rng.uniform(*TRANSFORMATIONAL_SHARE, n)).astype(np.int64)
+    ytd_plan_k = np.rint(plan_k * rng.uniform(*YTD_SHARE_OF_PLAN, n)).astype(np.int64)
+
+    # The copula: a latent forecast-gap score correlated rho with the target's rank.
+    realised_pct = 100.0 * plan_k / allocation_k
+    gap_latent = rho * _normal_scores(realised_pct) + math.sqrt(1.0 - rho**2) * rng.standard_normal(
+        n
+    )
+    ytd_latent = YTD_LATENT_CORR_WITH_GAP * gap_latent + math.sqrt(
+        1.0 - YTD_LATENT_CORR_WITH_GAP**2
+    ) * rng.standard_normal(n)
+    n_small_gap = int(rng.integers(N_SMALL_FORECAST_GAP[0], N_SMALL_FORECAST_GAP[1] + 1))
+    forecast_k = draw_outcomes(
+        rng,
+        plan_k,
+        gap_latent,
+        t.n_forecast_gap_20pct,
+        n_small_gap,
+        BIG_FORECAST_GAP,
+        FORECAST_AHEAD,
+        100.0 - t.forecast_delivery_pct,
+        flexible_n_small=True,
+    )
+    ytd_actual_k = draw_outcomes(
+        rng,
+        ytd_plan_k,
+        ytd_latent,
+        t.n_ytd_shortfall_20pct,
+        t.n_ytd_any_slippage - t.n_ytd_shortfall_20pct,
+        BIG_YTD_SHORTFALL,
+        YTD_AHEAD,
+        t.ytd_shortfall_pct,
+    )
+
+    # Seven of the fifteen largest targets use the non-recurrent fund.
+    top = np.argsort(-realised_pct, kind="stable")[: t.n_top]
+    uses_fund = rng.random(n) < NR_FUND_RATE_OUTSIDE_TOP
+    uses_fund[top] = False
+    uses_fund[rng.choice(top, t.n_top_using_nr_fund, replace=False)] = True
+
+    numbers = rng.permutation(len(others)) + 1
+    code = np.array([DORSET_CODE, WEST_ESSEX_CODE] + [f"S{k:03d}" for k in numbers], dtype=object)
+    name = np.array(
+        [NAMED_CCGS[DORSET_CODE], NAMED_CCGS[WEST_ESSEX_CODE]]
+        + [f"{SYNTHETIC_NAME_PREFIX} {k:03d}" for k in numbers],
+        dtype=object,
+    )
+    panel = pd.DataFrame(
+        {
+            "ccg_code": code,
+            "ccg_name": name,
+            "region": region,
+            "allocation_gbp_m": allocation_k / 1000.0,
+            "qipp_plan_gbp_m": plan_k / 1000.0,
+            "transformational_plan_gbp_m": transformational_k / 1000.0,
+            "ytd_plan_gbp_m": ytd_plan_k / 1000.0,
+            "ytd_actual_gbp_m": ytd_actual_k / 1000.0,
+            "forecast_outturn_gbp_m": forecast_k / 1000.0,
+            "uses_non_recurrent_fund": uses_fund,
+            "data_status": STATUS_SYNTHETIC,
+        }
+    )[PANEL_COLUMNS]
+    panel = panel.sort_values("ccg_code", kind="stable").reset_index(drop=True)
+    _assert_targets_hold(panel)
+    return panel
+
+
+def _assert_targets_hold(panel: pd.DataFrame) -> None:
+    """Fail loudly if a construction step ever let a published aggregate slip."""
+    from qipp.panel.check import CHECKS, panel_aggregates
+
+    published = {TARGET_CLAIM_IDS[k]: float(v) for k, v in asdict(TARGETS).items()}
+    values = panel_aggregates(panel)
+    wrong = [
+        f"{c.claim_id}: {values[c.claim_id]} vs {published[c.claim_id]}"
+        for c in CHECKS
+        if c.soft_tolerance is None
+        and c.status(published[c.claim_id], values[c.claim_id]) != "match"
+    ]
+    if wrong:
+        raise RuntimeError("synthetic panel misses published aggregates: " + "; ".join(wrong))
