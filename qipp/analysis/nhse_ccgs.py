@@ -4,13 +4,13 @@ Ambition, position at the end of June and forecast gap of the two kinds of
 commissioner, NHS England's service areas and its 2% non-recurrent fund, on the
 figures of HSJ's analysis of NHS England's internal NISFE report (Q1 2013-14).
 Figures no article states are implied and say so in a ``basis`` column; ranges are
-taken over the rounding of the published inputs (decision 0003).
+taken over the rounding of the published inputs (decision 0003). The verdict
+sentence is in :mod:`qipp.analysis.nhse_ccgs_text`, re-exported here.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import pandas as pd
 
@@ -24,11 +24,18 @@ from qipp.analysis.ledger_rows import (
     single_value,
     value_table,
 )
+from qipp.analysis.nhse_ccgs_text import CCG_GAP_PCT_ID, NHSE_GAP_PCT_IDS, nhse_vs_ccgs_verdict
 from qipp.derivations import M_PER_BN, ratio, share_pct
-from qipp.derive import REPRODUCED
 
-NHSE_GAP_PCT_IDS = ("nhse_q1_forecast_gap_pct", "nhse_q1_forecast_gap_pct_headline")
-CCG_GAP_PCT_ID = "ccg_q1_forecast_gap_pct"
+__all__ = [
+    "CCG_GAP_PCT_ID",
+    "NHSE_GAP_PCT_IDS",
+    "commissioner_comparison",
+    "nhse_vs_ccgs_verdict",
+    "nr_fund_context",
+    "plan_bounds",
+    "service_area_breakdown",
+]
 
 
 def commissioner_comparison(position: pd.DataFrame, quarter: str = "Q1") -> pd.DataFrame:
@@ -258,35 +265,3 @@ def nr_fund_context(claims: pd.DataFrame) -> pd.DataFrame:
             ),
         ]
     )
-
-
-def nhse_vs_ccgs_verdict(
-    comparison: pd.DataFrame, breakdown: pd.DataFrame, statuses: Mapping[str, str]
-) -> tuple[str, bool]:
-    """The verdict sentence for notebook 04, and whether the claim is reproduced.
-
-    Reproduced when derive reproduces NHS England's 12.9 (and 13) per cent and the
-    CCGs' 4 per cent, and NHS England has both the smaller ambition and the larger
-    forecast gap as a share of plan.
-    """
-    nhse, ccg = comparison["NHS England"], comparison["CCGs"]
-    reproduced = bool(
-        all(statuses.get(i) == REPRODUCED for i in (*NHSE_GAP_PCT_IDS, CCG_GAP_PCT_ID))
-        and nhse["plan_pct_of_resources"] < ccg["plan_pct_of_resources"]
-        and nhse["forecast_shortfall_pct"] > ccg["forecast_shortfall_pct"]
-    )
-    word = "Reproduced" if reproduced else "Not reproduced"
-    primary = breakdown.loc["primary_care"]
-    verdict = (
-        f"{word}: NHS England planned savings of {nhse['plan_pct_of_resources']:.1f}% of its "
-        f"budget against CCGs' {ccg['plan_pct_of_resources']:.1f}%, yet forecast a gap of "
-        f"{nhse['forecast_shortfall_pct']:.2f}% of plan (£{nhse['forecast_shortfall_gbp_m']:.1f}m "
-        f"of £{nhse['plan_gbp_m']:.0f}m) against CCGs' {ccg['forecast_shortfall_pct']:.2f}% "
-        f"(£{ccg['forecast_shortfall_gbp_m']:.1f}m of £{ccg['plan_gbp_m']:,.0f}m, published as "
-        f"{ccg['forecast_shortfall_pct_published']:.0f}%), "
-        f"{ratio(nhse['forecast_shortfall_pct'], ccg['forecast_shortfall_pct']):.1f} times the "
-        f"rate though smaller in pounds; primary care's £{primary['forecast_shortfall_gbp_m']:.1f}m "
-        f"is {primary['share_of_shortfall_pct']:.0f}% of NHS England's gap, on an implied "
-        f"£{primary['plan_gbp_m']:.0f}m plan."
-    )
-    return verdict, reproduced
