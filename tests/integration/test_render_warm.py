@@ -4,12 +4,12 @@ One warm executor runs, in a single kernel, a notebook that changes everything
 it can (``polluter``), then a notebook that reports what it sees (``checker``),
 then real project notebooks, with the polluter again in between. The same
 checker and project notebooks also run in fresh kernels. Outputs are compared
-after the same sanitising nbval uses (``tests/nbval_sanitize.cfg``).
+after the same sanitising nbval uses (``tests/nbval_sanitize.cfg``, read by nbval's
+own parser).
 """
 
 from __future__ import annotations
 
-import configparser
 import json
 import re
 from pathlib import Path
@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbval.plugin import get_sanitize_patterns
 
 from qipp.paths import NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV
 from qipp.render.execute import ExecutionRequest, FreshKernelExecutor
@@ -95,10 +96,9 @@ def code_notebook(title: str, sources: list[str]) -> nbformat.NotebookNode:
 
 
 def sanitizers() -> list[tuple[re.Pattern, str]]:
-    """nbval's sanitising rules, read from the one file the Makefile passes to nbval."""
-    parser = configparser.ConfigParser()
-    parser.read(SANITIZE_CFG)
-    return [(re.compile(parser[s]["regex"]), parser[s]["replace"]) for s in parser.sections()]
+    """nbval's sanitising rules, read by nbval from the one file the Makefile passes it."""
+    text = SANITIZE_CFG.read_text(encoding="utf-8")
+    return [(re.compile(regex), replace) for regex, replace in get_sanitize_patterns(text)]
 
 
 def comparable(notebook: nbformat.NotebookNode) -> list[tuple]:

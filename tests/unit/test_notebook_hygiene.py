@@ -8,10 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from nbval.plugin import get_sanitize_patterns
 
 from qipp.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+SANITIZE_CFG = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"
 FINDING_NOTEBOOKS = [p for p in NOTEBOOKS if re.match(r"\d\d_", p.name)]
 ABSOLUTE_PATH = re.compile(r"(/home/|/root/|/tmp/|/work/|[A-Z]:\\\\)")
 TIMESTAMP = re.compile(r"\b20\d\d-\d\d-\d\d[T ]\d\d:\d\d")
@@ -24,6 +26,21 @@ def _load(path: Path) -> dict:
 def _source(cell: dict) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source
+
+
+def _text(value: str | list[str]) -> str:
+    return "".join(value) if isinstance(value, list) else value
+
+
+def _output_texts(nb: dict) -> list[str]:
+    """Every string nbval compares in a notebook's outputs: stream text and each data value."""
+    return [
+        _text(text)
+        for cell in nb["cells"]
+        for output in cell.get("outputs", [])
+        for text in [output.get("text", ""), *output.get("data", {}).values()]
+        if isinstance(text, str | list)
+    ]
 
 
 def test_the_six_finding_notebooks_and_the_profile_template_exist():
@@ -118,5 +135,23 @@ def test_finding_notebooks_write_findings_and_import_qipp(path):
     assert "findings_path" in parameters
 
 
-def test_notebooks_live_in_the_project():
-    assert NOTEBOOKS_DIR.parent == PROJECT_ROOT
+# --------------------------------------------------------------------------- nbval sanitiser
+
+
+def test_sanitiser_rules_are_all_read_by_nbval():
+    text = SANITIZE_CFG.read_text(encoding="utf-8")
+    assert text.startswith("# The one sanitiser file for nbval")
+    rules = get_sanitize_patterns(text)
+    written = [line for line in text.splitlines() if line.startswith(("regex:", "replace:"))]
+    # nbval reads only a "regex: " line directly followed by a "replace: " line, silently.
+    assert len(written) == 2 * len(rules), "a regex/replace pair nbval would skip"
+    for regex, _ in rules:
+        re.compile(regex)
+
+
+def test_every_sanitiser_rule_masks_something_in_a_committed_output():
+    texts = [text for path in NOTEBOOKS for text in _output_texts(_load(path))]
+    assert len(texts) > len(NOTEBOOKS)
+    rules = get_sanitize_patterns(SANITIZE_CFG.read_text(encoding="utf-8"))
+    unused = [regex for regex, _ in rules if not any(re.search(regex, t) for t in texts)]
+    assert unused == [], "a rule that matches no committed output masks nothing: remove it"
