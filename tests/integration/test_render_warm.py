@@ -5,7 +5,7 @@ it can (``polluter``), then a notebook that reports what it sees (``checker``),
 then real project notebooks, with the polluter again in between. The same
 checker and project notebooks also run in fresh kernels. Outputs are compared
 after the same sanitising nbval uses (``tests/nbval_sanitize.cfg``, read by nbval's
-own parser).
+own parser). The polluter prints its kernel's process id, so "one kernel" is observed.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ SANITIZE_CFG = Path(__file__).parents[1] / "nbval_sanitize.cfg"
 SEED0_FIRST_DRAW = 0.5488135039273248
 
 POLLUTER = [
+    "import os as kernel_os\nprint('PID', kernel_os.getpid())",
     "secret_value = 42\nimport json as jj\nfrom os import path as ospath\n"
     "def helper():\n    return 1\nclass Thing:\n    pass",
     "import os, sys, warnings\nimport numpy as np, pandas as pd\n"
@@ -134,8 +135,18 @@ def checker_state(notebook: nbformat.NotebookNode) -> dict:
     return json.loads(line[len("STATE ") :])
 
 
+def pid_of(notebook: nbformat.NotebookNode) -> int:
+    return int(re.search(r"PID (\d+)", stdout_of(notebook, 0)).group(1))
+
+
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
+def polluter_runs() -> list:
+    """The warm polluter runs, filled by ``runs``: one before each notebook and one after."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, polluter_runs):
     """Execute the sequence warm (one kernel) and fresh; return (warm, fresh) outcome lists."""
     root = tmp_path_factory.mktemp("warm")
     notebooks = root / "notebooks"
@@ -168,7 +179,11 @@ def runs(tmp_path_factory):
         for i, (item, parameters) in enumerate(sequence):
             polluted = warm.execute(request(polluter, {}, f"p{i}"))
             assert polluted.ok, polluted.error
+            polluter_runs.append(polluted)
             warm_outcomes.append(warm.execute(request(item, parameters, f"w{i}")))
+        polluted = warm.execute(request(polluter, {}, "p-last"))
+        assert polluted.ok, polluted.error
+        polluter_runs.append(polluted)
     finally:
         warm.close()
     fresh_outcomes = [
@@ -243,7 +258,10 @@ def test_outputs_in_a_reused_kernel_equal_those_of_a_fresh_kernel(runs, position
     assert comparable(warm[position].notebook) == comparable(fresh[position].notebook), name
 
 
-def test_the_reused_kernel_started_once(runs):
+def test_the_reused_kernel_started_once(runs, polluter_runs):
+    # The polluter ran before and after every notebook: one process id throughout means
+    # every notebook ran in the one kernel, never restarted and never retried.
     warm, _, _ = runs
-    assert all("kernel_start_s" not in o.timings for o in warm[1:])
+    assert len(polluter_runs) == len(warm) + 1
+    assert len({pid_of(outcome.notebook) for outcome in polluter_runs}) == 1
     assert all(o.attempts == 1 for o in warm)
