@@ -4,6 +4,10 @@ papermill and nbclient stamp start and end times on every cell and on the
 notebook, and widget state can hold anything. Committed notebooks keep their
 outputs and execution counts (nbval compares those) and nothing else that varies.
 
+``qipp render --in-place`` (``make notebooks``) calls this before its atomic write.
+Notebooks saved by hand are stripped of the same keys by the nbstripout pre-commit
+hook; a unit test checks the two agree (docs/decisions/0026).
+
 Examples
 --------
 >>> nb = {"metadata": {"papermill": {"duration": 1.2}, "kernelspec": {"name": "python3"}},

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import ast
+import copy
 import json
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from nbval.plugin import get_sanitize_patterns
 
 from qipp.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from qipp.render.clean import strip_volatile_metadata
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 SANITIZE_CFG = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"
+PRE_COMMIT_CONFIG = PROJECT_ROOT / ".pre-commit-config.yaml"
 FINDING_NOTEBOOKS = [p for p in NOTEBOOKS if re.match(r"\d\d_", p.name)]
 ABSOLUTE_PATH = re.compile(r"(/home/|/root/|/tmp/|/work/|[A-Z]:\\\\)")
 TIMESTAMP = re.compile(r"\b20\d\d-\d\d-\d\d[T ]\d\d:\d\d")
@@ -135,6 +143,13 @@ def test_finding_notebooks_write_findings_and_import_qipp(path):
     assert "findings_path" in parameters
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_empty_tags_list(path):
+    # papermill leaves "tags": [] behind; qipp.render.clean drops it and nbstripout does not.
+    nb = _load(path)
+    assert [i for i, c in enumerate(nb["cells"]) if c["metadata"].get("tags") == []] == []
+
+
 # --------------------------------------------------------------------------- nbval sanitiser
 
 
@@ -155,3 +170,67 @@ def test_every_sanitiser_rule_masks_something_in_a_committed_output():
     rules = get_sanitize_patterns(SANITIZE_CFG.read_text(encoding="utf-8"))
     unused = [regex for regex, _ in rules if not any(re.search(regex, t) for t in texts)]
     assert unused == [], "a rule that matches no committed output masks nothing: remove it"
+
+
+# --------------------------------------------------------------------------- nbstripout
+
+
+def _nbstripout_hook() -> dict:
+    config = yaml.safe_load(PRE_COMMIT_CONFIG.read_text(encoding="utf-8"))
+    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    return next(hook for hook in hooks if hook["id"] == "nbstripout")
+
+
+def _run_nbstripout(paths: list[Path]) -> None:
+    """Run nbstripout in place on ``paths`` exactly as the pre-commit hook runs it."""
+    hook = _nbstripout_hook()
+    command = shlex.split(hook["entry"]) + hook.get("args", [])
+    assert command[0] == "nbstripout"
+    subprocess.run(
+        [sys.executable, "-m", "nbstripout", *command[1:], *map(str, paths)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def _stamp_run_metadata(nb: dict) -> dict:
+    """``nb`` as papermill and nbclient leave it: timings and statuses everywhere."""
+    stamped = copy.deepcopy(nb)
+    stamped["metadata"]["papermill"] = {"duration": 1.25, "start_time": "2026-01-01T00:00:00"}
+    stamped["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
+    for cell in stamped["cells"]:
+        cell["metadata"]["papermill"] = {"status": "completed", "duration": 0.5}
+        cell["metadata"]["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00.1Z"}
+        cell["metadata"]["ExecuteTime"] = {"end_time": "2026-01-01T00:00:01"}
+    return stamped
+
+
+def test_the_nbstripout_hook_covers_every_committed_notebook():
+    pattern = re.compile(_nbstripout_hook()["files"])
+    for path in NOTEBOOKS:
+        assert pattern.search(path.relative_to(PROJECT_ROOT).as_posix()), path.name
+
+
+def test_committed_notebooks_are_clean_by_nbstripout_and_by_qipp_render_clean(tmp_path):
+    copies = [Path(shutil.copy(path, tmp_path / path.name)) for path in NOTEBOOKS]
+    _run_nbstripout(copies)
+    for path, stripped in zip(NOTEBOOKS, copies, strict=True):
+        assert stripped.read_bytes() == path.read_bytes(), f"nbstripout changes {path.name}"
+        nb = _load(path)
+        assert strip_volatile_metadata(nb) == nb, f"qipp.render.clean changes {path.name}"
+
+
+def test_nbstripout_and_qipp_render_clean_strip_the_same_run_metadata(tmp_path):
+    # Each committed notebook stamped as a run leaves it: both strippers restore it, and
+    # nbstripout writes the bytes qipp render --in-place wrote.
+    copies = []
+    for path in NOTEBOOKS:
+        stamped = _stamp_run_metadata(_load(path))
+        assert strip_volatile_metadata(stamped) == _load(path), path.name
+        copy_path = tmp_path / path.name
+        copy_path.write_text(json.dumps(stamped, indent=1) + "\n", encoding="utf-8")
+        copies.append(copy_path)
+    _run_nbstripout(copies)
+    for path, stripped in zip(NOTEBOOKS, copies, strict=True):
+        assert stripped.read_bytes() == path.read_bytes(), path.name
