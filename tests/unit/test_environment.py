@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
+from pathlib import Path
 
 import yaml
 
@@ -102,3 +104,18 @@ def test_test_and_dev_tools_are_extras_not_runtime_dependencies():
     assert {"pytest", "nbval", "playwright"} <= _names(extras["test"])
     assert {"ruff", "mypy", "pre-commit", "nbstripout"} <= _names(extras["dev"])
     assert not runtime & {"pytest", "nbval", "playwright", "ruff", "mypy"}
+
+
+def test_pre_commit_hooks_are_local_and_run_tools_the_dev_extra_installs():
+    # Hooks cannot be fetched here: each runs an executable of the environment (make venv).
+    config = yaml.safe_load((PROJECT_ROOT / ".pre-commit-config.yaml").read_text())
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    hooks = config["repos"][0]["hooks"]
+    assert {hook["language"] for hook in hooks} == {"system"}
+    bin_dir = Path(sys.executable).parent
+    missing = [hook["id"] for hook in hooks if not (bin_dir / hook["entry"].split()[0]).exists()]
+    assert not missing, f"hook tools not installed in {bin_dir}: {missing}"
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    dev = _names(project["optional-dependencies"]["dev"])
+    assert {"pre-commit", "pre-commit-hooks", "ruff", "nbstripout"} <= dev
+    assert {"pre-commit", "pre-commit-hooks", "ruff", "nbstripout"} <= set(_lock_versions())
