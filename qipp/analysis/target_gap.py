@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from qipp.panel import add_measures, generate_panel
@@ -74,15 +75,16 @@ def target_summary(panel: pd.DataFrame) -> dict[str, float | int | str | None]:
         plans nothing makes the ratio undefined), the number of zero targets, and
         the counts under 1% and over 4%.
     """
-    pct = panel[TARGET]
-    smallest, largest = pct.idxmin(), pct.idxmax()
+    pct, codes = panel[TARGET], panel["ccg_code"]
+    # Positions rather than labels, so the codes are right whatever the panel's index.
+    smallest, largest = pct.argmin(), pct.argmax()
     return {
         "n_ccgs": int(len(panel)),
         "median_target_pct": float(pct.median()),
         "min_target_pct": float(pct.min()),
-        "min_target_ccg": str(panel.loc[smallest, "ccg_code"]),
+        "min_target_ccg": str(codes.iloc[smallest]),
         "max_target_pct": float(pct.max()),
-        "max_target_ccg": str(panel.loc[largest, "ccg_code"]),
+        "max_target_ccg": str(codes.iloc[largest]),
         "fold_variation": float(pct.max() / pct.min()) if pct.min() > 0 else None,
         "n_zero_targets": int((pct == 0).sum()),
         "n_under_1pct": int((pct < 1).sum()),
@@ -90,7 +92,7 @@ def target_summary(panel: pd.DataFrame) -> dict[str, float | int | str | None]:
     }
 
 
-def spearman_undefined_reason(target: Sequence[float], gap: Sequence[float]) -> str | None:
+def spearman_undefined_reason(target: npt.ArrayLike, gap: npt.ArrayLike) -> str | None:
     """Why the rank correlation of target and gap cannot be computed, or None when it can.
 
     >>> spearman_undefined_reason([1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0])

@@ -95,14 +95,14 @@ def target_gap_findings(
         "synthetic": synthetic,
         "deciding_test": tests.deciding_test,
         "correlated": tests.correlated,
-        "spearman_rho": _rounded(spearman and spearman.rho, 4),
-        "spearman_p": _rounded(spearman and spearman.p_value, 4),
+        "spearman_rho": _rounded(None if spearman is None else spearman.rho, 4),
+        "spearman_p": _rounded(None if spearman is None else spearman.p_value, 4),
         "spearman_ci": None
         if spearman is None
         else [round(spearman.ci_low, 4), round(spearman.ci_high, 4)],
-        "logit_coef": _rounded(logit and logit.coef, 4),
-        "logit_p": _rounded(logit and logit.p_value, 4),
-        "logit_odds_ratio": _rounded(logit and logit.odds_ratio, 4),
+        "logit_coef": _rounded(None if logit is None else logit.coef, 4),
+        "logit_p": _rounded(None if logit is None else logit.p_value, 4),
+        "logit_odds_ratio": _rounded(None if logit is None else logit.odds_ratio, 4),
         "power_n": power_result.n_ccgs,
         "min_detectable_abs_r": _rounded(power_result.min_detectable_abs_r, 4),
         "detection_rate": None
