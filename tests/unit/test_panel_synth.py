@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
+from qipp import ledger
 from qipp.panel import (
     DEFAULT_SEED,
     GENERATOR_VERSION,
@@ -26,7 +26,7 @@ from qipp.panel import (
     write_panel_csv,
 )
 from qipp.panel.io import panel_to_csv_text
-from qipp.panel.synth import TARGET_CLAIM_IDS, TARGETS, largest_remainder
+from qipp.panel.synth import largest_remainder, published_targets
 from qipp.paths import SYNTHETIC_PANEL_CSV
 
 SEEDS = range(101, 121)  # 20 seeds besides the committed panel's
@@ -195,9 +195,32 @@ def test_regions_follow_the_211_ccgs_of_april_2013_by_largest_remainder():
     assert largest_remainder(counts, 211) == counts
 
 
-def test_generator_targets_are_the_ledger_values():
-    from qipp.ledger import claim_values
+def _ledger_with(monkeypatch, claim_id: str, value: float) -> None:
+    """Stand in a ledger that states ``claim_id`` as ``value`` (the file is untouched)."""
+    real = ledger.claim_values
+    monkeypatch.setattr(
+        ledger, "claim_values", lambda claims=None: {**real(claims), claim_id: value}
+    )
 
-    published = claim_values()
-    for field, value in asdict(TARGETS).items():
-        assert published[TARGET_CLAIM_IDS[field]] == pytest.approx(value), field
+
+def test_the_generator_takes_its_targets_from_the_ledger(monkeypatch):
+    # A ledger stating one CCG fewer among the top 15 using the fund gives a panel
+    # with one fewer: the figure is read from the ledger, not from a copy.
+    stated = published_targets().n_top_using_nr_fund
+    _ledger_with(monkeypatch, "ccg_q1_n_top15_using_nr_fund", stated - 1.0)
+    assert published_targets().n_top_using_nr_fund == stated - 1
+    m = _measures(generate_panel(DEFAULT_SEED))
+    top15 = m.sort_values("pct", ascending=False).head(15)
+    assert top15["uses_non_recurrent_fund"].sum() == stated - 1
+
+
+def test_a_count_that_is_not_whole_is_refused(monkeypatch):
+    _ledger_with(monkeypatch, "ccg_q1_n_ccgs", 143.5)
+    with pytest.raises(ValueError, match="'ccg_q1_n_ccgs' is 143.5, but n_ccgs is a count"):
+        published_targets()
+
+
+def test_targets_outside_the_generators_bands_are_refused_before_drawing(monkeypatch):
+    _ledger_with(monkeypatch, "ccg_q1_median_target_pct", 2.9)
+    with pytest.raises(ValueError, match="the median target lies between 2.46% and 2.48%"):
+        generate_panel(1)

@@ -47,18 +47,35 @@ from qipp.panel.synth.draw import (
     generate_panel,
     largest_remainder,
 )
-from qipp.panel.synth.targets import TARGET_CLAIM_IDS, TARGETS, PublishedTargets
+from qipp.panel.synth.targets import (
+    TARGET_CLAIM_IDS,
+    PublishedTargets,
+    check_bands,
+    published_targets,
+)
 from qipp.panel.synth.write import panel_metadata, write_synthetic_panel
 
 __all__ = [
     "DEFAULT_RHO",
     "DEFAULT_SEED",
     "GENERATOR_VERSION",
-    "TARGETS",
     "TARGET_CLAIM_IDS",
     "PublishedTargets",
+    "check_bands",
     "generate_panel",
     "largest_remainder",
     "panel_metadata",
+    "published_targets",
     "write_synthetic_panel",
 ]
+
+
+def __getattr__(name: str) -> PublishedTargets:
+    """Keep ``qipp.panel.synth.TARGETS`` working, read from the ledger when asked for.
+
+    It was a module constant; a copy taken at import could go stale, so each
+    access reads the ledger as :func:`published_targets` does.
+    """
+    if name == "TARGETS":
+        return published_targets()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

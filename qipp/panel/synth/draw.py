@@ -33,7 +33,6 @@ from qipp.panel.synth.targets import (
     BAND_UNDER_1,
     BIG_FORECAST_GAP,
     BIG_YTD_SHORTFALL,
-    DORSET_ALLOCATION_GBP_K,
     DORSET_CODE,
     DORSET_REGION,
     FORECAST_AHEAD,
@@ -41,13 +40,16 @@ from qipp.panel.synth.targets import (
     NR_FUND_RATE_OUTSIDE_TOP,
     TARGET_CLAIM_IDS,
     TARGET_LOG_SD,
-    TARGETS,
     TRANSFORMATIONAL_SHARE,
     WEST_ESSEX_CODE,
     WEST_ESSEX_REGION,
     YTD_AHEAD,
     YTD_LATENT_CORR_WITH_GAP,
     YTD_SHARE_OF_PLAN,
+    PublishedTargets,
+    check_bands,
+    dorset_allocation_gbp_k,
+    published_targets,
 )
 
 # Bump when the panel drawn for a given (seed, rho) changes.
@@ -86,15 +88,17 @@ def largest_remainder(counts: dict[str, int], total: int) -> dict[str, int]:
     return shares
 
 
-def _band_draws(rng: np.random.Generator, n: int, band: tuple[float, float]) -> np.ndarray:
+def _band_draws(
+    rng: np.random.Generator, n: int, band: tuple[float, float], median: float
+) -> np.ndarray:
     """``n`` target percentages inside ``band``, one per equal-probability stratum.
 
     Strata keep neighbouring values apart, so the 15th and 16th largest
     targets can never tie.
     """
-    lo, hi = (ndtr(np.log(b / TARGETS.median_target_pct) / TARGET_LOG_SD) for b in band)
+    lo, hi = (ndtr(np.log(b / median) / TARGET_LOG_SD) for b in band)
     position = (np.arange(n) + 0.1 + 0.8 * rng.random(n)) / n
-    return TARGETS.median_target_pct * np.exp(TARGET_LOG_SD * ndtri(lo + (hi - lo) * position))
+    return median * np.exp(TARGET_LOG_SD * ndtri(lo + (hi - lo) * position))
 
 
 def _allocations_gbp_k(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -114,19 +118,20 @@ def _normal_scores(values: np.ndarray) -> np.ndarray:
     return ndtri((ranks - 0.5) / len(values))
 
 
-def _target_pcts(rng: np.random.Generator) -> np.ndarray:
+def _target_pcts(rng: np.random.Generator, t: PublishedTargets) -> np.ndarray:
     """The targets (% of allocation) of the CCGs other than Dorset and West Essex."""
-    n_over_4 = TARGETS.n_target_over_4pct_excl_west_essex
-    n_under_1 = TARGETS.n_target_under_1pct - 1  # Dorset is one of them
-    n_below_median = (TARGETS.n_ccgs - 1) // 2 - TARGETS.n_target_under_1pct
-    n_above_median = TARGETS.n_ccgs - 1 - (TARGETS.n_ccgs - 1) // 2 - n_over_4 - 1
+    n_over_4 = t.n_target_over_4pct_excl_west_essex
+    n_under_1 = t.n_target_under_1pct - 1  # Dorset is one of them
+    n_below_median = (t.n_ccgs - 1) // 2 - t.n_target_under_1pct
+    n_above_median = t.n_ccgs - 1 - (t.n_ccgs - 1) // 2 - n_over_4 - 1
+    median = t.median_target_pct
     return np.concatenate(
         [
-            _band_draws(rng, n_under_1, BAND_UNDER_1),
-            _band_draws(rng, n_below_median, BAND_1_TO_MEDIAN),
-            [TARGETS.median_target_pct],
-            _band_draws(rng, n_above_median, BAND_MEDIAN_TO_4),
-            _band_draws(rng, n_over_4, BAND_OVER_4),
+            _band_draws(rng, n_under_1, BAND_UNDER_1, median),
+            _band_draws(rng, n_below_median, BAND_1_TO_MEDIAN, median),
+            [median],
+            _band_draws(rng, n_above_median, BAND_MEDIAN_TO_4, median),
+            _band_draws(rng, n_over_4, BAND_OVER_4, median),
         ]
     )
 
@@ -134,11 +139,14 @@ def _target_pcts(rng: np.random.Generator) -> np.ndarray:
 def generate_panel(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
     """Draw a synthetic panel of 143 CCGs that matches every published aggregate.
 
+    The published aggregates are read from the claims ledger at every call
+    (:func:`~qipp.panel.synth.targets.published_targets`).
+
     Parameters
     ----------
     seed : int
-        Seed for :func:`numpy.random.default_rng`; the same (seed, rho, and
-        :data:`GENERATOR_VERSION`) always gives the same panel.
+        Seed for :func:`numpy.random.default_rng`; the same seed, rho,
+        :data:`GENERATOR_VERSION` and ledger always give the same panel.
     rho : float, default 0.0
         Correlation of the Gaussian copula pairing the rank of a CCG's target
         (% of allocation) with the rank of its year-end forecast gap; in
@@ -153,12 +161,15 @@ def generate_panel(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If ``rho`` is outside [-1, 1].
+        If ``rho`` is outside [-1, 1], or the ledger's targets leave the
+        generator's bands (:func:`~qipp.panel.synth.targets.check_bands`).
     """
     if not -1.0 <= rho <= 1.0:
         raise ValueError(f"rho must lie in [-1, 1], not {rho}")
     rng = np.random.default_rng(seed)
-    n, t = TARGETS.n_ccgs, TARGETS
+    t = published_targets()  # from the claims ledger, at every draw
+    check_bands(t)
+    n = t.n_ccgs
     # Row 0 is NHS Dorset CCG, row 1 NHS West Essex CCG, rows 2.. the pseudonymous CCGs.
     others = np.arange(2, n)
 
@@ -171,10 +182,10 @@ def generate_panel(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
         dtype=object,
     )
 
-    allocation_k = np.concatenate([[DORSET_ALLOCATION_GBP_K], _allocations_gbp_k(rng, n - 1)])
+    allocation_k = np.concatenate([[dorset_allocation_gbp_k(t)], _allocations_gbp_k(rng, n - 1)])
     target_pct = np.empty(n)
     target_pct[0], target_pct[1] = t.dorset_target_pct, t.west_essex_target_pct
-    target_pct[others] = rng.permutation(_target_pcts(rng))
+    target_pct[others] = rng.permutation(_target_pcts(rng, t))
     plan_k = np.rint(allocation_k * target_pct / 100.0).astype(np.int64)
     plan_k[0] = round(t.dorset_plan_gbp_m * 1000)
     transformational_k = np.rint(plan_k * rng.uniform(*TRANSFORMATIONAL_SHARE, n)).astype(np.int64)
@@ -240,15 +251,15 @@ def generate_panel(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
         }
     )[PANEL_COLUMNS]
     panel = panel.sort_values("ccg_code", kind="stable").reset_index(drop=True)
-    _assert_targets_hold(panel)
+    _assert_targets_hold(panel, t)
     return panel
 
 
-def _assert_targets_hold(panel: pd.DataFrame) -> None:
+def _assert_targets_hold(panel: pd.DataFrame, targets: PublishedTargets) -> None:
     """Fail loudly if a construction step ever let a published aggregate slip."""
     from qipp.panel.check import CHECKS, panel_aggregates
 
-    published = {TARGET_CLAIM_IDS[k]: float(v) for k, v in asdict(TARGETS).items()}
+    published = {TARGET_CLAIM_IDS[k]: float(v) for k, v in asdict(targets).items()}
     values = panel_aggregates(panel)
     wrong = [
         f"{c.claim_id}: {values[c.claim_id]} vs {published[c.claim_id]}"

@@ -18,7 +18,7 @@ from qipp.atomic import atomic_write_text
 from qipp.panel.io import panel_to_csv_text, write_sidecar
 from qipp.panel.schema import STATUS_SYNTHETIC
 from qipp.panel.synth.draw import DEFAULT_RHO, DEFAULT_SEED, GENERATOR_VERSION, generate_panel
-from qipp.panel.synth.targets import TARGETS
+from qipp.panel.synth.targets import published_targets
 
 
 def panel_metadata(seed: int, rho: float) -> dict[str, Any]:
@@ -33,7 +33,7 @@ def panel_metadata(seed: int, rho: float) -> dict[str, Any]:
         "generator_version": GENERATOR_VERSION,
         "seed": int(seed),
         "rho": float(rho),
-        "n_ccgs": TARGETS.n_ccgs,
+        "n_ccgs": published_targets().n_ccgs,
         "note": (
             "SYNTHETIC DATA: invented CCGs whose aggregates match those HSJ published "
             "for Q1 2013-14. Only the targets of NHS Dorset CCG and NHS West Essex "
