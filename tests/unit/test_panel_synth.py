@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 
 import numpy as np
 import pandas as pd
@@ -168,15 +167,6 @@ def test_extreme_rho_still_holds_every_constraint(tmp_path):
 def test_rho_outside_minus_one_to_one_is_refused():
     with pytest.raises(ValueError, match=r"rho must lie in \[-1, 1\], not 1.5"):
         generate_panel(1, 1.5)
-
-
-def test_generation_is_fast_enough_for_a_power_simulation():
-    timings = []
-    for seed in range(5):
-        start = time.perf_counter()
-        generate_panel(seed, 0.3)
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 0.2
 
 
 def test_regions_follow_the_211_ccgs_of_april_2013_by_largest_remainder():
