@@ -36,9 +36,10 @@ reports: $(STAMP) ## Render every notebook, one profile per CCG, and the index (
 # ruff lints and formats these; it reads notebooks' code cells too.
 LINT_PATHS := qipp tests benchmarks notebooks
 
-lint: $(STAMP) ## Lint and check formatting (ruff) of the package, tests, benchmarks and notebooks
+lint: $(STAMP) ## Lint and check formatting (ruff), then type-check qipp/ (mypy)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy
 
 format: $(STAMP) ## Apply ruff's formatting and safe lint fixes
 	$(BIN)/ruff check --fix $(LINT_PATHS)

@@ -80,8 +80,12 @@ def test_every_make_command_in_the_readme_is_a_real_target():
 def test_make_test_lints_first_then_runs_every_tier_and_nbval():
     commands = _dry_run("test")
     pytest_line = _pytest_line(commands)
-    lint = [i for i, c in enumerate(commands) if re.search(r"ruff (check|format --check) ", c)]
-    assert len(lint) == 2 and max(lint) < commands.index(pytest_line), commands
+    lint = [
+        i
+        for i, c in enumerate(commands)
+        if re.search(r"ruff (check|format --check) ", c) or re.search(r"/mypy$", c)
+    ]
+    assert len(lint) == 3 and max(lint) < commands.index(pytest_line), commands
     assert "--nbval" in pytest_line.split()
     assert " -m unit" not in pytest_line and " -k " not in pytest_line
     assert pytest_line.split()[-3:] == ["tests", "qipp", "notebooks"]
