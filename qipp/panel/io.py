@@ -20,7 +20,8 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from qipp.panel.schema import (
     majority_status,
 )
 from qipp.validation import DataError, Problem, coerce_and_validate, read_raw_table
+from qipp.validation.numbers import NumberError, column_has_decimals, read_number
 
 # Money is written to three decimals of £m: to the nearest £1,000.
 MONEY_DECIMALS = 3
@@ -47,7 +49,10 @@ def _money(value: float) -> str:
 # One sentence per cross-column rule, naming the values that break it.
 _ROW_MESSAGES: dict[str, Callable[[pd.Series, pd.DataFrame], str]] = {
     ROW_RULES[0].expected: lambda r, f: f"reported row has the synthetic code {r.ccg_code!r}",
-    ROW_RULES[1].expected: lambda r, f: f"synthetic row has the real-looking code {r.ccg_code!r}",
+    ROW_RULES[1].expected: lambda r, f: (
+        f"data_status is 'synthetic' with the real ODS code {r.ccg_code!r}: "
+        "set it to 'reported' if this is a real return"
+    ),
     ROW_RULES[2].expected: lambda r, f: f"synthetic row {r.ccg_code} is named {r.ccg_name!r}",
     ROW_RULES[3].expected: lambda r, f: (
         f"the plan {_money(r.qipp_plan_gbp_m)} is not below "
@@ -64,11 +69,20 @@ _ROW_MESSAGES: dict[str, Callable[[pd.Series, pd.DataFrame], str]] = {
     ROW_RULES[6].expected: lambda r, f: (
         f"data_status {r.data_status!r} in a panel whose other rows are {majority_status(f)!r}"
     ),
+    ROW_RULES[7].expected: lambda r, f: (
+        f"the forecast outturn {_money(r.forecast_outturn_gbp_m)} exceeds the allocation "
+        f"{_money(r.allocation_gbp_m)}"
+    ),
+    ROW_RULES[8].expected: lambda r, f: (
+        f"the Q1 savings delivered {_money(r.ytd_actual_gbp_m)} exceed the full-year plan "
+        f"{_money(r.qipp_plan_gbp_m)}"
+    ),
 }
 
 
-def _reword(problems: list[Problem], typed: pd.DataFrame | None) -> list[Problem]:
+def _reword(problems: list[Problem], typed: pd.DataFrame | None, rows: list[int]) -> list[Problem]:
     """Drop repeats and replace 'fails a row rule' with what the row holds."""
+    position = {row: i for i, row in enumerate(rows)}
     out: list[Problem] = []
     seen: set[Problem] = set()
     for problem in problems:
@@ -77,9 +91,9 @@ def _reword(problems: list[Problem], typed: pd.DataFrame | None) -> list[Problem
             words is not None
             and problem.message == "fails a row rule"
             and typed is not None
-            and problem.row is not None
+            and problem.row in position
         ):
-            record = typed.iloc[problem.row - 2]
+            record = typed.iloc[position[problem.row]]
             problem = Problem(
                 problem.file, problem.row, problem.column, words(record, typed), problem.expected
             )
@@ -89,7 +103,9 @@ def _reword(problems: list[Problem], typed: pd.DataFrame | None) -> list[Problem
     return out
 
 
-def validate_panel_frame(raw: pd.DataFrame, file: str) -> pd.DataFrame:
+def validate_panel_frame(
+    raw: pd.DataFrame, file: str, row_numbers: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Coerce raw cells to the panel's types and enforce every panel rule.
 
     Parameters
@@ -98,6 +114,8 @@ def validate_panel_frame(raw: pd.DataFrame, file: str) -> pd.DataFrame:
         Cells as read from a file (text, numbers or empty), one row per CCG.
     file : str
         The file name to show in messages.
+    row_numbers : sequence of int, optional
+        The spreadsheet row of each record (default: the header is row 1).
 
     Returns
     -------
@@ -131,25 +149,33 @@ def validate_panel_frame(raw: pd.DataFrame, file: str) -> pd.DataFrame:
             raise DataError(
                 [Problem(file, None, None, "the table has a header but no rows", "one row per CCG")]
             )
+    rows = list(row_numbers) if row_numbers is not None else list(range(2, len(raw) + 2))
     try:
-        typed = coerce_and_validate(raw, PANEL_SPEC, file)
+        typed = coerce_and_validate(raw, PANEL_SPEC, file, rows)
     except DataError as exc:
         partial = None
         if all(c in raw.columns for c in PANEL_COLUMNS):
             partial = _best_effort_typed(raw)
-        raise DataError(_reword(exc.problems, partial)) from None
+        raise DataError(_reword(exc.problems, partial, rows)) from None
     typed["uses_non_recurrent_fund"] = typed["uses_non_recurrent_fund"].astype(bool)
     return typed
 
 
 def _best_effort_typed(raw: pd.DataFrame) -> pd.DataFrame:
-    """Numbers where cells parse, NaN elsewhere: enough to word row-rule messages."""
+    """Numbers where cells read unambiguously, NaN elsewhere: enough to word row-rule messages."""
     frame = raw.reset_index(drop=True)[PANEL_COLUMNS].copy()
     for column in MONEY_COLUMNS:
-        frame[column] = pd.to_numeric(
-            frame[column].astype(str).str.replace(",", "", regex=False), errors="coerce"
-        )
+        cells = frame[column].tolist()
+        decimals = column_has_decimals(cells)
+        frame[column] = [_number_or_nan(cell, decimals) for cell in cells]
     return frame
+
+
+def _number_or_nan(cell: object, decimals: bool) -> float:
+    try:
+        return read_number(cell, negatives=True, column_has_decimals=decimals)
+    except NumberError:
+        return math.nan
 
 
 def load_panel(path: Path | str) -> pd.DataFrame:

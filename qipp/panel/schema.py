@@ -21,10 +21,16 @@ Examples
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
+from qipp.panel.intake.limits import (
+    MAX_MONEY_GBP_M,
+    MAX_NAME_CHARS,
+    Q1_ACTUAL_OVER_FULL_YEAR_PLAN_FACTOR,
+)
 from qipp.validation import Field, RowRule, Rule, TableSpec, ge, gt, matches, one_of
 
 # NHS England's four regions of April 2013, with their CCG counts (ONS code list).
@@ -42,7 +48,8 @@ DATA_STATUSES: tuple[str, ...] = (STATUS_SYNTHETIC, STATUS_REPORTED)
 
 ODS_CODE_PATTERN = r"[0-9]{2}[A-Z]"
 SYNTHETIC_CODE_PATTERN = r"S[0-9]{3}"
-NAME_PATTERN = r"[A-Za-z0-9 ,.'&()-]+"
+# A curly apostrophe appears in some CCG names as published (08Y's, for one).
+NAME_PATTERN = r"[A-Za-z0-9 ,.'’&()-]+"
 SYNTHETIC_NAME_PREFIX = "Synthetic CCG"
 
 # The only real CCGs a synthetic panel may show, because the articles publish
@@ -171,6 +178,26 @@ ROW_RULES: tuple[RowRule, ...] = (
         _one_status,
         "one data_status on every row (a panel is all synthetic or all reported)",
     ),
+    # Plausibility (decision 0027): impossible by definition, so errors, not warnings.
+    RowRule(
+        "forecast_outturn_gbp_m",
+        lambda f: f["forecast_outturn_gbp_m"] <= f["allocation_gbp_m"],
+        "forecast_outturn_gbp_m <= allocation_gbp_m",
+    ),
+    RowRule(
+        "ytd_actual_gbp_m",
+        lambda f: (
+            f["ytd_actual_gbp_m"] <= Q1_ACTUAL_OVER_FULL_YEAR_PLAN_FACTOR * f["qipp_plan_gbp_m"]
+        ),
+        f"ytd_actual_gbp_m <= {Q1_ACTUAL_OVER_FULL_YEAR_PLAN_FACTOR:g} x qipp_plan_gbp_m "
+        "(Q1 savings delivered cannot exceed the full-year plan)",
+    ),
+)
+
+# Money is £m, never negative, and never beyond any CCG's scale: such a value is a typo.
+_MONEY_READING: dict[str, Any] = {"negatives": False, "ceiling": MAX_MONEY_GBP_M}
+NAME_LENGTH = Rule(
+    lambda s: _text(s).str.len() <= MAX_NAME_CHARS, f"at most {MAX_NAME_CHARS} characters"
 )
 
 PANEL_SPEC = TableSpec(
@@ -195,33 +222,53 @@ PANEL_SPEC = TableSpec(
             "str",
             "CCG name as published, or 'Synthetic CCG NNN'",
             checks=(
-                matches(NAME_PATTERN, "letters, digits, spaces and , . ' & ( ) - only"),
+                matches(NAME_PATTERN, "letters, digits, spaces and , . ' ’ & ( ) - only"),
                 NO_FORMULA,
+                NAME_LENGTH,
             ),
         ),
         Field("region", "str", "NHS England region of April 2013", checks=(one_of(REGIONS),)),
-        Field("allocation_gbp_m", "float", "2013-14 resource allocation, £m", checks=(gt(0),)),
-        Field("qipp_plan_gbp_m", "float", "full-year QIPP savings plan, £m", checks=(ge(0),)),
+        Field(
+            "allocation_gbp_m",
+            "float",
+            "2013-14 resource allocation, £m",
+            checks=(gt(0),),
+            **_MONEY_READING,
+        ),
+        Field(
+            "qipp_plan_gbp_m",
+            "float",
+            "full-year QIPP savings plan, £m",
+            checks=(ge(0),),
+            **_MONEY_READING,
+        ),
         Field(
             "transformational_plan_gbp_m",
             "float",
             "part of the plan from transformational schemes, £m (transactional = plan - this)",
             checks=(ge(0),),
+            **_MONEY_READING,
         ),
         Field(
             "ytd_plan_gbp_m",
             "float",
             "savings planned to the end of Q1 (June 2013), £m",
             checks=(ge(0),),
+            **_MONEY_READING,
         ),
         Field(
-            "ytd_actual_gbp_m", "float", "savings delivered to the end of Q1, £m", checks=(ge(0),)
+            "ytd_actual_gbp_m",
+            "float",
+            "savings delivered to the end of Q1, £m",
+            checks=(ge(0),),
+            **_MONEY_READING,
         ),
         Field(
             "forecast_outturn_gbp_m",
             "float",
             "forecast full-year savings delivery, £m",
             checks=(ge(0),),
+            **_MONEY_READING,
         ),
         Field(
             "uses_non_recurrent_fund",

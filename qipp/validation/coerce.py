@@ -15,14 +15,16 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 from pandera.errors import SchemaErrors
 
+from qipp.validation.numbers import NumberError, column_has_decimals, quote, read_number
 from qipp.validation.problems import FIRST_DATA_ROW, DataError, Problem
 from qipp.validation.read import read_raw_table
-from qipp.validation.spec import DType, TableSpec
+from qipp.validation.spec import Field, TableSpec
 
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
@@ -36,8 +38,14 @@ def _is_missing(value: object) -> bool:
     return isinstance(value, str) and value.strip() == ""
 
 
-def _coerce_cell(value: object, dtype: DType) -> object:
-    """Convert one raw cell; raise ValueError with the reason when it cannot be."""
+def _coerce_cell(value: object, field: Field, has_decimals: bool = False) -> object:
+    """Convert one raw cell; raise ValueError with the reason when it cannot be.
+
+    Numbers are read by :func:`qipp.validation.numbers.read_number`, which never
+    guesses: a decimal comma, a full-width digit or ``1e308`` is refused with how to
+    write it, never misread (decision 0027).
+    """
+    dtype = field.dtype
     if _is_missing(value):
         return None
     if dtype == "str":
@@ -50,21 +58,23 @@ def _coerce_cell(value: object, dtype: DType) -> object:
             return True
         if token in _FALSE:
             return False
-        raise ValueError(f"{value!r} is not true or false")
+        raise ValueError(f"{quote(value)} is not true or false")
     try:
-        number = (
-            float(str(value).strip().replace(",", ""))
-            if not isinstance(value, (int, float))
-            else float(value)
+        number = read_number(
+            value,
+            negatives=field.negatives,
+            column_has_decimals=has_decimals and dtype == "float",
+            ceiling=field.ceiling,
         )
-    except ValueError:
-        word = "a number" if dtype == "float" else "a whole number"
-        raise ValueError(f"{value!r} is not {word}") from None
-    if math.isnan(number) or math.isinf(number):
-        raise ValueError(f"{value!r} is not a finite number")
+    except NumberError as exc:
+        if dtype == "int":
+            raise NumberError(
+                str(exc).replace("is not a number", "is not a whole number")
+            ) from None
+        raise
     if dtype == "int":
         if not number.is_integer():
-            raise ValueError(f"{value!r} is not a whole number")
+            raise ValueError(f"{quote(value)} is not a whole number")
         return int(number)
     return number
 
@@ -86,26 +96,26 @@ def _check_columns(raw: pd.DataFrame, spec: TableSpec, file: str) -> list[Proble
     return problems
 
 
-def _coerce(raw: pd.DataFrame, spec: TableSpec, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+def _coerce(
+    raw: pd.DataFrame, spec: TableSpec, file: str, rows: list[int]
+) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     out = {}
     for f in spec.fields:
         values = []
-        for position, value in enumerate(raw[f.name].tolist()):
+        cells = raw[f.name].tolist()
+        has_decimals = f.dtype == "float" and column_has_decimals(cells)
+        for position, value in enumerate(cells):
             try:
-                cell = _coerce_cell(value, f.dtype)
+                cell = _coerce_cell(value, f, has_decimals)
             except ValueError as exc:
-                problems.append(
-                    Problem(file, position + FIRST_DATA_ROW, f.name, str(exc), f.expected_words())
-                )
+                problems.append(Problem(file, rows[position], f.name, str(exc), f.expected_words()))
                 cell = None
             if cell is None and not f.nullable and not _is_missing(value):
                 pass  # already reported as a type problem above
             elif cell is None and not f.nullable:
                 problems.append(
-                    Problem(
-                        file, position + FIRST_DATA_ROW, f.name, "missing value", f.expected_words()
-                    )
+                    Problem(file, rows[position], f.name, "missing value", f.expected_words())
                 )
             values.append(cell)
         pandas_dtype = {"str": "object", "float": "float64", "int": "Int64", "bool": "object"}
@@ -120,14 +130,16 @@ def _coerce(raw: pd.DataFrame, spec: TableSpec, file: str) -> tuple[pd.DataFrame
     return pd.DataFrame(out, index=raw.index), problems
 
 
-def _schema_problems(exc: SchemaErrors, spec: TableSpec, file: str) -> list[Problem]:
+def _schema_problems(
+    exc: SchemaErrors, spec: TableSpec, file: str, rows: list[int]
+) -> list[Problem]:
     """Translate pandera's failure cases into :class:`Problem` records."""
     by_name = {f.name: f for f in spec.fields}
     row_rule_columns = {rule.expected: rule.column for rule in spec.row_rules}
     problems = []
     for case in exc.failure_cases.itertuples(index=False):
         index = case.index
-        row = None if index is None or pd.isna(index) else int(index) + FIRST_DATA_ROW
+        row = None if index is None or pd.isna(index) else rows[int(index)]
         check = str(case.check)
         column = None if pd.isna(case.column) else str(case.column)
         if check in row_rule_columns:
@@ -159,7 +171,9 @@ def _schema_problems(exc: SchemaErrors, spec: TableSpec, file: str) -> list[Prob
     return list(dict.fromkeys(problems))
 
 
-def coerce_and_validate(raw: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame:
+def coerce_and_validate(
+    raw: pd.DataFrame, spec: TableSpec, file: str, row_numbers: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Coerce a frame of raw cells to ``spec`` and enforce its schema.
 
     Parameters
@@ -170,6 +184,9 @@ def coerce_and_validate(raw: pd.DataFrame, spec: TableSpec, file: str) -> pd.Dat
         The table's description.
     file : str
         The file name to put in error messages.
+    row_numbers : sequence of int, optional
+        The spreadsheet row of each record, for messages (a header found below
+        title rows moves them); by default the header is row 1.
 
     Returns
     -------
@@ -183,10 +200,17 @@ def coerce_and_validate(raw: pd.DataFrame, spec: TableSpec, file: str) -> pd.Dat
         its type, and every rule broken.
     """
     raw = raw.reset_index(drop=True)
+    rows = (
+        list(row_numbers)
+        if row_numbers is not None
+        else [position + FIRST_DATA_ROW for position in range(len(raw))]
+    )
+    if len(rows) != len(raw):
+        raise ValueError(f"row_numbers has {len(rows)} entries for {len(raw)} rows")
     problems = _check_columns(raw, spec, file)
     if problems:
         raise DataError(problems)
-    typed, problems = _coerce(raw[spec.columns], spec, file)
+    typed, problems = _coerce(raw[spec.columns], spec, file, rows)
     try:
         spec.schema().validate(typed, lazy=True)
     except SchemaErrors as exc:
@@ -196,7 +220,7 @@ def coerce_and_validate(raw: pd.DataFrame, spec: TableSpec, file: str) -> pd.Dat
         row_rule_words = {rule.expected for rule in spec.row_rules}
         problems += [
             p
-            for p in _schema_problems(exc, spec, file)
+            for p in _schema_problems(exc, spec, file, rows)
             if (p.row, p.column) not in reported
             and not (p.row in bad_rows and p.expected in row_rule_words)
         ]

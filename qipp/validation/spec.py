@@ -96,6 +96,10 @@ class Field:
     checks: tuple[Rule, ...] = ()
     unique: bool = False
     nullable: bool = False
+    # How numbers are read (qipp.validation.numbers): whether "-1.2" or "(1.2)" may be
+    # written, and the largest plausible magnitude, beyond which a value is refused.
+    negatives: bool = True
+    ceiling: float | None = None
 
     def expected_words(self) -> str:
         """Describe what a valid value of this column is, in words."""

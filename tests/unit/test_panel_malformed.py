@@ -27,7 +27,8 @@ CODE_RULE = (
     "(expected an ODS code (two digits and a capital letter, e.g. 11J) or a "
     "synthetic code (S and three digits, e.g. S001))"
 )
-NAME_CHARS = "(expected letters, digits, spaces and , . ' & ( ) - only)"
+NAME_CHARS = "(expected letters, digits, spaces and , . ' ’ & ( ) - only)"
+NAME_LENGTH = "at most 200 characters"
 NO_FORMULA = (
     "(expected text not starting with =, +, - or @, which a spreadsheet would run as a formula)"
 )
@@ -49,15 +50,23 @@ EXPECTED: dict[str, list[str]] = {
     "bad_bool.csv": [
         ":3:uses_non_recurrent_fund: 'maybe' is not true or false (expected true or false)"
     ],
-    "negative_value.csv": [":3:ytd_actual_gbp_m: -0.5 is not allowed (expected a value >= 0)"],
-    "negative_value.xlsx": [":3:ytd_actual_gbp_m: -0.5 is not allowed (expected a value >= 0)"],
+    "negative_value.csv": [
+        ":3:ytd_actual_gbp_m: '-0.500' is negative; this column cannot be negative "
+        "(expected a number; a value >= 0)"
+    ],
+    "negative_value.xlsx": [
+        ":3:ytd_actual_gbp_m: -0.5 is negative; this column cannot be negative "
+        "(expected a number; a value >= 0)"
+    ],
     "zero_allocation.csv": [
         ":4:allocation_gbp_m: 0.0 is not allowed (expected a value > 0)",
         ":4:qipp_plan_gbp_m: the plan £2.200m is not below the allocation £0.000m "
         "(expected qipp_plan_gbp_m < allocation_gbp_m)",
+        ":4:forecast_outturn_gbp_m: the forecast outturn £2.300m exceeds the allocation "
+        "£0.000m (expected forecast_outturn_gbp_m <= allocation_gbp_m)",
     ],
     "nan_value.csv": [
-        ":3:forecast_outturn_gbp_m: 'NaN' is not a finite number (expected a number; a value >= 0)"
+        ":3:forecast_outturn_gbp_m: 'NaN' is not a number (expected a number; a value >= 0)"
     ],
     "missing_value.csv": [":2:allocation_gbp_m: missing value (expected a number; a value > 0)"],
     "unknown_region.csv": [
@@ -80,7 +89,8 @@ EXPECTED: dict[str, list[str]] = {
         f""":3:ccg_name: '=HYPERLINK("http://example.com")' is not allowed {NO_FORMULA}""",
     ],
     "empty_name.csv": [
-        f":4:ccg_name: missing value (expected text; {NAME_CHARS[10:-1]}; {NO_FORMULA[10:-1]})"
+        f":4:ccg_name: missing value (expected text; {NAME_CHARS[10:-1]}; {NO_FORMULA[10:-1]}; "
+        f"{NAME_LENGTH})"
     ],
     # Cross-column rules
     "plan_not_below_allocation.csv": [
@@ -101,7 +111,8 @@ EXPECTED: dict[str, list[str]] = {
         for row in (2, 3, 4)
     ],
     "synthetic_with_real_code.csv": [
-        ":3:ccg_code: synthetic row has the real-looking code '02N' (expected a synthetic row "
+        ":3:ccg_code: data_status is 'synthetic' with the real ODS code '02N': set it to "
+        "'reported' if this is a real return (expected a synthetic row "
         "to carry an S-code; of real codes only 11J (NHS Dorset CCG) and 07H (NHS West Essex "
         "CCG), whose targets the articles publish)"
     ],

@@ -1,0 +1,198 @@
+"""Numbers as a person wrote them in a spreadsheet cell: read exactly, or refused with why.
+
+The rule is never to misread (decision 0027). A value is accepted only when
+every reader would take it to mean the same number:
+
+- digits 0-9 only (full-width or Arabic-Indic digits, ``1_000`` and ``1e3``
+  are refused: no person writes them in a return, and Python would accept them);
+- an optional leading ``£``, surrounding spaces, a leading ``-`` or ``(1.2)``
+  brackets where the column may be negative, a trailing ``%`` on percent columns;
+- a comma is a thousands separator only where it stands in thousands positions
+  and nothing else in the column suggests a decimal comma: ``1,234.5`` is
+  1234.5, but ``21,2`` and (in a column whose other values carry decimals)
+  ``3,362`` are ambiguous, and the error says how to write them;
+- the value must be finite and, for money, below a stated ceiling.
+
+Examples
+--------
+>>> read_number("£1,234.5"), read_number(" (2.5) ", negatives=True), read_number("12%", percent=True)
+(1234.5, -2.5, 12.0)
+>>> read_number("21,2")
+Traceback (most recent call last):
+...
+qipp.validation.numbers.NumberError: '21,2' is ambiguous: a comma here is a decimal comma or a typo; write 21.2 or 212
+>>> read_number("3,362", column_has_decimals=True)
+Traceback (most recent call last):
+...
+qipp.validation.numbers.NumberError: '3,362' is ambiguous: other values in this column have decimals, so the comma may be a decimal comma; write 3.362 or 3362
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Longest text of a cell quoted back in a message: enough to recognise it.
+QUOTE_CHARS = 80
+
+_PLAIN = re.compile(r"\d+(\.\d+)?")
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
+_SPACE_GROUPED = re.compile(r"\d{1,3}( \d{3})+(\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"\d+,\d+")
+_HAS_DECIMAL = re.compile(r"\d\.\d|\d,\d{1,2}$|\d,\d{4,}$")
+_SPACES = "\u00a0\u2007\u202f\u2009"  # no-break, figure, narrow no-break, thin
+
+
+class NumberError(ValueError):
+    """A cell that is not a number a person could only read one way; says how to fix it."""
+
+
+def quote(value: object, limit: int = QUOTE_CHARS) -> str:
+    """The cell as a message shows it: its repr, cut to ``limit`` characters with a count.
+
+    A message must stay readable whatever the cell holds (a 300 MB cell once
+    produced 314 MB of error output).
+
+    >>> quote("3,362"), quote("x" * 100)[-24:]
+    ("'3,362'", "xxx'... (100 characters)")
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    length = len(value) if isinstance(value, str) else len(text)
+    return f"{text[:limit]}'... ({length:,} characters)"
+
+
+def _refuse_odd_characters(text: str, shown: str) -> None:
+    for char in text:
+        if char.isdigit() and char not in "0123456789":
+            raise NumberError(
+                f"{shown} uses digits other than 0-9 ({unicodedata.name(char, 'unknown')}); "
+                "type the number with the digits 0-9"
+            )
+    if "_" in text:
+        raise NumberError(f"{shown} has an underscore; write the number without it")
+    if re.search(r"[eE]", text) and re.search(r"\d", text):
+        raise NumberError(f"{shown} is in scientific notation; write the number in full")
+
+
+def _unwrap(text: str, shown: str, negatives: bool, percent: bool) -> tuple[str, bool]:
+    """Strip £, %, sign and brackets; return the bare digits and whether it is negative."""
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        text, negative = text[1:-1].strip(), True
+    elif text.startswith("-"):
+        text, negative = text[1:].strip(), True
+    if text.startswith("£"):
+        text = text[1:].strip()
+    if text.startswith("-") and not negative:  # £-1.2
+        text, negative = text[1:].strip(), True
+    if text.endswith("%"):
+        if not percent:
+            raise NumberError(f"{shown} carries a % sign in a column that is not a percentage")
+        text = text[:-1].strip()
+    if negative and not negatives:
+        raise NumberError(f"{shown} is negative; this column cannot be negative")
+    return text, negative
+
+
+def read_number(
+    value: object,
+    *,
+    negatives: bool = False,
+    percent: bool = False,
+    column_has_decimals: bool = False,
+    ceiling: float | None = None,
+) -> float:
+    """Read one cell as a number, or raise :class:`NumberError` saying how to fix it.
+
+    Parameters
+    ----------
+    value : object
+        The cell: text from a CSV, or a number or text from a spreadsheet.
+    negatives : bool
+        The column may hold negative values (``-1.2`` or ``(1.2)``).
+    percent : bool
+        The column is a percentage, so a trailing ``%`` is allowed.
+    column_has_decimals : bool
+        Other values in the column carry decimals (:func:`column_has_decimals`);
+        then ``3,362`` is ambiguous rather than three thousand.
+    ceiling : float, optional
+        The largest plausible magnitude; larger values are refused.
+
+    Returns
+    -------
+    float
+    """
+    if isinstance(value, bool):
+        raise NumberError(f"{quote(value)} is true/false, not a number")
+    if isinstance(value, int | float):
+        number = float(value)
+        shown = quote(value)
+    else:
+        raw = str(value)
+        shown = quote(raw)
+        text = raw.strip().translate({ord(c): " " for c in _SPACES}).strip()
+        _refuse_odd_characters(text, shown)
+        text, negative = _unwrap(text, shown, negatives, percent)
+        number = _read_digits(text, raw, shown, column_has_decimals)
+        number = -number if negative else number
+    if not math.isfinite(number):
+        raise NumberError(f"{shown} is not a finite number")
+    if number < 0 and not negatives:
+        raise NumberError(f"{shown} is negative; this column cannot be negative")
+    if ceiling is not None and abs(number) > ceiling:
+        raise NumberError(f"{shown} is larger than {ceiling:,g}, beyond any plausible value")
+    return number
+
+
+def _read_digits(text: str, raw: str, shown: str, column_has_decimals: bool) -> float:
+    if _PLAIN.fullmatch(text):
+        return float(text)
+    if _GROUPED.fullmatch(text):
+        if "." not in text and column_has_decimals:
+            digits = text.replace(",", "")
+            raise NumberError(
+                f"{shown} is ambiguous: other values in this column have decimals, so the "
+                f"comma may be a decimal comma; write {text.replace(',', '.', 1)} or {digits}"
+                if text.count(",") == 1
+                else f"{shown} is ambiguous: other values in this column have decimals; "
+                f"write {digits} without separators"
+            )
+        return float(text.replace(",", ""))
+    if _SPACE_GROUPED.fullmatch(text):
+        return float(text.replace(" ", ""))
+    if _DECIMAL_COMMA.fullmatch(text):
+        whole, fraction = text.split(",")
+        raise NumberError(
+            f"{shown} is ambiguous: a comma here is a decimal comma or a typo; "
+            f"write {whole}.{fraction} or {whole}{fraction}"
+        )
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", text):
+        raise NumberError(
+            f"{shown} is ambiguous: it looks like a European number (. for thousands, "
+            "comma for decimals); write it with a decimal point and no separators"
+        )
+    if not text:
+        raise NumberError(f"{shown} has no digits")
+    raise NumberError(f"{shown} is not a number")
+
+
+def column_has_decimals(values: Iterable[object]) -> bool:
+    """Whether any value of a column carries decimals (so a lone comma may be a decimal comma).
+
+    >>> column_has_decimals(["1,234", "2,345"]), column_has_decimals(["1.5", "3,362"])
+    (False, True)
+    >>> column_has_decimals([2.25, "3,362"]), column_has_decimals(["21,2"])
+    (True, True)
+    """
+    for value in values:
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+            return True
+        if isinstance(value, str) and _HAS_DECIMAL.search(value.strip()):
+            return True
+    return False
