@@ -7,6 +7,7 @@ raised), 2 bad input (a file that fails validation, a bad option).
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import click
 
@@ -29,13 +30,10 @@ def main() -> None:
     """qipp: reproduce published findings on the NHS QIPP programme, 2010-2015."""
 
 
-def exit_bad_input(error: DataError, cap: int = MAX_PROBLEMS_SHOWN) -> None:
-    """Print every problem in ``error`` (up to ``cap``) to stderr and exit 2."""
-    problems = error.problems
-    for problem in problems[:cap]:
-        click.echo(str(problem), err=True)
-    if len(problems) > cap:
-        click.echo(
-            f"... and {len(problems) - cap} more problems ({len(problems)} in all)", err=True
-        )
+def exit_bad_input(error: DataError, cap: int = MAX_PROBLEMS_SHOWN) -> NoReturn:
+    """Print the problems in ``error`` to stderr, repeats collapsed, at most ``cap`` lines; exit 2."""
+    from qipp.panel.intake.report import collapse
+
+    for line in collapse(error.problems, limit=cap):
+        click.echo(line, err=True)
     sys.exit(EXIT_BAD_INPUT)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from qipp.cli._base import EXIT_FAILURE, exit_bad_input, main
+from qipp.cli._base import EXIT_BAD_INPUT, EXIT_FAILURE, exit_bad_input, main
 
 _PATH = click.Path(dir_okay=False, path_type=Path)
 
@@ -20,25 +20,59 @@ def panel() -> None:
     """Validate, synthesise and check CCG panels (NISFE Q1 2013-14 returns)."""
 
 
-@panel.command()
-@click.argument("path", type=_PATH)
-def validate(path: Path) -> None:
-    """Check the panel at PATH (CSV or .xlsx) against the schema; write nothing.
+_SHEET = click.option(
+    "--sheet",
+    default=None,
+    help="Workbook sheet: a name or a 1-based number [default: the first whose header matches].",
+)
 
-    Prints a one-paragraph summary and exits 0 when it is valid; otherwise
-    prints every problem as file:row:column: what is wrong (expected ...) and
-    exits 2.
-    """
-    from qipp.panel import DataError, load_panel, summarise_panel
-    from qipp.panel.summary import banner_lines
+
+def _read_or_exit(path: Path, sheet: str | None):  # -> PanelRead
+    """Read a panel file, or print its problems (repeats collapsed) and exit 2."""
+    from qipp.panel.intake import read_panel
+    from qipp.validation import DataError
 
     try:
-        frame = load_panel(path)
+        return read_panel(path, _sheet_arg(sheet))
     except DataError as error:
         exit_bad_input(error)
-    for line in banner_lines(frame):
+
+
+def _sheet_arg(sheet: str | None) -> str | int | None:
+    """A sheet given as digits is a 1-based number, as a person counts tabs."""
+    return int(sheet) if sheet is not None and sheet.isdigit() else sheet
+
+
+def _echo_notes_and_warnings(read) -> None:  # read: PanelRead
+    for note in read.notes:
+        click.echo(f"note: {note}")
+    for warning in read.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@panel.command()
+@click.argument("path", type=_PATH)
+@_SHEET
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
+def validate(path: Path, sheet: str | None, strict: bool) -> None:
+    """Check the panel at PATH (CSV, TSV or .xlsx) against the schema; write nothing.
+
+    Prints how the file was read (notes), anything unusual (warnings), and a
+    one-paragraph summary, and exits 0 when it is valid; otherwise prints every
+    problem as file:row:column: what is wrong (expected ...), repeats collapsed
+    into one line, and exits 2. With --strict a warning is an error.
+    """
+    from qipp.panel import summarise_panel
+    from qipp.panel.summary import banner_lines
+
+    read = _read_or_exit(path, sheet)
+    _echo_notes_and_warnings(read)
+    if strict and read.warnings:
+        click.echo(f"{path}: {len(read.warnings)} warning(s) and --strict: not accepted", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    for line in banner_lines(read.panel):
         click.echo(line)
-    click.echo(summarise_panel(frame, str(path)))
+    click.echo(summarise_panel(read.panel, str(path)))
 
 
 @panel.command()

@@ -35,7 +35,7 @@ from qipp.panel.schema import (
     ROW_RULES,
     majority_status,
 )
-from qipp.validation import DataError, Problem, coerce_and_validate, read_raw_table
+from qipp.validation import DataError, Problem, coerce_and_validate
 from qipp.validation.numbers import NumberError, column_has_decimals, read_number
 
 # Money is written to three decimals of £m: to the nearest £1,000.
@@ -178,20 +178,26 @@ def _number_or_nan(cell: object, decimals: bool) -> float:
         return math.nan
 
 
-def load_panel(path: Path | str) -> pd.DataFrame:
-    """Read and validate a CCG panel (CSV or .xlsx).
+def load_panel(path: Path | str, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read and validate a CCG panel (CSV, TSV or .xlsx): the one way qipp reads a panel.
 
     Parameters
     ----------
     path : Path or str
-        A CSV (UTF-8, byte-order mark allowed) or .xlsx file (first sheet),
-        header row first, with the columns of
-        :data:`~qipp.panel.schema.PANEL_COLUMNS` in any order.
+        A CSV or TSV (UTF-8, or Windows-1252 read with a note) or an .xlsx
+        workbook, with the columns of :data:`~qipp.panel.schema.PANEL_COLUMNS`
+        in any order, under their names or a documented alias; title rows above
+        the header, a trailing total row and extra columns are handled
+        (:mod:`qipp.panel.intake`).
+    sheet : str or int, optional
+        A workbook's sheet (name or 1-based number); by default the first whose
+        header matches.
 
     Returns
     -------
     pandas.DataFrame
-        The validated panel, columns in canonical order, index 0..n-1.
+        The validated panel, columns in canonical order, index 0..n-1. Use
+        :func:`qipp.panel.intake.read_panel` for the notes and warnings too.
 
     Raises
     ------
@@ -199,8 +205,9 @@ def load_panel(path: Path | str) -> pd.DataFrame:
         If the file is not a table or breaks the panel schema; one problem
         for a file that cannot be read, otherwise every problem found.
     """
-    raw = read_raw_table(path)
-    return validate_panel_frame(raw, str(path))
+    from qipp.panel.intake.pipeline import read_panel  # the intake builds on this module
+
+    return read_panel(path, sheet).panel
 
 
 def panel_to_csv_text(panel: pd.DataFrame) -> str:

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from qipp.cli import main
@@ -63,19 +64,31 @@ def test_validate_shows_no_banner_for_reported_returns(tmp_path):
     assert "a valid CCG panel of 3 CCGs" in summary and "all reported" in summary
 
 
-def test_validate_caps_a_long_list_of_problems(tmp_path):
+def test_validate_collapses_a_repeated_problem_into_one_line(tmp_path):
     panel = generate_panel(3)
     text = panel_to_csv_text(panel).replace(",synthetic\n", ",unknown\n")
     path = tmp_path / "bad.csv"
     path.write_text(text, encoding="utf-8")
     result = _run("validate", str(path))
     assert result.exit_code == 2
-    lines = result.stderr.splitlines()
-    assert len(lines) == 51
-    assert lines[0] == (
-        f"{path}:2:data_status: 'unknown' is not allowed (expected one of: synthetic, reported)"
-    )
-    assert lines[-1] == "... and 93 more problems (143 in all)"
+    assert result.stderr.splitlines() == [
+        f"{path}:2:data_status: 'unknown' is not allowed on 143 rows (rows 2-144) "
+        "(expected one of: synthetic, reported)"
+    ]
+
+
+def test_bad_input_prints_at_most_the_cap_and_counts_the_rest(capsys):
+    from qipp.cli._base import MAX_PROBLEMS_SHOWN, exit_bad_input
+    from qipp.validation import DataError, Problem
+
+    # Every problem of a different kind, so none collapses: only the cap applies.
+    problems = [Problem("p.csv", 2, f"c{i}", f"odd value {i}", "even") for i in range(60)]
+    with pytest.raises(SystemExit) as leaving:
+        exit_bad_input(DataError(problems))
+    assert leaving.value.code == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == MAX_PROBLEMS_SHOWN + 1
+    assert lines[-1] == "... and 10 more problems (60 in all)"
 
 
 def test_synth_writes_panel_and_sidecar(tmp_path):

@@ -1,0 +1,127 @@
+"""A user's panel file, from bytes to a validated panel, with every step said aloud.
+
+:func:`read_panel` runs the intake in order (decision 0027):
+
+1. :func:`~qipp.panel.intake.grid.read_grids`: bytes to cells, within the limits;
+2. :func:`~qipp.panel.intake.locate.locate_table`: the sheet, the header row, the
+   columns (aliases allowed), extra columns set aside, total and blank rows dropped;
+3. :func:`~qipp.panel.intake.normalise.normalise_cells`: case fixes, each summarised;
+4. :func:`~qipp.panel.io.validate_panel_frame`: types (numbers read strictly) and rules;
+5. :func:`~qipp.panel.intake.plausibility.plausibility_warnings`: unusual figures.
+
+It returns the panel with its notes (facts about how it was read) and warnings
+(problems that do not stop the load), or raises :class:`PanelDataError`, whose
+text collapses repeated problems into one line each
+(:func:`~qipp.panel.intake.report.collapse`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from qipp.panel.intake.grid import read_grids
+from qipp.panel.intake.locate import locate_table
+from qipp.panel.intake.normalise import did_you_mean, normalise_cells
+from qipp.panel.intake.plausibility import plausibility_warnings
+from qipp.panel.intake.report import collapse
+from qipp.panel.io import validate_panel_frame
+from qipp.panel.schema import DATA_STATUSES, PANEL_COLUMNS, REGIONS
+from qipp.validation import DataError, Problem
+
+# Columns whose allowed values are a short list: a refusal suggests the nearest one.
+_CHOICES: dict[str, tuple[str, ...]] = {"region": REGIONS, "data_status": DATA_STATUSES}
+_NOT_ALLOWED = re.compile(r"^(?P<value>'.*') is not allowed$")
+
+
+class PanelDataError(DataError):
+    """A panel file that cannot be loaded; its text collapses repeated problems."""
+
+    def __str__(self) -> str:
+        return "\n".join(collapse(self.problems))
+
+
+@dataclass(frozen=True)
+class PanelRead:
+    """A validated panel and what reading it involved.
+
+    Attributes
+    ----------
+    panel : pandas.DataFrame
+        The validated panel (canonical columns, index 0..n-1).
+    notes : tuple of str
+        Facts about how the file was read: encoding, delimiter, sheet, header
+        row, rows dropped, values normalised.
+    warnings : tuple of Problem
+        Unusual but possible: extra columns set aside, a total row that does
+        not add up, figures worth checking. ``--strict`` makes them errors.
+    extra : dict of str to list
+        Columns set aside, by header, in row order.
+    row_numbers : tuple of int
+        The spreadsheet row of each panel row.
+    """
+
+    panel: pd.DataFrame
+    notes: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    extra: dict[str, list[object]] = field(default_factory=dict)
+    row_numbers: tuple[int, ...] = ()
+
+
+def _with_hints(problems: list[Problem]) -> list[Problem]:
+    """Add "did you mean" to refused values of columns with a short list of choices."""
+    out = []
+    for problem in problems:
+        match = _NOT_ALLOWED.match(problem.message)
+        choices = _CHOICES.get(problem.column or "")
+        if match and choices:
+            value = match.group("value")[1:-1]
+            guess = did_you_mean(value, choices)
+            if guess:
+                problem = Problem(
+                    problem.file,
+                    problem.row,
+                    problem.column,
+                    f"{problem.message}: did you mean {guess!r}?",
+                    problem.expected,
+                )
+        out.append(problem)
+    return out
+
+
+def read_panel(path: Path | str, sheet: str | int | None = None) -> PanelRead:
+    """Read, locate, normalise and validate a panel file (CSV, TSV or .xlsx).
+
+    Parameters
+    ----------
+    path : Path or str
+        The file.
+    sheet : str or int, optional
+        A workbook's sheet, by name or 1-based number; by default the first
+        sheet whose header row matches the panel's columns.
+
+    Returns
+    -------
+    PanelRead
+
+    Raises
+    ------
+    PanelDataError
+        Every problem found (collapsed when printed); one line when the file
+        cannot be read as a table at all.
+    """
+    file = str(path)
+    try:
+        grids = read_grids(Path(path), sheet)
+        located = locate_table(grids, PANEL_COLUMNS, file, sheet_given=sheet is not None)
+        frame, normalised = normalise_cells(located.frame)
+        rows = [int(row) for row in frame.index]
+        panel = validate_panel_frame(frame.reset_index(drop=True), file, rows)
+    except DataError as error:
+        raise PanelDataError(_with_hints(error.problems)) from None
+    warnings = (*located.warnings, *plausibility_warnings(panel, file, rows))
+    notes = (*located.grid.notes, *located.notes, *normalised)
+    return PanelRead(panel, notes, warnings, dict(located.extra), tuple(rows))
