@@ -76,6 +76,31 @@ def validate(path: Path, sheet: str | None, strict: bool) -> None:
 
 
 @panel.command()
+@click.argument("source", type=_PATH)
+@click.argument("out", type=_PATH)
+@_SHEET
+def fix(source: Path, out: Path, sheet: str | None) -> None:
+    """Write a cleaned copy of SOURCE to OUT (.csv or .xlsx) and list every change.
+
+    The copy applies exactly what reading SOURCE does and says: canonical
+    headers, title, blank and total rows dropped, codes, regions and statuses
+    normalised, numbers written plainly. It refuses (exit 2, nothing written)
+    when any value is ambiguous or wrong: it never guesses.
+    """
+    from qipp.panel.intake.fix import fix_report, fixed_frame, write_fixed
+
+    read = _read_or_exit(source, sheet)
+    for warning in read.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    fixed = fixed_frame(read)
+    changes = fix_report(read, fixed)
+    write_fixed(fixed, out)
+    for line in changes:
+        click.echo(line)
+    click.echo(f"Wrote {out} ({len(fixed)} rows; {len(changes) or 'no'} changes listed above).")
+
+
+@panel.command()
 @click.option(
     "--seed", type=int, default=None, help="Random seed [default: 20130630, the end of Q1 2013-14]."
 )

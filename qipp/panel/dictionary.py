@@ -16,6 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from qipp.atomic import atomic_write_text
+from qipp.panel.intake.limits import THRESHOLDS
+from qipp.panel.intake.locate import alias_table
 from qipp.panel.measures import DERIVED_COLUMNS
 from qipp.panel.schema import NAMED_CCGS, PANEL_SPEC
 from qipp.paths import DATA_DIR, SYNTHETIC_PANEL_CSV, TEMPLATES_DIR, relative_to_root
@@ -25,6 +27,7 @@ END_MARKER = "<!-- panel-dictionary:end -->"
 README = DATA_DIR / "README.md"
 TEMPLATE_CSV = TEMPLATES_DIR / "ccg_panel_template.csv"
 EXAMPLE_CSV = TEMPLATES_DIR / "ccg_panel_example.csv"
+TEMPLATE_XLSX = TEMPLATES_DIR / "ccg_panel_template.xlsx"
 
 
 def render_dictionary() -> str:
@@ -47,12 +50,32 @@ def render_dictionary() -> str:
         "",
         f"One row per CCG. The committed panel, `{relative_to_root(SYNTHETIC_PANEL_CSV)}`, is",
         "**synthetic** (see its `.meta.json` sidecar); real returns, when you have them, go",
-        "in a file of your own with the same columns, in any order. CSV must be UTF-8 (a",
-        "byte-order mark is fine); .xlsx is read from its first sheet. Money is in £ million,",
-        "written to three decimals (£ thousands). True/false cells accept true/false, yes/no,",
-        f"y/n or 1/0. Start from `{relative_to_root(TEMPLATE_CSV)}` (header only) or",
+        "in a file of your own with the same columns, in any order. CSV (comma, semicolon or",
+        "tab separated; UTF-8, or Windows-1252 read with a note), TSV and .xlsx are read; a",
+        "workbook's sheet is the first whose header matches (or `--sheet`). Title rows above",
+        "the header, blank rows and a trailing total row are dropped, each with a note; extra",
+        "columns are set aside with a warning. Money is in £ million, written to three",
+        "decimals (£ thousands); a value may carry `£`, spaces and a comma in thousands",
+        "positions (`1,234.5`), but a comma that may be a decimal comma (`21,2`, or `3,362` in",
+        "a column with decimals) is refused as ambiguous, never guessed. True/false cells",
+        "accept true/false, yes/no, y/n or 1/0, in any case. Start from",
+        f"`{relative_to_root(TEMPLATE_XLSX)}` (a data sheet with drop-down lists and a read-me",
+        f"sheet), `{relative_to_root(TEMPLATE_CSV)}` (header only) or",
         f"`{relative_to_root(EXAMPLE_CSV)}` (one filled row); check a file with",
-        "`qipp panel validate PATH`.",
+        "`qipp panel validate PATH` and write a cleaned copy with `qipp panel fix IN OUT`.",
+        "",
+        "Headers are matched ignoring case, spaces, underscores and a `(£m)` suffix, and",
+        "through these aliases:",
+        "",
+        "| column | also read from |",
+        "|---|---|",
+        *[f"| `{column}` | {aliases} |" for column, aliases in alias_table()],
+        "",
+        "Limits and plausibility thresholds (`qipp.panel.intake.limits`, decision 0027):",
+        "",
+        "| threshold | value | unit | what it guards |",
+        "|---|---|---|---|",
+        *[f"| `{t.name}` | {_number(t.value)} | {t.unit} | {t.guards} |" for t in THRESHOLDS],
         "",
         PANEL_SPEC.dictionary_markdown(),
         "",
@@ -68,6 +91,15 @@ def render_dictionary() -> str:
         "start with `=`, `+`, `-` or `@`, which a spreadsheet would run as a formula.",
     ]
     return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    """A threshold as a person reads it: ``20,971,520`` bytes, not ``2.09715e+07``.
+
+    >>> _number(20 * 1024 * 1024), _number(1.5)
+    ('20,971,520', '1.5')
+    """
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 def replace_section(text: str, section: str) -> str:

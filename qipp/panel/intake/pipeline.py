@@ -62,6 +62,10 @@ class PanelRead:
         Columns set aside, by header, in row order.
     row_numbers : tuple of int
         The spreadsheet row of each panel row.
+    raw : pandas.DataFrame or None
+        The panel's cells as found, before normalisation (index: spreadsheet rows).
+    header : tuple
+        The header row's cells as written.
     """
 
     panel: pd.DataFrame
@@ -69,6 +73,8 @@ class PanelRead:
     warnings: tuple[Problem, ...] = ()
     extra: dict[str, list[object]] = field(default_factory=dict)
     row_numbers: tuple[int, ...] = ()
+    raw: pd.DataFrame | None = None
+    header: tuple[object, ...] = ()
 
 
 def _with_hints(problems: list[Problem]) -> list[Problem]:
@@ -124,4 +130,7 @@ def read_panel(path: Path | str, sheet: str | int | None = None) -> PanelRead:
         raise PanelDataError(_with_hints(error.problems)) from None
     warnings = (*located.warnings, *plausibility_warnings(panel, file, rows))
     notes = (*located.grid.notes, *located.notes, *normalised)
-    return PanelRead(panel, notes, warnings, dict(located.extra), tuple(rows))
+    header = located.grid.rows[located.header_row - 1]
+    return PanelRead(
+        panel, notes, warnings, dict(located.extra), tuple(rows), located.frame, tuple(header)
+    )
