@@ -64,7 +64,7 @@ def fixed_frame(read: PanelRead) -> pd.DataFrame:
 
 def cell_changes(read: PanelRead, fixed: pd.DataFrame) -> list[str]:
     """``row N column: 'before' -> 'after'`` for every panel cell whose text changed."""
-    lines = []
+    lines: list[str] = []
     if read.raw is None:
         return lines
     for position, row in enumerate(read.row_numbers):
