@@ -34,6 +34,8 @@ def exit_bad_input(error: DataError, cap: int = MAX_PROBLEMS_SHOWN) -> NoReturn:
     """Print the problems in ``error`` to stderr, repeats collapsed, at most ``cap`` lines; exit 2."""
     from qipp.panel.intake.report import collapse
 
+    for note in getattr(error, "notes", ()):
+        click.echo(f"note: {note}", err=True)
     for line in collapse(error.problems, limit=cap):
         click.echo(line, err=True)
     sys.exit(EXIT_BAD_INPUT)

@@ -38,10 +38,18 @@ _NOT_ALLOWED = re.compile(r"^(?P<value>'.*') is not allowed$")
 
 
 class PanelDataError(DataError):
-    """A panel file that cannot be loaded; its text collapses repeated problems."""
+    """A panel file that cannot be loaded; its text collapses repeated problems.
+
+    ``notes`` say what reading had done before it failed (e.g. a code upper-cased),
+    so a message quoting a normalised value can be matched to what the user typed.
+    """
+
+    def __init__(self, problems: list[Problem], notes: tuple[str, ...] = ()):
+        super().__init__(problems)
+        self.notes = notes
 
     def __str__(self) -> str:
-        return "\n".join(collapse(self.problems))
+        return "\n".join([*(f"note: {n}" for n in self.notes), *collapse(self.problems)])
 
 
 @dataclass(frozen=True)
@@ -120,16 +128,18 @@ def read_panel(path: Path | str, sheet: str | int | None = None) -> PanelRead:
         cannot be read as a table at all.
     """
     file = str(path)
+    done: list[str] = []  # notes so far, shown with the problems if a later step fails
     try:
         grids = read_grids(Path(path), sheet)
         located = locate_table(grids, PANEL_COLUMNS, file, sheet_given=sheet is not None)
         frame, normalised = normalise_cells(located.frame)
+        done = [*located.grid.notes, *located.notes, *normalised]
         rows = [int(row) for row in frame.index]
         panel = validate_panel_frame(frame.reset_index(drop=True), file, rows)
     except DataError as error:
-        raise PanelDataError(_with_hints(error.problems)) from None
+        raise PanelDataError(_with_hints(error.problems), tuple(done)) from None
     warnings = (*located.warnings, *plausibility_warnings(panel, file, rows))
-    notes = (*located.grid.notes, *located.notes, *normalised)
+    notes = tuple(done)
     header = located.grid.rows[located.header_row - 1]
     return PanelRead(
         panel, notes, warnings, dict(located.extra), tuple(rows), located.frame, tuple(header)
