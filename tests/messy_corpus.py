@@ -51,6 +51,8 @@ CORPUS_DIR = Path(__file__).resolve().parent / "messy"
 CLEAN_DIR_NAME = "clean"
 EXPECTED_NAME = "EXPECTED.json"
 README_NAME = "README.md"
+# Git must keep every byte (CR LF, UTF-16, Windows-1252), whatever a clone's autocrlf says.
+GITATTRIBUTES = "* -text\n"
 
 # The base panel: eight reported CCGs. Codes have the ODS form; names and figures are
 # invented. Money is in whole £ thousands, so every figure is exact at 3 decimals of £m.
@@ -1100,6 +1102,7 @@ def corpus_files() -> dict[str, bytes]:
     text = json.dumps(expected_document(), indent=2, ensure_ascii=False, sort_keys=True)
     files[EXPECTED_NAME] = utf8(text + "\n")
     files[README_NAME] = utf8(README)
+    files[".gitattributes"] = utf8(GITATTRIBUTES)
     return files
 
 
