@@ -1066,7 +1066,8 @@ def expected_document() -> dict[str, Any]:
             "substring in some note and each 'warnings' substring in some warning (no "
             "warnings when the list is empty). reject: DataError; 'message' substrings in "
             "the stderr of qipp panel validate (exit 2), 'error' substrings in the "
-            "DataError, at most max_lines lines (and max_chars characters). 'intended' is "
+            "DataError, at most max_lines problem lines ('note: ' lines aside) and max_chars "
+            "characters. 'intended' is "
             "the panel the writer meant: such a file may never load as anything else. "
             "Substrings match case-insensitively."
         ),
