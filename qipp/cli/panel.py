@@ -163,6 +163,22 @@ def check(path: Path, strict: bool) -> None:
 
 
 @panel.command()
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the templates [default: data/templates].",
+)
+def template(out_dir: Path | None) -> None:
+    """Write the .xlsx panel template (drop-down lists, a read-me sheet) and the real-code example."""
+    from qipp.panel.template import write_templates
+    from qipp.paths import TEMPLATES_DIR, relative_to_root
+
+    for path in write_templates(out_dir or TEMPLATES_DIR):
+        click.echo(f"Wrote {relative_to_root(path)}.")
+
+
+@panel.command()
 @click.option("--write", is_flag=True, help="Update data/README.md instead of printing.")
 def dictionary(write: bool) -> None:
     """Print the panel's data dictionary (or write it into data/README.md)."""

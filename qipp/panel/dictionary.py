@@ -28,6 +28,7 @@ README = DATA_DIR / "README.md"
 TEMPLATE_CSV = TEMPLATES_DIR / "ccg_panel_template.csv"
 EXAMPLE_CSV = TEMPLATES_DIR / "ccg_panel_example.csv"
 TEMPLATE_XLSX = TEMPLATES_DIR / "ccg_panel_template.xlsx"
+EXAMPLE_REAL_CSV = TEMPLATES_DIR / "ccg_panel_example_real_codes.csv"
 
 
 def render_dictionary() -> str:
@@ -60,8 +61,10 @@ def render_dictionary() -> str:
         "a column with decimals) is refused as ambiguous, never guessed. True/false cells",
         "accept true/false, yes/no, y/n or 1/0, in any case. Start from",
         f"`{relative_to_root(TEMPLATE_XLSX)}` (a data sheet with drop-down lists and a read-me",
-        f"sheet), `{relative_to_root(TEMPLATE_CSV)}` (header only) or",
-        f"`{relative_to_root(EXAMPLE_CSV)}` (one filled row); check a file with",
+        f"sheet; `qipp panel template`), `{relative_to_root(TEMPLATE_CSV)}` (header only),",
+        f"`{relative_to_root(EXAMPLE_CSV)}` (one filled synthetic row) or",
+        f"`{relative_to_root(EXAMPLE_REAL_CSV)}` (real CCG codes and names with invented",
+        "figures, marked so in a `notes` column the reader sets aside); check a file with",
         "`qipp panel validate PATH` and write a cleaned copy with `qipp panel fix IN OUT`.",
         "",
         "Headers are matched ignoring case, spaces, underscores and a `(£m)` suffix, and",

@@ -151,19 +151,19 @@ def _schema_problems(
             value = value.item()  # show 5, not np.int64(5)
         if check == "field_uniqueness":
             problems.append(
-                Problem(file, row, column, f"duplicate value {value!r}", "a unique value")
+                Problem(file, row, column, f"duplicate value {quote(value)}", "a unique value")
             )
         elif check == "not_nullable":
             pass  # reported during coercion with the column's full description
         elif f is not None and check in {r.expected for r in f.checks}:
-            problems.append(Problem(file, row, column, f"{value!r} is not allowed", check))
+            problems.append(Problem(file, row, column, f"{quote(value)} is not allowed", check))
         else:
             problems.append(
                 Problem(
                     file,
                     row,
                     column,
-                    f"{value!r} fails {check}",
+                    f"{quote(value)} fails {check}",
                     f.expected_words() if f else "a valid table",
                 )
             )

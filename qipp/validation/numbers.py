@@ -81,6 +81,10 @@ def _refuse_odd_characters(text: str, shown: str) -> None:
 def _unwrap(text: str, shown: str, negatives: bool, percent: bool) -> tuple[str, bool]:
     """Strip £, %, sign and brackets; return the bare digits and whether it is negative."""
     negative = False
+    if text in {"-", "–", "—"}:
+        raise NumberError(
+            f"{shown} has no digits; write 0 for nothing, or leave it empty if unknown"
+        )
     if text.startswith("(") and text.endswith(")"):
         text, negative = text[1:-1].strip(), True
     elif text.startswith("-"):
