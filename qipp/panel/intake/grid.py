@@ -1,0 +1,315 @@
+"""Read a panel file's bytes into raw cells, within bounds, or say in one line why not.
+
+A user's file may be any size and any shape: a few-kB workbook declaring
+``A1:XFD1048576`` once took 5.7 GB through ``pandas.read_excel``, and a 300 MB
+cell printed 314 MB of error output. So every size in :mod:`.limits` is checked
+before the bytes it guards are read or inflated, an .xlsx is streamed row by row
+(its declared dimension ignored), and anything a parser raises becomes one
+:class:`DataError` line. Text files are decoded by :mod:`.text`.
+
+Examples
+--------
+>>> grid = Grid("sheet 'Data'", "Data", (("ccg_code", "ccg_name"), ("00C", "NHS Darlington CCG")))
+>>> grid.rows[1][0]  # spreadsheet row 2, column A
+'00C'
+"""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qipp.panel.intake.limits import (
+    HEADER_SEARCH_ROWS,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_UNCOMPRESSED_XLSX_BYTES,
+    QUOTE_CHARS,
+)
+from qipp.panel.intake.text import (
+    DELIMITERS,
+    column_letter,
+    decode,
+    fail,
+    quote,
+    records,
+    sniff,
+    too_long,
+)
+from qipp.validation.problems import DataError
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ""}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+# The header may sit below a title block, so the rows read reach past MAX_ROWS.
+LAST_ROW = MAX_ROWS + HEADER_SEARCH_ROWS
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The cells of one table-like thing in a file: a CSV, or one sheet of a workbook.
+
+    Parameters
+    ----------
+    label : str
+        ``""`` for CSV/TSV, ``"sheet 'Data'"`` for a workbook sheet; messages start with it.
+    sheet : str or None
+        The sheet's name, None for CSV.
+    rows : tuple of tuple
+        ``rows[i]`` is spreadsheet row ``i + 1`` (trailing blank rows dropped). CSV cells
+        are always str; .xlsx cells are str, int, float, bool, datetime or None. Nothing
+        is stripped; rows keep their own widths.
+    notes : tuple of str
+        One-line facts about how the file was read, e.g. :data:`WINDOWS_1252_NOTE`.
+    """
+
+    label: str
+    sheet: str | None
+    rows: tuple[tuple[object, ...], ...]
+    notes: tuple[str, ...] = ()
+
+
+def read_grids(path: Path | str, sheet: str | int | None = None) -> list[Grid]:
+    """Read a CSV/TSV/.txt (one grid) or an .xlsx/.xlsm (one grid per sheet).
+
+    Parameters
+    ----------
+    path : Path or str
+        The file as the user named it.
+    sheet : str or int, optional
+        A workbook sheet's name, or its 1-based number (int or digit string). None
+        reads every sheet. A CSV accepts only None or 1.
+
+    Returns
+    -------
+    list of Grid
+        In workbook order.
+
+    Raises
+    ------
+    DataError
+        With one problem naming the file and what is wrong: missing, empty, binary or
+        too large; a damaged or oversized workbook; an unknown sheet (its message lists
+        the sheets); a sheet too long or wide; a cell over ``MAX_CELL_CHARS`` (named by
+        row and column); text that cannot be decoded (named by row and column).
+
+    Examples
+    --------
+    >>> try:
+    ...     read_grids("no/such/file.csv")
+    ... except DataError as err:
+    ...     print(err)
+    no/such/file.csv: no such file (expected a CSV (UTF-8) or .xlsx table with a header row)
+    """
+    path = Path(path)
+    file = str(path)
+    data = _read_bounded(path, file)
+    suffix = path.suffix.lower()
+    if data.startswith(b"PK\x03\x04"):
+        if suffix in TEXT_SUFFIXES:
+            raise fail(file, f"this is a spreadsheet (.xlsx) saved under a {suffix} name")
+        return _read_workbook(path, file, sheet)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        # OLE2: Excel 97-2003, or an .xlsx with a password (Excel encrypts it into OLE2).
+        raise fail(
+            file,
+            "this is an Excel 97-2003 .xls workbook, or one protected by a password",
+            ".xlsx without a password, or CSV UTF-8",
+        )
+    if suffix in XLSX_SUFFIXES:
+        raise fail(file, f"this is not an {suffix} workbook (it is not a zip archive)")
+    if suffix not in TEXT_SUFFIXES:
+        raise fail(file, f"unsupported file type {suffix!r}")
+    if sheet not in (None, 1, "1"):
+        raise fail(file, f"a sheet ({sheet!r}) was given, but a text file has no sheets")
+    return [_read_text(data, file, tab=suffix == ".tsv")]
+
+
+def _read_bounded(path: Path, file: str) -> bytes:
+    """The file's bytes, refused before reading when it is not a regular file or too large."""
+    if not path.exists():
+        raise fail(file, "no such file")
+    if not path.is_file():
+        # A directory, FIFO or /dev/zero would hang or fail deep inside a parser.
+        raise fail(file, "this is not a regular file")
+    try:
+        with path.open("rb") as handle:
+            # Read one byte past the limit: the file may grow after a stat().
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise fail(file, f"the file cannot be opened ({exc.strerror or exc})") from None
+    if not data:
+        raise fail(file, "the file is empty")
+    if len(data) > MAX_FILE_BYTES:
+        size = max(path.stat().st_size, len(data))
+        raise fail(
+            file,
+            f"the file is {_megabytes(size)}",
+            f"at most {_megabytes(MAX_FILE_BYTES)} (a return for every CCG is about 20 kB)",
+        )
+    return data
+
+
+# --- .xlsx -------------------------------------------------------------------------------
+
+
+def _read_workbook(path: Path, file: str, sheet: str | int | None) -> list[Grid]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            # zipfile stops each part at its declared size (then fails its CRC), so the
+            # declared sizes bound what parsing can inflate: check them before parsing.
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception as exc:
+        raise _unreadable(file, exc) from None
+    if unpacked > MAX_UNCOMPRESSED_XLSX_BYTES:
+        raise fail(
+            file,
+            f"the workbook unpacks to {_megabytes(unpacked)} (a zip bomb, or not a panel)",
+            f"at most {_megabytes(MAX_UNCOMPRESSED_XLSX_BYTES)} unpacked",
+        )
+    import openpyxl  # only workbooks pay for the import
+
+    workbook = None
+    try:
+        # openpyxl warns on stderr about features it drops; the user cannot act on that.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            names = list(workbook.sheetnames)
+            chosen = names if sheet is None else [_pick_sheet(file, names, sheet)]
+            return [_read_sheet(workbook[name], name, file) for name in chosen]
+    except DataError:
+        raise
+    except Exception as exc:  # any parser failure is the file's fault; KeyboardInterrupt passes
+        raise _unreadable(file, exc) from None
+    finally:
+        if workbook is not None:
+            workbook.close()
+
+
+def _pick_sheet(file: str, names: list[str], sheet: str | int) -> str:
+    """The sheet named ``sheet`` (exactly, else ignoring case and spaces), or numbered so."""
+    wanted = str(sheet)
+    if wanted in names:
+        return wanted
+    folded = [n for n in names if n.strip().casefold() == wanted.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
+        return names[int(wanted) - 1]
+    listed = ", ".join(quote(n) for n in names)
+    raise fail(
+        file,
+        f"there is no sheet {quote(sheet)}; the workbook's sheets are {listed}",
+        f"a sheet name, or a number from 1 to {len(names)}",
+    )
+
+
+def _read_sheet(worksheet: Any, name: str, file: str) -> Grid:
+    label = f"sheet {quote(name)}"
+    if not hasattr(worksheet, "iter_rows"):
+        return Grid(label, name, (), ("a chart sheet: no cells",))
+    # The declared <dimension> is a claim, not a fact: a tiny sheet may declare A1:XFD1048576.
+    worksheet.reset_dimensions()
+    rows = worksheet.iter_rows(values_only=True)
+    return Grid(label, name, _collect(rows, file, f"{label}, "))
+
+
+def _unreadable(file: str, exc: BaseException) -> DataError:
+    # openpyxl re-raises some failures as a ValueError naming the path: report the cause.
+    while isinstance(exc, ValueError) and isinstance(exc.__cause__ or exc.__context__, Exception):
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    kinds = {
+        "BadZipFile": "it is not a valid zip archive, as an .xlsx is",
+        "ParseError": "a part's XML is not well-formed",
+        "KeyError": "a part it needs is missing",
+        "IndexError": "a cell refers to a shared string that is not there",
+        "TypeError": "a part (often the styles) is not as Excel writes it",
+        "EntitiesForbidden": "its XML declares entities, as an XML bomb does",
+    }
+    what = kinds.get(type(exc).__name__, "it is damaged, or not written by a spreadsheet")
+    detail = " ".join(str(exc).split()) or "no detail"
+    detail = detail if len(detail) <= QUOTE_CHARS else detail[:QUOTE_CHARS] + "..."
+    return fail(
+        file,
+        f"the workbook cannot be read: {what} ({type(exc).__name__}: {detail})",
+        "an .xlsx saved by Excel or LibreOffice (open and re-save it, or save as CSV UTF-8)",
+    )
+
+
+# --- rows, shared by both readers ---------------------------------------------------------
+
+
+def _empty(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _collect(
+    rows: Iterable[Sequence[object]], file: str, where: str
+) -> tuple[tuple[object, ...], ...]:
+    """The rows, refusing a long cell, a wide row, or more rows of data than a panel has.
+
+    Rows of data are the filled rows after the first (the header, or a title above
+    it): at most ``MAX_ROWS``, and none past ``LAST_ROW``. Blank rows after the data
+    are passed over, not kept (formatting often reaches far below the data).
+    """
+    kept: list[tuple[object, ...]] = []
+    last_filled = filled_rows = 0
+    for number, row in enumerate(rows, start=1):
+        cells = tuple(row)
+        if len(cells) > MAX_COLUMNS:
+            # Styled but empty cells widen a row; only cells holding something count.
+            width = len(cells)
+            while width and _empty(cells[width - 1]):
+                width -= 1
+            if width > MAX_COLUMNS:
+                raise fail(
+                    file,
+                    f"{where}row {number} reaches column {column_letter(width)}",
+                    f"at most {MAX_COLUMNS} columns ({column_letter(MAX_COLUMNS)})",
+                    row=number,
+                    col=width,
+                )
+            cells = cells[:width]
+        for index, cell in enumerate(cells, start=1):
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                raise too_long(file, where, number, index, cell)
+        if all(_empty(cell) for cell in cells):
+            if number <= LAST_ROW:
+                kept.append(cells)
+            continue
+        filled_rows += 1
+        if filled_rows > MAX_ROWS + 1 or number > LAST_ROW:
+            raise fail(
+                file,
+                f"{where}more than {MAX_ROWS:,} rows of data (reading stopped at row {number:,})",
+                f"at most {MAX_ROWS:,} rows of data below a header in the first "
+                f"{HEADER_SEARCH_ROWS} rows (England had 211 CCGs)",
+                row=number,
+            )
+        kept.append(cells)
+        last_filled = number
+    return tuple(kept[:last_filled])
+
+
+# --- CSV, TSV and .txt -------------------------------------------------------------------
+
+
+def _read_text(data: bytes, file: str, tab: bool) -> Grid:
+    text, notes = decode(data, file)
+    expected = "\t" if tab else ","
+    delimiter = sniff(text, default=expected)
+    if delimiter != expected:
+        notes.append(f"{DELIMITERS[delimiter]}-separated, not {DELIMITERS[expected]}-separated")
+    with closing(records(text, delimiter, file)) as rows:
+        return Grid("", None, _collect(rows, file, ""), tuple(notes))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:,.1f} MB"
