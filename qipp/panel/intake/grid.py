@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import io
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -49,6 +50,9 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ""}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 # The header may sit below a title block, so the rows read reach past MAX_ROWS.
 LAST_ROW = MAX_ROWS + HEADER_SEARCH_ROWS
+# Only sheets are streamed; openpyxl builds every other part whole in memory (a 90 MB
+# styles.xml of a few kB zipped took over 1.5 GB), so each is held to a tenth of the whole.
+WHOLE_PART_BYTES = MAX_UNCOMPRESSED_XLSX_BYTES // 10
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ class Grid:
         The sheet's name, None for CSV.
     rows : tuple of tuple
         ``rows[i]`` is spreadsheet row ``i + 1`` (trailing blank rows dropped). CSV cells
-        are always str; .xlsx cells are str, int, float, bool, datetime or None. Nothing
+        are always str; .xlsx cells are str, int, float, bool, datetime (or time, timedelta)
+        or None, as openpyxl reads them (formulas as their last saved value). Nothing
         is stripped; rows keep their own widths.
     notes : tuple of str
         One-line facts about how the file was read, e.g. :data:`WINDOWS_1252_NOTE`.
@@ -111,10 +116,10 @@ def read_grids(path: Path | str, sheet: str | int | None = None) -> list[Grid]:
     file = str(path)
     data = _read_bounded(path, file)
     suffix = path.suffix.lower()
-    if data.startswith(b"PK\x03\x04"):
-        if suffix in TEXT_SUFFIXES:
-            raise fail(file, f"this is a spreadsheet (.xlsx) saved under a {suffix} name")
-        return _read_workbook(path, file, sheet)
+    if data.startswith(b"PK\x03\x04") and suffix in XLSX_SUFFIXES | {""}:
+        return _read_workbook(data, file, sheet)
+    if data.startswith(b"PK\x03\x04") and suffix in TEXT_SUFFIXES:
+        raise fail(file, f"this is a spreadsheet (.xlsx) saved under a {suffix} name")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         # OLE2: Excel 97-2003, or an .xlsx with a password (Excel encrypts it into OLE2).
         raise fail(
@@ -159,20 +164,28 @@ def _read_bounded(path: Path, file: str) -> bytes:
 # --- .xlsx -------------------------------------------------------------------------------
 
 
-def _read_workbook(path: Path, file: str, sheet: str | int | None) -> list[Grid]:
+def _read_workbook(data: bytes, file: str, sheet: str | int | None) -> list[Grid]:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             # zipfile stops each part at its declared size (then fails its CRC), so the
             # declared sizes bound what parsing can inflate: check them before parsing.
-            unpacked = sum(info.file_size for info in archive.infolist())
+            parts = [(info.filename, info.file_size) for info in archive.infolist()]
     except Exception as exc:
         raise _unreadable(file, exc) from None
+    unpacked = sum(size for _, size in parts)
     if unpacked > MAX_UNCOMPRESSED_XLSX_BYTES:
         raise fail(
             file,
             f"the workbook unpacks to {_megabytes(unpacked)} (a zip bomb, or not a panel)",
             f"at most {_megabytes(MAX_UNCOMPRESSED_XLSX_BYTES)} unpacked",
         )
+    for name, size in parts:
+        if size > WHOLE_PART_BYTES and _parsed_whole(name):
+            raise fail(
+                file,
+                f"the workbook's part {quote(name)} unpacks to {_megabytes(size)}",
+                f"at most {_megabytes(WHOLE_PART_BYTES)} for a part other than a sheet",
+            )
     import openpyxl  # only workbooks pay for the import
 
     workbook = None
@@ -180,7 +193,9 @@ def _read_workbook(path: Path, file: str, sheet: str | int | None) -> list[Grid]
         # openpyxl warns on stderr about features it drops; the user cannot act on that.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            # The bytes already read: no second read, and no check of the file's extension.
+            source = io.BytesIO(data)
+            workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
             names = list(workbook.sheetnames)
             chosen = names if sheet is None else [_pick_sheet(file, names, sheet)]
             return [_read_sheet(workbook[name], name, file) for name in chosen]
@@ -191,6 +206,15 @@ def _read_workbook(path: Path, file: str, sheet: str | int | None) -> list[Grid]
     finally:
         if workbook is not None:
             workbook.close()
+
+
+def _parsed_whole(name: str) -> bool:
+    """Whether openpyxl reads part ``name`` whole (styles, workbook, shared strings...).
+
+    >>> _parsed_whole("xl/styles.xml"), _parsed_whole("xl/worksheets/sheet1.xml")
+    (True, False)
+    """
+    return name.endswith((".xml", ".rels")) and not name.startswith("xl/worksheets/")
 
 
 def _pick_sheet(file: str, names: list[str], sheet: str | int) -> str:
