@@ -312,8 +312,9 @@ def test_unknown_qualifier_fractional_count_and_long_quote(write_csv, toy_source
         "claims.csv:2:qualifier: 'roughly' is not allowed (expected one of: more than, "
         "less than, at least, up to, around, just under)",
         "claims.csv:3:value: fails a row rule (expected a whole number >= 0 when unit is count)",
-        f"claims.csv:4:quote: '{quote}' is not allowed (expected a short clause "
-        "(at most 160 characters))",
+        # A long cell is quoted to 80 characters, with its length (qipp.validation.numbers.quote).
+        f"claims.csv:4:quote: '{quote[:79]}'... (161 characters) is not allowed (expected a "
+        "short clause (at most 160 characters))",
     ]
 
 

@@ -32,6 +32,7 @@ from qipp.panel.intake.limits import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     MAX_UNCOMPRESSED_XLSX_BYTES,
+    MAX_WHOLE_PART_BYTES,
     QUOTE_CHARS,
 )
 from qipp.panel.intake.text import (
@@ -52,7 +53,6 @@ XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 LAST_ROW = MAX_ROWS + HEADER_SEARCH_ROWS
 # Only sheets are streamed; openpyxl builds every other part whole in memory (a 90 MB
 # styles.xml of a few kB zipped took over 1.5 GB), so each is held to a tenth of the whole.
-WHOLE_PART_BYTES = MAX_UNCOMPRESSED_XLSX_BYTES // 10
 
 
 @dataclass(frozen=True)
@@ -180,11 +180,11 @@ def _read_workbook(data: bytes, file: str, sheet: str | int | None) -> list[Grid
             f"at most {_megabytes(MAX_UNCOMPRESSED_XLSX_BYTES)} unpacked",
         )
     for name, size in parts:
-        if size > WHOLE_PART_BYTES and _parsed_whole(name):
+        if size > MAX_WHOLE_PART_BYTES and _parsed_whole(name):
             raise fail(
                 file,
                 f"the workbook's part {quote(name)} unpacks to {_megabytes(size)}",
-                f"at most {_megabytes(WHOLE_PART_BYTES)} for a part other than a sheet",
+                f"at most {_megabytes(MAX_WHOLE_PART_BYTES)} for a part other than a sheet",
             )
     import openpyxl  # only workbooks pay for the import
 

@@ -8,7 +8,7 @@ Examples
 >>> MAX_CELL_CHARS < MAX_FILE_BYTES
 True
 >>> [t.name for t in THRESHOLDS][:3]
-['MAX_FILE_BYTES', 'MAX_UNCOMPRESSED_XLSX_BYTES', 'MAX_ROWS']
+['MAX_FILE_BYTES', 'MAX_UNCOMPRESSED_XLSX_BYTES', 'MAX_WHOLE_PART_BYTES']
 >>> names = {n for n in globals() if n.isupper() and n != "THRESHOLDS"}
 >>> names == {t.name for t in THRESHOLDS}
 True
@@ -22,6 +22,9 @@ from dataclasses import dataclass
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # Sum of the workbook's declared uncompressed parts: the zip-bomb guard.
 MAX_UNCOMPRESSED_XLSX_BYTES = 100 * 1024 * 1024
+# Any part other than a sheet (styles, shared strings): openpyxl parses these whole,
+# so 90 MB of styles once took over 1.5 GB; a panel's are a few kB.
+MAX_WHOLE_PART_BYTES = 10 * 1024 * 1024
 # Data rows per sheet: England had 211 CCGs at most.
 MAX_ROWS = 10_000
 MAX_COLUMNS = 100
@@ -83,6 +86,12 @@ THRESHOLDS: tuple[Threshold, ...] = (
         MAX_UNCOMPRESSED_XLSX_BYTES,
         "bytes",
         "sum of a workbook's declared uncompressed parts (zip bomb)",
+    ),
+    Threshold(
+        "MAX_WHOLE_PART_BYTES",
+        MAX_WHOLE_PART_BYTES,
+        "bytes",
+        "a workbook part parsed whole (styles, shared strings), uncompressed",
     ),
     Threshold("MAX_ROWS", MAX_ROWS, "rows", "data rows per sheet (memory and time)"),
     Threshold("MAX_COLUMNS", MAX_COLUMNS, "columns", "columns per sheet (memory and time)"),
