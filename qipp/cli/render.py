@@ -140,9 +140,10 @@ def render(
     without them, or pass --replace.
 
     Exits 0 when everything rendered, 1 when any notebook failed (the others
-    are still written, failures are marked in the index), 2 on bad input, 130
-    when interrupted by Ctrl-C and 143 when stopped by SIGTERM (the previous
-    reports are left as they were). Workers and kernels die with this command,
+    are still written, failures are marked in the index), 2 on bad input, 3
+    when the machine failed (disk full, a read-only or forbidden folder; nothing
+    is changed), 130 when interrupted by Ctrl-C and 143 when stopped by SIGTERM
+    (the previous reports are left as they were). Workers and kernels die with this command,
     however it dies; a run removes what a killed run left behind.
     """
     with SignalLog() as signals, _stop_signals_interrupt():
@@ -191,6 +192,7 @@ def _render(
         render_in_place,
         render_reports,
     )
+    from qipp.render.infra import RenderInfrastructureError
     from qipp.validation import DataError
 
     options = RenderOptions(
@@ -221,6 +223,11 @@ def _render(
     except (RenderInputError, RenderBusyError) as error:
         click.echo(f"qipp render: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    except RenderInfrastructureError as error:
+        # The machine failed (disk full, read-only or forbidden folder), not the input or a
+        # notebook: one line, and nothing in the output folder was changed.
+        click.echo(f"qipp render: {error}; nothing in {options.out_dir} was changed", err=True)
+        sys.exit(error.exit_code)
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:

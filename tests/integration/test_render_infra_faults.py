@@ -31,20 +31,12 @@ import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-import qipp.cli.render as cli_render
 from qipp.cli import main
 from qipp.render.infra import EXIT_ENVIRONMENT, RenderInfrastructureError
 from qipp.render.options import RenderOptions
 from qipp.render.pipeline import render_reports
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
-# The CLI's exit code for RenderInfrastructureError belongs to qipp/cli/render.py.
-CLI_MAPS_IT = "RenderInfrastructureError" in Path(cli_render.__file__).read_text(encoding="utf-8")
-needs_cli_mapping = pytest.mark.xfail(
-    not CLI_MAPS_IT,
-    reason="qipp/cli/render.py does not map RenderInfrastructureError to exit 3 yet",
-    strict=True,
-)
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -276,7 +268,6 @@ def test_a_full_disk_aborts_the_run_and_changes_nothing(small_disk, tmp_path):
     assert not (out / "failed").exists()
 
 
-@needs_cli_mapping
 def test_cli_a_full_disk_exits_3_naming_the_path_and_the_error(small_disk, tmp_path):
     notebooks, _ = setup_set(tmp_path, {}, n_tiny=0)
     out = small_disk / "reports"
@@ -334,7 +325,6 @@ def test_a_read_only_subfolder_stops_the_final_move_before_anything_moves(read_o
     assert snapshot(out) == before and temporaries(out) == []
 
 
-@needs_cli_mapping
 def test_cli_a_read_only_output_folder_exits_3_with_one_line(read_only, tmp_path):
     notebooks, _ = setup_set(tmp_path, {}, n_tiny=0)
     out = tmp_path / "reports"
