@@ -58,7 +58,9 @@ def atomic_path(destination: Path | str) -> Iterator[Path]:
         os.chmod(temporary, new_file_mode())
         os.replace(temporary, destination)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        # The error that stopped the write is the one to report, not a failed clean-up.
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
         raise
 
 

@@ -1,18 +1,55 @@
 """The ``qipp`` command group and the exit-code conventions every command shares.
 
 Exit codes: 0 success, 1 a failure while working (for example a notebook that
-raised), 2 bad input (a file that fails validation, a bad option).
+raised), 2 bad input (a file that fails validation, a bad option), 130 after
+Ctrl-C while the command is still starting (128 + SIGINT).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
-from typing import NoReturn
+import threading
+from collections.abc import Callable
+from types import FrameType
+from typing import Any, NoReturn
 
-import click
+EXIT_INTERRUPTED = 128 + signal.SIGINT
 
-import qipp
-from qipp.validation import DataError
+
+# Python's own handling of each, put back once the commands are imported.
+_DEFAULTS: dict[int, Callable[[int, FrameType | None], Any] | int] = {
+    signal.SIGINT: signal.default_int_handler,
+    signal.SIGTERM: signal.SIG_DFL,
+}
+
+
+def _quiet_exit(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C (or SIGTERM) while the modules are still importing: one line, exit 128 + the
+    signal's number, no traceback."""
+    signal.signal(signum, signal.SIG_IGN)
+    sys.stderr.write("\nqipp: interrupted\n")
+    raise SystemExit(128 + signum)
+
+
+def restore_default_interrupt() -> None:
+    """Give Ctrl-C and SIGTERM back to Python once ``qipp.cli`` is imported."""
+    for signum, default in _DEFAULTS.items():
+        if signal.getsignal(signum) is _quiet_exit:
+            signal.signal(signum, default)
+
+
+# Importing the commands takes most of a second (pandas); a Ctrl-C meanwhile would
+# print a traceback of the import. qipp.cli.render, imported last, restores both.
+if threading.current_thread() is threading.main_thread():
+    for _signum, _default in _DEFAULTS.items():
+        if signal.getsignal(_signum) is _default:
+            signal.signal(_signum, _quiet_exit)
+
+import click  # noqa: E402
+
+import qipp  # noqa: E402
+from qipp.validation import DataError  # noqa: E402
 
 EXIT_OK = 0
 EXIT_FAILURE = 1

@@ -5,15 +5,32 @@ Thin wrapper: the logic lives in :mod:`qipp.render`.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from qipp.cli._base import EXIT_BAD_INPUT, EXIT_FAILURE, exit_bad_input, main
+from qipp.cli._base import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    exit_bad_input,
+    main,
+    restore_default_interrupt,
+)
+from qipp.render.lifeline import STOP_SIGNALS, SignalLog, exit_status
 
-# What a shell reports for a run stopped by Ctrl-C (128 + SIGINT).
-EXIT_INTERRUPTED = 130
+if TYPE_CHECKING:
+    from qipp.render import RenderSummary
+
+# What a shell reports for a run stopped by SIGTERM (128 + 15); Ctrl-C gives 130.
+EXIT_TERMINATED = exit_status(signal.SIGTERM)
 _DIR = click.Path(file_okay=False, path_type=Path)
 
 
@@ -123,9 +140,50 @@ def render(
     without them, or pass --replace.
 
     Exits 0 when everything rendered, 1 when any notebook failed (the others
-    are still written, failures are marked in the index), 2 on bad input and
-    130 when interrupted (the previous reports are left as they were).
+    are still written, failures are marked in the index), 2 on bad input, 3
+    when the machine failed (disk full, a read-only or forbidden folder; nothing
+    is changed), 130 when interrupted by Ctrl-C and 143 when stopped by SIGTERM
+    (the previous reports are left as they were). Workers and kernels die with this command,
+    however it dies; a run removes what a killed run left behind.
     """
+    with SignalLog() as signals, _stop_signals_interrupt():
+        try:
+            summary = _render(
+                out_dir,
+                notebooks_dir,
+                panel_path,
+                jobs,
+                only,
+                ccg_codes,
+                replace,
+                show_code,
+                in_place,
+                cell_timeout_s,
+                notebook_timeout_s,
+                fresh_kernels,
+                progress,
+            )
+        except KeyboardInterrupt:
+            _interrupted(signals, in_place, out_dir)
+    _report(summary, in_place)
+
+
+def _render(
+    out_dir: Path | None,
+    notebooks_dir: Path | None,
+    panel_path: Path | None,
+    jobs: int | None,
+    only: tuple[str, ...],
+    ccg_codes: tuple[str, ...],
+    replace: bool,
+    show_code: bool,
+    in_place: bool,
+    cell_timeout_s: float,
+    notebook_timeout_s: float,
+    fresh_kernels: bool,
+    progress: bool,
+) -> RenderSummary:
+    """Build the options and run; exit 2 on bad input. KeyboardInterrupt passes through."""
     from qipp import paths
     from qipp.render import (
         RenderBusyError,
@@ -134,6 +192,7 @@ def render(
         render_in_place,
         render_reports,
     )
+    from qipp.render.infra import RenderInfrastructureError
     from qipp.validation import DataError
 
     options = RenderOptions(
@@ -158,20 +217,57 @@ def render(
         )
         sys.exit(EXIT_BAD_INPUT)
     try:
-        summary = render_in_place(options) if in_place else render_reports(options)
+        return render_in_place(options) if in_place else render_reports(options)
     except DataError as error:
         exit_bad_input(error)
     except (RenderInputError, RenderBusyError) as error:
         click.echo(f"qipp render: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    except KeyboardInterrupt:
-        where = "the notebooks" if in_place else options.out_dir
-        click.echo(
-            f"\nqipp render: interrupted; nothing in {where} was changed by the unfinished work",
-            err=True,
-        )
-        sys.exit(EXIT_INTERRUPTED)
-    _report(summary, in_place)
+    except RenderInfrastructureError as error:
+        # The machine failed (disk full, read-only or forbidden folder), not the input or a
+        # notebook: one line, and nothing in the output folder was changed.
+        click.echo(f"qipp render: {error}; nothing in {options.out_dir} was changed", err=True)
+        sys.exit(error.exit_code)
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _stop_signals_interrupt() -> Iterator[None]:
+    """SIGINT and SIGTERM raise KeyboardInterrupt in the block (main thread only), so a
+    run stopped either way discards its unfinished work; the handlers are restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            if handler is not None:
+                signal.signal(signum, handler)
+
+
+def _interrupted(signals: SignalLog, in_place: bool, out_dir: Path | None) -> NoReturn:
+    """Say the run was stopped, in one line; exit 143 after SIGTERM, else 130."""
+    # Nothing is left to clean up: a second Ctrl-C must not cut the exit short.
+    for signum in STOP_SIGNALS:
+        with contextlib.suppress(ValueError):  # not the main thread
+            signal.signal(signum, signal.SIG_IGN)
+    terminated = signals.first_of(STOP_SIGNALS) == signal.SIGTERM
+    from qipp import paths
+
+    where = "the notebooks" if in_place else (out_dir or paths.REPORTS_DIR)
+    click.echo(
+        f"\nqipp render: interrupted{' (SIGTERM)' if terminated else ''}; nothing in "
+        f"{where} was changed by the unfinished work",
+        err=True,
+    )
+    sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
 
 
 def _report(summary, in_place: bool) -> None:
@@ -200,3 +296,7 @@ def _report(summary, in_place: bool) -> None:
         click.echo(f"Open {summary.index_path} ({summary.index_path.as_uri()})")
     if not summary.ok:
         sys.exit(EXIT_FAILURE)
+
+
+# The last command module imported: Ctrl-C raises KeyboardInterrupt again (qipp.cli._base).
+restore_default_interrupt()

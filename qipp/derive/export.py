@@ -1,5 +1,8 @@
 """The scorecard as files: JSON and CSV, written atomically.
 
+The CSV is formula-safe (:mod:`qipp.csvsafe`): a claim's quote from a user's ledger
+that starts with ``=`` (``=HYPERLINK(...)``) is written as text, not as a formula.
+
 Examples
 --------
 >>> scorecard_csv(scorecard()).splitlines()[0]
@@ -14,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from qipp.atomic import atomic_write_text
+from qipp.csvsafe import frame_to_csv
 from qipp.derive.scoring import SCORECARD_COLUMNS, scorecard
 
 
@@ -35,8 +39,8 @@ def scorecard_json(card: pd.DataFrame) -> str:
 
 
 def scorecard_csv(card: pd.DataFrame) -> str:
-    """Return the scorecard as CSV text (empty ``derived_value`` when stated)."""
-    return card.loc[:, list(SCORECARD_COLUMNS)].to_csv(index=False, lineterminator="\n")
+    """Return the scorecard as formula-safe CSV text (empty ``derived_value`` when stated)."""
+    return frame_to_csv(card.loc[:, list(SCORECARD_COLUMNS)])
 
 
 def write_scorecard(directory: Path | str, card: pd.DataFrame | None = None) -> list[Path]:

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from qipp.atomic import atomic_write_text
+from qipp.csvsafe import frame_to_csv
 from qipp.panel.schema import (
     MONEY_COLUMNS,
     PANEL_COLUMNS,
@@ -238,7 +239,7 @@ def panel_to_csv_text(panel: pd.DataFrame) -> str:
     )
     for column in MONEY_COLUMNS:
         frame[column] = frame[column].map(lambda v: f"{v:.{MONEY_DECIMALS}f}")
-    return frame.to_csv(index=False, lineterminator="\n")
+    return frame_to_csv(frame)  # formula-safe: a name starting with = is written as text
 
 
 def write_panel_csv(panel: pd.DataFrame, path: Path | str) -> None:

@@ -28,7 +28,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -41,6 +40,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
 from qipp.atomic import atomic_write_bytes, atomic_write_text
+from qipp.csvsafe import safe_writer
 from qipp.panel.schema import (
     DATA_STATUSES,
     MONEY_COLUMNS,
@@ -236,7 +236,7 @@ def restamp_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
 def example_csv_text() -> str:
     """The example panel with real codes and invented figures, as CSV text (``\\n`` ends)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_writer(out, lineterminator="\n")
     writer.writerow([*PANEL_COLUMNS, "notes"])
     for code, name, region in EXAMPLE_CCGS:
         money, nr_fund = _EXAMPLE_FIGURES[code]

@@ -23,6 +23,7 @@ from typing import Any
 
 _EXPORTS: dict[str, str] = {
     "strip_volatile_metadata": "qipp.render.clean",
+    "RenderInfrastructureError": "qipp.render.infra",
     "EXECUTORS": "qipp.render.execute",
     "CellError": "qipp.render.execute",
     "ExecutionOutcome": "qipp.render.execute",

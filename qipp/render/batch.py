@@ -10,6 +10,15 @@ waits a bounded time for workers to shut their kernels down, kills what is left
 (kernels included, found by the pid files they left in the scratch folder) and
 removes the scratch folder, then re-raises KeyboardInterrupt for the caller to
 discard its stage.
+
+A worker process that dies (``kill -9``, the OOM killer) breaks the pool: every
+job not yet finished is then lost, the dead worker's and the others'. The pool
+is rebuilt (the dead worker's kernels stopped) and the lost jobs resubmitted;
+only the job that was running in the dead worker counts a death, and one whose
+worker died twice fails with ``WorkerDiedError`` (:mod:`qipp.render.infra`).
+A write the disk or folder refused raises
+:class:`~qipp.render.infra.RenderInfrastructureError` at once, after stopping
+the workers as for an interrupt.
 """
 
 from __future__ import annotations
@@ -30,9 +39,20 @@ from types import FrameType
 from typing import Any, TypeAlias
 
 from qipp.render.execute import CellError
+from qipp.render.infra import RenderInfrastructureError, infrastructure_error_in
 from qipp.render.jobs import RenderJob
 from qipp.render.kernels import kernel_pids, kill_kernel
-from qipp.render.worker import init_worker, run_job, warm_up
+from qipp.render.respawn import (
+    MAX_FRUITLESS_RESTARTS,
+    RUNNING_DIR,
+    died_twice,
+    first_death,
+    given_up,
+    jobs_whose_worker_died,
+    reap,
+    run_tracked,
+)
+from qipp.render.worker import init_worker, warm_up
 from qipp.render.worker_types import JobResult, WorkerConfig
 
 # How long workers get to shut their kernels down after an interrupt.
@@ -81,7 +101,12 @@ class WorkerPool:
 
     def __enter__(self) -> WorkerPool:
         self._previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
-        self._pool = ProcessPoolExecutor(
+        (self.scratch_root / RUNNING_DIR).mkdir()
+        self._pool = self._start()
+        return self
+
+    def _start(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(
             max_workers=self.n_workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker,
@@ -90,8 +115,18 @@ class WorkerPool:
         # The first submit starts every worker; each imports papermill and nbconvert
         # in its initializer while the parent goes on planning.
         for _ in range(self.n_workers):
-            self._pool.submit(warm_up)
-        return self
+            pool.submit(warm_up)
+        return pool
+
+    def _restart(self, again: bool) -> dict[int, str]:
+        """Shut a broken pool down and, if ``again``, start a new one.
+
+        Returns the jobs whose worker died, with how it died.
+        """
+        exitcodes = reap(self.pool, self.scratch_root)
+        if again:
+            self._pool = self._start()
+        return jobs_whose_worker_died(self.scratch_root, exitcodes)
 
     @property
     def pool(self) -> ProcessPoolExecutor:
@@ -136,6 +171,7 @@ class WorkerPool:
         from tqdm import tqdm
 
         results: dict[int, JobResult] = {}
+        died: dict[int, CellError] = {}
         failed = 0
         # In a log (not a terminal) every redraw is a new line: redraw every 10 s there.
         redraw_s = 0.1 if sys.stderr.isatty() else 10.0
@@ -151,19 +187,69 @@ class WorkerPool:
             maxinterval=max(redraw_s, 10.0),
         ) as bar:
             bar.set_postfix_str("0 failed", refresh=False)
-            futures: dict[Future, int] = {
-                self.pool.submit(run_job, i, job): i for i, job in enumerate(jobs)
-            }
-            for future in as_completed(futures):
-                index = futures[future]
-                result = _result_of(future, jobs[index])
+
+            def record(index: int, result: JobResult) -> None:
+                nonlocal failed
+                if index in died and result.first_error is None:
+                    result.first_error, result.attempts = died[index], result.attempts + 1
                 results[index] = result
                 failed += not result.ok
                 bar.set_postfix_str(f"{failed} failed", refresh=False)
                 bar.update(1)
                 if on_result is not None:
                     on_result(result)
+
+            todo, fruitless = list(range(len(jobs))), 0
+            while todo:
+                lost = self._round(jobs, todo, record)
+                if not lost:
+                    break
+                fruitless = 0 if len(lost) < len(todo) else fruitless + 1
+                deaths = self._restart(again=fruitless < MAX_FRUITLESS_RESTARTS)
+                for index in lost:
+                    how = deaths.get(index)
+                    if fruitless >= MAX_FRUITLESS_RESTARTS:
+                        record(index, given_up(jobs[index]))
+                    elif how is not None and index in died:
+                        record(index, died_twice(jobs[index], how, died[index]))
+                    elif how is not None:
+                        died[index] = first_death(how)
+                todo = [i for i in lost if i not in results]
         return [results[i] for i in range(len(jobs))]
+
+    def _round(
+        self,
+        jobs: Sequence[RenderJob],
+        todo: Sequence[int],
+        record: Callable[[int, JobResult], None],
+    ) -> list[int]:
+        """Submit ``todo`` to the current pool and record each result; return the jobs lost
+        to a broken pool (a worker died).
+
+        Raises
+        ------
+        RenderInfrastructureError
+            A job's write was refused by the disk or folder.
+        """
+        marks = self.scratch_root / RUNNING_DIR
+        futures: dict[Future, int] = {
+            self.pool.submit(run_tracked, i, jobs[i], marks): i for i in todo
+        }
+        lost = []
+        for future in as_completed(futures):
+            index = futures[future]
+            job = jobs[index]
+            result = _result_of(future, job)
+            if result is None:
+                lost.append(index)
+                continue
+            infrastructure = infrastructure_error_in(
+                result.error, self.config.stage, self.config.out_dir, f"a file {job.name} wrote"
+            )
+            if infrastructure is not None:
+                raise infrastructure
+            record(index, result)
+        return lost
 
 
 def run_batch(
@@ -187,18 +273,23 @@ def run_batch(
         return pool.run(jobs, progress=progress, on_result=on_result)
 
 
-def _result_of(future: Future, job: RenderJob) -> JobResult:
-    """The job's result; a worker lost to a crash becomes a failure, an interrupt re-raises."""
+def _result_of(future: Future, job: RenderJob) -> JobResult | None:
+    """The job's result, or None when a worker's death broke the pool before it finished.
+
+    An interrupt or the environment's failure (a write refused) re-raises.
+    """
     try:
         return future.result()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, RenderInfrastructureError):
         raise
-    except (BrokenProcessPool, CancelledError) as exc:
+    except BrokenProcessPool:
+        return None
+    except CancelledError as exc:
         return JobResult(
             job,
             ok=False,
             title=job.name,
-            error=CellError(type(exc).__name__, str(exc) or "the worker process died"),
+            error=CellError(type(exc).__name__, str(exc) or "the job was cancelled"),
         )
     except Exception as exc:  # e.g. a result that could not be sent back
         return JobResult(

@@ -4,6 +4,8 @@ Each finding shows ``reproduced`` as yes, no, or n/a with the notebook's reason
 (:func:`qipp.findings.reproduced_label`), each in its own style, so a verdict
 the data cannot support never reads as a failure or a success. The synthetic
 banner and the provenance belong to the panel the whole set was built from.
+A failure links its failed notebook, a page of it and, when it replaced a good
+page, that page, kept under ``failed/`` (:mod:`qipp.render.publish`).
 
 Built with Jinja2 and autoescape on, so a CCG name or a verdict holding ``<``
 or ``&`` shows as text and can never inject markup. Links come only from

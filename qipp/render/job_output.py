@@ -6,11 +6,18 @@ recorded (an in-place job only its notebook, stripped of volatile metadata); one
 that failed, its failed notebook and a page of it, and nothing that would be
 published as current. Every file names its final location, not the stage
 (:mod:`qipp.render.relocate`); each write is timed into the result.
+
+A write the disk or folder refuses (full, read-only: :mod:`qipp.render.infra`)
+is not the notebook's failure: it raises :class:`RenderInfrastructureError`,
+kept for :func:`take_infrastructure_error` too, so the batch can abort the run
+even where the worker turns exceptions into a failed result.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +25,46 @@ from qipp.atomic import atomic_write_text
 from qipp.render.clean import strip_volatile_metadata
 from qipp.render.execute import CellError
 from qipp.render.export import OfflineError, notebook_to_html
+from qipp.render.infra import RenderInfrastructureError, is_infrastructure_oserror
 from qipp.render.jobs import KIND_IN_PLACE, RenderJob, index_href_from
 from qipp.render.relocate import published_location, relocate_findings, relocate_notebook
 from qipp.render.worker_types import JobResult, WorkerConfig
 
+# The environment's failure of this process's last job, until taken.
+_infrastructure_error: RenderInfrastructureError | None = None
+
+
+def take_infrastructure_error() -> RenderInfrastructureError | None:
+    """The disk's or folder's failure of the last job written here, cleared once taken."""
+    global _infrastructure_error
+    error, _infrastructure_error = _infrastructure_error, None
+    return error
+
+
+@contextlib.contextmanager
+def _infrastructure_guard(config: WorkerConfig, relative: str | None = None) -> Iterator[None]:
+    """Raise (and keep) a :class:`RenderInfrastructureError` for a write the disk refused.
+
+    It names the file's final location when ``relative`` is given.
+    """
+    global _infrastructure_error
+    try:
+        yield
+    except OSError as exc:
+        if not is_infrastructure_oserror(exc):
+            raise
+        where = None
+        if relative is not None:
+            where = (config.out_dir or config.stage) / relative
+        error = RenderInfrastructureError.from_oserror(exc, where)
+        _infrastructure_error = error
+        raise error from exc
+
 
 def _write(config: WorkerConfig, relative: str, text: str, result: JobResult) -> None:
     started = time.perf_counter()
-    atomic_write_text(config.stage / relative, text)
+    with _infrastructure_guard(config, relative):
+        atomic_write_text(config.stage / relative, text)
     result.files.append(relative)
     _add_time(result, "write_s", started)
 
@@ -75,7 +114,8 @@ def write_success(
         return
     page = _planned(job.html, job)
     if job.findings is not None:
-        findings = _read_job_findings(config.stage / job.findings, _relocations(job, config))
+        with _infrastructure_guard(config, job.findings):
+            findings = _read_job_findings(config.stage / job.findings, _relocations(job, config))
         if isinstance(findings, CellError):
             result.error = findings
             return
@@ -132,7 +172,8 @@ def write_failure(
     if job.findings is not None and job.findings in result.files:
         result.files.remove(job.findings)
     if job.findings is not None:
-        (config.stage / job.findings).unlink(missing_ok=True)
+        with _infrastructure_guard(config, job.findings):
+            (config.stage / job.findings).unlink(missing_ok=True)
     relocate_notebook(
         notebook, _relocations(job, config), published_location(config.out_dir, failed)
     )

@@ -5,6 +5,9 @@ private scratch folder: with TCP, kernels started at the same moment by parallel
 workers can race for the same free port. Beside its connection file a kernel
 leaves a ``.log`` (its own stdout/stderr) and a ``.pid`` file, by which an
 interrupted batch finds and stops a kernel its worker could not shut down.
+
+A kernel dies with the process that started it, whatever kills that process
+(:func:`qipp.render.lifeline.kernel_preexec`).
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ def ipc_kernel_manager_class(scratch_dir: Path, sockets_dir: Path | None = None)
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
+    from qipp.render.lifeline import kernel_preexec
+
     class IPCKernelManager(AsyncKernelManager):
         # Where the sockets go, for whoever must remove that folder afterwards.
         socket_folder: Path = sockets_dir or scratch_dir
@@ -63,6 +68,10 @@ def ipc_kernel_manager_class(scratch_dir: Path, sockets_dir: Path | None = None)
             with open(Path(self.connection_file).with_suffix(".log"), "ab") as log:
                 kwargs.setdefault("stdout", log)
                 kwargs.setdefault("stderr", log)
+                # Killed (SIGKILL) when this process dies, however it dies.
+                preexec = kernel_preexec()
+                if preexec is not None:
+                    kwargs.setdefault("preexec_fn", preexec)
                 await super()._async_launch_kernel(kernel_cmd, **kwargs)
 
         async def _async_post_start_kernel(self, **kwargs: Any) -> None:
@@ -77,6 +86,9 @@ def ipc_kernel_manager_class(scratch_dir: Path, sockets_dir: Path | None = None)
 def socket_dir(scratch_dir: Path) -> Path:
     """Return ``scratch_dir``, or a short folder under /tmp when it is too long for sockets.
 
+    The short folder names this process as its owner, so a run that starts
+    removes it if this process died without doing so (:mod:`qipp.render.leftovers`).
+
     >>> socket_dir(Path("/tmp/short")).as_posix()
     '/tmp/short'
     """
@@ -84,7 +96,11 @@ def socket_dir(scratch_dir: Path) -> Path:
         return scratch_dir
     import tempfile
 
-    return Path(tempfile.mkdtemp(prefix="qk-", dir="/tmp"))
+    from qipp.render.leftovers import SOCKETS_PARENT, SOCKETS_PREFIX, claim
+
+    folder = Path(tempfile.mkdtemp(prefix=SOCKETS_PREFIX, dir=SOCKETS_PARENT))
+    claim(folder)
+    return folder
 
 
 def kernel_log_tail(scratch_dir: Path, lines: int = 20) -> tuple[str, ...]:

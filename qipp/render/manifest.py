@@ -6,8 +6,16 @@ of a subset (``--only``, ``--ccg``) updates its own entries and keeps the rest,
 so the index still links every report; a full run (or ``--replace``) replaces
 the list. The ``run`` record names the panel the set was built from; a partial
 run from another panel is refused (:mod:`qipp.render.panelset`). Files a
-run makes stale (the page of a notebook that now fails, the profile of a CCG no
-longer in the panel) are deleted, and only files an earlier manifest recorded.
+run makes stale (the profile of a CCG no longer in the panel) are deleted, and
+only files an earlier manifest recorded; the page of a notebook that now fails
+is kept as ``failed/<stem>.previous.html`` (:mod:`qipp.render.publish`).
+
+The manifest is a file anyone can edit. :func:`read_manifest` checks every
+entry when the run starts, before any work: one without a usable key is
+dropped, a field of the wrong type is reset (a status it cannot trust becomes
+``failed``), a file path that could leave the output folder is dropped, each
+with a warning (logger ``qipp.render``); the index and the merge then see only
+well-formed entries.
 
 Examples
 --------
@@ -24,14 +32,23 @@ Examples
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import logging
+from pathlib import Path, PurePosixPath
+from typing import Any
 
-from qipp.render.jobs import KIND_PROFILE
+from qipp.render.jobs import KIND_FINDING, KIND_PROFILE
 from qipp.render.profiles import ProfileRow
 from qipp.render.worker_types import JobResult
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
+LOGGER = logging.getLogger("qipp.render")
+# Optional fields of an entry: a path inside the output folder, or None.
+_PATHS = ("html", "failed_notebook", "failed_html", "previous_html")
+# Optional fields of an entry: text or None.
+_TEXTS = ("retried_after", "previous_rendered_at")
+# Optional record fields of an entry: a dict (checked further) or None.
+_RECORDS = ("error", "findings", "profile")
 
 
 def entry_from_result(
@@ -144,16 +161,118 @@ def _read_body(out_dir: Path) -> dict:
     return data
 
 
-def read_manifest(out_dir: Path) -> dict[str, dict]:
+def read_manifest(out_dir: Path, warn: bool = False) -> dict[str, dict]:
     """Return the entries of ``out_dir/manifest.json``, or {} if absent or unreadable.
+
+    Each entry is checked (:func:`checked_entry`); with ``warn``, every entry
+    dropped or repaired is logged as a warning.
 
     >>> read_manifest(Path("/nonexistent"))
     {}
     """
     entries = _read_body(out_dir).get("entries", [])
     if not isinstance(entries, list):
+        if warn:
+            LOGGER.warning(
+                "%s: 'entries' is not a list; the earlier reports are forgotten", MANIFEST_NAME
+            )
         return {}
-    return {e["key"]: e for e in entries if isinstance(e, dict) and "key" in e}
+    checked: dict[str, dict] = {}
+    for number, raw in enumerate(entries, start=1):
+        entry, notes = checked_entry(raw)
+        if warn:
+            label = entry["key"] if entry is not None else f"entry {number}"
+            for note in notes:
+                LOGGER.warning("%s: %s: %s", MANIFEST_NAME, label, note)
+        if entry is not None:
+            checked[entry["key"]] = entry
+    return checked
+
+
+def checked_entry(raw: Any) -> tuple[dict | None, list[str]]:
+    """A manifest entry made safe to use, or None, with what was wrong with it.
+
+    >>> entry, notes = checked_entry({"key": "finding:a", "kind": "finding", "name": "a",
+    ...                               "files": ["a.html", "../x", 3]})
+    >>> entry["status"], entry["files"]
+    ('failed', ['a.html'])
+    >>> notes
+    ["'status' is missing or not ok/failed: marked failed", "'files' dropped: ['../x', 3]"]
+    >>> checked_entry({"key": "profile:11J", "status": "ok"})[0]["kind"]
+    'profile'
+    >>> checked_entry({"name": "a"})
+    (None, ['dropped: no key such as finding:<name>'])
+    """
+    if not isinstance(raw, dict):
+        return None, [f"dropped: not an object but {type(raw).__name__}"]
+    key = raw.get("key")
+    kind, _, name = key.partition(":") if isinstance(key, str) else ("", "", "")
+    if kind not in (KIND_FINDING, KIND_PROFILE) or not name:
+        return None, ["dropped: no key such as finding:<name>"]
+    entry = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
+    notes: list[str] = []
+    if entry.get("kind") != kind or entry.get("name") != name:
+        entry["kind"], entry["name"] = kind, name
+        notes.append(f"'kind' and 'name' set from the key {key}")
+    if entry.get("status") not in ("ok", "failed"):
+        entry["status"] = "failed"
+        entry.setdefault("error", {"summary": "its manifest entry was damaged; render it again"})
+        notes.append("'status' is missing or not ok/failed: marked failed")
+    for field, default in (("title", name), ("rendered_at", "")):
+        if not isinstance(entry.get(field), str):
+            entry[field] = default
+            notes += [f"'{field}' reset"] if field in raw else []
+    files = entry.get("files", [])
+    files = files if isinstance(files, list) else [files]
+    entry["files"] = [f for f in files if _safe_relative(f)]
+    if len(entry["files"]) != len(files):
+        notes.append(f"'files' dropped: {[f for f in files if not _safe_relative(f)]}")
+    for field in (*_PATHS, *_TEXTS):
+        value = entry.get(field)
+        if value is not None and not (
+            _safe_relative(value) if field in _PATHS else isinstance(value, str)
+        ):
+            entry[field] = None
+            notes.append(f"'{field}' reset")
+    for field in _RECORDS:
+        if entry.get(field) is not None and not isinstance(entry[field], dict):
+            notes.append(f"'{field}' reset")
+            entry[field] = None
+    _check_records(entry, notes)
+    if not isinstance(entry.get("uses_panel", True), bool):
+        entry["uses_panel"] = True
+        notes.append("'uses_panel' reset")
+    return entry, notes
+
+
+def _safe_relative(path: Any) -> bool:
+    """True for a relative POSIX path inside the output folder."""
+    if not isinstance(path, str) or not path or "\\" in path:
+        return False
+    parts = PurePosixPath(path).parts
+    return not PurePosixPath(path).is_absolute() and ".." not in parts
+
+
+def _check_records(entry: dict, notes: list[str]) -> None:
+    """Give the error, findings and profile records the types the index reads."""
+    error = entry.get("error")
+    if isinstance(error, dict) and not isinstance(error.get("summary"), str):
+        error["summary"] = str(error.get("summary") or "failed")
+        notes.append("'error.summary' reset")
+    findings = entry.get("findings")
+    if isinstance(findings, dict):
+        if not isinstance(findings.get("verdict", ""), str):
+            findings["verdict"] = str(findings["verdict"])
+            notes.append("'findings.verdict' made text")
+        if findings.get("reproduced") is not None and not isinstance(findings["reproduced"], bool):
+            findings["reproduced"] = None
+            notes.append("'findings.reproduced' reset")
+    profile = entry.get("profile")
+    if isinstance(profile, dict):
+        for field in ("ccg_name", "region"):
+            if field in profile and not isinstance(profile[field], str):
+                profile[field] = str(profile[field])
+                notes.append(f"'profile.{field}' made text")
 
 
 def read_run(out_dir: Path) -> dict:

@@ -2,7 +2,9 @@
 
 Shared by full and partial runs (:mod:`qipp.render.pipeline`) and in-place runs
 (:mod:`qipp.render.inplace`), with the errors both raise for a request that
-cannot be rendered.
+cannot be rendered, and the one they raise when the environment fails the run
+(:class:`~qipp.render.infra.RenderInfrastructureError`, for ``qipp render`` to
+exit with its ``exit_code``, :data:`~qipp.render.infra.EXIT_ENVIRONMENT`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,18 @@ from pathlib import Path
 from qipp.paths import NOTEBOOKS_DIR, REPORTS_DIR
 from qipp.render.batch import default_jobs
 from qipp.render.execute import DEFAULT_EXECUTOR
+from qipp.render.infra import EXIT_ENVIRONMENT, RenderInfrastructureError
 from qipp.render.profiles import ProfileRow
 from qipp.render.worker_types import JobResult
+
+__all__ = [
+    "EXIT_ENVIRONMENT",
+    "PanelMismatchError",
+    "RenderInfrastructureError",
+    "RenderInputError",
+    "RenderOptions",
+    "RenderSummary",
+]
 
 
 class RenderInputError(ValueError):

@@ -8,10 +8,19 @@ another is refused before any work (:mod:`qipp.render.panelset`).
 
 The types both take and return live in :mod:`qipp.render.options`, in-place runs
 in :mod:`qipp.render.inplace`; both can still be imported from here.
+
+The environment failing is not a notebook failing (:mod:`qipp.render.infra`):
+a write the disk or folder refuses (full, read-only, forbidden), anywhere from
+the lock to the final move, aborts the run with a
+:class:`~qipp.render.infra.RenderInfrastructureError` and leaves the previous
+reports byte for byte as they were; a worker that dies is replaced
+(:mod:`qipp.render.batch`); only a notebook's own failure replaces its page,
+which is then kept under ``failed/`` (:mod:`qipp.render.publish`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,9 +29,9 @@ from qipp.atomic import atomic_write_text, remove_temporaries
 from qipp.paths import SYNTHETIC_PANEL_CSV
 from qipp.render.batch import WorkerPool
 from qipp.render.index import INDEX_NAME, SCORECARD_FILES, index_html, scorecard_summary
+from qipp.render.infra import RenderInfrastructureError, infrastructure_errors
 from qipp.render.inplace import render_in_place
 from qipp.render.jobs import (
-    KIND_PROFILE,
     PROFILE_TEMPLATE_NAME,
     JobError,
     RenderJob,
@@ -31,13 +40,7 @@ from qipp.render.jobs import (
     matches_only,
     profile_job,
 )
-from qipp.render.manifest import (
-    MANIFEST_NAME,
-    entry_from_result,
-    manifest_text,
-    merge_entries,
-    read_manifest,
-)
+from qipp.render.manifest import MANIFEST_NAME, manifest_text, merge_entries, read_manifest
 from qipp.render.options import (
     PanelMismatchError,
     RenderInputError,
@@ -47,12 +50,14 @@ from qipp.render.options import (
 from qipp.render.panelset import panel_mismatch
 from qipp.render.parameters import declared_parameters
 from qipp.render.profiles import ProfileRow, load_profiles
+from qipp.render.publish import current_entries, publish
 from qipp.render.runinfo import RunInfo, gather_run_info
 from qipp.render.stage import RunLock, Stage
 from qipp.render.worker_types import JobResult, WorkerConfig
 
 __all__ = [
     "PanelMismatchError",
+    "RenderInfrastructureError",
     "RenderInputError",
     "RenderOptions",
     "RenderSummary",
@@ -150,6 +155,9 @@ def render_reports(options: RenderOptions) -> RenderSummary:
         The panel fails validation.
     qipp.render.stage.RenderBusyError
         Another render holds the output folder.
+    RenderInfrastructureError
+        The disk or folder refused a write (full, read-only, forbidden); nothing
+        was changed.
     KeyboardInterrupt
         Interrupted; nothing was changed.
     """
@@ -162,11 +170,12 @@ def render_reports(options: RenderOptions) -> RenderSummary:
     if not findings and not profiles:
         raise RenderInputError("nothing to render: no notebook matches the selection")
     run = gather_run_info(panel_path, synthetic)
-    with RunLock(out_dir):
+    with infrastructure_errors(), RunLock(out_dir):
         # Holding the lock (no run can change the set meanwhile), before any work.
         mixing = panel_mismatch(out_dir, options.full_run or options.replace, run)
         if mixing is not None:
             raise PanelMismatchError(mixing)
+        previous = read_manifest(out_dir, warn=True)
         stage = Stage.create(out_dir)
         try:
             config = WorkerConfig(
@@ -194,12 +203,14 @@ def render_reports(options: RenderOptions) -> RenderSummary:
                 stage,
                 run,
                 results,
+                previous,
                 {row.ccg_code: row for row in profiles},
                 phases,
             )
         except BaseException:
             stage.discard()
-            remove_temporaries(out_dir)
+            with contextlib.suppress(OSError):  # a read-only folder has nothing to clean
+                remove_temporaries(out_dir)
             raise
     return summary
 
@@ -210,23 +221,20 @@ def _finish(
     stage: Stage,
     run: RunInfo,
     results: list[JobResult],
+    previous: dict[str, dict],
     profiles: dict[str, ProfileRow],
     phases: dict[str, float],
 ) -> RenderSummary:
     """Write manifest and index into the stage, then move everything into place.
 
+    ``previous`` holds the entries of the manifest read when the run started.
     ``phases`` (seconds so far) gains ``index_s`` and is recorded in the manifest.
     """
     started = time.perf_counter()
-    current = {
-        r.job.key: entry_from_result(
-            r, run.rendered_at, profiles.get(r.job.name) if r.job.kind == KIND_PROFILE else None
-        )
-        for r in results
-    }
-    entries, stale = merge_entries(
-        read_manifest(out_dir), current, options.full_run or options.replace
+    current, files = current_entries(
+        results, previous, run.rendered_at, profiles, out_dir, stage.root
     )
+    entries, stale = merge_entries(previous, current, options.full_run or options.replace)
     scorecard = scorecard_summary()
     problems = [f"claims scorecard: {scorecard.error}"] if scorecard.error else []
     # The index shows it only when the set's panel is synthetic and some report reads it.
@@ -238,6 +246,5 @@ def _finish(
     run_record = {**run.as_dict(), "phases_s": {k: round(v, 3) for k, v in phases.items()}}
     atomic_write_text(stage.root / MANIFEST_NAME, manifest_text(entries, run_record))
     atomic_write_text(stage.root / INDEX_NAME, index)
-    files = [f for r in results for f in r.files] + [MANIFEST_NAME, INDEX_NAME]
-    stage.commit(files, remove=stale)
+    publish(stage, [*files, MANIFEST_NAME, INDEX_NAME], remove=stale)
     return RenderSummary(results, problems, out_dir / INDEX_NAME, phases)

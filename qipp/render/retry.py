@@ -7,6 +7,10 @@ cells), or could not be started, warmed up or reset. Those are retried once by
 :func:`execute_with_retry`, in a new kernel; if the retry fails too, its error
 is reported with the first one kept beside it.
 
+A worker process that dies (not its kernel) is handled one level up, the same
+way: its job is run once more in a new worker (:mod:`qipp.render.respawn`),
+and a second death fails it as the machine's failure, not the notebook's.
+
 Examples
 --------
 >>> from qipp.render.execute import ExecutionOutcome

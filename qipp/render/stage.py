@@ -6,6 +6,10 @@ SIGINT and SIGTERM held back for those few milliseconds, the index last. An
 interrupted run discards the stage, so the reports of the previous run stay
 exactly as they were. A lock file keeps two runs from sharing one output folder.
 
+A stage names the process that owns it (:mod:`qipp.render.leftovers`): a run
+killed outright leaves its stage behind, and the next run into that folder
+removes it, as it removes the scratch folders of dead runs (never a live run's).
+
 Examples
 --------
 >>> import tempfile
@@ -30,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from qipp.atomic import TEMP_MARKER, new_file_mode
+from qipp.render.leftovers import claim, sweep, sweep_scratch
 
 LOCK_NAME = ".qipp-render.lock"
 STAGE_PREFIX = f"{TEMP_MARKER}stage-"
@@ -57,9 +62,9 @@ class RunLock:
                 f"another qipp render is writing to {self.path.parent}; wait for it to finish"
             ) from None
         self._handle = handle
-        # Holding the lock, any stage left here belongs to a run that was killed.
-        for leftover in self.path.parent.glob(f"{STAGE_PREFIX}*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+        # Holding the lock, a stage left here belongs to a run that was killed (or to
+        # a live in-place run of this very folder, which is spared).
+        sweep(self.path.parent, STAGE_PREFIX, unclaimed=True, mine=True)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -102,10 +107,17 @@ class Stage:
 
     @classmethod
     def create(cls, destination: Path | str) -> Stage:
-        """Make a fresh staging folder inside ``destination``."""
+        """Make a fresh staging folder inside ``destination``, owned by this process.
+
+        First removes the stages and scratch folders of dead runs.
+        """
         destination = Path(destination)
         destination.mkdir(parents=True, exist_ok=True)
-        return cls(Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=destination)), destination)
+        sweep(destination, STAGE_PREFIX)
+        sweep_scratch()
+        root = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=destination))
+        claim(root)
+        return cls(root, destination)
 
     def commit(self, files: Iterable[str], remove: Iterable[str]) -> None:
         """Move ``files`` (relative paths, in order) into place and delete ``remove``.

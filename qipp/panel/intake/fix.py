@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from qipp.atomic import atomic_write_bytes, atomic_write_text
+from qipp.csvsafe import frame_to_csv, safe_frame
 from qipp.panel.intake.locate import column_letter, match_header
 from qipp.panel.intake.pipeline import PanelRead
 from qipp.panel.schema import MONEY_COLUMNS, PANEL_COLUMNS
@@ -90,14 +91,18 @@ def _same_number(before: object, after: str) -> bool:
 
 
 def write_fixed(fixed: pd.DataFrame, out: Path) -> None:
-    """Write the cleaned table atomically as CSV (UTF-8) or .xlsx, by ``out``'s suffix."""
+    """Write the cleaned table atomically as CSV (UTF-8) or .xlsx, by ``out``'s suffix.
+
+    Either is formula-safe (:mod:`qipp.csvsafe`): a text cell starting with ``=``
+    is written as text, not as a formula.
+    """
     if out.suffix.lower() in {".xlsx", ".xlsm"}:
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            fixed.to_excel(writer, index=False, sheet_name="Data")
+            safe_frame(fixed).to_excel(writer, index=False, sheet_name="Data")
         atomic_write_bytes(out, buffer.getvalue())
     else:
-        atomic_write_text(out, fixed.to_csv(index=False, lineterminator="\n"))
+        atomic_write_text(out, frame_to_csv(fixed))
 
 
 def fix_report(read: PanelRead, fixed: pd.DataFrame) -> list[str]:

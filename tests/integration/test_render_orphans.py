@@ -1,0 +1,348 @@
+"""Nothing outlives ``qipp render``: workers and kernels die with it however it dies, a run
+removes what a killed run left, SIGTERM exits 143 and Ctrl-C is quiet and prompt at any moment.
+
+Each render runs in its own session (a signal can go to its whole process group, as a
+terminal sends it). Every process a test starts is killed in a ``finally``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from qipp import paths
+from qipp.cli import main
+from qipp.render import batch
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def slow_notebook() -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.cells = [new_markdown_cell("# Slow"), new_code_cell("import time\ntime.sleep(300)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "P", "language": "python"}
+    return nb
+
+
+def wait_for(condition, timeout_s: float, what: str, process: subprocess.Popen | None = None):
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if process is not None and process.poll() is not None:
+            out, err = process.communicate()
+            raise AssertionError(f"render ended before {what}: {out}{err}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def stat(pid: int) -> tuple[int, str, int] | None:
+    """(parent pid, state, start time) of ``pid``, or None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rfind(")") + 2 :].split()
+    return int(fields[1]), fields[0], int(fields[19])
+
+
+def descendants(root: int) -> dict[int, int]:
+    """Every process below ``root`` (pid -> start time), through the parent chain."""
+    parents: dict[int, list[tuple[int, int]]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        info = stat(int(entry.name))
+        if info is not None:
+            parents.setdefault(info[0], []).append((int(entry.name), info[2]))
+    found, todo = {}, [root]
+    while todo:
+        for pid, started in parents.get(todo.pop(), []):
+            found[pid] = started
+            todo.append(pid)
+    return found
+
+
+def running(processes: dict[int, int]) -> dict[int, int]:
+    """Those of ``processes`` still running (not gone, not a zombie, not a recycled pid)."""
+    alive = {}
+    for pid, started in processes.items():
+        info = stat(pid)
+        if info is not None and info[1] not in "ZX" and info[2] == started:
+            alive[pid] = started
+    return alive
+
+
+def mentioning(folder: Path) -> list[int]:
+    """Processes whose command line names ``folder``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if str(folder).encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+    return found
+
+
+def start_render(notebooks: Path, out: Path, scratch: Path, *flags: str) -> subprocess.Popen:
+    """``qipp render`` with ``notebooks`` as the project's own (so they run in warm kernels)."""
+    return subprocess.Popen(
+        [sys.executable, "-c", "from qipp.cli import main; main()", "render"]
+        + ["--notebooks-dir", str(notebooks), "--out-dir", str(out), "--no-progress", *flags],
+        env={**os.environ, "TMPDIR": str(scratch), "QIPP_ROOT": str(notebooks.parent)},
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def stop(process: subprocess.Popen, tree: dict[int, int]) -> None:
+    """Kill the render, its process group and every process seen below it."""
+    tree = {**tree, **descendants(process.pid)}
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+    for pid in running(tree):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """(notebooks: 01_alpha and one that never ends, in a stand-in project; reports; temp)."""
+    notebooks, out, scratch = tmp_path / "qipp" / "nb", tmp_path / "reports", tmp_path / "tmp"
+    notebooks.mkdir(parents=True)
+    (notebooks.parent / "data").symlink_to(paths.DATA_DIR, target_is_directory=True)
+    scratch.mkdir()
+    shutil.copy(FIXTURES / "01_alpha.ipynb", notebooks / "01_alpha.ipynb")
+    nbformat.write(slow_notebook(), notebooks / "02_slow.ipynb")
+    return notebooks, out, scratch
+
+
+def socket_folders(scratch: Path) -> set[Path]:
+    """The folders the kernels' sockets are in (their connection files name them)."""
+    found = set()
+    for connection in scratch.glob("qipp-render-*/**/k-*.json"):
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            found.add(Path(json.loads(connection.read_text())["ip"]).parent)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("flags", "how"),
+    [((), "SIGKILL"), (("--fresh-kernels",), "SIGKILL"), ((), "SIGHUP")],
+    ids=["warm-kill-9", "fresh-kill-9", "warm-hangup"],
+)
+def test_workers_and_kernels_die_with_the_render_and_the_next_run_clears_its_folders(
+    folders, flags, how
+):
+    notebooks, out, scratch = folders
+    process = start_render(notebooks, out, scratch, "--jobs", "2", *flags)
+    tree: dict[int, int] = {}
+    try:
+        # The never-ending notebook's job runs (j1) and both workers hold a kernel
+        # (warm) or it has its own (fresh); the stage exists.
+        wait_for(
+            lambda: (
+                list(scratch.glob("qipp-render-*/j1"))
+                and len(list(scratch.glob("qipp-render-*/**/k-*.pid"))) >= (1 if flags else 2)
+                and list(out.glob(".qipp-tmp-stage-*"))
+            ),
+            120,
+            "the slow notebook's kernel",
+            process,
+        )
+        time.sleep(1.0)
+        kernels = {int(p.read_text()) for p in scratch.glob("qipp-render-*/**/k-*.pid")}
+        tree = descendants(process.pid)
+        # The resource tracker, two workers and their kernels.
+        kernels = {pid for pid in kernels if stat(pid) is not None}
+        assert kernels and kernels <= set(tree) and len(tree) >= 3 + len(kernels), tree
+        stage = list(out.glob(".qipp-tmp-stage-*"))
+        scratch_dirs = list(scratch.glob("qipp-render-*"))
+        sockets = [s for s in socket_folders(scratch) if s.name.startswith("qk-")]
+        if how == "SIGKILL":  # the OOM killer: the render alone, no clean-up of its own
+            os.kill(process.pid, signal.SIGKILL)
+        else:  # the terminal closed: SIGHUP to the whole process group
+            os.killpg(process.pid, signal.SIGHUP)
+        process.communicate(timeout=30)
+        deadline = time.monotonic() + 10
+        while running(tree) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert running(tree) == {}, f"still running 10 s after the render died: {running(tree)}"
+    finally:
+        stop(process, tree)
+
+    # The dead run could remove nothing; the next run into the same folder removes it all.
+    assert stage and scratch_dirs and all(p.exists() for p in stage + scratch_dirs)
+    rerun = start_render(notebooks, out, scratch, "--only", "01_alpha")
+    try:
+        stdout, stderr = rerun.communicate(timeout=180)
+    finally:
+        stop(rerun, {})
+    assert rerun.returncode == 0, stdout + stderr
+    assert (out / "01_alpha.html").is_file()
+    assert list(out.glob(".qipp-tmp-*")) == []
+    assert list(scratch.glob("qipp-render-*")) == []
+    assert [s for s in sockets if s.exists()] == []
+
+
+@pytest.fixture(scope="module")
+def earlier_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished report set (01_alpha) for the stopped runs to leave alone."""
+    out = tmp_path_factory.mktemp("earlier") / "reports"
+    result = CliRunner().invoke(
+        main,
+        ["render", "--notebooks-dir", str(FIXTURES), "--out-dir", str(out), "--no-progress"]
+        + ["--only", "01_alpha"],
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+# Workers must start with SIGINT and SIGTERM held back, or a stop while they import
+# prints their tracebacks: qipp.render.batch starts them inside
+# qipp.render.lifeline.starting_workers (when it imports it).
+_HELD = pytest.mark.xfail(
+    not hasattr(batch, "starting_workers"),
+    reason="qipp.render.batch does not start its workers inside lifeline.starting_workers",
+)
+INT, TERM = signal.SIGINT, signal.SIGTERM
+
+
+@pytest.mark.parametrize(
+    ("signum", "moment", "group"),
+    [
+        pytest.param(INT, 0.5, True, id="int-0.5s"),
+        pytest.param(INT, 1.5, True, id="int-1.5s", marks=_HELD),
+        pytest.param(INT, "workers", True, id="int-workers-start", marks=_HELD),
+        pytest.param(INT, "kernels", True, id="int-kernels-start"),
+        pytest.param(INT, "job", True, id="int-mid-job"),
+        pytest.param(TERM, "workers", True, id="term-workers-start", marks=_HELD),
+        pytest.param(TERM, "job", False, id="term-mid-job"),
+    ],
+)
+def test_a_stop_at_any_moment_is_one_line_prompt_and_changes_nothing(
+    folders, earlier_reports, signum, moment, group
+):
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) exits 130, SIGTERM 143
+    (to the group, or to the render alone as ``kill`` sends it), within 3 s."""
+    notebooks, out, scratch = folders
+    shutil.copytree(earlier_reports, out)
+    before = snapshot(out)
+    process = start_render(notebooks, out, scratch, "--jobs", "2")
+    tree: dict[int, int] = {}
+    try:
+        if moment == "workers":  # resource tracker and both workers, still importing
+            wait_for(lambda: len(descendants(process.pid)) >= 3, 60, "the workers", process)
+            time.sleep(0.2)
+        elif moment == "kernels":  # a worker is starting its kernel
+            kernel = "qipp-render-*/kernels-*/k-*.json"
+            wait_for(lambda: list(scratch.glob(kernel)), 60, "a kernel", process)
+        elif moment == "job":  # the never-ending notebook runs
+            job = "qipp-render-*/j1"
+            wait_for(lambda: list(scratch.glob(job)), 120, "the slow notebook", process)
+            time.sleep(1.0)
+        else:
+            time.sleep(float(moment))
+        tree = descendants(process.pid)
+        sent = time.monotonic()
+        (os.killpg if group else os.kill)(process.pid, signum)
+        stdout, stderr = process.communicate(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        stop(process, tree)
+    assert process.returncode == 128 + signum, stdout + stderr
+    said = [line for line in stderr.splitlines() if line.strip()]
+    assert len(said) == 1 and "interrupted" in said[0], stderr
+    assert ("(SIGTERM)" in said[0]) == (signum == TERM and moment != 0.5)
+    assert took < 3.0, f"took {took:.1f} s to stop"
+    assert snapshot(out) == before
+    assert list(out.glob(".qipp-tmp-*")) == [] and list(scratch.glob("qipp-render-*")) == []
+    # Kernels name their connection file (in the scratch folder) on their command line.
+    wait_for(lambda: not running(tree) and not mentioning(scratch), 10, "processes to exit")
+
+
+# A middle process starts a child (the code given), prints its pid and waits to be
+# killed; the child must then die with it.
+MIDDLE = """import os, subprocess, sys, time
+code = sys.argv[1].replace("PARENT", str(os.getpid()))
+print(subprocess.Popen([sys.executable, "-c", code]).pid, flush=True)
+time.sleep(120)
+"""
+ASKS = """import time
+from qipp.render import lifeline
+if "{how}" == "watchdog":
+    lifeline._prctl = lambda: None
+print(lifeline.die_with_parent(PARENT), flush=True)
+time.sleep(120)
+"""
+# The child of a kernel_preexec Popen: a stand-in for a kernel.
+PREEXEC = """import subprocess, sys, time
+from qipp.render.lifeline import kernel_preexec
+subprocess.Popen(["sleep", "120"], preexec_fn=kernel_preexec())
+time.sleep(120)
+"""
+
+
+@pytest.mark.parametrize("how", ["prctl", "watchdog"])
+def test_a_process_that_asks_dies_with_its_parent(how):
+    middle = subprocess.Popen(
+        [sys.executable, "-c", MIDDLE, ASKS.format(how=how)],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    tree: dict[int, int] = {}
+    try:
+        child = int(middle.stdout.readline())
+        wait_for(lambda: child in descendants(middle.pid), 10, "the child")
+        time.sleep(1.0)  # the child has asked
+        tree = descendants(middle.pid)
+        assert running(tree), "the child ended early"
+        middle.kill()
+        middle.wait()
+        wait_for(lambda: not running(tree), 5, f"the child to die ({how})")
+    finally:
+        stop(middle, tree)
+
+
+def test_a_kernel_started_with_kernel_preexec_dies_with_its_starter():
+    starter = subprocess.Popen([sys.executable, "-c", PREEXEC], start_new_session=True)
+    tree: dict[int, int] = {}
+    try:
+        wait_for(lambda: len(descendants(starter.pid)) == 1, 10, "the stand-in kernel")
+        tree = descendants(starter.pid)
+        starter.kill()
+        starter.wait()
+        wait_for(lambda: not running(tree), 5, "the stand-in kernel to die")
+    finally:
+        stop(starter, tree)
+
+
+def test_a_process_whose_parent_is_already_gone_kills_itself():
+    # As if the parent died between the fork and the prctl: the pid it was given is not
+    # its parent's.
+    code = "from qipp.render import lifeline; lifeline.die_with_parent(1); print('survived')"
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert child.returncode == -signal.SIGKILL and "survived" not in child.stdout
