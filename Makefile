@@ -49,7 +49,7 @@ test: lint ## Lint, then every test: unit, doctests, integration, and nbval over
 	$(BIN)/python -m pytest $(NBVAL) --ignore=tests/fixtures/notebooks tests qipp notebooks
 
 test-fast: $(STAMP) ## The unit tier and doctests only (no kernels, renders or nbval)
-	$(BIN)/python -m pytest -m unit tests/unit qipp
+	$(BIN)/python -m pytest -m unit -n 2 tests/unit qipp
 
 notebooks: $(STAMP) ## Re-execute the committed notebooks in place (review the diff, then commit)
 	$(BIN)/qipp render --in-place --no-progress

@@ -3,7 +3,9 @@
 Tiers (markers registered in pyproject.toml): ``unit`` for fast, pure tests
 (``tests/unit/`` and the doctests in ``qipp/``), ``integration`` for kernels,
 nbval, renders, the browser and subprocesses (``tests/integration/`` and the
-committed notebooks). A test's tier is where it lives; this hook marks it.
+committed notebooks). A test's tier is where it lives, or an explicit
+``@pytest.mark.integration`` on a subprocess test kept beside the unit tests it
+belongs with; this hook marks the rest.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark every test with its tier: ``integration`` by location (or an nbval cell), else ``unit``."""
     for item in items:
         path = Path(str(item.path)).resolve()
-        slow = INTEGRATION_DIR in path.parents or path.suffix == ".ipynb"
+        # A test beside unit tests that starts a subprocess says so with its own marker.
+        marked = item.get_closest_marker("integration") is not None
+        slow = marked or INTEGRATION_DIR in path.parents or path.suffix == ".ipynb"
         item.add_marker(pytest.mark.integration if slow else pytest.mark.unit)
 
 

@@ -39,6 +39,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 from pathlib import Path
@@ -242,6 +243,9 @@ def _exact_targets(
 def edge_panel(shape: str, seed: int = 0, status: str = STATUS_REPORTED) -> pd.DataFrame:
     """Return the edge panel ``shape``, validated as :func:`qipp.panel.load_panel` would.
 
+    Each (shape, seed, status) is drawn and validated once per process; callers get a
+    copy, so a test that changes its panel cannot change another test's.
+
     Parameters
     ----------
     shape : str
@@ -262,6 +266,11 @@ def edge_panel(shape: str, seed: int = 0, status: str = STATUS_REPORTED) -> pd.D
     KeyError
         If ``shape`` is not an edge shape.
     """
+    return _edge_panel(shape, seed, status).copy()
+
+
+@functools.cache
+def _edge_panel(shape: str, seed: int, status: str) -> pd.DataFrame:
     n = SHAPE_SIZES[shape]
     if shape == "synthetic_small":
         status = STATUS_SYNTHETIC

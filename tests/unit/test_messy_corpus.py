@@ -90,6 +90,7 @@ def differences(loaded: pd.DataFrame, clean: pd.DataFrame) -> list[str]:
 # --- the corpus itself ------------------------------------------------------------------
 
 
+@pytest.mark.integration  # runs a subprocess
 def test_regenerating_the_corpus_gives_the_committed_bytes(tmp_path):
     # As a person runs it, with another hash seed: nothing may depend on set order or time.
     env = {**os.environ, "PYTHONHASHSEED": "4242"}

@@ -212,6 +212,7 @@ def test_the_nbstripout_hook_covers_every_committed_notebook():
         assert pattern.search(path.relative_to(PROJECT_ROOT).as_posix()), path.name
 
 
+@pytest.mark.integration  # runs a subprocess
 def test_committed_notebooks_are_clean_by_nbstripout_and_by_qipp_render_clean(tmp_path):
     copies = [Path(shutil.copy(path, tmp_path / path.name)) for path in NOTEBOOKS]
     _run_nbstripout(copies)
@@ -221,6 +222,7 @@ def test_committed_notebooks_are_clean_by_nbstripout_and_by_qipp_render_clean(tm
         assert strip_volatile_metadata(nb) == nb, f"qipp.render.clean changes {path.name}"
 
 
+@pytest.mark.integration  # runs a subprocess
 def test_nbstripout_and_qipp_render_clean_strip_the_same_run_metadata(tmp_path):
     # Each committed notebook stamped as a run leaves it: both strippers restore it, and
     # nbstripout writes the bytes qipp render --in-place wrote.
