@@ -18,6 +18,15 @@ manifest and executed notebooks. Run from the project root::
 
     .venv/bin/python benchmarks/render_batch.py              # K = 6 profiles each
     .venv/bin/python benchmarks/render_batch.py --full       # the full set, K = 10
+
+``--compare-reset`` also times (c0), ``qipp render`` with the reset of
+docs/decisions/0022 alone (``QIPP_LEGACY_RESET=1``: no integrity check, no
+restored umask, decimal, socket timeout, recursion limit or logging), on the same
+reports as (c), alternating the two ``--rounds`` times, and prints (c)/(c0) with
+the reset time and the kernels each started (a kernel replaced after a failed
+check is one more). ``--no-baselines`` skips (a) and (b)::
+
+    .venv/bin/python benchmarks/render_batch.py --full --compare-reset --no-baselines
 """
 
 from __future__ import annotations
@@ -153,13 +162,57 @@ def plain_pool(items: list, out: Path) -> None:
         pool.map(_pool_one, jobs, chunksize=1)
 
 
-def qipp_render(codes: list[str] | None, out: Path, jobs: int | None, fresh: bool) -> None:
-    """(c) qipp render: the full set when ``codes`` is None, else those CCGs' profiles."""
+def qipp_render(
+    codes: list[str] | None, out: Path, jobs: int | None, fresh: bool, legacy: bool = False
+) -> None:
+    """(c) qipp render: the full set when ``codes`` is None, else those CCGs' profiles.
+
+    ``legacy`` runs it with the reset of 0022 alone (``QIPP_LEGACY_RESET=1``).
+    """
     command = [str(BIN / "qipp"), "render", "--out-dir", str(out), "--no-progress"]
     command += [arg for code in codes or () for arg in ("--ccg", code)]
     command += ["--jobs", str(jobs)] if jobs is not None else []
     command += ["--fresh-kernels"] if fresh else []
-    run(command)
+    env = {**os.environ, "QIPP_LEGACY_RESET": "1" if legacy else "0"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-2000:]}")
+
+
+def reset_totals(out: Path) -> tuple[float, int]:
+    """Seconds spent resetting kernels, summed over the reports, and kernels started."""
+    entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["entries"]
+    timings = [entry.get("timings_s", {}) for entry in entries]
+    return sum(t.get("reset_s", 0.0) for t in timings), sum("kernel_start_s" in t for t in timings)
+
+
+def compare_reset(codes: list[str] | None, root: Path, jobs: int | None, rounds: int) -> float:
+    """Time (c) and (c0) alternately ``rounds`` times; print each run and (c)/(c0).
+
+    Returns the seconds of the first (c), whose reports are in ``root / "c-0"``.
+    """
+    labels = {False: "(c) qipp render, reset + integrity check", True: "(c0) reset of 0022 only"}
+    runs: dict[bool, list[float]] = {False: [], True: []}
+    order = [False, True]
+    for number in range(rounds):
+        for legacy in order if number % 2 == 0 else order[::-1]:
+            out = root / f"{'c0' if legacy else 'c'}-{number}"
+            seconds = timed(qipp_render, codes, out, jobs, False, legacy)
+            runs[legacy].append(seconds)
+            reset_s, kernels = reset_totals(out)
+            print(
+                f"{labels[legacy]:<44} {seconds:7.1f} s  ({count_pages(out)} reports; resets "
+                f"{reset_s:.2f} s in all, {1000 * reset_s / count_pages(out):.0f} ms each; "
+                f"{kernels} kernel(s) started)",
+                flush=True,
+            )
+    new, old = min(runs[False]), min(runs[True])
+    print(
+        f"\nreset + integrity check vs the reset of 0022 alone, best of {rounds}: (c) {new:.1f} s,"
+        f" (c0) {old:.1f} s; (c)/(c0) = {new / old:.3f}",
+        flush=True,
+    )
+    return runs[False][0]
 
 
 def timed(function, *args) -> float:
@@ -226,7 +279,7 @@ def breakdown(out: Path, wall_s: float) -> None:
         for phase, seconds in entry.get("timings_s", {}).items():
             totals[phase] += seconds
             by_kind[entry["kind"]][phase] += seconds
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for entry in entries:
         counts[entry["kind"]] += 1
     worker_s = sum(totals.values())
@@ -305,6 +358,17 @@ def main() -> None:
         action="store_true",
         help="also time qipp render --fresh-kernels on the same reports as (c)",
     )
+    parser.add_argument(
+        "--compare-reset",
+        action="store_true",
+        help="also time (c0), the reset of 0022 alone, against (c) and print (c)/(c0)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="with --compare-reset: runs of each, alternated [1]"
+    )
+    parser.add_argument(
+        "--no-baselines", action="store_true", help="skip (a) and (b); time qipp render only"
+    )
     args = parser.parse_args()
     k = args.k or (10 if args.full else 6)
     all_codes = panel_codes()
@@ -313,6 +377,15 @@ def main() -> None:
     print(f"Machine: {machine_line()}", flush=True)
     root = Path(tempfile.mkdtemp(prefix="qipp-bench-"))
     try:
+        if args.compare_reset:
+            first = compare_reset(
+                None if args.full else codes, root, args.jobs, max(1, args.rounds)
+            )
+            if args.no_baselines:
+                breakdown(root / "c-0", first)
+                return
+        if args.no_baselines:
+            raise SystemExit("--no-baselines needs --compare-reset")
         a = baseline(
             "(a) serial papermill + nbconvert CLIs",
             serial_cli,

@@ -28,7 +28,6 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
@@ -42,6 +41,8 @@ from qipp.render.execute import CellError
 from qipp.render.infra import RenderInfrastructureError, infrastructure_error_in
 from qipp.render.jobs import RenderJob
 from qipp.render.kernels import kernel_pids, kill_kernel
+from qipp.render.leftovers import new_scratch_dir
+from qipp.render.lifeline import starting_workers
 from qipp.render.respawn import (
     MAX_FRUITLESS_RESTARTS,
     RUNNING_DIR,
@@ -94,7 +95,7 @@ class WorkerPool:
 
     def __init__(self, config: WorkerConfig, n_workers: int) -> None:
         self.n_workers = max(1, n_workers)
-        self.scratch_root = Path(tempfile.mkdtemp(prefix="qipp-render-"))
+        self.scratch_root = new_scratch_dir()
         self.config = replace(config, scratch_root=self.scratch_root)
         self._pool: ProcessPoolExecutor | None = None
         self._previous_term: _SignalHandler = None
@@ -113,9 +114,12 @@ class WorkerPool:
             initargs=(self.config,),
         )
         # The first submit starts every worker; each imports papermill and nbconvert
-        # in its initializer while the parent goes on planning.
-        for _ in range(self.n_workers):
-            pool.submit(warm_up)
+        # in its initializer while the parent goes on planning. They start with
+        # Ctrl-C and SIGTERM held, so a stop now is one quiet line, not a traceback
+        # per half-imported worker; each releases them once its handlers are in place.
+        with starting_workers():
+            for _ in range(self.n_workers):
+                pool.submit(warm_up)
         return pool
 
     def _restart(self, again: bool) -> dict[int, str]:

@@ -2,13 +2,16 @@
 
 The batch layer never talks to papermill or a kernel directly; it hands an
 :class:`ExecutionRequest` to an :class:`Executor` and gets an
-:class:`ExecutionOutcome` back. Two executors are registered in :data:`EXECUTORS`:
+:class:`ExecutionOutcome` back. Executors are registered in :data:`EXECUTORS`:
 ``warm`` (:class:`qipp.render.warm.WarmKernelExecutor`, the default: one reused
-kernel per worker with the stack imported) and ``fresh``
+kernel per worker with the stack imported, for the project's own notebooks,
+those under :data:`qipp.paths.PROJECT_ROOT`; a notebook from elsewhere, e.g.
+``--notebooks-dir``, gets a fresh kernel: docs/decisions/0028), ``warm-trusted``
+(warm for every notebook) and ``fresh``
 (:class:`qipp.render.fresh.FreshKernelExecutor`: papermill's Python API with a
 new kernel per notebook, ``qipp render --fresh-kernels``).
 
-Both retry a notebook once when its kernel died or it ran past a timeout
+All retry a notebook once when its kernel died or it ran past a timeout
 (:func:`qipp.render.retry.execute_with_retry`); a notebook whose own code raises
 is not retried. Their kernels talk over IPC in private folders
 (:mod:`qipp.render.kernels`); :mod:`qipp.render.parameters` reads a notebook's
@@ -170,6 +173,14 @@ class Executor(Protocol):
 
 
 def _warm_executor() -> Executor:
+    from qipp.paths import PROJECT_ROOT
+    from qipp.render.warm import WarmKernelExecutor
+
+    # Warm only for the project's own notebooks; any other gets a fresh kernel (0028).
+    return WarmKernelExecutor(warm_roots=(PROJECT_ROOT,))
+
+
+def _warm_everywhere_executor() -> Executor:
     from qipp.render.warm import WarmKernelExecutor
 
     return WarmKernelExecutor()
@@ -182,9 +193,11 @@ def _fresh_executor() -> Executor:
 
 
 # Executors by name; a worker builds one with EXECUTORS[name](). Each is imported
-# only when built: both modules build on this one's types.
+# only when built: both modules build on this one's types. ``warm-trusted`` reuses
+# warm kernels for notebooks outside the project too (the caller vouches for them).
 EXECUTORS: dict[str, Callable[[], Executor]] = {
     "warm": _warm_executor,
+    "warm-trusted": _warm_everywhere_executor,
     "fresh": _fresh_executor,
 }
 DEFAULT_EXECUTOR = "warm"

@@ -15,6 +15,8 @@ from typing import Any
 
 from qipp.render.execute import ExecutionOutcome, ExecutionRequest
 from qipp.render.kernels import ipc_kernel_manager_class, kernel_log_tail, socket_dir
+from qipp.render.messaging import broke_messaging, messaging_failure
+from qipp.render.parameters import stabilise_injected_cell_id
 from qipp.render.retry import CellTimeouts, execute_with_retry, kernel_failure, papermill_error
 
 
@@ -79,9 +81,17 @@ class FreshKernelExecutor:
                     error, limits, notebook, request, kernel_log_tail(request.scratch_dir)
                 ),
             )
+        except Exception as error:
+            if not broke_messaging(error):
+                raise
+            # The notebook broke its kernel's messaging; nbclient has shut the kernel down.
+            notebook = _read_partial(partial)
+            outcome = ExecutionOutcome(notebook, messaging_failure(error, notebook, request))
         finally:
             if sockets != request.scratch_dir:
                 shutil.rmtree(sockets, ignore_errors=True)
+        # papermill gives the injected parameters cell a random id.
+        stabilise_injected_cell_id(outcome.notebook)
         # Kernel start, imports and cells are not told apart in a fresh kernel.
         timings["cells_s"] = time.perf_counter() - started
         outcome.timings = timings

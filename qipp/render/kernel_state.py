@@ -23,9 +23,14 @@ process-wide state a notebook can change. :func:`prepare` restores it:
 - the global ``random`` and ``numpy.random`` generators are reseeded from the
   operating system, as in a new process.
 
-Modules stay imported (that is the point): a notebook that assigns to another
-module's attributes, starts threads or configures ``logging`` leaks that into the
-next one. Use ``qipp render --fresh-kernels`` for strict isolation.
+Modules stay imported (that is the point). Before any of that, :func:`prepare`
+restores the umask, ``decimal``, the socket timeout, the recursion limit,
+``logging`` and matplotlib's backend (:mod:`qipp.render.kernel_settings`), then
+runs the integrity check of :mod:`qipp.render.integrity`: a notebook that replaced
+an attribute of an imported module or class, or a builtin, makes it raise
+:class:`KernelStateChanged`, and the worker replaces the kernel.
+Threads a notebook starts still outlive it. ``qipp render`` runs notebooks from
+outside the project in fresh kernels (docs/decisions/0028).
 
 Examples
 --------
@@ -50,6 +55,8 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+from qipp.render import integrity, kernel_settings
+
 # Imported once per kernel. What the notebooks use, plus what those modules pull in.
 WARM_MODULES: tuple[str, ...] = (
     "numpy",
@@ -60,6 +67,8 @@ WARM_MODULES: tuple[str, ...] = (
     "matplotlib.pyplot",
     "seaborn",
     "pandera.pandas",
+    # Registers DataFrame.pandera and Series.pandera, on first validation otherwise.
+    "pandera.accessors.pandas_accessor",
     "IPython.display",
     "qipp.paths",
     "qipp.ledger",
@@ -109,6 +118,14 @@ class Baseline:
 
 
 _baseline: Baseline | None = None
+# Recorded at warm-up: what a reset cannot undo, and settings it puts back (None: the
+# reset of 0022 alone, without either).
+_integrity: integrity.Snapshot | None = None
+_settings: kernel_settings.Settings | None = None
+
+
+class KernelStateChanged(RuntimeError):
+    """The previous notebook changed the imported stack: the kernel must not be reused."""
 
 
 def _shell() -> Any:
@@ -120,13 +137,15 @@ def _shell() -> Any:
     return get_ipython()
 
 
-def warm_up(modules: tuple[str, ...] = WARM_MODULES) -> float:
+def warm_up(modules: tuple[str, ...] = WARM_MODULES, check: bool = True) -> float:
     """Import ``modules`` and record the :class:`Baseline`; return the import time in seconds.
 
     Call once, in a new kernel, before any notebook ran. Importing binds no name
-    in the user namespace.
+    in the user namespace. With ``check`` every later :func:`prepare` first runs
+    the integrity check of :mod:`qipp.render.integrity` and restores the settings
+    of :mod:`qipp.render.kernel_settings`.
     """
-    global _baseline
+    global _baseline, _integrity, _settings
     shell = _shell()
     namespace = dict(shell.user_ns) if shell is not None else {}
     started = time.perf_counter()
@@ -140,6 +159,9 @@ def warm_up(modules: tuple[str, ...] = WARM_MODULES) -> float:
         pyplot.close(pyplot.figure())
     seconds = time.perf_counter() - started
     _baseline = capture(namespace)
+    if check:
+        skip = [shell.user_ns, shell.user_global_ns] if shell is not None else []
+        _integrity, _settings = integrity.capture(skip), kernel_settings.capture()
     # The imported stack is some 200,000 long-lived objects: move them out of the
     # collector's sight, or every reset (IPython collects) and every full
     # collection while a notebook runs walks them all again.
@@ -294,11 +316,21 @@ def prepare(cwd: str) -> None:
 
     Raises
     ------
+    KernelStateChanged
+        If the previous notebook changed what a reset cannot undo (the kernel
+        must be replaced), checked before the namespace is reset.
     RuntimeError
         If :func:`warm_up` has not run in this process.
     """
     if _baseline is None:
         raise RuntimeError("qipp.render.kernel_state.prepare called before warm_up")
+    if _settings is not None:
+        # Settings first: switching matplotlib's backend back rebinds its module attribute.
+        kernel_settings.restore(_settings)
+    if _integrity is not None:
+        changed = integrity.verdict(_integrity)
+        if changed:
+            raise KernelStateChanged(changed)
     restore_process_state(_baseline, cwd)
     shell = _shell()
     if shell is None:

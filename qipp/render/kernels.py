@@ -131,6 +131,24 @@ def kernel_pids(scratch_root: Path) -> list[tuple[int, str]]:
     return found
 
 
+def kill_kernels(folder: Path) -> None:
+    """Kill every kernel started under ``folder`` (by its pid file) and remove the short
+    sockets folder its connection file names, if it has one of its own."""
+    import json
+    import shutil
+
+    from qipp.render.leftovers import SOCKETS_PREFIX
+
+    for pid, connection_file in kernel_pids(folder):
+        kill_kernel(pid, connection_file)
+        try:
+            sockets = Path(json.loads(Path(connection_file).read_text())["ip"]).parent
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if sockets.name.startswith(SOCKETS_PREFIX):
+            shutil.rmtree(sockets, ignore_errors=True)
+
+
 def kill_kernel(pid: int, connection_file: str) -> bool:
     """Kill a kernel (and its process group) if it is still running; True if it was.
 

@@ -3,12 +3,20 @@
 papermill reads a notebook's parameters from its cell tagged ``parameters`` and
 injects the values it is given in a cell of its own, which moves every later
 cell down by one in the executed notebook. Errors are reported by their cell's
-number in the source notebook, which is what a reader opens.
+number in the source notebook, which is what a reader opens. papermill gives
+the injected cell a random id; :func:`stabilise_injected_cell_id` renames it to
+:data:`INJECTED_CELL_ID`, so two runs with the same parameters give the same
+notebook.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+INJECTED_TAG = "injected-parameters"
+# The id of the injected cell in every executed notebook (papermill's is random).
+INJECTED_CELL_ID = "injected-parameters"
 
 
 def declared_parameters(notebook_path: Path) -> set[str]:
@@ -54,3 +62,26 @@ def source_cell_number(input_path: Path, executed_index: int, injected: bool) ->
     if executed_index == inserted_at:
         return max(inserted_at, 1)
     return executed_index + 1
+
+
+def stabilise_injected_cell_id(notebook: Any) -> Any:
+    """Give papermill's injected parameters cell the id :data:`INJECTED_CELL_ID`; return ``notebook``.
+
+    Only a cell that has an id (nbformat 4.5 and later) is renamed. Should
+    another cell already use the id, ``-2``, ``-3``... is appended.
+
+    >>> nb = {"cells": [{"id": "a1", "metadata": {"tags": ["parameters"]}},
+    ...                 {"id": "f00d", "metadata": {"tags": ["injected-parameters"]}}]}
+    >>> [cell["id"] for cell in stabilise_injected_cell_id(nb)["cells"]]
+    ['a1', 'injected-parameters']
+    """
+    cells = notebook["cells"] if notebook is not None else []
+    for cell in cells:
+        if "id" in cell and INJECTED_TAG in cell.get("metadata", {}).get("tags", []):
+            taken = {other.get("id") for other in cells if other is not cell}
+            new_id, n = INJECTED_CELL_ID, 1
+            while new_id in taken:
+                n += 1
+                new_id = f"{INJECTED_CELL_ID}-{n}"
+            cell["id"] = new_id
+    return notebook

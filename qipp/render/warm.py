@@ -8,10 +8,15 @@ that has imported :data:`~qipp.render.kernel_state.WARM_MODULES`; before each
 notebook :func:`qipp.render.kernel_state.prepare` empties the user namespace and
 restores the state the notebook may change (see that module for the list).
 
-A kernel whose notebook died, timed out or was interrupted is killed and
-forgotten, so the next notebook gets a new one. Between notebooks nothing else
-is shared: a notebook's variables, imports and functions are gone, and its
-cells are numbered from ``In [1]`` as in a new kernel.
+A kernel whose notebook died, timed out, broke the kernel's messaging or was
+interrupted is killed and forgotten, so the next notebook gets a new one, as does
+one whose notebook changed the imported stack (:mod:`qipp.render.integrity`).
+Between notebooks nothing else is shared: a notebook's variables, imports and
+functions are gone, and its cells are numbered from ``In [1]`` as in a new kernel.
+
+:class:`WarmKernelExecutor` given ``warm_roots`` (as ``qipp render`` does: the
+project) runs only the notebooks under those folders warm, and any other in a
+fresh kernel (docs/decisions/0028).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from qipp.render.kernel_state import WARM_MODULES
+from qipp.render.parameters import stabilise_injected_cell_id
 from qipp.render.warm_kernel import POOL, WarmKernel
 
 ENGINE_NAME = "qipp_warm"
@@ -112,8 +118,10 @@ class WarmEngine:
         from papermill.utils import merge_kwargs, remove_args
 
         timings = {} if timings is None else timings
+        stabilise_injected_cell_id(nb_man.nb)
         if notebook_sink is not None:
             notebook_sink.append(nb_man.nb)
+        notebook_path = str(kwargs.get("input_path") or "")
         kwargs = remove_args(["input_path", "startup_timeout"], **kwargs)
         timeout = execution_timeout if execution_timeout else kwargs.pop("timeout", None)
         kwargs.pop("timeout", None)
@@ -125,6 +133,7 @@ class WarmEngine:
             tuple(warm_modules),
             timings,
         )
+        POOL.last_notebook = notebook_path
         started = time.perf_counter()
         client = _client_class()(
             nb_man,
@@ -159,13 +168,32 @@ class WarmKernelExecutor:
     ``modules`` (default :data:`~qipp.render.kernel_state.WARM_MODULES`). A notebook whose
     kernel died, hung past a timeout or could not be reset is retried once in
     a new kernel (:func:`~qipp.render.retry.execute_with_retry`).
+
+    With ``warm_roots`` (folders), a notebook outside all of them runs in a fresh
+    kernel (:class:`~qipp.render.fresh.FreshKernelExecutor`); None runs every
+    notebook warm.
     """
 
-    def __init__(self, modules: tuple[str, ...] = WARM_MODULES) -> None:
+    def __init__(
+        self, modules: tuple[str, ...] = WARM_MODULES, warm_roots: tuple[Path, ...] | None = None
+    ) -> None:
         self.modules = tuple(modules)
+        self.warm_roots = None if warm_roots is None else tuple(p.resolve() for p in warm_roots)
         self._manager_classes: dict[Path, type[Any]] = {}
         # Kernel start and imports paid before the first notebook, reported with it.
         self._startup_timings: dict[str, float] = {}
+        self._fresh: Any = None
+
+    def runs_warm(self, path: Path) -> bool:
+        """True when the notebook at ``path`` (or a kernel working in it) runs warm.
+
+        >>> WarmKernelExecutor(warm_roots=(Path("/project"),)).runs_warm(Path("/tmp/mine.ipynb"))
+        False
+        """
+        if self.warm_roots is None:
+            return True
+        resolved = Path(path).resolve()
+        return any(resolved.is_relative_to(root) for root in self.warm_roots)
 
     def _manager_class(self, folder: Path) -> type[Any]:
         from qipp.render.kernels import ipc_kernel_manager_class, socket_dir
@@ -180,7 +208,10 @@ class WarmKernelExecutor:
         """Start and warm up this process's kernel before the first notebook asks for it.
 
         A failure is not raised: the first notebook tries again and reports it.
+        Nothing starts when ``cwd`` (the notebooks' folder) does not run warm.
         """
+        if not self.runs_warm(Path(cwd)):
+            return
         timings: dict[str, float] = {}
         try:
             POOL.acquire(
@@ -199,6 +230,12 @@ class WarmKernelExecutor:
         """Run one notebook; see :class:`~qipp.render.execute.Executor`."""
         from qipp.render.retry import execute_with_retry
 
+        if not self.runs_warm(request.input_path):
+            if self._fresh is None:
+                from qipp.render.fresh import FreshKernelExecutor
+
+                self._fresh = FreshKernelExecutor()
+            return self._fresh.execute(request)
         return execute_with_retry(self._execute_once, request)
 
     def _execute_once(self, request: Any) -> Any:
@@ -207,6 +244,7 @@ class WarmKernelExecutor:
         from papermill.exceptions import PapermillExecutionError
 
         from qipp.render.execute import ExecutionOutcome
+        from qipp.render.messaging import broke_messaging, messaging_failure
         from qipp.render.retry import CellTimeouts, kernel_failure, papermill_error
 
         sink: list = []
@@ -242,6 +280,12 @@ class WarmKernelExecutor:
             outcome = ExecutionOutcome(
                 notebook, kernel_failure(error, limits, notebook, request, POOL.last_log_tail)
             )
+        except Exception as error:
+            if not broke_messaging(error):
+                raise
+            # The engine has killed the kernel: the next notebook gets a new one.
+            notebook = sink[-1] if sink else None
+            outcome = ExecutionOutcome(notebook, messaging_failure(error, notebook, request))
         measured = sum(timings.values())
         timings["papermill_s"] = max(time.perf_counter() - started - measured, 0.0)
         for phase, seconds in self._startup_timings.items():
@@ -252,6 +296,8 @@ class WarmKernelExecutor:
 
     def close(self) -> None:
         """Kill this process's warm kernels and remove the socket folders made for them."""
+        if self._fresh is not None:
+            self._fresh.close()
         POOL.close()
         for folder, manager_class in self._manager_classes.items():
             sockets = Path(manager_class.socket_folder)

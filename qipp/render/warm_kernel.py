@@ -4,14 +4,22 @@
 :func:`qipp.render.kernel_state.warm_up` and resets it with
 :func:`qipp.render.kernel_state.prepare`, each as one silent execute request.
 :data:`POOL` (a :class:`KernelPool`) holds this process's kernels, replaces one
-that died or cannot be reset, and kills them all at exit. The kernel needs qipp
-installed (the ``python3`` kernel of the project's environment has it).
+that died, cannot be reset or fails the integrity check (the previous notebook
+changed the imported stack: :mod:`qipp.render.integrity`), and kills them all at
+exit. The kernel needs qipp installed (the ``python3`` kernel of the project's
+environment has it).
+
+``QIPP_LEGACY_RESET=1`` in the environment turns the integrity check off (the
+reset of docs/decisions/0022 alone), so ``benchmarks/render_batch.py
+--compare-reset`` can time both.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import logging
+import os
 import queue
 import shutil
 import tempfile
@@ -27,8 +35,24 @@ KERNEL_ARGUMENTS: tuple[str, ...] = ("--HistoryManager.hist_file=:memory:",)
 PREPARE_TIMEOUT_S = 60.0
 
 
+LOG = logging.getLogger(__name__)
+
+
+def integrity_checked() -> bool:
+    """False when ``QIPP_LEGACY_RESET=1`` asks for the reset without the integrity check."""
+    return os.environ.get("QIPP_LEGACY_RESET", "") != "1"
+
+
 class KernelSetupError(RuntimeError):
-    """A warm kernel could not be started, warmed up or reset."""
+    """A warm kernel could not be started, warmed up or reset.
+
+    ``ename`` and ``evalue`` are the exception the kernel raised, when it raised one
+    (``KernelStateChanged``: the previous notebook failed the integrity check).
+    """
+
+    def __init__(self, message: str, ename: str = "", evalue: str = "") -> None:
+        super().__init__(message)
+        self.ename, self.evalue = ename, evalue
 
 
 def _run(coroutine: Any) -> Any:
@@ -79,7 +103,8 @@ class WarmKernel:
         imported = time.perf_counter()
         timings["kernel_start_s"] = timings.get("kernel_start_s", 0.0) + imported - started
         self.run_silent(
-            f"__import__('qipp.render.kernel_state', fromlist=['_']).warm_up({tuple(modules)!r})",
+            "__import__('qipp.render.kernel_state', fromlist=['_'])"
+            f".warm_up({tuple(modules)!r}, check={integrity_checked()!r})",
             start_timeout_s + 120.0,
         )
         timings["imports_s"] = timings.get("imports_s", 0.0) + time.perf_counter() - imported
@@ -110,6 +135,10 @@ class WarmKernel:
             return _run(asyncio.wait_for(self._silent(code), timeout_s))
         except TimeoutError as exc:
             raise KernelSetupError(f"the kernel did not answer within {timeout_s:.0f} s") from exc
+        except KernelSetupError:
+            raise
+        except Exception as exc:  # e.g. messages that no longer parse: json.dumps was patched
+            raise KernelSetupError(f"the kernel's reply could not be read: {exc!r}") from exc
 
     async def _next(self, channel: str) -> dict:
         """The next message on ``channel`` (shell or iopub), checking every second that
@@ -140,7 +169,9 @@ class WarmKernel:
                 break
         if reply.get("status") != "ok":
             raise KernelSetupError(
-                f"{reply.get('ename')}: {reply.get('evalue')} (while running {code[:80]!r})"
+                f"{reply.get('ename')}: {reply.get('evalue')} (while running {code[:80]!r})",
+                str(reply.get("ename") or ""),
+                str(reply.get("evalue") or ""),
             )
         return printed
 
@@ -180,6 +211,10 @@ class KernelPool:
         self._default_dir: Path | None = None
         # What the last kernel killed wrote to its stderr (reported when it died).
         self.last_log_tail: tuple[str, ...] = ()
+        # Why kernels were replaced before a notebook: the notebook that ran last in
+        # the kernel and what the integrity check named.
+        self.recycled: list[str] = []
+        self.last_notebook = ""
 
     def default_manager_class(self) -> type:
         """An IPC kernel manager in a private folder, removed at exit (for plain papermill)."""
@@ -217,7 +252,12 @@ class KernelPool:
                 kernel.prepare(cwd)
                 timings["reset_s"] = time.perf_counter() - started
                 return kernel
-            except KernelSetupError:
+            except KernelSetupError as exc:
+                timings["reset_s"] = time.perf_counter() - started
+                if exc.ename == "KernelStateChanged":
+                    reason = f"{self.last_notebook or 'a notebook'} changed {exc.evalue}"
+                    self.recycled.append(reason)
+                    LOG.info("replacing a warm kernel: %s", reason)
                 self.discard(kernel)
         kernel = WarmKernel(key[1], kernel_name)
         self._kernels[key] = kernel

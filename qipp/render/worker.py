@@ -10,13 +10,10 @@ interrupted run cannot leave a half-written or half-updated report.
 :class:`WorkerConfig` and :class:`JobResult` live in
 :mod:`qipp.render.worker_types` and can still be imported from here.
 
-On the first SIGINT or SIGTERM a worker falls silent (its stderr goes to
-/dev/null: the parent reports the interruption, in one line) and raises
-KeyboardInterrupt, which unwinds the kernel (nbclient shuts it down) and the
-job, or the start of its kernel in the initializer; later signals are ignored
-so the clean-up itself is not cut short, and any job still queued is refused.
-An interrupted start-up prints no traceback: the worker stays to refuse its
-jobs and exits when the pool says so.
+On the first SIGINT or SIGTERM a worker kills its kernels (by their pid files)
+and exits at once with status 0, whatever it was doing (starting, idle or in a
+job): the parent, stopping too, discards the run's unfinished work, and neither
+a traceback nor a polite kernel shutdown (which can hang) is wanted.
 
 A worker dies with its parent, whatever kills the parent, and its kernels with
 it (:mod:`qipp.render.lifeline`). It records its parent as the owner of the
@@ -40,9 +37,9 @@ from qipp.render.execute import EXECUTORS, CellError, ExecutionRequest, Executor
 from qipp.render.export import notebook_title
 from qipp.render.job_output import write_failure, write_success
 from qipp.render.jobs import KIND_IN_PLACE, RenderJob
-from qipp.render.kernels import kernel_pids, kill_kernel
+from qipp.render.kernels import kill_kernels
 from qipp.render.leftovers import claim
-from qipp.render.lifeline import die_with_parent, exit_status, orphaned, release_stop_signals
+from qipp.render.lifeline import die_with_parent, orphaned, release_stop_signals
 from qipp.render.worker_types import JobResult, WorkerConfig
 
 __all__ = ["JobResult", "WorkerConfig", "execute_job", "init_worker", "run_job", "warm_up"]
@@ -50,55 +47,45 @@ __all__ = ["JobResult", "WorkerConfig", "execute_job", "init_worker", "run_job",
 
 _config: WorkerConfig | None = None
 _executor: Executor | None = None
-_interrupted = False
-# Running a job or starting the kernel: an interrupt unwinds it at once.
-_busy = False
 _parent_pid: int | None = None
+# The job running now (its scratch folder holds a fresh kernel's pid file).
+_job_index: int | None = None
 
 
 def _on_signal(signum: int, frame: Any) -> None:
-    global _interrupted
-    if _parent_pid is not None and orphaned(_parent_pid, os.getppid()):
-        _abandon(exit_status(signum))  # nobody is left to wait for
-    if _interrupted:
+    """Kill this worker's kernels and exit at once (status 0: stopped, not died).
+
+    The parent, stopping too (or gone), discards the run's unfinished work, so
+    nothing this worker would do next matters; and a polite kernel shutdown
+    after an interrupt can hang (a ZeroMQ context waiting on a socket the
+    interrupt left open) far past the few seconds a Ctrl-C may take. A pool
+    that broke stops its other workers with SIGTERM the same way.
+    """
+    _kill_kernels(everyone=_parent_pid is not None and orphaned(_parent_pid, os.getppid()))
+    os._exit(0)
+
+
+def _kill_kernels(everyone: bool = False) -> None:
+    """Kill this worker's kernels by their pid files (or, ``everyone``, the whole run's:
+    when the parent is gone, the other workers are orphans too). Never raises."""
+    if _config is None:
         return
-    _interrupted = True
-    # What the unwinding prints (a kernel "died", asyncio's orphaned tasks) is noise:
-    # the parent says, in one line, that the run was interrupted.
-    _silence_stderr()
-    # An idle worker just remembers; it refuses its next job and exits when told.
-    if _busy:
-        raise KeyboardInterrupt
-
-
-def _silence_stderr() -> None:
-    with contextlib.suppress(OSError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
-
-
-def _kill_kernels() -> None:
-    """The parent is gone: kill the run's kernels by their pid files (no kernel protocol:
-    it may hang). The other workers are orphans too, so theirs go as well."""
-    if _config is not None:
-        for pid, connection_file in kernel_pids(_config.scratch_root):
-            kill_kernel(pid, connection_file)
-
-
-def _abandon(status: int) -> None:
-    """The parent is gone: kill the kernels and exit now, running nothing else."""
-    _kill_kernels()
-    os._exit(status)
+    with contextlib.suppress(Exception):
+        if everyone:
+            kill_kernels(_config.scratch_root)
+            return
+        kill_kernels(_config.kernel_dir())
+        if _job_index is not None:
+            kill_kernels(_config.scratch_root / f"j{_job_index}")
 
 
 def init_worker(config: WorkerConfig) -> None:
     """Pool initializer: take over signals, remember the settings, import and build once."""
-    global _config, _executor, _parent_pid, _busy
+    global _config, _executor, _parent_pid
     parent = multiprocessing.parent_process()
     parent_pid = parent.pid if parent is not None and parent.pid is not None else os.getppid()
     _parent_pid, _config = parent_pid, config
-    die_with_parent(parent_pid, on_orphaned=_kill_kernels)
+    die_with_parent(parent_pid, on_orphaned=lambda: _kill_kernels(everyone=True))
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     # The parent may start workers with these held back: one sent meanwhile lands now.
@@ -108,16 +95,7 @@ def init_worker(config: WorkerConfig) -> None:
     # multiprocessing runs Finalize callbacks as a worker exits (forked workers skip
     # atexit), so an executor holding kernels between notebooks can release them.
     multiprocessing.util.Finalize(None, _executor.close, exitpriority=10)
-    _busy = True
-    try:
-        if not _interrupted:
-            _prepare(config, _executor)
-    except KeyboardInterrupt:
-        # Interrupted while starting: no traceback (the pool would print one), no
-        # kernel left running; the jobs sent to this worker are refused.
-        _executor.close()
-    finally:
-        _busy = False
+    _prepare(config, _executor)
 
 
 def _prepare(config: WorkerConfig, executor: Executor) -> None:
@@ -140,15 +118,13 @@ def warm_up() -> None:
 
 def run_job(index: int, job: RenderJob) -> JobResult:
     """Run one job with the worker's executor; see :func:`execute_job`."""
-    global _busy
-    if _interrupted:
-        raise KeyboardInterrupt
+    global _job_index
     assert _config is not None and _executor is not None, "init_worker was not called"
-    _busy = True
+    _job_index = index
     try:
         return execute_job(index, job, _config, _executor)
     finally:
-        _busy = False
+        _job_index = None
 
 
 def execute_job(index: int, job: RenderJob, config: WorkerConfig, executor: Executor) -> JobResult:

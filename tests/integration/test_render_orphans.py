@@ -25,7 +25,6 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from qipp import paths
 from qipp.cli import main
-from qipp.render import batch
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
@@ -220,26 +219,18 @@ def earlier_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-# Workers must start with SIGINT and SIGTERM held back, or a stop while they import
-# prints their tracebacks: qipp.render.batch starts them inside
-# qipp.render.lifeline.starting_workers (when it imports it).
-_HELD = pytest.mark.xfail(
-    not hasattr(batch, "starting_workers"),
-    reason="qipp.render.batch does not start its workers inside lifeline.starting_workers",
-)
 INT, TERM = signal.SIGINT, signal.SIGTERM
 
 
 @pytest.mark.parametrize(
     ("signum", "moment", "group"),
     [
-        pytest.param(INT, 0.5, True, id="int-0.5s", marks=_HELD),
-        pytest.param(INT, 1.5, True, id="int-1.5s", marks=_HELD),
-        pytest.param(INT, "workers", True, id="int-workers-start", marks=_HELD),
-        # Seen to print a worker's traceback once in a fresh-clone run: start-up too.
-        pytest.param(INT, "kernels", True, id="int-kernels-start", marks=_HELD),
+        pytest.param(INT, 0.5, True, id="int-0.5s"),
+        pytest.param(INT, 1.5, True, id="int-1.5s"),
+        pytest.param(INT, "workers", True, id="int-workers-start"),
+        pytest.param(INT, "kernels", True, id="int-kernels-start"),
         pytest.param(INT, "job", True, id="int-mid-job"),
-        pytest.param(TERM, "workers", True, id="term-workers-start", marks=_HELD),
+        pytest.param(TERM, "workers", True, id="term-workers-start"),
         pytest.param(TERM, "job", False, id="term-mid-job"),
     ],
 )

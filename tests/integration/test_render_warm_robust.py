@@ -184,12 +184,13 @@ def test_fresh_kernels_retry_a_notebook_whose_kernel_died_too(tmp_path):
 # ------------------------------------------------------------------ CLI flag and engine
 
 
-def _render_pids(tmp_path: Path, *flags: str) -> list[int]:
-    notebooks = tmp_path / f"nb{len(flags)}"
-    notebooks.mkdir()
-    for name in ("01_a", "02_b", "03_c"):
-        write_notebook(notebooks / f"{name}.ipynb", PID_CELL)
-    out = tmp_path / f"out{len(flags)}"
+# Three notebooks that print their kernel's pid, committed inside the project: qipp render
+# reuses warm kernels only for the project's notebooks (docs/decisions/0028).
+PROJECT_PID_NOTEBOOKS = Path(__file__).parents[1] / "fixtures" / "notebooks" / "pids"
+PID_NOTEBOOKS = ("01_a", "02_b", "03_c")
+
+
+def _render_pids(notebooks: Path, out: Path, *flags: str) -> list[int]:
     result = CliRunner().invoke(
         main,
         [
@@ -207,13 +208,22 @@ def _render_pids(tmp_path: Path, *flags: str) -> list[int]:
     assert result.exit_code == 0, result.output
     return [
         pid_of(nbformat.read(out / "executed" / f"{name}.ipynb", as_version=4))
-        for name in ("01_a", "02_b", "03_c")
+        for name in PID_NOTEBOOKS
     ]
 
 
 def test_qipp_render_reuses_one_kernel_per_worker_and_fresh_kernels_does_not(tmp_path):
-    assert len(set(_render_pids(tmp_path))) == 1
-    assert len(set(_render_pids(tmp_path, "--fresh-kernels"))) == 3
+    assert len(set(_render_pids(PROJECT_PID_NOTEBOOKS, tmp_path / "warm"))) == 1
+    fresh = _render_pids(PROJECT_PID_NOTEBOOKS, tmp_path / "fresh", "--fresh-kernels")
+    assert len(set(fresh)) == 3
+
+
+def test_qipp_render_gives_notebooks_outside_the_project_fresh_kernels(tmp_path):
+    outside = tmp_path / "mine"
+    outside.mkdir()
+    for name in PID_NOTEBOOKS:
+        write_notebook(outside / f"{name}.ipynb", PID_CELL)
+    assert len(set(_render_pids(outside, tmp_path / "out"))) == 3
 
 
 def test_the_engine_is_registered_with_papermill_and_reuses_its_kernel(tmp_path):
