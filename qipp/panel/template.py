@@ -52,6 +52,7 @@ from qipp.panel.schema import (
 )
 from qipp.paths import TEMPLATES_DIR
 from qipp.reference import load_register
+from qipp.reference.provenance import REGISTER_NAME
 
 TEMPLATE_XLSX_NAME = "ccg_panel_template.xlsx"
 EXAMPLE_CSV_NAME = "ccg_panel_example_real_codes.csv"
@@ -87,6 +88,9 @@ INSTRUCTIONS: tuple[str, ...] = (
     "ccg_code is the CCG's ODS code of April 2013 (two digits and a capital letter, "
     "e.g. 11J); data_status is 'reported' for a real return.",
     "region, data_status and uses_non_recurrent_fund offer drop-down lists.",
+    f"Each code, region and name is checked against the {REGISTER_NAME} "
+    "(data/reference): a region other than the register's is an error; a code it lacks "
+    "(a CCG formed later) or a name other than its own is a warning.",
     "Save as .xlsx (or as CSV UTF-8), then check the file before using it: "
     "qipp panel validate FILE",
     "This workbook is generated from qipp.panel.schema.PANEL_SPEC by "

@@ -41,9 +41,10 @@ import pandas as pd
 
 from qipp.panel.schema import STATUS_SYNTHETIC, is_synthetic_code
 from qipp.reference import closest_entries, load_register, names_match, normalised_name
+from qipp.reference.provenance import REGISTER_NAME
 from qipp.validation import Problem
 
-REGISTER = "the CCG register of April 2013"
+REGISTER = f"the {REGISTER_NAME}"
 # Constant per kind of problem, so repeats collapse into one line (qipp.panel.intake.report).
 EXPECTED_CODE = f"an ODS code of a CCG in {REGISTER} (data/reference/raw)"
 EXPECTED_REGION = f"the CCG's region in {REGISTER}"
