@@ -4,6 +4,8 @@
 - :mod:`qipp.reference.register`: the CCG register of April 2013 (codes, names, area
   teams, regions, registered populations).
 - :mod:`qipp.reference.match`: matching a panel's codes and names to the register.
+- :mod:`qipp.reference.pcts`: the PCTs of 2012 with their SHAs, and matching the PCT
+  names an article gives to them (only where a name identifies one PCT).
 
 Provenance, licence and checksums: ``data/reference/README.md`` and ``data/sources.csv``.
 """
@@ -11,6 +13,7 @@ Provenance, licence and checksums: ``data/reference/README.md`` and ``data/sourc
 from __future__ import annotations
 
 from qipp.reference.match import closest_entries, names_match, normalised_name
+from qipp.reference.pcts import load_pcts, match_pcts
 from qipp.reference.raw import RAW_FILES, checksum_mismatches, read_raw
 from qipp.reference.register import (
     REGISTER_COLUMNS,
@@ -26,7 +29,9 @@ __all__ = [
     "build_register",
     "checksum_mismatches",
     "closest_entries",
+    "load_pcts",
     "load_register",
+    "match_pcts",
     "names_match",
     "normalised_name",
     "read_raw",
