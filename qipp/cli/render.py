@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -79,6 +79,12 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 )
 @click.option("--show-code", is_flag=True, help="Include code cells in the pages.")
 @click.option(
+    "--force",
+    is_flag=True,
+    help="Re-render every report, even those the render cache would reuse "
+    "(nothing they depend on changed).",
+)
+@click.option(
     "--in-place",
     is_flag=True,
     help="Re-execute the notebooks in notebooks/ over themselves with their "
@@ -113,21 +119,7 @@ _DIR = click.Path(file_okay=False, path_type=Path)
     show_default=True,
     help="Show the progress bar on stderr.",
 )
-def render(
-    out_dir: Path | None,
-    notebooks_dir: Path | None,
-    panel_path: Path | None,
-    jobs: int | None,
-    only: tuple[str, ...],
-    ccg_codes: tuple[str, ...],
-    replace: bool,
-    show_code: bool,
-    in_place: bool,
-    cell_timeout_s: float,
-    notebook_timeout_s: float,
-    fresh_kernels: bool,
-    progress: bool,
-) -> None:
+def render(**params: Any) -> None:
     """Render the finding notebooks and one profile per CCG to offline HTML, with an index.
 
     Each worker keeps one kernel with pandas, matplotlib, seaborn, statsmodels
@@ -148,24 +140,11 @@ def render(
     """
     with SignalLog() as signals, _stop_signals_interrupt():
         try:
-            summary = _render(
-                out_dir,
-                notebooks_dir,
-                panel_path,
-                jobs,
-                only,
-                ccg_codes,
-                replace,
-                show_code,
-                in_place,
-                cell_timeout_s,
-                notebook_timeout_s,
-                fresh_kernels,
-                progress,
-            )
+            # click passes each option by its parameter name; _render types them.
+            summary = _render(**params)
         except KeyboardInterrupt:
-            _interrupted(signals, in_place, out_dir)
-    _report(summary, in_place)
+            _interrupted(signals, params["in_place"], params["out_dir"])
+    _report(summary, params["in_place"])
 
 
 def _render(
@@ -182,6 +161,7 @@ def _render(
     notebook_timeout_s: float,
     fresh_kernels: bool,
     progress: bool,
+    force: bool = False,
 ) -> RenderSummary:
     """Build the options and run; exit 2 on bad input. KeyboardInterrupt passes through."""
     from qipp import paths
@@ -207,6 +187,7 @@ def _render(
         notebook_timeout_s=notebook_timeout_s,
         progress=progress,
         executor="fresh" if fresh_kernels else "warm",
+        force=force,
     )
     if jobs is not None:
         options.jobs = jobs
@@ -273,8 +254,11 @@ def _interrupted(signals: SignalLog, in_place: bool, out_dir: Path | None) -> No
 def _report(summary, in_place: bool) -> None:
     """Print the outcome; exit 1 naming each failure when there is any."""
     done = len(summary.results) - len(summary.failures)
-    noun = "notebook(s) re-executed in place" if in_place else "report(s) rendered"
-    click.echo(f"{done} {noun}, {len(summary.failures)} failed.")
+    if in_place:
+        click.echo(f"{done} notebook(s) re-executed in place, {len(summary.failures)} failed.")
+    else:
+        reused = sum(1 for result in summary.results if result.cached)
+        click.echo(f"{done - reused} rendered, {reused} reused, {len(summary.failures)} failed.")
     for result in summary.results:
         if result.first_error is not None:
             outcome = "failed again" if not result.ok else "succeeded"

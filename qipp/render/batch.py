@@ -23,7 +23,6 @@ the workers as for an interrupt.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import signal
@@ -33,9 +32,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import FrameType
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 from qipp.render.execute import CellError
 from qipp.render.infra import RenderInfrastructureError, infrastructure_error_in
@@ -43,6 +44,7 @@ from qipp.render.jobs import RenderJob
 from qipp.render.kernels import kernel_pids, kill_kernel
 from qipp.render.leftovers import new_scratch_dir
 from qipp.render.lifeline import starting_workers
+from qipp.render.pool_context import TrackedSpawnContext
 from qipp.render.respawn import (
     MAX_FRUITLESS_RESTARTS,
     RUNNING_DIR,
@@ -98,6 +100,7 @@ class WorkerPool:
         self.scratch_root = new_scratch_dir()
         self.config = replace(config, scratch_root=self.scratch_root)
         self._pool: ProcessPoolExecutor | None = None
+        self._context = TrackedSpawnContext()
         self._previous_term: _SignalHandler = None
 
     def __enter__(self) -> WorkerPool:
@@ -107,9 +110,12 @@ class WorkerPool:
         return self
 
     def _start(self) -> ProcessPoolExecutor:
+        # The context records the pool's processes (pool_context says why).
+        self._context = TrackedSpawnContext()
         pool = ProcessPoolExecutor(
             max_workers=self.n_workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            # A spawn context by delegation (it forwards all but Process to one).
+            mp_context=cast(BaseContext, self._context),
             initializer=init_worker,
             initargs=(self.config,),
         )
@@ -127,7 +133,7 @@ class WorkerPool:
 
         Returns the jobs whose worker died, with how it died.
         """
-        exitcodes = reap(self.pool, self.scratch_root)
+        exitcodes = reap(self.pool, self._context.processes, self.scratch_root)
         if again:
             self._pool = self._start()
         return jobs_whose_worker_died(self.scratch_root, exitcodes)
@@ -150,7 +156,7 @@ class WorkerPool:
             if kind is None:
                 self.pool.shutdown(wait=True)
             else:
-                _stop(self.pool, self.scratch_root)
+                _stop(self.pool, self._context.processes, self.scratch_root)
         finally:
             signal.signal(signal.SIGTERM, self._previous_term)
             shutil.rmtree(self.scratch_root, ignore_errors=True)
@@ -302,17 +308,19 @@ def _result_of(future: Future, job: RenderJob) -> JobResult | None:
 
 
 def _stop(
-    pool: ProcessPoolExecutor, scratch_root: Path, grace_s: float = INTERRUPT_GRACE_S
+    pool: ProcessPoolExecutor,
+    processes: Sequence[BaseProcess],
+    scratch_root: Path,
+    grace_s: float = INTERRUPT_GRACE_S,
 ) -> None:
     """Stop workers and kernels after an interrupt; a second Ctrl-C is ignored meanwhile."""
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        # ProcessPoolExecutor keeps its processes in a private dict; there is no public view.
-        processes = list(getattr(pool, "_processes", {}).values())
         for process in processes:
             # A worker that already had the terminal's SIGINT ignores this second one.
-            with _quietly():
-                os.kill(process.pid, signal.SIGINT)
+            if process.pid is not None:
+                with _quietly():
+                    os.kill(process.pid, signal.SIGINT)
         pool.shutdown(wait=False, cancel_futures=True)
         deadline = time.monotonic() + grace_s
         for process in processes:

@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qipp.render import integrity, kernel_settings
+from qipp.render.compat import formatter_tables, replace_warning_filters
 
 # Imported once per kernel. What the notebooks use, plus what those modules pull in.
 WARM_MODULES: tuple[str, ...] = (
@@ -196,17 +197,32 @@ def capture(user_namespace: dict[str, Any]) -> Baseline:
     return baseline
 
 
-def _pandas_options() -> dict[str, Any]:
-    from pandas._config import config
+def _pandas_option_keys(node: Any, prefix: str = "") -> list[str]:
+    """Every option's full key, by walking ``pd.options`` (public; what ``dir`` lists)."""
+    import pandas
 
-    # pandas has no public list of every option; its private registry is the list.
-    registered: dict[str, Any] = config._registered_options  # type: ignore[attr-defined]
+    keys = []
+    for name in dir(node):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # reading a deprecated option warns
+            value = getattr(node, name)
+        # A group of options is an object of the same type as pd.options itself.
+        if isinstance(value, type(pandas.options)):
+            keys += _pandas_option_keys(value, f"{prefix}{name}.")
+        else:
+            keys.append(prefix + name)
+    return keys
+
+
+def _pandas_options() -> dict[str, Any]:
+    import pandas
+
     values = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # reading a deprecated option warns
-        for key in registered:
+        for key in _pandas_option_keys(pandas.options):
             try:
-                values[key] = copy.deepcopy(config.get_option(key))
+                values[key] = copy.deepcopy(pandas.get_option(key))
             except Exception:  # an option whose getter fails is left alone
                 continue
     return values
@@ -224,13 +240,7 @@ def _formatters(shell: Any) -> list[Any]:
 def _shell_state(shell: Any) -> dict[str, Any]:
     state: dict[str, Any] = {
         "formatters": [
-            (
-                f,
-                dict(f.type_printers),
-                dict(f.deferred_printers),
-                dict(f.singleton_printers),
-                f.enabled,
-            )
+            (f, *(dict(table) for table in formatter_tables(f)), f.enabled)
             for f in _formatters(shell)
         ],
         "events": {name: list(callbacks) for name, callbacks in shell.events.callbacks.items()},
@@ -256,11 +266,7 @@ def restore_process_state(baseline: Baseline, cwd: str) -> None:
         os.environ.update(baseline.environ)
     # resetwarnings() also invalidates every module's record of warnings already shown.
     warnings.resetwarnings()
-    # typeshed calls filters a read-only Sequence; it is the list the warnings module reads.
-    warnings.filters[:] = baseline.warning_filters  # type: ignore[index]
-    mutated = getattr(warnings, "_filters_mutated", None)
-    if mutated is not None:
-        mutated()
+    replace_warning_filters(baseline.warning_filters)
     if baseline.rc_params:
         import matplotlib
 
@@ -278,14 +284,14 @@ def restore_process_state(baseline: Baseline, cwd: str) -> None:
 
 
 def _restore_pandas(options: dict[str, Any]) -> None:
-    from pandas._config import config
+    import pandas
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for key, value in options.items():
             try:
-                if config.get_option(key) != value:
-                    config.set_option(key, value)
+                if pandas.get_option(key) != value:
+                    pandas.set_option(key, value)
             except Exception:  # e.g. an option that cannot be compared; leave it
                 continue
 
@@ -298,10 +304,8 @@ def _restore_shell(shell: Any, state: dict[str, Any]) -> None:
             if getattr(backend, name) != value:
                 setattr(backend, name, copy.deepcopy(value))
     for formatter, types, deferred, singletons, enabled in state["formatters"]:
-        for live, saved in (
-            (formatter.type_printers, types),
-            (formatter.deferred_printers, deferred),
-            (formatter.singleton_printers, singletons),
+        for live, saved in zip(
+            formatter_tables(formatter), (types, deferred, singletons), strict=True
         ):
             if live != saved:
                 live.clear()

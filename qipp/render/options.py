@@ -71,6 +71,8 @@ class RenderOptions:
     replace : bool
         This run's reports replace the whole earlier set, as a full run's do
         (``--replace``): how a partial run may switch the set to another panel.
+    force : bool
+        Re-render every report, reusing nothing from the render cache (``--force``).
     """
 
     out_dir: Path = REPORTS_DIR
@@ -88,6 +90,7 @@ class RenderOptions:
     profiles: list[ProfileRow] | None = None
     panel_synthetic: bool | None = None
     replace: bool = False
+    force: bool = False
 
     @property
     def full_run(self) -> bool:

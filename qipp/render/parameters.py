@@ -11,6 +11,8 @@ notebook.
 
 from __future__ import annotations
 
+import ast
+import json
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +33,27 @@ def declared_parameters(notebook_path: Path) -> set[str]:
     -------
     set of str
         Empty when the notebook has no cell tagged ``parameters``.
-    """
-    import papermill
 
-    return set(papermill.inspect_notebook(str(notebook_path)))
+    The names are the targets of the cell's assignments, as papermill reads them;
+    the cell is parsed with :mod:`ast` because importing papermill (nbformat's
+    schema validator with it) costs the parent seconds a reused run should not pay.
+    A cell Python cannot parse (a magic) is left to papermill.
+    """
+    cells = json.loads(Path(notebook_path).read_text(encoding="utf-8")).get("cells", [])
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not tagged:
+        return set()
+    try:
+        tree = ast.parse("".join(tagged[0].get("source", "")))
+    except SyntaxError:
+        import papermill
+
+        return set(papermill.inspect_notebook(str(notebook_path)))
+    names: set[str] = set()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
 
 
 def source_cell_number(input_path: Path, executed_index: int, injected: bool) -> int:

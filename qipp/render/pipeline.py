@@ -28,6 +28,7 @@ from pathlib import Path
 from qipp.atomic import atomic_write_text, remove_temporaries
 from qipp.paths import SYNTHETIC_PANEL_CSV
 from qipp.render.batch import WorkerPool
+from qipp.render.cache import RenderCache, file_digest, reuse, run_inputs
 from qipp.render.index import INDEX_NAME, SCORECARD_FILES, index_html, scorecard_summary
 from qipp.render.infra import RenderInfrastructureError, infrastructure_errors
 from qipp.render.inplace import render_in_place
@@ -190,12 +191,20 @@ def render_reports(options: RenderOptions) -> RenderSummary:
                 options.notebook_timeout_s,
                 out_dir,
             )
-            n_jobs = len(findings) + (len(profiles) if template else 0)
-            # Workers start now; their imports (and warm kernels) overlap the planning below.
-            with WorkerPool(config, min(options.jobs, n_jobs)) as pool:
-                jobs = plan_jobs(options, stage.root, panel_path, findings, template, profiles)
-                planned = time.perf_counter()
-                results = pool.run(jobs, progress=options.progress)
+            jobs = plan_jobs(options, stage.root, panel_path, findings, template, profiles)
+            cache = RenderCache(out_dir, run_inputs(options), file_digest(panel_path))
+            hits = {} if options.force else reuse(cache, jobs, stage.root)
+            misses = [job for job in jobs if job.key not in hits]
+            planned = time.perf_counter()
+            fresh: list[JobResult] = []
+            if misses:  # nothing changed: no worker, no kernel starts
+                with WorkerPool(config, min(options.jobs, len(misses))) as pool:
+                    fresh = pool.run(misses, progress=options.progress)
+            for result in fresh:
+                cache.store(result, stage.root, run.rendered_at)
+            by_key = {**hits, **{result.job.key: result for result in fresh}}
+            results = [by_key[job.key] for job in jobs]
+            cache.prune(cache.key(job, stage.root) for job in jobs if by_key[job.key].ok)
             phases = {"plan_s": planned - started, "batch_s": time.perf_counter() - planned}
             summary = _finish(
                 options,

@@ -22,7 +22,9 @@ import os
 import shutil
 import signal
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from qipp.render.execute import CellError
@@ -63,7 +65,12 @@ def run_tracked(index: int, job: RenderJob, marks: Path) -> JobResult:
     return result
 
 
-def reap(pool: ProcessPoolExecutor, scratch_root: Path, grace_s: float = STOP_GRACE_S) -> dict:
+def reap(
+    pool: ProcessPoolExecutor,
+    processes: Sequence[BaseProcess],
+    scratch_root: Path,
+    grace_s: float = STOP_GRACE_S,
+) -> dict:
     """Shut a broken pool down for good; return each old worker's exit code by pid.
 
     The pool has already told its live workers to stop; any still running
@@ -71,12 +78,10 @@ def reap(pool: ProcessPoolExecutor, scratch_root: Path, grace_s: float = STOP_GR
     killed worker never shuts its kernel down) and their scratch folders
     removed, so the workers of the next pool start clean.
     """
-    # The pool's own record of its processes (private; no public view exists).
-    processes = dict(getattr(pool, "_processes", None) or {})
     deadline = time.monotonic() + grace_s
-    for process in processes.values():
+    for process in processes:
         process.join(max(0.0, deadline - time.monotonic()))
-    for process in processes.values():
+    for process in processes:
         if process.is_alive():
             process.kill()
             process.join(5)
@@ -86,7 +91,7 @@ def reap(pool: ProcessPoolExecutor, scratch_root: Path, grace_s: float = STOP_GR
     for folder in scratch_root.iterdir():  # jobs' and workers' folders; files are the run's
         if folder.is_dir() and folder.name != RUNNING_DIR:
             shutil.rmtree(folder, ignore_errors=True)
-    return {pid: process.exitcode for pid, process in processes.items()}
+    return {process.pid: process.exitcode for process in processes}
 
 
 def jobs_whose_worker_died(scratch_root: Path, exitcodes: dict) -> dict[int, str]:

@@ -83,6 +83,10 @@ class JobResult:
         2 when the notebook was retried in a fresh kernel.
     first_error : CellError or None
         Why the first attempt failed, when retried.
+    cached : bool
+        Reused from the render cache (:mod:`qipp.render.cache`): no kernel ran.
+    rendered_at : str
+        When a reused report was rendered (empty for this run's own).
     """
 
     job: RenderJob
@@ -95,3 +99,5 @@ class JobResult:
     timings: dict[str, float] = field(default_factory=dict)
     attempts: int = 1
     first_error: CellError | None = None
+    cached: bool = False
+    rendered_at: str = ""
