@@ -110,7 +110,7 @@ def test_a_failing_notebook_gives_exit_1_and_is_named(rendered):
         r"fixture failure: the total does not add up -> failed/03_gamma_fails.ipynb",
         result.output,
     )
-    assert "5 report(s) rendered, 1 failed." in result.output
+    assert "5 rendered, 0 reused, 1 failed." in result.output
     assert f"Open {out / 'index.html'}" in result.output
 
 

@@ -1,0 +1,163 @@
+"""The render cache reuses a report only when nothing it depends on changed (issue 15).
+
+Each test renders a small set twice through the CLI and reads the manifest's
+``cached`` flags: which reports were reused and which rendered again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from qipp.cli import main
+from qipp.paths import DATA_DIR, NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
+CODES = ("07H", "S001")
+
+
+def panel_notebook() -> nbformat.NotebookNode:
+    """A finding that declares ``panel_path`` and prints the panel's size."""
+    nb = new_notebook()
+    params = new_code_cell('panel_path: str = ""  # the CCG panel to read')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        new_markdown_cell("# Panel reader"),
+        params,
+        new_code_cell(
+            "from pathlib import Path\nprint(len(Path(panel_path).read_text().splitlines()))"
+        ),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return nb
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Notebooks (two fixtures, a panel reader, the profile template) and two panels."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for path in FIXTURES.glob("*.ipynb"):
+        shutil.copy(path, notebooks / path.name)
+    nbformat.write(panel_notebook(), notebooks / "03_panel.ipynb")
+    shutil.copy(NOTEBOOKS_DIR / "ccg_profile.ipynb", notebooks / "ccg_profile.ipynb")
+    first = tmp_path / "panel_a.csv"
+    shutil.copy(SYNTHETIC_PANEL_CSV, first)
+    lines = first.read_text(encoding="utf-8").splitlines(keepends=True)
+    second = tmp_path / "panel_b.csv"
+    row = next(i for i, line in enumerate(lines) if line.startswith("S002,"))
+    fields = lines[row].split(",")
+    fields[3] = f"{float(fields[3]) + 0.001:.3f}"  # S002's allocation, one £1,000 more
+    lines[row] = ",".join(fields)
+    second.write_text("".join(lines), encoding="utf-8")
+    return {"notebooks": notebooks, "out": tmp_path / "reports", "a": first, "b": second}
+
+
+def render(project, *extra: str, panel: str = "a") -> tuple[dict[str, bool], str]:
+    """Run qipp render; return each report's ``cached`` flag and the summary line."""
+    args = [
+        "render",
+        "--notebooks-dir",
+        str(project["notebooks"]),
+        "--out-dir",
+        str(project["out"]),
+    ]
+    args += ["--panel", str(project[panel]), "--jobs", "1", "--no-progress"]
+    args += [arg for code in CODES for arg in ("--ccg", code)] + ["--only", "0", *extra]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((project["out"] / "manifest.json").read_text(encoding="utf-8"))
+    summary = next(line for line in result.output.splitlines() if "rendered," in line)
+    return {entry["key"]: entry["cached"] for entry in manifest["entries"]}, summary
+
+
+def test_a_second_run_with_nothing_changed_starts_no_worker_and_reuses_everything(project):
+    first, summary = render(project)
+    assert not any(first.values()) and summary.startswith(f"{len(first)} rendered, 0 reused")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "qipp.render.pipeline.WorkerPool",
+            lambda *a, **k: pytest.fail("a worker (and its kernel) started"),
+        )
+        again, summary = render(project)
+    assert again == {key: True for key in first}
+    assert summary.startswith(f"0 rendered, {len(first)} reused, 0 failed")
+
+
+def test_a_reused_report_is_the_fresh_one_apart_from_the_rendered_at_line(project):
+    render(project)
+    render(project)  # reused
+    out = project["out"]
+    reused = {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html")}
+    render(project, "--force")
+    stamp = re.compile(rb"[Rr]endered [^<\n]*")
+    for page, body in reused.items():
+        if page.name == "index.html":
+            continue
+        assert stamp.sub(b"", body) == stamp.sub(b"", (out / page).read_bytes()), page
+
+
+def test_force_renders_everything_again(project):
+    render(project)
+    flags, summary = render(project, "--force")
+    assert not any(flags.values()) and ", 0 reused" in summary
+
+
+def test_a_markdown_edit_re_renders_that_notebook_alone(project):
+    render(project)
+    path = project["notebooks"] / "01_alpha.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[0].source += "\n\nOne more sentence."
+    nbformat.write(notebook, path)
+    flags, _ = render(project)
+    assert [key for key, cached in flags.items() if not cached] == ["finding:01_alpha"]
+
+
+def test_another_panel_re_renders_the_profiles_and_what_reads_the_panel(project):
+    render(project)
+    flags, _ = render(project, "--replace", panel="b")
+    rendered = sorted(key for key, cached in flags.items() if not cached)
+    assert rendered == ["finding:03_panel", *(f"profile:{code}" for code in CODES)]
+
+
+def test_one_byte_changed_in_a_data_table_re_renders_every_report_that_can_read_it(
+    project, tmp_path
+):
+    render(project)
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    table = next((data / "tables").glob("*.csv"))
+    table.write_bytes(table.read_bytes() + b"\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("qipp.render.cache.DATA_DIR", data)
+        flags, _ = render(project)
+    assert not any(flags.values())  # every notebook can read data/: all rendered again
+
+
+def test_a_change_to_the_qipp_source_re_renders_everything(project):
+    render(project)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("qipp.render.cache.code_digest", lambda *a, **k: "changed")
+        flags, _ = render(project)
+    assert not any(flags.values())
+
+
+def test_a_corrupt_or_partial_cache_entry_is_a_miss_not_an_error(project):
+    first, _ = render(project)
+    entries = sorted((project["out"] / ".cache").iterdir())
+    (entries[0] / "entry.json").write_text("{not json", encoding="utf-8")
+    shutil.rmtree(entries[1] / "files")
+    flags, _ = render(project)
+    assert sum(not cached for cached in flags.values()) == 2
+    assert len(flags) == len(first)
