@@ -164,8 +164,12 @@ class RenderCache:
             shutil.rmtree(entry, ignore_errors=True)
             return None
 
-    def store(self, result: JobResult, stage_root: Path, rendered_at: str) -> None:
-        """Keep a fresh, successful report for later runs (never raises on a full disk)."""
+    def store(self, result: JobResult, stage_root: Path, out_dir: Path, rendered_at: str) -> None:
+        """Keep a fresh, successful report, as published in ``out_dir``, for later runs.
+
+        ``stage_root`` only names the run's staging folder in the key. Never raises on
+        a full disk: a cache that cannot be written is only a slower next run.
+        """
         if not result.ok or result.cached:
             return
         entry = self.root / self.key(result.job, stage_root)
@@ -176,7 +180,7 @@ class RenderCache:
             for name in result.files:
                 target = building / "files" / name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(stage_root / name, target)
+                shutil.copyfile(out_dir / name, target)
             record = {
                 "key": result.job.key,
                 "title": result.title,

@@ -200,11 +200,8 @@ def render_reports(options: RenderOptions) -> RenderSummary:
             if misses:  # nothing changed: no worker, no kernel starts
                 with WorkerPool(config, min(options.jobs, len(misses))) as pool:
                     fresh = pool.run(misses, progress=options.progress)
-            for result in fresh:
-                cache.store(result, stage.root, run.rendered_at)
             by_key = {**hits, **{result.job.key: result for result in fresh}}
             results = [by_key[job.key] for job in jobs]
-            cache.prune(cache.key(job, stage.root) for job in jobs if by_key[job.key].ok)
             phases = {"plan_s": planned - started, "batch_s": time.perf_counter() - planned}
             summary = _finish(
                 options,
@@ -216,6 +213,11 @@ def render_reports(options: RenderOptions) -> RenderSummary:
                 {row.ccg_code: row for row in profiles},
                 phases,
             )
+            # Only once the reports are in place: a run that fails or is stopped leaves
+            # the cache, like everything else in the folder, as it was.
+            for result in fresh:
+                cache.store(result, stage.root, out_dir, run.rendered_at)
+            cache.prune(cache.key(job, stage.root) for job in jobs if by_key[job.key].ok)
         except BaseException:
             stage.discard()
             with contextlib.suppress(OSError):  # a read-only folder has nothing to clean

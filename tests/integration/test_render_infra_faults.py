@@ -32,6 +32,7 @@ from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from qipp.cli import main
+from qipp.render.cache import CACHE_DIR_NAME
 from qipp.render.infra import EXIT_ENVIRONMENT, RenderInfrastructureError
 from qipp.render.options import RenderOptions
 from qipp.render.pipeline import render_reports
@@ -43,7 +44,7 @@ def snapshot(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and CACHE_DIR_NAME not in p.relative_to(folder).parts
     }
 
 

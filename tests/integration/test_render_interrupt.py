@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from qipp.cli import main
+from qipp.render.cache import CACHE_DIR_NAME
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 
@@ -29,7 +30,7 @@ def snapshot(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and CACHE_DIR_NAME not in p.relative_to(folder).parts
     }
 
 

@@ -28,6 +28,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from qipp.cli import main
 from qipp.findings import write_findings
 from qipp.paths import NOTEBOOKS_DIR, REPORTS_DIR, SYNTHETIC_PANEL_CSV
+from qipp.render.cache import CACHE_DIR_NAME
 from qipp.render.export import STYLESHEET
 from qipp.render.index import ScorecardSummary, index_html
 from qipp.render.jobs import RenderJob
@@ -266,7 +267,9 @@ def _files(out: Path) -> dict[str, bytes]:
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.name != ".qipp-render.lock"
+        if p.is_file()
+        and p.name != ".qipp-render.lock"
+        and CACHE_DIR_NAME not in p.relative_to(out).parts
     }
 
 
