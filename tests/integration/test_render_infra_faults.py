@@ -149,7 +149,8 @@ def test_a_worker_killed_mid_run_is_replaced_and_every_report_renders(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-c", "from qipp.cli import main; main()", "render"]
         + ["--notebooks-dir", str(notebooks), "--out-dir", str(out), "--no-progress"]
-        + ["--jobs", "3", "--only", "03", "--only", "tiny"],
+        + ["--jobs", "3", "--only", "03", "--only", "tiny"]
+        + ["--force"],  # its notebooks read files the render cache cannot see
         env={**os.environ, "TMPDIR": str(scratch)},
         start_new_session=True,
         stdout=subprocess.PIPE,
