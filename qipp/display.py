@@ -43,7 +43,7 @@ DEFAULT_INT_FORMAT = ",d"
 Formatter = str | Callable[[Any], str]
 
 # Wide tables wrap their headers and cells instead of scrolling off the page.
-_TABLE_CSS = [
+_TABLE_CSS: list[dict[str, str]] = [
     {"selector": "", "props": "border-collapse: collapse; font-size: 0.9em; max-width: 100%;"},
     {
         "selector": "caption",
@@ -129,7 +129,7 @@ class Table:
     def _styler(self, cells: pd.DataFrame, part: int) -> Styler:
         shown = cells.copy()
         styler = Styler(shown, uuid=f"{self._id()}-{part}", cell_ids=False)
-        styler.set_table_styles(_TABLE_CSS)
+        styler.set_table_styles(_TABLE_CSS)  # type: ignore[arg-type]  # stubs want TypedDicts
         if self.index_label is None:
             styler.hide(axis="index")
         else:
@@ -212,7 +212,7 @@ def table(
             name=frame.name or "value"
         )
     chosen = list(columns) if columns is not None else list(frame.columns)
-    data = frame[chosen]
+    data: pd.DataFrame = frame.loc[:, chosen]
     formats = dict(formats or {})
     labels = dict(labels or {})
     cells = pd.DataFrame(
