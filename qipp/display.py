@@ -212,7 +212,7 @@ def table(
             name=frame.name or "value"
         )
     chosen = list(columns) if columns is not None else list(frame.columns)
-    data: pd.DataFrame = frame.loc[:, chosen]
+    data = pd.DataFrame(frame.loc[:, chosen])
     formats = dict(formats or {})
     labels = dict(labels or {})
     cells = pd.DataFrame(
