@@ -208,9 +208,9 @@ def table(
     Table
     """
     if isinstance(frame, pd.Series):
-        frame = frame.rename_axis(frame.index.name or "item").reset_index(
-            name=frame.name or "value"
-        )
+        series = frame.copy()
+        series.index.name = str(frame.index.name or "item")
+        frame = series.reset_index(name=str(frame.name or "value"))
     chosen = list(columns) if columns is not None else list(frame.columns)
     data = pd.DataFrame(frame.loc[:, chosen])
     formats = dict(formats or {})
