@@ -115,7 +115,9 @@ class Table:
 
     def _id(self) -> str:
         """A stable id from the content: same table, same HTML, every run."""
-        digest = hashlib.sha256(self.cells.to_csv().encode() + str(self.caption).encode())
+        digest = hashlib.sha256(
+            self.cells.to_json(orient="split").encode() + str(self.caption).encode()
+        )
         return "qipp-" + digest.hexdigest()[:10]
 
     def _parts(self) -> list[pd.DataFrame]:

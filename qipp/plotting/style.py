@@ -24,6 +24,8 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from qipp.banner import SYNTHETIC_BANNER
+
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
@@ -41,7 +43,7 @@ NAVY, ORANGE, GREY, RED, GREEN, AMBER = (
 PALETTE: tuple[str, ...] = (NAVY, ORANGE, GREEN, AMBER, "#7030a0", GREY)
 
 SYNTHETIC_SUFFIX = " | SYNTHETIC DATA (calibrated to published aggregates, not real CCG returns)"
-BANNER_TEXT = "SYNTHETIC DATA: invented CCGs calibrated to published totals, not real returns"
+BANNER_TEXT = SYNTHETIC_BANNER
 SOURCE_GID, BANNER_GID = "qipp-source-line", "qipp-synthetic-banner"
 _SOURCE_PT, _BANNER_PT = 7.5, 9.0
 

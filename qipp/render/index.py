@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from qipp.banner import SYNTHETIC_BANNER
 from qipp.findings import reproduced_label
 from qipp.render.export import STYLESHEET, TEMPLATES_ROOT
 from qipp.render.jobs import KIND_FINDING, KIND_PROFILE
@@ -40,9 +41,8 @@ INDEX_NAME = "index.html"
 # Written beside the index by `qipp claims --write-dir`; linked when present.
 SCORECARD_FILES: tuple[str, ...] = ("claims.csv", "claims.json")
 INDEX_TITLE = "QIPP 2010-2015: published findings, reproduced"
-# Shown when profiles come from a synthetic panel (the panel's own wording lives in
-# qipp.panel.SYNTHETIC_BANNER; this fallback keeps the index free of a panel import).
-DEFAULT_SYNTHETIC_BANNER = "SYNTHETIC DATA: the CCG panel is invented, not real returns."
+# Shown when profiles come from a synthetic panel: the one wording (qipp.banner).
+DEFAULT_SYNTHETIC_BANNER = SYNTHETIC_BANNER
 # CSS class of each value of ``reproduced`` (styled in report.css).
 REPRODUCED_CLASSES = {True: "status-yes", False: "status-no", None: "status-na"}
 
