@@ -36,6 +36,8 @@ TABLES_DIR: Path = DATA_DIR / "tables"
 SYNTHETIC_DIR: Path = DATA_DIR / "synthetic"
 SYNTHETIC_PANEL_CSV: Path = SYNTHETIC_DIR / "ccg_panel_q1_2013_14.csv"
 TEMPLATES_DIR: Path = DATA_DIR / "templates"
+REFERENCE_DIR: Path = DATA_DIR / "reference"
+REFERENCE_RAW_DIR: Path = REFERENCE_DIR / "raw"
 
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 REPORTS_DIR: Path = PROJECT_ROOT / "reports"

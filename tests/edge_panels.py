@@ -3,9 +3,10 @@
 Each shape is a panel that :func:`qipp.panel.load_panel` accepts but that pushes
 a notebook to a corner: no CCG forecasting a gap, every target equal, three
 CCGs, zero plans, and so on. They are test fixtures, not data: every figure is
-invented. By default rows are ``reported`` with ODS-form codes (so the notebooks
-take their reported-data path); ``status="synthetic"`` gives S-codes and
-"Synthetic CCG NNN" names instead.
+invented. By default rows are ``reported``: real CCGs of the register of April 2013
+(:func:`qipp.reference.load_register`) under their own codes, names and regions, so
+the notebooks take their reported-data path and the loader's register checks pass;
+``status="synthetic"`` gives S-codes and "Synthetic CCG NNN" names instead.
 
 The shapes (:data:`EDGE_SHAPES`), 30 CCGs with mixed outcomes unless named otherwise:
 
@@ -17,8 +18,9 @@ The shapes (:data:`EDGE_SHAPES`), 30 CCGs with mixed outcomes unless named other
 - size and spread: ``single_region``, ``one_ccg``, ``three_ccgs``, ``twelve_ccgs``,
   ``fifty_six_ccgs``, ``full_211`` (the April 2013 regional counts);
 - flags and labels: ``no_nr_fund``, ``all_nr_fund``, ``real_codes_reported`` (24 CCGs with
-  11J and 07H under their own names and published targets, and names using every
-  punctuation mark the schema allows), ``synthetic_small`` (12 synthetic CCGs).
+  11J and 07H under their own names and published targets, and register CCGs whose
+  names, as a return writes them, use every punctuation mark in :data:`AWKWARD_MARKS`),
+  ``synthetic_small`` (12 synthetic CCGs).
 
 Money is drawn in whole £ thousands and stored as £m to three decimals, so a
 CSV or .xlsx round trip gives back the same floats. Shapes that promise equal
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -57,6 +60,7 @@ from qipp.panel.schema import (
     STATUS_SYNTHETIC,
     SYNTHETIC_NAME_PREFIX,
 )
+from qipp.reference import load_register
 
 # Shape name -> number of CCGs. The order is the order tests run them in.
 SHAPE_SIZES: dict[str, int] = {
@@ -89,53 +93,10 @@ TARGET_PCT_RANGE = (0.3, 6.5)
 FORECAST_MIX = (0.3, 0.2)
 Q1_MIX = (0.4, 0.3)
 NR_FUND_RATE = 0.25
-# Plain and awkward-but-valid place names (& ' ( ) , . - all pass the name rule).
-PLACES = (
-    "Ashby",
-    "Brackenford",
-    "Calder Vale",
-    "Dunmore",
-    "Eastwick",
-    "Fenbridge",
-    "Glenholme",
-    "Harrowgate",
-    "Ivybridge & Moor",
-    "Kingsmere",
-    "Lindley",
-    "Marshfield",
-    "Northam",
-    "Oakhurst",
-    "Pennington",
-    "Queensbury",
-    "Redcliffe",
-    "St. Anne's",
-    "Thornbury",
-    "Upton-on-Wye",
-    "Valebrook",
-    "Westholme",
-    "Yarrow (Rural)",
-    "Ashby, Fenwick and Hale",
-    "Barton & Stowe",
-    "Cressing",
-)
-# Names with every punctuation mark the name rule allows (real_codes_reported uses them).
-AWKWARD_NAMES = (
-    "NHS Barton & Stowe CCG",
-    "NHS St. Anne's (Rural) CCG",
-    "NHS Ashby, Fenwick and Hale CCG",
-    "NHS Upton-on-Wye CCG",
-)
-QUALIFIERS = (
-    "",
-    " North",
-    " South",
-    " East",
-    " West",
-    " Central",
-    " City",
-    " and District",
-    " Rural",
-)
+# Punctuation the name rule allows that real_codes_reported's names must use between them
+# (the register spells one name with a curly apostrophe, written here as a straight one).
+AWKWARD_MARKS = ",.'&()-"
+_ST = re.compile(r"\bSt ")
 # Published targets of the two CCGs the articles name (real_codes_reported keeps them).
 NAMED_TARGET_PCT = {"11J": 0.28, "07H": 6.44}
 
@@ -172,34 +133,77 @@ def _move(
     return np.clip(planned_k + category * step, 0, None)
 
 
-def _codes(rng: np.random.Generator, n: int, status: str, keep_named: bool) -> list[str]:
-    """Sorted unique codes: ODS-form (two digits, a capital) or S001.. for synthetic."""
-    named = list(NAMED_CCGS) if keep_named else []
-    if status == STATUS_SYNTHETIC:
-        return sorted(named) + [f"S{i:03d}" for i in range(1, n - len(named) + 1)]
-    pool = [f"{d:02d}{chr(65 + c)}" for d in range(1, 100) for c in range(26)]
-    pool = [c for c in pool if c not in NAMED_CCGS]
-    drawn = rng.choice(len(pool), size=n - len(named), replace=False)
-    return sorted(named + [pool[i] for i in drawn])
+@functools.cache
+def _register() -> pd.DataFrame:
+    return load_register()
 
 
-def _names(rng: np.random.Generator, codes: list[str], awkward: bool) -> list[str]:
-    """Names for ``codes``: the named CCGs' own, 'Synthetic CCG NNN' for S-codes, else invented."""
-    names = [f"NHS {p}{q} CCG" for q in QUALIFIERS for p in PLACES]
-    names = [n for n in names if n not in AWKWARD_NAMES]
-    order = list(rng.permutation(len(names)))
-    if awkward:
-        names = list(AWKWARD_NAMES) + names
-        order = list(range(len(AWKWARD_NAMES))) + [i + len(AWKWARD_NAMES) for i in order]
-    out = []
-    for _i, code in enumerate(codes):
-        if code in NAMED_CCGS:
-            out.append(NAMED_CCGS[code])
-        elif code.startswith("S"):
-            out.append(f"{SYNTHETIC_NAME_PREFIX} {code[1:]}")
-        else:
-            out.append(names[order.pop(0)])
-    return out
+def written_name(register_name: str) -> str:
+    """A register name as a return writes it: "CCG" after it, "St." and a straight apostrophe.
+
+    The loader's register check takes both spellings as the same CCG's (names_match).
+
+    >>> written_name("NHS St Helens")
+    'NHS St. Helens CCG'
+    """
+    return _ST.sub("St. ", register_name).replace("\u2019", "'") + " CCG"
+
+
+@functools.cache
+def awkward_codes() -> tuple[str, ...]:
+    """Register CCGs whose written names use every mark of :data:`AWKWARD_MARKS` between them.
+
+    For each mark in turn, the first CCG (by code) whose written name holds it, unless a
+    CCG already picked does.
+    """
+    register = _register()
+    written = dict(zip(register["ccg_code"], register["ccg_name"].map(written_name), strict=True))
+    picked: list[str] = []
+    for mark in AWKWARD_MARKS:
+        if not any(mark in written[code] for code in picked):
+            picked.append(next(code for code, name in written.items() if mark in name))
+    return tuple(picked)
+
+
+def awkward_names() -> list[str]:
+    """The written names of :func:`awkward_codes`."""
+    names = _register().set_index("ccg_code")["ccg_name"]
+    return [written_name(names[code]) for code in awkward_codes()]
+
+
+def _register_rows(
+    rng: np.random.Generator, n: int, shape: str, keep_named: bool
+) -> tuple[list[str], list[str], list[str]]:
+    """Codes, names and regions of ``n`` register CCGs, sorted by code.
+
+    Regions are drawn as :func:`_regions` draws them, then CCGs of each region
+    without replacement; ``keep_named`` adds 11J, 07H and :func:`awkward_codes` first.
+    """
+    register = _register().set_index("ccg_code")
+    fixed = [*NAMED_CCGS, *awkward_codes()] if keep_named else []
+    codes = list(fixed)
+    drawn_regions = _regions(rng, n - len(fixed), shape)
+    for region in REGIONS:
+        pool = [c for c in register.index[register["region"] == region] if c not in fixed]
+        wanted = int((drawn_regions == region).sum())
+        codes += [pool[i] for i in sorted(rng.choice(len(pool), size=wanted, replace=False))]
+    codes.sort()
+    names = [NAMED_CCGS.get(c) or written_name(register.at[c, "ccg_name"]) for c in codes]
+    return codes, names, [register.at[c, "region"] for c in codes]
+
+
+def _synthetic_rows(
+    rng: np.random.Generator, n: int, shape: str, keep_named: bool
+) -> tuple[list[str], list[str], list[str]]:
+    """S-codes and 'Synthetic CCG NNN' names, after 11J and 07H when ``keep_named``."""
+    named = sorted(NAMED_CCGS) if keep_named else []
+    codes = named + [f"S{i:03d}" for i in range(1, n - len(named) + 1)]
+    names = [NAMED_CCGS.get(c) or f"{SYNTHETIC_NAME_PREFIX} {c[1:]}" for c in codes]
+    regions = list(_regions(rng, n, shape))
+    # The two named CCGs keep their real region, so the panel stays true where it is real.
+    register = _register().set_index("ccg_code")
+    regions[: len(named)] = [register.at[c, "region"] for c in named]
+    return codes, names, regions
 
 
 def _regions(rng: np.random.Generator, n: int, shape: str) -> np.ndarray:
@@ -276,8 +280,8 @@ def _edge_panel(shape: str, seed: int, status: str) -> pd.DataFrame:
         status = STATUS_SYNTHETIC
     rng = np.random.default_rng(seed)
     keep_named = shape == "real_codes_reported"
-    codes = _codes(rng, n, status, keep_named)
-    regions = _regions(rng, n, shape)
+    rows = _synthetic_rows if status == STATUS_SYNTHETIC else _register_rows
+    codes, names, regions = rows(rng, n, shape, keep_named)
 
     # Forecast category per CCG: -1 short of plan, 0 on plan, +1 ahead.
     forecast_cat = {
@@ -309,7 +313,8 @@ def _edge_panel(shape: str, seed: int, status: str) -> pd.DataFrame:
                 np.arange(n) >= n - _counts(n, FORECAST_MIX)[0], -1, rng.choice([0, 1], size=n)
             )
         for code, pct in NAMED_TARGET_PCT.items():
-            if code in codes:
+            # Only the shape that promises them: other shapes may draw 11J or 07H too.
+            if keep_named and code in codes:
                 target_pct[codes.index(code)] = pct
         plan = np.rint(allocation * target_pct / 100).astype(np.int64)
         if shape == "some_zero_plans":
@@ -341,7 +346,7 @@ def _edge_panel(shape: str, seed: int, status: str) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "ccg_code": codes,
-            "ccg_name": _names(rng, codes, keep_named),
+            "ccg_name": names,
             "region": regions,
             "allocation_gbp_m": allocation / 1000,
             "qipp_plan_gbp_m": plan / 1000,

@@ -5,8 +5,9 @@ byte-for-byte the same on every run (workbooks carry fixed times, see
 :func:`qipp.panel.template.workbook_bytes`), and ``tests/unit/test_messy_corpus.py``
 fails when the committed folder differs from a fresh one.
 
-Every file encodes one small, valid, reported panel (:data:`BASE`, eight CCGs with
-ODS-form codes and invented names and figures) or a variant of it, in one of the
+Every file encodes one small, valid, reported panel (:data:`BASE`, eight CCGs of the
+register of April 2013 under their own codes, names and regions, with invented figures)
+or a variant of it, in one of the
 ways a spreadsheet or a person mangles a table: title rows above the header, a
 cover sheet, friendly headers, a Total row, £ signs and thousands separators,
 Windows or UTF-16 text, semicolons, blank rows, lower case, Yes/No. Each is either
@@ -42,10 +43,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from edge_panels import written_name
 from openpyxl import Workbook
 
 from qipp.panel.schema import MONEY_COLUMNS, PANEL_COLUMNS
 from qipp.panel.template import FIXED_TIME, restamp_zip, workbook_bytes
+from qipp.reference import load_register
 
 CORPUS_DIR = Path(__file__).resolve().parent / "messy"
 CLEAN_DIR_NAME = "clean"
@@ -54,18 +57,18 @@ README_NAME = "README.md"
 # Git must keep every byte (CR LF, UTF-16, Windows-1252), whatever a clone's autocrlf says.
 GITATTRIBUTES = "* -text\n"
 
-# The base panel: eight reported CCGs. Codes have the ODS form; names and figures are
-# invented. Money is in whole £ thousands, so every figure is exact at 3 decimals of £m.
-_BASE_CCGS: tuple[tuple[str, str, str], ...] = (
-    ("00C", "NHS Ashby CCG", "North of England"),
-    ("01X", "NHS Brackenford CCG", "North of England"),
-    ("03Q", "NHS Calder Vale CCG", "Midlands and East of England"),
-    ("05A", "NHS Dunmore CCG", "Midlands and East of England"),
-    ("06K", "NHS St. Anne's CCG", "South of England"),
-    ("10R", "NHS Fenbridge & Moor CCG", "South of England"),
-    ("07P", "NHS Glenholme CCG", "London"),
-    ("08T", "NHS Harrowgate (Central) CCG", "London"),
+# The base panel: eight reported CCGs of the register of April 2013 under their own codes, names (as a return writes them: "CCG" after, "St.", a straight apostrophe)
+# and regions. Money is invented, in whole £ thousands, so every figure is exact at 3
+# decimals of £m.
+_BASE_CODES = ("00C", "01X", "03Q", "05A", "06K", "10R", "08Y", "08T")
+REGISTER = load_register().set_index("ccg_code")
+_BASE_CCGS: tuple[tuple[str, str, str], ...] = tuple(
+    (code, written_name(REGISTER.at[code, "ccg_name"]), REGISTER.at[code, "region"])
+    for code in _BASE_CODES
 )
+# An ODS-form code the register of April 2013 lacks, as a CCG formed later would have.
+LATER_CODE = "15N"
+assert LATER_CODE not in REGISTER.index
 # allocation, plan, transformational, ytd plan, ytd actual, forecast (£k); uses NR fund
 _BASE_FIGURES: tuple[tuple[int, int, int, int, int, int, bool], ...] = (
     (312450, 7811, 3905, 1562, 1250, 7400, False),
@@ -249,7 +252,12 @@ class Case:
 CASES: dict[str, Case] = {}
 CLEAN: dict[str, list[Row]] = {
     "base": BASE,
-    "curly_apostrophe": variant(**{"06K": {"ccg_name": "NHS St. Anne\u2019s CCG"}}),
+    # 08Y as the register spells it, with a curly apostrophe.
+    "curly_apostrophe": variant(**{"08Y": {"ccg_name": REGISTER.at["08Y", "ccg_name"] + " CCG"}}),
+    "later_code": variant(**{"10R": {"ccg_code": LATER_CODE}}),
+    "name_of_another_ccg": variant(
+        **{"06K": {"ccg_name": written_name(REGISTER.at["05A", "ccg_name"])}}
+    ),
     "q1_over_twice_q1_plan": variant(**{"03Q": {"ytd_actual_gbp_m": 1700}}),
 }
 
@@ -882,6 +890,32 @@ def _() -> bytes:
     return _one_change("05A", "ytd_actual_gbp_m", 13_500)
 
 
+# Loads with a warning: real codes the register of April 2013 does not confirm (decision 0029)
+
+
+@case(
+    "code_after_april_2013.csv",
+    "an ODS code the register of April 2013 lacks (a CCG formed later): a warning naming the "
+    "closest register CCGs",
+    "load",
+    clean="later_code",
+    warnings=("not in the CCG register of April 2013", "closest there: 10R"),
+)
+def _() -> bytes:
+    return utf8(base_csv(CLEAN["later_code"]))
+
+
+@case(
+    "name_of_another_ccg.csv",
+    "06K under 05A's name: a warning saying whose name it is",
+    "load",
+    clean="name_of_another_ccg",
+    warnings=("not the register's name for 06K", "gives that name to 05A"),
+)
+def _() -> bytes:
+    return utf8(base_csv(CLEAN["name_of_another_ccg"]))
+
+
 # Rejects: codes, statuses, names ----------------------------------------------------------------
 
 
@@ -911,6 +945,16 @@ def _() -> bytes:
 
 
 @case(
+    "region_not_the_registers.csv",
+    "05A under another region than the register's: refused, naming the register's region",
+    "reject",
+    message=(":5:region", "puts 05A", REGISTER.at["05A", "region"]),
+)
+def _() -> bytes:
+    return with_cell("05A", "region", "South of England")
+
+
+@case(
     "region_misspelt.csv",
     "region 'Londn' (no guess; the message offers London)",
     "reject",
@@ -918,7 +962,7 @@ def _() -> bytes:
     message=("Londn", "London"),
 )
 def _() -> bytes:
-    return with_cell("07P", "region", "Londn")
+    return with_cell("08Y", "region", "Londn")
 
 
 @case(
@@ -1081,7 +1125,8 @@ README = """\
 Real returns arrive messy: title rows above the header, a cover sheet, friendly or
 upper-case headers, a Total row, £ signs and thousands separators, Windows-1252 or
 UTF-16 text, semicolons, blank rows, lower case, Yes/No. Each file here encodes a small
-invented panel (eight reported CCGs, `clean/base.csv`) or a variant of it in one such way.
+panel (eight reported CCGs with invented figures, `clean/base.csv`) or a variant of it in
+one such way.
 `EXPECTED.json` says, for every file, whether it must **load** (to exactly the clean
 panel named, with the notes and warnings given) or be **rejected** (with a message
 containing the given text, in at most `max_lines` lines). A file that is read must
@@ -1090,8 +1135,8 @@ refused, never guessed.
 
 Generated by `.venv/bin/python tests/messy_corpus.py`; do not edit by hand (a test regenerates
 the folder and compares bytes). Checked by `tests/unit/test_messy_corpus.py`. The
-figures are invented; the codes have the form of ODS codes but the names are not the
-CCGs' names.
+figures are invented; the codes, names and regions are those of the CCG register of
+April 2013 (`qipp.reference.load_register`), except where a file changes them on purpose.
 """
 
 

@@ -7,7 +7,10 @@ support (decision 0025):
 - ``reproduced`` is None with ``reproduced_note`` "synthetic data" on a synthetic
   panel, and "cannot be tested: ..." when the primary test is undefined;
 - ``deciding_test`` names the test that decided (``"spearman"``) or is None;
-- ``power_n`` is the number of CCGs the power figures describe, the panel's own.
+- ``power_n`` is the number of CCGs the power figures describe, the panel's own;
+- ``per_head_*`` are the sensitivity check with target per head (decision 0031),
+  reported beside the verdict and never part of it; ``per_head_n`` counts the
+  CCGs of the panel in the register, the only ones it can use.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from qipp.analysis.target_gap import PowerAnalysis, TargetGapTests
+from qipp.analysis.target_gap_per_head import PerHeadSensitivity
 from qipp.analysis.target_gap_text import null_note, supporting_sentence, verdict_sentence
 
 SYNTHETIC_NOTE = "synthetic data"
@@ -38,7 +42,17 @@ def _rounded(value: float | None, digits: int) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-def _notes(spread: dict, tests: TargetGapTests, power_result: PowerAnalysis) -> list[str]:
+PER_HEAD_FIELDS = (
+    "per_head_spearman_rho",
+    "per_head_spearman_p",
+    "per_head_spearman_ci",
+    "per_head_correlated",
+)
+
+
+def _notes(
+    spread: dict, tests: TargetGapTests, power_result: PowerAnalysis, per_head: PerHeadSensitivity
+) -> list[str]:
     notes = []
     if tests.spearman is None:
         notes.append(
@@ -67,13 +81,37 @@ def _notes(spread: dict, tests: TargetGapTests, power_result: PowerAnalysis) -> 
             f"detection_rate: {undefined} simulated panels had a constant target or "
             "gap, where rho is undefined; they count as not detected."
         )
+    if per_head.spearman is None:
+        notes.append(null_note(", ".join(PER_HEAD_FIELDS), str(per_head.reason)))
     return notes
 
 
+def _per_head_figures(per_head: PerHeadSensitivity) -> dict[str, Any]:
+    """The sensitivity check's figures, every one None when it could not run."""
+    result = per_head.spearman
+    return {
+        "per_head_n": per_head.n_in_register,
+        "per_head_spearman_rho": _rounded(None if result is None else result.rho, 4),
+        "per_head_spearman_p": _rounded(None if result is None else result.p_value, 4),
+        "per_head_spearman_ci": None
+        if result is None
+        else [round(result.ci_low, 4), round(result.ci_high, 4)],
+        "per_head_correlated": per_head.correlated,
+    }
+
+
 def target_gap_findings(
-    spread: dict, tests: TargetGapTests, power_result: PowerAnalysis, synthetic: bool
+    spread: dict,
+    tests: TargetGapTests,
+    power_result: PowerAnalysis,
+    synthetic: bool,
+    *,
+    per_head: PerHeadSensitivity,
 ) -> dict[str, Any]:
     """Everything notebook 02 records, ready for :func:`qipp.findings.write_findings`.
+
+    The verdict, ``reproduced`` and ``deciding_test`` come from the primary test
+    alone; ``per_head`` adds the sensitivity check's figures beside them.
 
     Returns
     -------
@@ -90,7 +128,7 @@ def target_gap_findings(
         "verdict": verdict,
         "reproduced": reproduced,
         "reproduced_note": note,
-        "notes": _notes(spread, tests, power_result),
+        "notes": _notes(spread, tests, power_result, per_head),
         "n_ccgs": spread["n_ccgs"],
         "synthetic": synthetic,
         "deciding_test": tests.deciding_test,
@@ -113,4 +151,5 @@ def target_gap_findings(
         },
         "median_target_pct": round(spread["median_target_pct"], 2),
         "fold_variation": _rounded(spread["fold_variation"], 1),
+        **_per_head_figures(per_head),
     }

@@ -15,9 +15,12 @@ Examples
 from __future__ import annotations
 
 from qipp.analysis.target_gap import PowerAnalysis, TargetGapTests
+from qipp.analysis.target_gap_per_head import PerHeadSensitivity
+from qipp.reference.provenance import REGISTER_NAME
 from qipp.stats import _format_p, correlation_verdict
 
 DECISION_RECORD = "docs/decisions/0025"
+PER_HEAD_RECORD = "docs/decisions/0031"
 
 
 def untestable_sentence(reason: str) -> str:
@@ -81,4 +84,44 @@ def power_sentence(result: PowerAnalysis, alpha: float, power: float) -> str:
     return (
         f"Smallest |rho| detectable with {power:.0%} power at alpha = {alpha:g}, "
         f"n = {result.n_ccgs}: {result.min_detectable_abs_r:.3f}"
+    )
+
+
+def per_head_sentence(sensitivity: PerHeadSensitivity, tests: TargetGapTests) -> str:
+    """The sensitivity check with target per head, and how it stands to the primary test.
+
+    It never overturns the verdict (decision 0031), and says so when it disagrees.
+
+    >>> from qipp.analysis.target_gap import TargetGapTests
+    >>> from qipp.analysis.target_gap_per_head import PerHeadSensitivity
+    >>> print(per_head_sentence(PerHeadSensitivity(None, "only 2 of the panel's 143 CCGs are "
+    ...       "in the register", 2, 143, 0.05), TargetGapTests(None, "x", None, "y", 0.05)))
+    The sensitivity check with target in pounds per registered patient cannot be computed on this panel: only 2 of the panel's 143 CCGs are in the register.
+    """
+    if sensitivity.spearman is None:
+        return (
+            "The sensitivity check with target in pounds per registered patient cannot be "
+            f"computed on this panel: {sensitivity.reason}."
+        )
+    n, total = sensitivity.n_in_register, sensitivity.n_ccgs
+    over = (
+        f"the panel's {total} CCGs, all in the {REGISTER_NAME}"
+        if n == total
+        else f"the {n} of the panel's {total} CCGs that are in the {REGISTER_NAME}"
+    )
+    text = (
+        f"Sensitivity check, target in pounds per registered patient, over {over}. "
+        f"{correlation_verdict(sensitivity.spearman, sensitivity.alpha)}"
+    )
+    agrees = sensitivity.agrees_with(tests)
+    if agrees is None:
+        return (
+            f"{text} The primary test cannot be run on this panel, and this check does not "
+            f"stand in for it ({PER_HEAD_RECORD})."
+        )
+    if agrees:
+        return f"{text} It reaches the same conclusion as the primary test."
+    return (
+        f"{text} It differs from the primary test, which alone decides the verdict "
+        f"({PER_HEAD_RECORD})."
     )

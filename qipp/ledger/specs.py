@@ -28,7 +28,7 @@ QUALIFIERS: tuple[str, ...] = (
     "around",
     "just under",
 )
-SOURCE_ROLES: tuple[str, ...] = ("article", "external_check")
+SOURCE_ROLES: tuple[str, ...] = ("article", "external_check", "reference")
 # Quotes are a clause, never a passage: the articles are not ours to reproduce.
 MAX_QUOTE_CHARS = 160
 
@@ -54,7 +54,10 @@ SOURCES_SPEC = TableSpec(
         Field("period", "str", "the period its figures cover"),
         Field("documents", "str", "the NHS documents it is built on"),
         Field(
-            "role", "str", "article reproduced, or external check", checks=(one_of(SOURCE_ROLES),)
+            "role",
+            "str",
+            "article reproduced, external check, or reference data (data/reference)",
+            checks=(one_of(SOURCE_ROLES),),
         ),
     ),
 )

@@ -18,9 +18,19 @@ from pathlib import Path
 from qipp.atomic import atomic_write_text
 from qipp.panel.intake.limits import THRESHOLDS
 from qipp.panel.intake.locate import alias_table
+from qipp.panel.intake.register_check import CLOSEST_SHOWN
 from qipp.panel.measures import DERIVED_COLUMNS
 from qipp.panel.schema import NAMED_CCGS, PANEL_SPEC
-from qipp.paths import DATA_DIR, SYNTHETIC_PANEL_CSV, TEMPLATES_DIR, relative_to_root
+from qipp.paths import (
+    DATA_DIR,
+    REFERENCE_DIR,
+    REFERENCE_RAW_DIR,
+    SYNTHETIC_PANEL_CSV,
+    TEMPLATES_DIR,
+    relative_to_root,
+)
+from qipp.reference import REGISTER_SPEC
+from qipp.reference.provenance import OGL_CREDIT, REGISTER_DESCRIPTION, REGISTER_NAME
 
 START_MARKER = "<!-- panel-dictionary:start -->"
 END_MARKER = "<!-- panel-dictionary:end -->"
@@ -38,7 +48,8 @@ def render_dictionary() -> str:
     -------
     str
         Headed section: file formats, the column table from the schema, the
-        derived measures and the rules on codes and names.
+        derived measures, the rules on codes and names, and the checks against the
+        CCG register with its provenance and columns.
     """
     named = ", ".join(f"{code} ({name})" for code, name in NAMED_CCGS.items())
     measures = ["| measure | definition |", "|---|---|"]
@@ -92,8 +103,50 @@ def render_dictionary() -> str:
         "whose targets the articles publish and which appear under their own names with",
         "everything else invented. A panel is all synthetic or all reported. Names may not",
         "start with `=`, `+`, `-` or `@`, which a spreadsheet would run as a formula.",
+        "",
+        *register_section(),
     ]
     return "\n".join(lines)
+
+
+def register_section() -> list[str]:
+    """The dictionary's lines on the register checks, the register's provenance and columns.
+
+    >>> register_section()[0]
+    '#### Real codes and the CCG register of April 2013'
+    """
+    return [
+        f"#### Real codes and the {REGISTER_NAME}",
+        "",
+        "A panel whose `data_status` is not `synthetic` is checked against the",
+        f"{REGISTER_DESCRIPTION}: one row per CCG of April 2013, built by",
+        "`qipp.reference.load_register` from the raw files under",
+        f"`{relative_to_root(REFERENCE_RAW_DIR)}` (ONS's CCG codes and names and its CCG to",
+        "area team to region lookup of April 2013, and the QOF 2013-14 list sizes; provenance",
+        f"and checksums in `{relative_to_root(REFERENCE_DIR / 'README.md')}` and",
+        "`data/sources.csv`). The checks (decision 0029):",
+        "",
+        "| the row's | against the register | outcome |",
+        "|---|---|---|",
+        "| `ccg_code` | not in the register | warning naming the "
+        f"{CLOSEST_SHOWN} closest register CCGs (a CCG formed after April 2013, by a merger, "
+        "has a code the register cannot know) |",
+        "| `region` | not the region the register gives the code | error (exit 2) naming "
+        "the row and the register's region |",
+        "| `ccg_name` | not the register's name once case, `NHS`, `CCG`, `&` for `and`, "
+        "apostrophes and punctuation are set aside | warning, saying whose name it is if "
+        "another CCG's |",
+        "",
+        "Warnings print and `qipp panel validate` exits 0; `--strict` makes them errors",
+        "(exit 2). Synthetic panels and S-codes are not checked. Every loader (the CLI,",
+        "`load_panel`, the notebooks) runs the checks.",
+        "",
+        f"> {OGL_CREDIT}",
+        "",
+        "The register's columns (`qipp.reference.REGISTER_SPEC`):",
+        "",
+        REGISTER_SPEC.dictionary_markdown(),
+    ]
 
 
 def _number(value: float) -> str:

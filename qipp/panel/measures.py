@@ -7,7 +7,12 @@ Per CCG (:func:`add_measures`):
   when on or ahead of plan (and when nothing was planned);
 - ``forecast_gap_pct``: the share of the full-year plan not forecast to be
   delivered, 0 when none (and when there is no plan);
-- ``forecasts_shortfall``: True when the forecast is below the plan.
+- ``forecasts_shortfall``: True when the forecast is below the plan;
+- ``registered_patients``: the CCG's registered list (QOF 2013-14) from the
+  CCG register of April 2013 (:func:`qipp.reference.load_register`), NA when
+  its code is not in the register (every S-code, any unknown code);
+- ``plan_gbp_per_head``: the QIPP plan in pounds per registered patient, NA
+  where the population is.
 
 Across the panel: the sector's plan as a share of its allocation, its
 forecast delivery and its net year-to-date shortfall, each a ratio of sums
@@ -15,11 +20,16 @@ forecast delivery and its net year-to-date shortfall, each a ratio of sums
 
 Examples
 --------
->>> toy = pd.DataFrame({"allocation_gbp_m": [100.0, 200.0], "qipp_plan_gbp_m": [2.0, 8.0],
+>>> toy = pd.DataFrame({"ccg_code": ["07H", "S001"],
+...                     "allocation_gbp_m": [100.0, 200.0], "qipp_plan_gbp_m": [2.0, 8.0],
 ...                     "ytd_plan_gbp_m": [0.5, 2.0], "ytd_actual_gbp_m": [0.4, 2.5],
 ...                     "forecast_outturn_gbp_m": [1.5, 8.0]})
->>> add_measures(toy)[list(DERIVED_COLUMNS)].round(2).values.tolist()
+>>> register = pd.DataFrame({"ccg_code": ["07H"], "registered_patients": [250_000]})
+>>> measured = add_measures(toy, register=register)
+>>> measured[list(DERIVED_COLUMNS)[:4]].round(2).values.tolist()
 [[2.0, 20.0, 25.0, True], [4.0, 0.0, 0.0, False]]
+>>> measured["registered_patients"].tolist(), measured["plan_gbp_per_head"].tolist()
+([250000, <NA>], [8.0, <NA>])
 >>> round(sector_plan_pct(toy), 3), forecast_delivery_pct(toy)
 (3.333, 95.0)
 >>> round(aggregate_ytd_shortfall_pct(toy), 2)
@@ -28,10 +38,13 @@ Examples
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
 from qipp.panel.schema import STATUS_SYNTHETIC
+from qipp.reference import load_register
 
 DERIVED_COLUMNS: dict[str, str] = {
     "plan_pct_of_allocation": "qipp_plan_gbp_m / allocation_gbp_m x 100",
@@ -40,6 +53,11 @@ DERIVED_COLUMNS: dict[str, str] = {
     "forecast_gap_pct": "max(0, qipp_plan_gbp_m - forecast_outturn_gbp_m) / qipp_plan_gbp_m "
     "x 100; 0 when qipp_plan_gbp_m is 0",
     "forecasts_shortfall": "forecast_outturn_gbp_m < qipp_plan_gbp_m",
+    "registered_patients": "the CCG's registered list, QOF 2013-14, from the CCG register of "
+    "April 2013 (`qipp.reference.load_register`, data/reference); empty when ccg_code is not "
+    "in the register (every S-code, any unknown code)",
+    "plan_gbp_per_head": "qipp_plan_gbp_m x 1,000,000 / registered_patients (£ per registered "
+    "patient); empty when registered_patients is",
 }
 
 
@@ -52,20 +70,44 @@ def _shortfall_pct(planned: pd.Series, delivered: pd.Series) -> pd.Series:
     return pct.where(planned > 0, 0.0)
 
 
-def add_measures(panel: pd.DataFrame) -> pd.DataFrame:
+@lru_cache(maxsize=1)
+def _project_list_sizes() -> pd.Series:
+    """The project register's list sizes by code, read once (simulations measure many panels).
+
+    Private and never handed out, so the cached Series cannot be changed by a caller.
+    """
+    return _list_sizes(load_register())
+
+
+def _list_sizes(register: pd.DataFrame) -> pd.Series:
+    """Registered patients (Int64) indexed by the codes of ``register``; positive only."""
+    sizes = pd.Series(
+        register["registered_patients"].to_numpy(), index=register["ccg_code"].astype(str)
+    ).astype("Int64")
+    # A register built by qipp.reference has only positive lists; a hand-built one may not.
+    return sizes[sizes > 0]
+
+
+def add_measures(panel: pd.DataFrame, register: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return a copy of ``panel`` with the derived columns appended.
 
     Parameters
     ----------
     panel : pandas.DataFrame
-        A panel with the money columns of the schema (£m).
+        A panel with ``ccg_code`` and the money columns of the schema (£m).
+    register : pandas.DataFrame, optional
+        The CCG register (at least ``ccg_code`` and ``registered_patients``);
+        the project's own (:func:`qipp.reference.load_register`) by default.
 
     Returns
     -------
     pandas.DataFrame
         The panel plus ``plan_pct_of_allocation``, ``ytd_shortfall_pct``,
-        ``forecast_gap_pct`` (floats, percent) and ``forecasts_shortfall`` (bool).
+        ``forecast_gap_pct`` (floats, percent), ``forecasts_shortfall`` (bool),
+        ``registered_patients`` (Int64) and ``plan_gbp_per_head`` (Float64), the
+        last two NA for a code the register does not hold.
     """
+    sizes = _project_list_sizes() if register is None else _list_sizes(register)
     out = panel.copy()
     out["plan_pct_of_allocation"] = (
         100.0 * panel["qipp_plan_gbp_m"].astype(float) / panel["allocation_gbp_m"].astype(float)
@@ -77,6 +119,10 @@ def add_measures(panel: pd.DataFrame) -> pd.DataFrame:
     out["forecasts_shortfall"] = panel["forecast_outturn_gbp_m"].astype(float) < panel[
         "qipp_plan_gbp_m"
     ].astype(float)
+    out["registered_patients"] = panel["ccg_code"].astype(str).map(sizes).astype("Int64")
+    out["plan_gbp_per_head"] = (
+        1e6 * panel["qipp_plan_gbp_m"].astype("Float64") / out["registered_patients"]
+    )
     return out
 
 

@@ -31,22 +31,17 @@ from qipp.panel.intake.limits import (
     MAX_NAME_CHARS,
     Q1_ACTUAL_OVER_FULL_YEAR_PLAN_FACTOR,
 )
-from qipp.validation import Field, RowRule, Rule, TableSpec, ge, gt, matches, one_of
 
-# NHS England's four regions of April 2013, with their CCG counts (ONS code list).
-REGION_CCG_COUNTS_APRIL_2013: dict[str, int] = {
-    "North of England": 68,
-    "Midlands and East of England": 61,
-    "South of England": 50,
-    "London": 32,
-}
-REGIONS: tuple[str, ...] = tuple(REGION_CCG_COUNTS_APRIL_2013)
+# Re-exported: the panel's codes and regions are the register's (qipp.reference.codes).
+from qipp.reference.codes import ODS_CODE_PATTERN as ODS_CODE_PATTERN
+from qipp.reference.codes import REGION_CCG_COUNTS_APRIL_2013 as REGION_CCG_COUNTS_APRIL_2013
+from qipp.reference.codes import REGIONS as REGIONS
+from qipp.validation import Field, RowRule, Rule, TableSpec, ge, gt, matches, one_of
 
 STATUS_SYNTHETIC = "synthetic"
 STATUS_REPORTED = "reported"
 DATA_STATUSES: tuple[str, ...] = (STATUS_SYNTHETIC, STATUS_REPORTED)
 
-ODS_CODE_PATTERN = r"[0-9]{2}[A-Z]"
 SYNTHETIC_CODE_PATTERN = r"S[0-9]{3}"
 # A curly apostrophe appears in some CCG names as published (08Y's, for one).
 NAME_PATTERN = r"[A-Za-z0-9 ,.'’&()-]+"

@@ -9,7 +9,8 @@ template --write``):
   ``Read me`` holds the instructions and the columns, types, meanings and rules
   of :data:`~qipp.panel.schema.PANEL_SPEC`;
 - ``ccg_panel_example_real_codes.csv``: a few real CCGs of April 2013 (ODS code,
-  name, region) with **invented** figures, each row saying so in a ``notes`` column.
+  name and region from the CCG register, :func:`qipp.reference.load_register`) with
+  **invented** figures, each row saying so in a ``notes`` column.
 
 Both are generated, never edited by hand, and byte-for-byte reproducible: the
 workbook's created and modified times are fixed (:data:`FIXED_TIME`) and its zip
@@ -50,6 +51,8 @@ from qipp.panel.schema import (
     STATUS_REPORTED,
 )
 from qipp.paths import TEMPLATES_DIR
+from qipp.reference import load_register
+from qipp.reference.provenance import REGISTER_NAME
 
 TEMPLATE_XLSX_NAME = "ccg_panel_template.xlsx"
 EXAMPLE_CSV_NAME = "ccg_panel_example_real_codes.csv"
@@ -64,13 +67,9 @@ FIXED_TIME = dt.datetime(2013, 4, 1, 0, 0, 0)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 EXAMPLE_NOTE = "figures invented for illustration, not a real return"
 
-# Real CCGs of April 2013: ODS code, name, region. Every figure beside them is invented.
-EXAMPLE_CCGS: tuple[tuple[str, str, str], ...] = (
-    ("02T", "NHS Calderdale CCG", "North of England"),
-    ("07H", "NHS West Essex CCG", "Midlands and East of England"),
-    ("08H", "NHS Islington CCG", "London"),
-    ("11J", "NHS Dorset CCG", "South of England"),
-)
+# Real CCGs of April 2013, one per region; their names and regions come from the register
+# (qipp.reference), so the example passes the register check. Every figure is invented.
+EXAMPLE_CODES: tuple[str, ...] = ("02T", "07H", "08H", "11J")
 # Invented figures, £m to three decimals, in MONEY_COLUMNS order, then the NR-fund flag.
 _EXAMPLE_FIGURES: dict[str, tuple[tuple[float, ...], bool]] = {
     "02T": ((290.0, 7.25, 3.0, 1.7, 1.5, 6.8), False),
@@ -89,6 +88,9 @@ INSTRUCTIONS: tuple[str, ...] = (
     "ccg_code is the CCG's ODS code of April 2013 (two digits and a capital letter, "
     "e.g. 11J); data_status is 'reported' for a real return.",
     "region, data_status and uses_non_recurrent_fund offer drop-down lists.",
+    f"Each code, region and name is checked against the {REGISTER_NAME} "
+    "(data/reference): a region other than the register's is an error; a code it lacks "
+    "(a CCG formed later) or a name other than its own is a warning.",
     "Save as .xlsx (or as CSV UTF-8), then check the file before using it: "
     "qipp panel validate FILE",
     "This workbook is generated from qipp.panel.schema.PANEL_SPEC by "
@@ -238,7 +240,10 @@ def example_csv_text() -> str:
     out = io.StringIO()
     writer = safe_writer(out, lineterminator="\n")
     writer.writerow([*PANEL_COLUMNS, "notes"])
-    for code, name, region in EXAMPLE_CCGS:
+    register = load_register().set_index("ccg_code")
+    for code in EXAMPLE_CODES:
+        # Named as a return names it: the register's name with the "CCG" ONS leaves off.
+        name, region = str(register.at[code, "ccg_name"]) + " CCG", str(register.at[code, "region"])
         money, nr_fund = _EXAMPLE_FIGURES[code]
         cells = [code, name, region, *(f"{v:.3f}" for v in money)]
         writer.writerow([*cells, "true" if nr_fund else "false", STATUS_REPORTED, EXAMPLE_NOTE])

@@ -27,11 +27,14 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from qipp.banner import SYNTHETIC_BANNER
 from qipp.findings import reproduced_label
+from qipp.reference.provenance import REGISTER_NAME, register_provenance
 from qipp.render.export import STYLESHEET, TEMPLATES_ROOT
 from qipp.render.jobs import KIND_FINDING, KIND_PROFILE
 from qipp.render.manifest import uses_panel
@@ -45,6 +48,32 @@ INDEX_TITLE = "QIPP 2010-2015: published findings, reproduced"
 DEFAULT_SYNTHETIC_BANNER = SYNTHETIC_BANNER
 # CSS class of each value of ``reproduced`` (styled in report.css).
 REPRODUCED_CLASSES = {True: "status-yes", False: "status-no", None: "status-na"}
+# Shown for a figure a CCG does not have (its code is not in the register), with why.
+MISSING = "–"
+MISSING_WHY = f"not in the {REGISTER_NAME}"
+
+
+def _present(value: object) -> TypeGuard[int | float]:
+    """Whether ``value`` is a finite number (None, NaN, booleans and text are not)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def patients_cell(value: object) -> str:
+    """Registered patients with thousands separators, or the dash when there are none.
+
+    >>> patients_cell(295355), patients_cell(None), patients_cell(float("nan"))
+    ('295,355', '–', '–')
+    """
+    return f"{int(value):,}" if _present(value) else MISSING
+
+
+def per_head_cell(value: object) -> str:
+    """Pounds per registered patient to the penny, or the dash when unknown.
+
+    >>> per_head_cell(29.23939), per_head_cell(None)
+    ('29.24', '–')
+    """
+    return f"{value:,.2f}" if _present(value) else MISSING
 
 
 def reproduced_class(findings: dict) -> str:
@@ -149,4 +178,9 @@ def index_html(
         downloads=list(downloads),
         reproduced_label=reproduced_label,
         reproduced_class=reproduced_class,
+        patients_cell=patients_cell,
+        per_head_cell=per_head_cell,
+        missing=MISSING,
+        missing_why=MISSING_WHY,
+        register_provenance=register_provenance(),
     )

@@ -7,12 +7,17 @@ by hand, which is how text that validation would refuse can reach the index.
 Examples
 --------
 >>> import pandas as pd
->>> frame = pd.DataFrame({"ccg_code": ["11J"], "ccg_name": ["NHS Dorset CCG"],
-...     "region": ["South of England"], "plan_pct_of_allocation": [0.28],
-...     "ytd_shortfall_pct": [0.0], "forecast_gap_pct": [1.5], "forecasts_shortfall": [True]})
->>> row = profile_rows(frame)[0]
->>> row.ccg_code, row.plan_pct_of_allocation, row.forecasts_shortfall
-('11J', 0.28, True)
+>>> frame = pd.DataFrame({"ccg_code": ["11J", "S001"], "ccg_name": ["NHS Dorset CCG", "S"],
+...     "region": ["South of England"] * 2, "plan_pct_of_allocation": [0.28, 2.0],
+...     "ytd_shortfall_pct": [0.0, 0.0], "forecast_gap_pct": [1.5, 0.0],
+...     "forecasts_shortfall": [True, False],
+...     "registered_patients": pd.array([800_000, None], "Int64"),
+...     "plan_gbp_per_head": pd.array([3.0, None], "Float64")})
+>>> dorset, invented = profile_rows(frame)
+>>> dorset.ccg_code, dorset.plan_pct_of_allocation, dorset.registered_patients
+('11J', 0.28, 800000)
+>>> invented.registered_patients, invented.plan_gbp_per_head
+(None, None)
 """
 
 from __future__ import annotations
@@ -30,12 +35,18 @@ PROFILE_COLUMNS: tuple[str, ...] = (
     "ytd_shortfall_pct",
     "forecast_gap_pct",
     "forecasts_shortfall",
+    "registered_patients",
+    "plan_gbp_per_head",
 )
 
 
 @dataclass(frozen=True)
 class ProfileRow:
-    """One CCG's identity and key figures (percentages, not fractions)."""
+    """One CCG's identity and key figures (percentages, not fractions).
+
+    ``registered_patients`` and ``plan_gbp_per_head`` are None for a CCG whose
+    code is not in the CCG register of April 2013 (every S-code).
+    """
 
     ccg_code: str
     ccg_name: str
@@ -44,6 +55,8 @@ class ProfileRow:
     ytd_shortfall_pct: float
     forecast_gap_pct: float
     forecasts_shortfall: bool
+    registered_patients: int | None = None
+    plan_gbp_per_head: float | None = None
 
     def figures(self) -> dict:
         """The row as a plain dict (for the manifest)."""
@@ -75,6 +88,9 @@ def profile_rows(panel: pd.DataFrame) -> list[ProfileRow]:
             float(r["ytd_shortfall_pct"]),
             float(r["forecast_gap_pct"]),
             bool(r["forecasts_shortfall"]),
+            # NA becomes None, so the manifest holds null and the index a dash, never NaN.
+            None if pd.isna(r["registered_patients"]) else int(r["registered_patients"]),
+            None if pd.isna(r["plan_gbp_per_head"]) else float(r["plan_gbp_per_head"]),
         )
         for r in panel.loc[:, list(PROFILE_COLUMNS)].to_dict("records")
     ]

@@ -59,6 +59,11 @@ FINDINGS_KEYS = {
     "detection_rate",
     "median_target_pct",
     "fold_variation",
+    "per_head_n",
+    "per_head_spearman_rho",
+    "per_head_spearman_p",
+    "per_head_spearman_ci",
+    "per_head_correlated",
 }
 # What each shape makes undefined (tests/edge_panels.py says why each holds).
 SPEARMAN_UNDEFINED = {"none_forecast_gap", "all_ahead", "equal_targets", "three_ccgs", "one_ccg"}
@@ -269,6 +274,15 @@ def test_notebook_02_findings_contract(runner, shape):
         assert f["fold_variation"] is None and "fold" in notes, f["notes"]
     else:
         assert isinstance(f["fold_variation"], float) and f["fold_variation"] >= 1
+
+    # The sensitivity check with target per head (decision 0031): figures or null with a note.
+    assert isinstance(f["per_head_n"], int) and 0 <= f["per_head_n"] <= n
+    if f["per_head_spearman_rho"] is None:
+        assert f["per_head_correlated"] is None and "per_head_spearman_rho" in notes, f["notes"]
+    else:
+        assert f["per_head_n"] >= 4 and isinstance(f["per_head_correlated"], bool)
+        low, high = f["per_head_spearman_ci"]
+        assert low <= f["per_head_spearman_rho"] <= high
 
 
 def test_reported_56_ccgs_is_not_labelled_synthetic_and_counts_its_ccgs(runner):

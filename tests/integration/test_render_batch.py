@@ -23,6 +23,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from qipp.cli import main
 from qipp.paths import NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV
+from qipp.reference import load_register
+from qipp.reference.provenance import register_provenance
 from qipp.render.profiles import ProfileRow, load_profiles
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
@@ -188,6 +190,20 @@ def test_profiles_show_the_ccg_figures_with_code_hidden(rendered):
     assert "Peers in the region" in page and "Q1 position and year-end forecast" in page
     assert page.count('src="data:image/png;base64,') == 2
     assert "load_panel(" not in page  # code cells hidden by default
+
+
+def test_profiles_and_index_show_the_registered_population(rendered):
+    out, _ = rendered
+    patients = load_register().set_index("ccg_code")["registered_patients"]
+    west_essex = f"{patients['07H']:,}"
+    page = (out / "ccg/07H.html").read_text(encoding="utf-8")
+    assert f"<strong>{west_essex}</strong> patients were registered" in page
+    assert "per registered patient" in page and "Open Government Licence v3.0" in page
+    invented = (out / "ccg/S001.html").read_text(encoding="utf-8")
+    assert "S001 is an invented code of a synthetic panel" in invented
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f">{west_essex}<" in index and register_provenance() in index
+    assert not re.search(r">\s*(nan|None)\s*<", index, re.IGNORECASE)
 
 
 # ----------------------------------------------------------------------------- browser

@@ -22,6 +22,7 @@ from qipp.analysis.target_gap import (
     target_summary,
 )
 from qipp.analysis.target_gap_findings import reproduced_state, target_gap_findings
+from qipp.analysis.target_gap_per_head import run_per_head_sensitivity
 from qipp.analysis.target_gap_text import supporting_sentence, verdict_sentence
 
 
@@ -34,6 +35,8 @@ def measured(target, gap):
             "plan_pct_of_allocation": np.asarray(target, dtype=float),
             "forecast_gap_pct": gap,
             "forecasts_shortfall": gap > 0,
+            # No code here is in the register: the per-head check has nothing to use.
+            "plan_gbp_per_head": pd.array([None] * len(gap), dtype="Float64"),
         }
     )
 
@@ -115,7 +118,10 @@ def test_findings_record_is_strict_json_with_a_note_for_every_null():
     panel = measured([0, 2, 2, 3], [0, 0, 0, 0])
     tests = run_target_gap_tests(panel)
     power_result = power_analysis(3, alpha=0.05, power=0.8, rhos=[0.0], n_sims=2, seed=1)
-    record = target_gap_findings(target_summary(panel), tests, power_result, synthetic=False)
+    per_head = run_per_head_sensitivity(panel)
+    record = target_gap_findings(
+        target_summary(panel), tests, power_result, synthetic=False, per_head=per_head
+    )
     json.dumps(record, allow_nan=False)  # raises on NaN or Infinity
     nulls = [key for key, value in record.items() if value is None and key != "reproduced_note"]
     assert {
@@ -126,8 +132,10 @@ def test_findings_record_is_strict_json_with_a_note_for_every_null():
         "detection_rate",
         "deciding_test",
         "reproduced",
+        "per_head_spearman_rho",
     } <= set(nulls)
-    for key in ("spearman_rho", "logit_coef", "fold_variation", "min_detectable_abs_r"):
+    keys = ("spearman_rho", "logit_coef", "fold_variation", "min_detectable_abs_r")
+    for key in (*keys, "per_head_spearman_rho"):
         assert any(
             note.startswith(key) or f", {key}" in note.split(":")[0] for note in record["notes"]
         )

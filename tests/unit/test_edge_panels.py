@@ -7,9 +7,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from edge_panels import AWKWARD_NAMES, EDGE_SHAPES, SHAPE_SIZES, edge_panel, write_edge_panel
+from edge_panels import (
+    AWKWARD_MARKS,
+    EDGE_SHAPES,
+    SHAPE_SIZES,
+    awkward_names,
+    edge_panel,
+    write_edge_panel,
+)
 
 from qipp.panel import add_measures, load_panel
+from qipp.panel.intake import read_panel
 from qipp.panel.schema import (
     MONEY_COLUMNS,
     NAMED_CCGS,
@@ -17,6 +25,7 @@ from qipp.panel.schema import (
     is_ods_code,
     is_synthetic_code,
 )
+from qipp.reference import load_register, names_match
 
 
 def measured(shape: str) -> pd.DataFrame:
@@ -26,9 +35,22 @@ def measured(shape: str) -> pd.DataFrame:
 @pytest.mark.parametrize("shape", EDGE_SHAPES)
 def test_every_shape_loads_through_the_real_loader(shape, tmp_path):
     path = write_edge_panel(shape, tmp_path / f"{shape}.csv")
-    loaded = load_panel(path)
-    pd.testing.assert_frame_equal(loaded, edge_panel(shape))
-    assert len(loaded) == SHAPE_SIZES[shape]
+    read = read_panel(path)
+    pd.testing.assert_frame_equal(read.panel, edge_panel(shape))
+    assert len(read.panel) == SHAPE_SIZES[shape]
+    # Real codes carry the register's regions and names: no register warning, no error.
+    assert read.warnings == ()
+
+
+@pytest.mark.parametrize("shape", [s for s in EDGE_SHAPES if s != "synthetic_small"])
+def test_reported_shapes_are_register_ccgs_with_their_regions_and_names(shape):
+    panel = edge_panel(shape).set_index("ccg_code")
+    register = load_register().set_index("ccg_code")
+    assert set(panel.index) <= set(register.index)
+    entries = register.loc[panel.index]
+    assert (panel["region"] == entries["region"]).all()
+    pairs = zip(panel["ccg_name"], entries["ccg_name"], strict=True)
+    assert all(names_match(name, official) for name, official in pairs)
 
 
 @pytest.mark.parametrize("shape", EDGE_SHAPES)
@@ -179,7 +201,8 @@ def test_real_codes_reported_keeps_the_named_ccgs_and_awkward_names():
     panel = edge_panel("real_codes_reported")
     names = dict(zip(panel["ccg_code"], panel["ccg_name"], strict=True))
     assert {code: names[code] for code in NAMED_CCGS} == NAMED_CCGS
-    assert set(AWKWARD_NAMES) <= set(panel["ccg_name"])
+    assert set(awkward_names()) <= set(panel["ccg_name"])
+    assert set(AWKWARD_MARKS) <= set("".join(awkward_names()))
     targets = measured("real_codes_reported").set_index("ccg_code")["plan_pct_of_allocation"]
     assert targets.round(2).loc[["11J", "07H"]].tolist() == [0.28, 6.44]
 

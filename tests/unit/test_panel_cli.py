@@ -13,6 +13,7 @@ from qipp.cli import main
 from qipp.panel import SYNTHETIC_BANNER, generate_panel, write_panel_csv
 from qipp.panel.io import panel_to_csv_text
 from qipp.paths import SYNTHETIC_PANEL_CSV
+from qipp.reference import load_register
 
 
 def _run(*args: str):
@@ -48,17 +49,17 @@ def test_validate_prints_banner_and_summary_and_writes_nothing(tmp_path):
 
 def test_validate_shows_no_banner_for_reported_returns(tmp_path):
     panel = generate_panel(3).head(3).copy()
-    panel["ccg_code"] = ["02N", "11J", "99Q"]
-    panel["ccg_name"] = [
-        "NHS Airedale, Wharfedale and Craven CCG",
-        "NHS Dorset CCG",
-        "NHS Example CCG",
-    ]
+    # Real CCGs as the register of April 2013 has them, so the register check is silent.
+    register = load_register().set_index("ccg_code").loc[["02N", "11J", "08H"]]
+    panel["ccg_code"] = list(register.index)
+    panel["ccg_name"] = [f"{name} CCG" for name in register["ccg_name"]]
+    panel["region"] = list(register["region"])
     panel["data_status"] = "reported"
     path = tmp_path / "returns.csv"
     write_panel_csv(panel, path)
     result = _run("validate", str(path))
     assert result.exit_code == 0, result.output
+    assert result.stderr == ""
     assert "SYNTHETIC" not in result.stdout
     summary = " ".join(result.stdout.split())
     assert "a valid CCG panel of 3 CCGs" in summary and "all reported" in summary

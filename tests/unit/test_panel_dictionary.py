@@ -64,3 +64,21 @@ def test_example_row_is_a_valid_synthetic_panel():
     assert len(example) == 1
     assert example.loc[0, "data_status"] == "synthetic"
     assert example.loc[0, "ccg_code"] == "S001"  # never a real CCG with invented figures
+
+
+def test_dictionary_documents_the_register_checks_and_credits_the_register():
+    from qipp.reference import REGISTER_COLUMNS
+    from qipp.reference.provenance import OGL_CREDIT, REGISTER_NAME
+
+    section = render_dictionary()
+    register_part = section[section.index(f"#### Real codes and the {REGISTER_NAME}") :]
+    assert OGL_CREDIT in register_part
+    assert "data/reference/raw" in register_part and "decision 0029" in register_part
+    for column, outcome in (("ccg_code", "warning"), ("region", "error"), ("ccg_name", "warning")):
+        assert any(
+            line.startswith(f"| `{column}` |") and outcome in line
+            for line in register_part.splitlines()
+        ), column
+    assert "--strict" in register_part
+    for column in REGISTER_COLUMNS:
+        assert f"| `{column}` |" in register_part

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qipp.panel import add_measures, is_synthetic
+from qipp.panel import add_measures, is_synthetic, load_panel
 from qipp.panel.measures import (
     DERIVED_COLUMNS,
     aggregate_ytd_shortfall_pct,
@@ -13,10 +13,16 @@ from qipp.panel.measures import (
     largest_targets,
     sector_plan_pct,
 )
+from qipp.paths import SYNTHETIC_PANEL_CSV
+from qipp.reference import load_register
+
+# A hand-built register: 07H and one code the panel below does not use.
+REGISTER = pd.DataFrame({"ccg_code": ["07H", "11J"], "registered_patients": [250_000, 800_000]})
 
 
 def _panel(**columns) -> pd.DataFrame:
     base = {
+        "ccg_code": ["07H", "S001", "99Z"],
         "allocation_gbp_m": [100.0, 200.0, 400.0],
         "qipp_plan_gbp_m": [1.0, 5.0, 0.0],
         "ytd_plan_gbp_m": [0.25, 1.0, 0.0],
@@ -64,3 +70,38 @@ def test_largest_targets_keeps_ties():
 def test_is_synthetic_when_any_row_is():
     assert not is_synthetic(_panel())
     assert is_synthetic(_panel(data_status=["reported", "synthetic", "reported"]))
+
+
+def test_registered_patients_and_plan_per_head_where_the_code_is_in_the_register():
+    out = add_measures(_panel(), register=REGISTER)
+    assert out["registered_patients"].dtype == "Int64"
+    assert out.loc[0, "registered_patients"] == 250_000
+    # £1.0m over 250,000 patients is £4 a head.
+    assert out.loc[0, "plan_gbp_per_head"] == pytest.approx(4.0)
+
+
+def test_s_codes_and_unknown_codes_have_no_population_or_per_head():
+    out = add_measures(_panel(), register=REGISTER)
+    assert out.loc[1:, "registered_patients"].isna().all()  # S001 and 99Z
+    assert out.loc[1:, "plan_gbp_per_head"].isna().all()
+    assert not out["plan_gbp_per_head"].astype(str).str.contains("nan", case=False).any()
+
+
+def test_a_zero_plan_is_zero_per_head_and_a_non_positive_list_is_unknown():
+    register = REGISTER.assign(registered_patients=[0, 800_000])
+    out = add_measures(_panel(qipp_plan_gbp_m=[0.0, 5.0, 0.0]), register=register)
+    assert pd.isna(out.loc[0, "registered_patients"]) and pd.isna(out.loc[0, "plan_gbp_per_head"])
+    out = add_measures(_panel(qipp_plan_gbp_m=[0.0, 5.0, 0.0]), register=REGISTER)
+    assert out.loc[0, "plan_gbp_per_head"] == 0.0
+
+
+def test_the_default_register_is_the_projects():
+    register = load_register().set_index("ccg_code")["registered_patients"]
+    out = add_measures(load_panel(SYNTHETIC_PANEL_CSV)).set_index("ccg_code")
+    known = out["registered_patients"].dropna()
+    assert set(known.index) == set(out.index) & set(register.index)
+    assert (known == register.loc[known.index]).all()
+    expected = 1e6 * out.loc[known.index, "qipp_plan_gbp_m"] / register.loc[known.index]
+    assert out.loc[known.index, "plan_gbp_per_head"].to_numpy(dtype=float) == pytest.approx(
+        expected.to_numpy(dtype=float)
+    )

@@ -26,6 +26,7 @@ from qipp.panel import (
 )
 from qipp.panel.io import panel_to_csv_text
 from qipp.panel.synth import largest_remainder, published_targets
+from qipp.panel.synth.allocations import per_head_bounds_gbp, register_lists
 from qipp.paths import SYNTHETIC_PANEL_CSV
 
 SEEDS = range(101, 121)  # 20 seeds besides the committed panel's
@@ -88,7 +89,12 @@ def assert_published_constraints(panel: pd.DataFrame) -> None:
     assert abs(ytd_total - 11) <= 1.0
     sector_pct = 100 * m["qipp_plan_gbp_m"].sum() / m["allocation_gbp_m"].sum()
     assert abs(sector_pct - 2.6) <= 0.3
-    assert m["allocation_gbp_m"].between(60, 1300).all()
+    # Allocations: real list sizes at the assumed £ per head (decision 0030), the bounds
+    # read from the register and the generator's stated per-head range.
+    lists = register_lists()
+    _, low, high = per_head_bounds_gbp(lists)
+    lowest, highest = lists.real.min() * low / 1e6, lists.real.max() * high / 1e6
+    assert m["allocation_gbp_m"].between(lowest - 0.001, highest + 0.001).all()
     assert (m["transformational_plan_gbp_m"] <= m["qipp_plan_gbp_m"]).all()
     assert (m["ytd_plan_gbp_m"] <= m["qipp_plan_gbp_m"]).all()
     assert (m["forecast_outturn_gbp_m"] >= m["ytd_actual_gbp_m"]).all()

@@ -24,7 +24,7 @@ from qipp.panel.schema import (
 )
 from qipp.panel.template import (
     DATA_SHEET,
-    EXAMPLE_CCGS,
+    EXAMPLE_CODES,
     EXAMPLE_CSV_NAME,
     EXAMPLE_NOTE,
     FIXED_TIME,
@@ -37,6 +37,7 @@ from qipp.panel.template import (
     write_templates,
 )
 from qipp.paths import TEMPLATES_DIR
+from qipp.reference import load_register, names_match
 
 TEMPLATE = TEMPLATES_DIR / TEMPLATE_XLSX_NAME
 EXAMPLE = TEMPLATES_DIR / EXAMPLE_CSV_NAME
@@ -164,10 +165,13 @@ def test_the_example_has_real_codes_and_says_its_figures_are_invented():
     assert EXAMPLE.read_text(encoding="utf-8") == example_csv_text()
     rows = list(csv.DictReader(io.StringIO(example_csv_text())))
     assert list(rows[0]) == [*PANEL_COLUMNS, "notes"]
-    assert [(r["ccg_code"], r["ccg_name"], r["region"]) for r in rows] == list(EXAMPLE_CCGS)
+    assert [r["ccg_code"] for r in rows] == list(EXAMPLE_CODES)
+    register = load_register().set_index("ccg_code")
     for row in rows:
         assert is_ods_code(row["ccg_code"])
-        assert row["region"] in REGIONS
+        # The register's region and name (so the register check passes), never typed again.
+        assert row["region"] == register.at[row["ccg_code"], "region"]
+        assert names_match(row["ccg_name"], register.at[row["ccg_code"], "ccg_name"])
         assert row["data_status"] == STATUS_REPORTED
         assert row["notes"] == EXAMPLE_NOTE
         for column in MONEY_COLUMNS:
@@ -180,7 +184,7 @@ def test_the_example_has_real_codes_and_says_its_figures_are_invented():
 def test_the_example_is_valid_once_its_notes_are_set_aside():
     example = _example_frame()
     panel = validate_panel_frame(example.drop(columns="notes"), str(EXAMPLE))
-    assert panel["ccg_code"].tolist() == [code for code, _, _ in EXAMPLE_CCGS]
+    assert panel["ccg_code"].tolist() == list(EXAMPLE_CODES)
 
 
 def test_the_example_loads_with_its_notes_column_set_aside():

@@ -3,6 +3,7 @@
 The modules run in order (:func:`read_panel`; decision 0027): :mod:`.grid` turns
 bytes into cells within the bounds of :mod:`.limits`; :mod:`.locate` finds the
 sheet, header row and columns; :mod:`.normalise` fixes case, saying so;
+:mod:`.register_check` compares a reported panel with the CCG register of April 2013;
 :mod:`.plausibility` flags unusual figures; :mod:`.report` collapses repeated
 problems into one line each.
 """

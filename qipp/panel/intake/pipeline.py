@@ -7,7 +7,9 @@
    columns (aliases allowed), extra columns set aside, total and blank rows dropped;
 3. :func:`~qipp.panel.intake.normalise.normalise_cells`: case fixes, each summarised;
 4. :func:`~qipp.panel.io.validate_panel_frame`: types (numbers read strictly) and rules;
-5. :func:`~qipp.panel.intake.plausibility.plausibility_warnings`: unusual figures.
+5. :func:`~qipp.panel.intake.register_check.register_problems`: a reported panel's
+   codes, regions and names against the CCG register of April 2013 (decision 0029);
+6. :func:`~qipp.panel.intake.plausibility.plausibility_warnings`: unusual figures.
 
 It returns the panel with its notes (facts about how it was read) and warnings
 (problems that do not stop the load), or raises :class:`PanelDataError`, whose
@@ -27,6 +29,7 @@ from qipp.panel.intake.grid import read_grids
 from qipp.panel.intake.locate import locate_table
 from qipp.panel.intake.normalise import did_you_mean, normalise_cells
 from qipp.panel.intake.plausibility import plausibility_warnings
+from qipp.panel.intake.register_check import register_problems
 from qipp.panel.intake.report import collapse
 from qipp.panel.io import validate_panel_frame
 from qipp.panel.schema import DATA_STATUSES, PANEL_COLUMNS, REGIONS
@@ -65,7 +68,8 @@ class PanelRead:
         row, rows dropped, values normalised.
     warnings : tuple of Problem
         Unusual but possible: extra columns set aside, a total row that does
-        not add up, figures worth checking. ``--strict`` makes them errors.
+        not add up, a code or name not the register's, figures worth checking.
+        ``--strict`` makes them errors.
     extra : dict of str to list
         Columns set aside, by header, in row order.
     row_numbers : tuple of int
@@ -136,9 +140,13 @@ def read_panel(path: Path | str, sheet: str | int | None = None) -> PanelRead:
         done = [*located.grid.notes, *located.notes, *normalised]
         rows = [int(row) for row in frame.index]
         panel = validate_panel_frame(frame.reset_index(drop=True), file, rows)
+        # Every loader comes through here, so the register is enforced on every load.
+        register = register_problems(panel, file, rows)
+        if register.errors:
+            raise DataError(list(register.errors))
     except DataError as error:
         raise PanelDataError(_with_hints(error.problems), tuple(done)) from None
-    warnings = (*located.warnings, *plausibility_warnings(panel, file, rows))
+    warnings = (*located.warnings, *register.warnings, *plausibility_warnings(panel, file, rows))
     notes = tuple(done)
     header = located.grid.rows[located.header_row - 1]
     return PanelRead(

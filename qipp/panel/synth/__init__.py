@@ -14,7 +14,10 @@ every seed, by construction rather than by trial and rejection (decision 0006):
   moving every CCG's value the same fraction of the way towards its band's
   edge, which keeps every CCG inside its band and every ordering intact;
 - money is held in whole £ thousands, so the bands are enforced in integer
-  arithmetic and survive the trip through CSV unchanged.
+  arithmetic and survive the trip through CSV unchanged;
+- allocations are registered patients times £ per head: invented CCGs' list
+  sizes are drawn from the spread of the register's real ones (never equal to
+  one), the figure per head from an assumed range (decision 0030).
 
 ``rho`` pairs target size with the year-end forecast gap through a Gaussian
 copula on ranks; at 0 they are drawn independently, and the realised rank
@@ -28,6 +31,8 @@ One concern per module, every name re-exported here:
 
 - :mod:`qipp.panel.synth.targets`: the published targets and the assumed bands;
 - :mod:`qipp.panel.synth.draw`: :func:`generate_panel` and its drawing steps;
+- :mod:`qipp.panel.synth.allocations`: allocations as real list sizes times an
+  assumed figure per head (decision 0030);
 - :mod:`qipp.panel.synth.outcomes`: outcomes with exact counts and an exact mean;
 - :mod:`qipp.panel.synth.write`: the CSV and its ``.meta.json`` sidecar.
 

@@ -22,11 +22,9 @@ from qipp.panel.schema import (
     STATUS_SYNTHETIC,
     SYNTHETIC_NAME_PREFIX,
 )
+from qipp.panel.synth.allocations import check_per_head, draw_allocations_gbp_k, register_lists
 from qipp.panel.synth.outcomes import draw_outcomes
 from qipp.panel.synth.targets import (
-    ALLOCATION_LOG_SD,
-    ALLOCATION_MEDIAN_GBP_K,
-    ALLOCATION_RANGE_GBP_K,
     BAND_1_TO_MEDIAN,
     BAND_MEDIAN_TO_4,
     BAND_OVER_4,
@@ -48,12 +46,11 @@ from qipp.panel.synth.targets import (
     YTD_SHARE_OF_PLAN,
     PublishedTargets,
     check_bands,
-    dorset_allocation_gbp_k,
     published_targets,
 )
 
 # Bump when the panel drawn for a given (seed, rho) changes.
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "2.0.0"
 # The end of the quarter the returns describe: 30 June 2013.
 DEFAULT_SEED = 20130630
 DEFAULT_RHO = 0.0
@@ -101,16 +98,6 @@ def _band_draws(
     return median * np.exp(TARGET_LOG_SD * ndtri(lo + (hi - lo) * position))
 
 
-def _allocations_gbp_k(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Allocations from a lognormal truncated to :data:`ALLOCATION_RANGE_GBP_K`."""
-    lo, hi = (
-        ndtr(np.log(b / ALLOCATION_MEDIAN_GBP_K) / ALLOCATION_LOG_SD)
-        for b in ALLOCATION_RANGE_GBP_K
-    )
-    u = lo + (hi - lo) * rng.random(n)
-    return np.rint(ALLOCATION_MEDIAN_GBP_K * np.exp(ALLOCATION_LOG_SD * ndtri(u))).astype(np.int64)
-
-
 def _normal_scores(values: np.ndarray) -> np.ndarray:
     """Ranks of ``values`` mapped to standard normal quantiles (the copula's margin)."""
     ranks = np.empty(len(values))
@@ -140,7 +127,8 @@ def generate_panel(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
     """Draw a synthetic panel of 143 CCGs that matches every published aggregate.
 
     The published aggregates are read from the claims ledger at every call
-    (:func:`~qipp.panel.synth.targets.published_targets`).
+    (:func:`~qipp.panel.synth.targets.published_targets`), and the list sizes
+    behind the allocations from the register (:mod:`qipp.reference`).
 
     Parameters
     ----------
@@ -161,14 +149,18 @@ def generate_panel(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If ``rho`` is outside [-1, 1], or the ledger's targets leave the
-        generator's bands (:func:`~qipp.panel.synth.targets.check_bands`).
+        If ``rho`` is outside [-1, 1], the ledger's targets leave the
+        generator's bands (:func:`~qipp.panel.synth.targets.check_bands`), or
+        Dorset's implied allocation per registered patient leaves the assumed
+        bounds (:func:`~qipp.panel.synth.allocations.check_per_head`).
     """
     if not -1.0 <= rho <= 1.0:
         raise ValueError(f"rho must lie in [-1, 1], not {rho}")
     rng = np.random.default_rng(seed)
     t = published_targets()  # from the claims ledger, at every draw
     check_bands(t)
+    lists = register_lists()  # the register's real list sizes (QOF 2013-14)
+    check_per_head(t, lists)
     n = t.n_ccgs
     # Row 0 is NHS Dorset CCG, row 1 NHS West Essex CCG, rows 2.. the pseudonymous CCGs.
     others = np.arange(2, n)
@@ -182,7 +174,8 @@ def generate_panel(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
         dtype=object,
     )
 
-    allocation_k = np.concatenate([[dorset_allocation_gbp_k(t)], _allocations_gbp_k(rng, n - 1)])
+    # Dorset's as its published plan and target imply; the rest from list sizes (decision 0030).
+    allocation_k = draw_allocations_gbp_k(rng, t, n, lists)
     target_pct = np.empty(n)
     target_pct[0], target_pct[1] = t.dorset_target_pct, t.west_essex_target_pct
     target_pct[others] = rng.permutation(_target_pcts(rng, t))

@@ -134,10 +134,15 @@ def dorset_allocation_gbp_k(targets: PublishedTargets) -> int:
 
 
 # --- Assumptions the articles do not publish (decision 0006). -------------------
-# CCG allocations 2013-14: about £64bn over 211 CCGs, tens of £m to over £1bn.
-ALLOCATION_MEDIAN_GBP_K = 250_000
-ALLOCATION_LOG_SD = 0.6
-ALLOCATION_RANGE_GBP_K = (60_000, 1_300_000)
+# Allocations are registered patients x £ per head (decision 0030): list sizes are
+# drawn from the register's real spread, the £ per head from the figures below.
+# CCG allocations 2013-14 came to about £64bn; over the register's ~56m registered
+# patients that is the national mean per head (about £1,136), the draws' median.
+SECTOR_ALLOCATION_GBP_M = 64_000
+# The spread per head: the PCT formula's weighting for age, need and local costs, and
+# each area's distance from its target; log-sd 0.10, cut at 2 sd (-18% to +22%).
+PER_HEAD_LOG_SD = 0.10
+PER_HEAD_TRUNCATION_SD = 2.0
 # Target shape inside each band: lognormal about the published median.
 TARGET_LOG_SD = 0.5
 # Target bands (% of allocation), kept clear of the published thresholds so

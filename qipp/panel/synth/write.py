@@ -17,6 +17,7 @@ import pandas as pd
 from qipp.atomic import atomic_write_text
 from qipp.panel.io import panel_to_csv_text, write_sidecar
 from qipp.panel.schema import STATUS_SYNTHETIC
+from qipp.panel.synth.allocations import allocation_assumptions, register_lists
 from qipp.panel.synth.draw import DEFAULT_RHO, DEFAULT_SEED, GENERATOR_VERSION, generate_panel
 from qipp.panel.synth.targets import published_targets
 
@@ -24,20 +25,29 @@ from qipp.panel.synth.targets import published_targets
 def panel_metadata(seed: int, rho: float) -> dict[str, Any]:
     """The sidecar record for a panel drawn with ``seed`` and ``rho``.
 
+    It says how the panel was drawn, including the allocation assumptions
+    (:func:`~qipp.panel.synth.allocations.allocation_assumptions`).
+
     >>> panel_metadata(1, 0.0)["generator_version"] == GENERATOR_VERSION
     True
     """
+    targets = published_targets()
     return {
         "data_status": STATUS_SYNTHETIC,
         "generator": "qipp.panel.synth.generate_panel",
         "generator_version": GENERATOR_VERSION,
         "seed": int(seed),
         "rho": float(rho),
-        "n_ccgs": published_targets().n_ccgs,
+        "n_ccgs": targets.n_ccgs,
+        "allocations": allocation_assumptions(targets, register_lists()),
         "note": (
             "SYNTHETIC DATA: invented CCGs whose aggregates match those HSJ published "
             "for Q1 2013-14. Only the targets of NHS Dorset CCG and NHS West Essex "
-            "CCG are real; every other figure is invented."
+            "CCG (and Dorset's plan) are real; every other figure is invented. "
+            "Allocations are registered patients times an assumed figure per head: "
+            "Dorset's is the one its published plan and target imply, West Essex's "
+            "uses its real list (QOF 2013-14), and the invented CCGs' lists are drawn "
+            "from the spread of real CCGs' lists, none equal to a real one."
         ),
     }
 
