@@ -36,7 +36,12 @@ Examples
 from __future__ import annotations
 
 from qipp.plotting.panel import detection_rate_chart, target_distribution, target_vs_gap_scatter
-from qipp.plotting.savings import annual_profile_chart, bar_compare, shortfall_by_quarter_chart
+from qipp.plotting.savings import (
+    annual_profile_chart,
+    bar_compare,
+    profile_trend_chart,
+    shortfall_by_quarter_chart,
+)
 from qipp.plotting.scorecard import scorecard_chart
 from qipp.plotting.style import (
     AMBER,
@@ -79,6 +84,7 @@ __all__ = [
     "bar_compare",
     "detection_rate_chart",
     "finish_figure",
+    "profile_trend_chart",
     "scorecard_chart",
     "shortfall_by_quarter_chart",
     "source_line",

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from qipp.plotting._figure import finite_column, house, new_figure, subtitle
+from qipp.plotting._figure import finite_column, house, integer_counts, new_figure, subtitle
 from qipp.plotting.style import GREY, NAVY, ORANGE, finish_figure
 
 
@@ -64,6 +64,7 @@ def target_distribution(
         ax.set_title(title or f"QIPP targets of {values.size} CCGs as a share of allocation")
         ax.set_xlabel("QIPP plan (% of resource allocation)")
         ax.set_ylabel("CCGs (count)")
+        integer_counts(ax.yaxis)
         ax.legend(loc="upper right")
         return finish_figure(fig, source, synthetic)
 

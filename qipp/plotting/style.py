@@ -72,8 +72,10 @@ def apply_house_style() -> None:
     """Set the seaborn theme and qipp's rcParams globally (idempotent).
 
     Notebooks call this once so their own ad-hoc charts match the helpers'. In a
-    Jupyter kernel it also registers the PNG display of figures, since the chart
-    helpers build figures outside pyplot (so each shows once, as the cell's value).
+    Jupyter kernel it also registers the PNG display of figures. A notebook shows
+    a chart with ``plt.show()``; a figure shown as a cell's value instead leaves
+    pyplot as it is shown, so the inline backend does not show it a second time
+    at the end of the cell.
     """
     sns.set_theme(style="whitegrid", context="notebook", palette=list(PALETTE), rc=_HOUSE_RC)
     _enable_notebook_display()
@@ -84,11 +86,34 @@ def _enable_notebook_display() -> None:
         from IPython import get_ipython
     except ImportError:  # plain Python: nothing to display to
         return
-    if get_ipython() is None:
+    shell = get_ipython()
+    if shell is None:
         return
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats("png")
+    png = shell.display_formatter.formatters["image/png"]
+    png.for_type(Figure, _shown_once(png.lookup_by_type(Figure)))
+
+
+def _shown_once(print_png: Any) -> Any:
+    """Wrap the PNG printer of figures so that a figure it prints leaves pyplot.
+
+    ``plt.show()`` displays each open figure through this printer, then closes
+    them all; a figure that is a cell's value is printed before the end of the
+    cell, when the inline backend shows every figure still open.
+    """
+    if getattr(print_png, "qipp_shown_once", False):
+        return print_png
+
+    def print_and_close(fig: Figure, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return print_png(fig, *args, **kwargs)
+        finally:
+            plt.close(fig)
+
+    print_and_close.qipp_shown_once = True  # type: ignore[attr-defined]
+    return print_and_close
 
 
 def _source_text(source: str, synthetic: bool) -> str:
