@@ -35,7 +35,13 @@ Examples
 
 from __future__ import annotations
 
+from qipp.plotting.nhse import commissioner_stages_chart, service_area_gap_chart
 from qipp.plotting.panel import detection_rate_chart, target_distribution, target_vs_gap_scatter
+from qipp.plotting.pct_progress import (
+    extrapolation_chart,
+    forecast_misses_chart,
+    savings_mix_chart,
+)
 from qipp.plotting.savings import (
     annual_profile_chart,
     bar_compare,
@@ -82,10 +88,15 @@ __all__ = [
     "annual_profile_chart",
     "apply_house_style",
     "bar_compare",
+    "commissioner_stages_chart",
     "detection_rate_chart",
+    "extrapolation_chart",
     "finish_figure",
+    "forecast_misses_chart",
     "profile_trend_chart",
+    "savings_mix_chart",
     "scorecard_chart",
+    "service_area_gap_chart",
     "shortfall_by_quarter_chart",
     "source_line",
     "synthetic_banner",
