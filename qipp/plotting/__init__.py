@@ -18,7 +18,9 @@ The package is split by concern, and every public name is re-exported here, so
 - :mod:`qipp.plotting.panel`: charts of a CCG panel (notebook 02, the CCG profile);
 - :mod:`qipp.plotting.savings`: savings per year, shortfall per quarter,
   :func:`bar_compare`;
-- :mod:`qipp.plotting.scorecard`: claims reproduced per source (notebook 00).
+- :mod:`qipp.plotting.scorecard`: claims reproduced per source (notebook 00);
+- :mod:`qipp.plotting.shortfall`: the rise in shortfall by commissioner and the
+  split by scheme type (notebook 01).
 
 Examples
 --------
@@ -49,6 +51,7 @@ from qipp.plotting.savings import (
     shortfall_by_quarter_chart,
 )
 from qipp.plotting.scorecard import scorecard_chart
+from qipp.plotting.shortfall import scheme_split_chart, shortfall_change_chart
 from qipp.plotting.style import (
     AMBER,
     BANNER_GID,
@@ -95,9 +98,11 @@ __all__ = [
     "forecast_misses_chart",
     "profile_trend_chart",
     "savings_mix_chart",
+    "scheme_split_chart",
     "scorecard_chart",
     "service_area_gap_chart",
     "shortfall_by_quarter_chart",
+    "shortfall_change_chart",
     "source_line",
     "synthetic_banner",
     "synthetic_banner_html",
