@@ -157,6 +157,14 @@ def test_detection_chart_axis_follows_the_chosen_rho_and_alpha(figure_of):
         plotting.detection_rate_chart(DETECTION, source=SOURCE, x="rho")
 
 
+def test_detection_chart_falls_back_to_the_injected_rho_where_a_realised_one_is_undefined(
+    figure_of,
+):
+    undefined = DETECTION.assign(mean_realised_rho=[float("nan"), 0.1, 0.2, 0.3])
+    fig = figure_of(lambda: plotting.detection_rate_chart(undefined, source=SOURCE))
+    assert fig.axes[0].get_xlabel() == "Correlation injected into the generator (rho)"
+
+
 def test_target_distribution_marks_median_and_the_highlighted_ccg(figure_of):
     fig = figure_of(BUILDERS["target_distribution"], False)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
