@@ -190,7 +190,8 @@ def results_table(tests: TargetGapTests, caption: str | None = None) -> Table:
             "n": "CCGs",
             "detected": f"Detected at {level}",
         },
-        formats={"n": ",d"},
+        # A test that could not run leaves its count empty, which makes the column float.
+        formats={"n": lambda v: f"{int(v):,}"},
         caption=caption
         or (
             f"{where}The rank correlation alone decides the verdict; the regression is "

@@ -139,7 +139,7 @@ def power_sentence(result: PowerAnalysis, alpha: float, power: float) -> str:
         return f"No power figure for this panel: {result.reason}."
     return (
         f"Smallest |rho| detectable with {power:.0%} power at alpha = {alpha:g}, "
-        f"n = {result.n_ccgs}: {result.min_detectable_abs_r:.3f}"
+        f"n = {result.n_ccgs}: {result.min_detectable_abs_r:.3f}."
     )
 
 

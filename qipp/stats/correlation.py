@@ -31,13 +31,13 @@ class SpearmanResult(ShownAsTable, _Rounded):
 
     A notebook shows it as a table (:meth:`as_table`):
 
-    >>> print(SpearmanResult(0.0764, 0.3666, -0.0899, 0.2371, 143, 0.05).as_table())
+    >>> print(SpearmanResult(0.0764, 0.3666, -0.0899, 0.2371, 150, 0.05).as_table())
                                     Measure         Value
                              Spearman's rho          0.08
     95% confidence interval (Fisher z)       -0.09 to 0.24
                         p-value (two-sided)         0.367
                             Detected at 5%            no
-                                  Pairs (n)           143
+                                  Pairs (n)           150
     Spearman rank correlation (qipp.stats.spearman_with_ci).
     """
 

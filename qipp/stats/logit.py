@@ -40,12 +40,12 @@ class LogitResult(ShownAsTable, _Rounded):
 
     A notebook shows it as a table (:meth:`as_table`):
 
-    >>> result = LogitResult(0.0789, 0.1621, 0.6276, 1.0821, 0.7875, 1.4869, 143, 31, True,
+    >>> result = LogitResult(0.0789, 0.1621, 0.6276, 1.0821, 0.7875, 1.4869, 120, 30, True,
     ...                      "plan_pct_of_allocation", "forecasts_shortfall", 0.05)
     >>> print(result.as_table())  # doctest: +ELLIPSIS
                                                     Measure ...
                                                     Outcome forecasts any year-end shortfall
-                                       Cases with the outcome                        31 of 143
+                                       Cases with the outcome                        30 of 120
     Odds ratio per percentage point of target (plan as % of allocation)                 1.08
     ...
     """

@@ -227,3 +227,10 @@ def test_the_whole_record_is_one_call_and_strict_json():
     assert record["verdict"] == target_gap_text.full_verdict(tests)
     assert record["reproduced"] is None and record["reproduced_note"] == "synthetic data"
     json.dumps(record, allow_nan=False)
+
+
+def test_the_tests_table_counts_ccgs_whole_when_only_one_test_ran():
+    every_ccg_short = measured([1, 2, 3, 4, 5, 6], [3, 1, 4, 1, 5, 9])
+    shown = run_target_gap_tests(every_ccg_short).as_table()
+    assert shown.cells["CCGs"].tolist() == ["6", "–"]
+    readable(shown)

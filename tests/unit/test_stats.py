@@ -339,13 +339,13 @@ def _rows(result) -> dict[str, str]:
 
 
 def test_spearman_result_reads_as_a_table_with_its_levels():
-    rows = _rows(stats.SpearmanResult(-0.31234, 0.0002, -0.4512, -0.1499, 143, 0.1))
+    rows = _rows(stats.SpearmanResult(-0.31234, 0.0002, -0.4512, -0.1499, 150, 0.1))
     assert rows == {
         "Spearman's rho": "-0.31",
         "90% confidence interval (Fisher z)": "-0.45 to -0.15",
         "p-value (two-sided)": "< 0.001",
         "Detected at 10%": "yes",
-        "Pairs (n)": "143",
+        "Pairs (n)": "150",
     }
     undetected = _rows(stats.SpearmanResult(0.04, 0.62, -0.12, 0.2, 1200, 0.05))
     assert undetected["Detected at 5%"] == "no" and undetected["Pairs (n)"] == "1,200"
@@ -365,7 +365,7 @@ def test_logit_result_reads_as_a_table_with_words_for_its_columns():
 
 
 @pytest.mark.parametrize(
-    "result", [stats.SpearmanResult(0.0764, 0.3666, -0.0899, 0.2371, 143, 0.05), _logit_result()]
+    "result", [stats.SpearmanResult(0.0764, 0.3666, -0.0899, 0.2371, 150, 0.05), _logit_result()]
 )
 def test_results_show_in_a_notebook_as_their_table_never_raw_floats(result):
     html = result._repr_html_()
