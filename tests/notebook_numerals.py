@@ -24,9 +24,12 @@ _CODE_SPAN_PATH = re.compile(r"\S*[/_\\]\S*")  # paths, file names, snake_case i
 _IDENTIFIERS = re.compile(r"\b(?:decisions?|HC)\s+\d+(?:\s*(?:,|and|-|to)\s*\d+)*", re.IGNORECASE)
 _YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?\b")
 _HEADING_NUMBER = re.compile(r"^(\s*#+\s*)\d+(?:\.\d+)*\.?(?=\s)", re.MULTILINE)
+# A finding's number in its title: "# Finding 2: ..." (the house convention).
+_FINDING_TITLE = re.compile(r"^(\s*#+\s*Finding )\d+(?=:)", re.MULTILINE)
 _LIST_NUMBER = re.compile(r"^(\s*)\d+\.(?=\s)", re.MULTILINE)
-# A numeral standing alone: not part of a word (Q1, 11J, S001, h2) nor of a format spec.
-NUMERAL = re.compile(r"(?<![\w.$%{:])\d+(?:[.,]\d+)*(?![\w])")
+# A numeral standing alone: not part of a word (Q1, 11J, S001, h2) nor of a format spec;
+# a unit written onto it still counts (£13bn, £4.5m, 2x, 23-fold is caught at "23").
+NUMERAL = re.compile(r"(?<![\w.$%{:])\d+(?:[.,]\d+)*(?=(?:bn|m|k|x|pc)?(?![\w]))")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ def _strip_allowed(text: str) -> str:
     text = _IDENTIFIERS.sub(" ", text)
     text = _YEARS.sub(" ", text)
     text = _HEADING_NUMBER.sub(r"\1", text)
+    text = _FINDING_TITLE.sub(r"\1", text)
     return _LIST_NUMBER.sub(r"\1", text)
 
 
@@ -55,6 +59,8 @@ def numerals_in_text(text: str) -> list[tuple[str, str]]:
     ['143', '0.28']
     >>> numerals_in_text("## 2. Method\\n1. load the panel (11J, S001)")
     []
+    >>> [n for n, _ in numerals_in_text("# Finding 3: £13bn of savings, 2x the plan")]
+    ['13', '2']
     """
     cleaned = _strip_allowed(text)
     return [

@@ -11,7 +11,7 @@ Helpers draw under the house rcParams whether or not :func:`apply_house_style`
 was called, and nothing is random, so the same inputs give the same picture.
 
 The package is split by concern, and every public name is re-exported here, so
-``import qipp.plotting as P`` reaches them all:
+``from qipp import plotting`` reaches them all:
 
 - :mod:`qipp.plotting.style`: size, colours, rcParams, source line, banners,
   :func:`finish_figure`;

@@ -21,11 +21,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("03_front_loaded_savings.ipynb", "1", "+1 is everything"): "the index's scale, by definition",
     ("03_front_loaded_savings.ipynb", "0", "0 a flat"): "the index's scale, by definition",
     ("03_front_loaded_savings.ipynb", "1", "-1 everything"): "the index's scale, by definition",
-    ("02_target_size_vs_gap.ipynb", "2", "# Finding 2:"): "the finding's number, in its title",
-    ("03_front_loaded_savings.ipynb", "3", "# Finding 3:"): "the finding's number, in its title",
-    ("04_nhs_england_vs_ccgs.ipynb", "4", "# Finding 4:"): "the finding's number, in its title",
-    ("05_pct_progress_2010.ipynb", "5", "# Finding 5:"): "the finding's number, in its title",
-    ("01_shortfall_doubling.ipynb", "1", "# Finding 1:"): "the finding's number, in its title",
 }
 
 
