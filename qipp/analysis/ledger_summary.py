@@ -1,5 +1,8 @@
 """The claims scorecard summarised for the front-page notebook (00_claims_ledger).
 
+Counts and flags only; the sentences are :mod:`qipp.analysis.ledger_text`, the
+tables a reader sees :mod:`qipp.analysis.ledger_tables`.
+
 Examples
 --------
 >>> card = pd.DataFrame({"id": ["a", "b", "c"], "source": ["s1", "s1", "s2"],
@@ -9,8 +12,6 @@ status       reproduced  inconsistent  stated
 source
 Article one           1             0       1
 Article two           0             1       0
->>> ledger_verdict(card)
-'Of 3 published figures, 1 is reproduced from other published figures, 1 does not reconcile, and 1 is stated only (nothing published lets it be recomputed).'
 """
 
 from __future__ import annotations
@@ -19,7 +20,17 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from qipp.derive import STATUSES
+from qipp.analysis.ledger_rows import qualifier_or_none
+from qipp.derive import REPRODUCED, STATUSES, tolerance
+
+
+def short_names(sources: pd.DataFrame) -> dict[str, str]:
+    """Source id -> the short name a reader cites (``data/sources.csv``).
+
+    >>> short_names(pd.DataFrame({"id": ["s1"], "short_name": ["HSJ, one"]}))
+    {'s1': 'HSJ, one'}
+    """
+    return dict(zip(sources["id"], sources["short_name"], strict=True))
 
 
 def counts_by_source_status(card: pd.DataFrame, short_names: Mapping[str, str]) -> pd.DataFrame:
@@ -46,24 +57,6 @@ def counts_by_source_status(card: pd.DataFrame, short_names: Mapping[str, str]) 
     return table.astype(int)
 
 
-def _figures(count: int) -> str:
-    return "1 is" if count == 1 else f"{count} are"
-
-
-def ledger_verdict(card: pd.DataFrame) -> str:
-    """One sentence: how many published figures reproduce, do not, or are stated only."""
-    counts = card["status"].value_counts()
-    reproduced = int(counts.get("reproduced", 0))
-    inconsistent = int(counts.get("inconsistent", 0))
-    stated = int(counts.get("stated", 0))
-    reconcile = "does not reconcile" if inconsistent == 1 else "do not reconcile"
-    return (
-        f"Of {len(card)} published figures, {_figures(reproduced)} reproduced from other "
-        f"published figures, {inconsistent} {reconcile}, and {_figures(stated)} stated "
-        "only (nothing published lets it be recomputed)."
-    )
-
-
 def all_derivable_reproduced(card: pd.DataFrame) -> bool:
     """True when every claim that can be recomputed agrees with its published value.
 
@@ -71,3 +64,43 @@ def all_derivable_reproduced(card: pd.DataFrame) -> bool:
     True
     """
     return bool((card["status"] != "inconsistent").all())
+
+
+def agrees_at_edge(card: pd.DataFrame) -> pd.Series:
+    """True for each reproduced claim that agrees only at the edge of its inputs' rounding.
+
+    A claim is reproduced when the range its derivation takes over the inputs'
+    rounding meets the published band (decision 0003); it agrees *only at the
+    edge* when the value at the published inputs lies outside that band, so
+    the match needs inputs away from their published values.
+
+    Parameters
+    ----------
+    card : pandas.DataFrame
+        The scorecard: ``status``, ``value``, ``precision``, ``qualifier``,
+        ``derived_value``.
+
+    Returns
+    -------
+    pandas.Series of bool
+        Aligned with ``card``; False for every claim not reproduced.
+
+    Examples
+    --------
+    >>> card = pd.DataFrame({"status": ["reproduced", "reproduced", "stated"],
+    ...     "value": [12.2, 2.0, 5.0], "precision": [0.1, 1.0, 1.0],
+    ...     "qualifier": [None, "more than", None], "derived_value": [12.49, 2.06, None]})
+    >>> agrees_at_edge(card).tolist()
+    [True, False, False]
+    """
+    flags = []
+    for row in card.to_dict("records"):
+        if row["status"] != REPRODUCED:
+            flags.append(False)
+            continue
+        band = tolerance(
+            float(row["value"]), float(row["precision"]), qualifier_or_none(row["qualifier"])
+        )
+        derived = float(row["derived_value"])
+        flags.append(not band.meets(derived, derived))
+    return pd.Series(flags, index=card.index, dtype=bool)

@@ -21,21 +21,37 @@ from qipp.analysis.ledger_rows import (
     derived_row,
     gbp_m,
     published_row,
+    rounding_intervals,
     single_value,
     value_table,
 )
-from qipp.analysis.nhse_ccgs_text import CCG_GAP_PCT_ID, NHSE_GAP_PCT_IDS, nhse_vs_ccgs_verdict
-from qipp.derivations import M_PER_BN, ratio, share_pct
+from qipp.analysis.nhse_ccgs_text import (
+    CCG_GAP_PCT_ID,
+    NHSE_GAP_PCT_IDS,
+    VERDICT_CLAIM_IDS,
+    nhse_vs_ccgs_verdict,
+)
+from qipp.derivations import DERIVATIONS, M_PER_BN, ratio, share_pct
 
 __all__ = [
     "CCG_GAP_PCT_ID",
     "NHSE_GAP_PCT_IDS",
+    "PRIMARY_CARE_GAP_IDS",
+    "VERDICT_CLAIM_IDS",
+    "ccg_gap_rounding",
     "commissioner_comparison",
     "nhse_vs_ccgs_verdict",
     "nr_fund_context",
     "plan_bounds",
+    "primary_care_plan_rounding",
     "service_area_breakdown",
 ]
+
+# Primary care's forecast gap in £m and as a share of its plan: together they imply the plan.
+PRIMARY_CARE_GAP_IDS = (
+    "nhse_q1_primary_care_forecast_gap_gbp_m",
+    "nhse_q1_primary_care_forecast_gap_pct",
+)
 
 
 def commissioner_comparison(position: pd.DataFrame, quarter: str = "Q1") -> pd.DataFrame:
@@ -265,3 +281,36 @@ def nr_fund_context(claims: pd.DataFrame) -> pd.DataFrame:
             ),
         ]
     )
+
+
+def ccg_gap_rounding(claims: pd.DataFrame) -> tuple[float, float]:
+    """The CCGs' forecast gap (% of plan) over the rounding of the published gap and plan.
+
+    The plan is published only to one decimal place in £bn, so the share carries
+    its rounding; derive's derivation of the published share gives the range.
+
+    Examples
+    --------
+    >>> from qipp.ledger import load_claims
+    >>> low, high = ccg_gap_rounding(load_claims())
+    >>> low < high
+    True
+    """
+    derivation = DERIVATIONS[CCG_GAP_PCT_ID]
+    low, high = derivation.interval(rounding_intervals(claims, derivation.inputs))
+    return float(low), float(high)
+
+
+def primary_care_plan_rounding(claims: pd.DataFrame) -> tuple[float, float]:
+    """Primary care's implied plan (gap / share, £m) over the rounding of both inputs.
+
+    Examples
+    --------
+    >>> from qipp.ledger import load_claims
+    >>> low, high = primary_care_plan_rounding(load_claims())
+    >>> low < high
+    True
+    """
+    implied = context(PRIMARY_CARE_GAP_IDS[1], PRIMARY_CARE_GAP_IDS)
+    low, high = implied.interval(rounding_intervals(claims, implied.inputs))
+    return float(low), float(high)

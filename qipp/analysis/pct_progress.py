@@ -10,10 +10,11 @@ the savings mix with the shares that do not reconcile with the amounts beside
 them.
 
 What the published average implies for the PCTs not named, the extrapolation
-and where "around £5bn" sits in it are arithmetic on published figures, in
-:mod:`qipp.analysis.pct_progress_average`; the sentences that report them are in
-:mod:`qipp.analysis.pct_progress_text`. Both are re-exported here, so the
-notebook imports the whole toolkit from one place (the examples live with them).
+and where the published shortfall sits in it are arithmetic on published figures,
+in :mod:`qipp.analysis.pct_progress_average`, fed from the ledger by
+:mod:`qipp.analysis.pct_progress_claims`; the sentences that report them are in
+:mod:`qipp.analysis.pct_progress_text`. All are re-exported here, so the notebook
+imports the whole toolkit from one place (the examples live with them).
 """
 
 from __future__ import annotations
@@ -29,17 +30,46 @@ from qipp.analysis.pct_progress_average import (
     min_reporting_for_mean,
     others_mean_table,
 )
-from qipp.analysis.pct_progress_text import pct_progress_verdict, reconciliation_sentences
+from qipp.analysis.pct_progress_claims import (
+    ARTICLE,
+    EXTRAPOLATED_ID,
+    MEAN_ID,
+    RANGE_IDS,
+    AverageCheck,
+    article_extrapolation,
+    average_check,
+)
+from qipp.analysis.pct_progress_text import (
+    assumptions_paragraph,
+    average_sentence,
+    band_sentence,
+    claim_paragraph,
+    inconsistent_notes,
+    pct_progress_verdict,
+    reconciliation_sentences,
+)
 
 __all__ = [
+    "ARTICLE",
     "DERIVED",
+    "EXTRAPOLATED_ID",
+    "MEAN_ID",
     "PART_MEASURES",
     "PUBLISHED",
+    "RANGE_IDS",
     "SHARE_MEASURES",
+    "AverageCheck",
     "Extrapolation",
+    "article_extrapolation",
+    "assumptions_paragraph",
+    "average_check",
+    "average_sentence",
+    "band_sentence",
+    "claim_paragraph",
     "extrapolate_shortfall",
     "extrapolation_curve",
     "implied_others_mean_pct",
+    "inconsistent_notes",
     "min_reporting_for_mean",
     "mix_discrepancies",
     "others_mean_table",

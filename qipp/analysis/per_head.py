@@ -13,7 +13,7 @@ Examples
 ...                       "registered_patients": pd.array([300_000, 800_000, None], "Int64"),
 ...                       "plan_gbp_per_head": pd.array([30.0, 3.0, None], "Float64")})
 >>> per_head_median(panel)
-PanelPerHead(n_ccgs=3, n_in_register=2, median_gbp=16.5)
+PanelPerHead(n_ccgs=3, n_in_register=2, median_gbp=16.5, covers_england=False)
 >>> found = ccg_population(panel, "S001")
 >>> found.invented_code, found.registered_patients, found.plan_gbp_per_head
 (True, None, None)
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qipp.panel.schema import is_synthetic_code
+from qipp.reference import load_register
 
 POPULATION = "registered_patients"
 PER_HEAD = "plan_gbp_per_head"
@@ -33,11 +34,16 @@ PER_HEAD = "plan_gbp_per_head"
 
 @dataclass(frozen=True)
 class PanelPerHead:
-    """How many of a panel's CCGs are in the register, and their median plan per head."""
+    """How many of a panel's CCGs are in the register, and their median plan per head.
+
+    ``covers_england`` is True when the panel holds exactly the register's CCGs:
+    only then is its median England's rather than the panel's.
+    """
 
     n_ccgs: int
     n_in_register: int
     median_gbp: float | None
+    covers_england: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,22 +67,29 @@ class CcgPopulation:
         return self.registered_patients is not None
 
 
-def per_head_median(panel: pd.DataFrame) -> PanelPerHead:
+def per_head_median(panel: pd.DataFrame, register_size: int | None = None) -> PanelPerHead:
     """The median plan per head over the panel's CCGs in the register (None when none is).
 
     Parameters
     ----------
     panel : pandas.DataFrame
         A panel with the measures of :func:`qipp.panel.add_measures`.
+    register_size : int, optional
+        How many CCGs the register holds (default: the project's register, 211).
 
     Examples
     --------
     >>> per_head_median(pd.DataFrame({"plan_gbp_per_head": pd.array([None], "Float64")}))
-    PanelPerHead(n_ccgs=1, n_in_register=0, median_gbp=None)
+    PanelPerHead(n_ccgs=1, n_in_register=0, median_gbp=None, covers_england=False)
+    >>> per_head_median(pd.DataFrame({"plan_gbp_per_head": [3.0, 5.0]}), register_size=2)
+    PanelPerHead(n_ccgs=2, n_in_register=2, median_gbp=4.0, covers_england=True)
     """
     known = panel[PER_HEAD].dropna()
     median = float(known.median()) if len(known) else None
-    return PanelPerHead(int(len(panel)), int(len(known)), median)
+    size = len(load_register()) if register_size is None else register_size
+    # Every CCG in the register, and none beside (codes are unique in a valid panel).
+    covers = len(panel) == len(known) == size
+    return PanelPerHead(int(len(panel)), int(len(known)), median, covers)
 
 
 def ccg_population(panel: pd.DataFrame, ccg_code: str, synthetic: bool = False) -> CcgPopulation:

@@ -64,6 +64,8 @@ def median_sentence(panel: PanelPerHead, this_ccg_in_register: bool) -> str:
     The panel's median over the 2 CCGs in the register is £16.16 per registered patient.
     >>> print(median_sentence(PanelPerHead(143, 1, 29.2), this_ccg_in_register=True))
     It is the only CCG of the panel in the register, so there is no panel median to set it beside.
+    >>> print(median_sentence(PanelPerHead(211, 211, 20.5, True), this_ccg_in_register=True))
+    The national median, over England's 211 CCGs, is £20.50 per registered patient.
     >>> print(median_sentence(PanelPerHead(1, 0, None), this_ccg_in_register=False))
     The panel's median plan per head cannot be computed: its one CCG is not in the register.
     """
@@ -76,6 +78,11 @@ def median_sentence(panel: PanelPerHead, this_ccg_in_register: bool) -> str:
         return (
             "It is the only CCG of the panel in the register, so there is no panel median "
             "to set it beside."
+        )
+    if panel.covers_england:
+        return (
+            f"The national median, over England's {_ccgs(panel.n_in_register)}, is "
+            f"{pounds(panel.median_gbp)} per registered patient."
         )
     return (
         f"The panel's median over the {_ccgs(panel.n_in_register)} in the register is "

@@ -29,38 +29,68 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 import pandas as pd
 
 from qipp.analysis.savings_profile_shape import (
+    ProfileShape,
     TrendResult,
     first_years_share,
     front_loading_index,
     is_non_increasing,
     linear_trend,
+    profile_shape,
     profile_table,
     year_on_year_change,
 )
 from qipp.analysis.savings_profile_text import contrast_sentence, front_loading_verdict
+from qipp.ledger import claim_values
 from qipp.stats import cumulative_share
 
 __all__ = [
+    "ESTIMATE_LABELS",
+    "LOCAL_CLAIMS",
+    "LocalShare",
+    "ProfileShape",
     "TrendResult",
     "compare_estimates",
     "contrast_sentence",
     "cumulative_share",
+    "estimate_values",
     "financial_year_start",
     "first_years_share",
     "front_loading_index",
     "front_loading_verdict",
     "is_non_increasing",
     "linear_trend",
+    "local_share",
     "profile_from_table",
+    "profile_shape",
     "profile_table",
     "share_of_years_pct",
+    "trend_of",
     "year_on_year_change",
 ]
+
+# The 2011-12 estimates of data/tables/savings_2011_12_estimates.csv as a reader names
+# them. "DH" is the Department of Health; its reported figure appears twice, as HSJ
+# quoted the announcement and as the NAO reported it.
+ESTIMATE_LABELS = {
+    "tracker_anticipated": "Tracker: anticipated",
+    "dh_announced": "DH: announced (HSJ)",
+    "dh_forecast": "DH: forecast (NAO)",
+    "dh_reported": "DH: reported (NAO)",
+    "nao_substantiated": "NAO: substantiated",
+}
+# The tracker's local schemes over years two to four, their published share of the
+# saving required then, and the part of them rated fully on track (claims.csv).
+LOCAL_CLAIMS = (
+    "tracker_local_yrs2_4_gbp_bn",
+    "tracker_local_share_yrs2_4_pct",
+    "tracker_on_track_yrs2_4_gbp_bn",
+)
 
 _FINANCIAL_YEAR = re.compile(r"(\d{4})-(\d{2})")
 
@@ -123,6 +153,75 @@ def profile_from_table(table: pd.DataFrame, unit: str = "GBP_bn") -> pd.Series:
         index=ordered["year"].to_list(),
         name="savings_gbp_bn",
     )
+
+
+def trend_of(profile: pd.Series, alpha: float = 0.05) -> TrendResult:
+    """The straight line through ``profile``, over the calendar year each financial year starts in.
+
+    >>> trend = trend_of(pd.Series([3.8, 3.6, 2.9, 2.6],
+    ...                            index=["2011-12", "2012-13", "2013-14", "2014-15"]))
+    >>> round(trend.slope, 2), round(trend.predict(2011), 2)
+    (-0.43, 3.87)
+    """
+    return linear_trend([financial_year_start(y) for y in profile.index], profile, alpha=alpha)
+
+
+@dataclass(frozen=True)
+class LocalShare:
+    """Local QIPP schemes' savings over the later years, as a share of the saving required.
+
+    ``required_gbp_bn`` is the profile's total over ``years``; ``share_pct`` the
+    recomputed share, ``published_share_pct`` the article's, stated to
+    ``published_step``; ``on_track_gbp_bn`` the part of the local savings rated
+    fully on track.
+    """
+
+    local_gbp_bn: float
+    years: tuple[str, ...]
+    required_gbp_bn: float
+    share_pct: float
+    published_share_pct: float
+    published_step: float
+    on_track_gbp_bn: float
+
+    @property
+    def on_track_pct(self) -> float:
+        """The part rated fully on track, as a percentage of the local savings."""
+        return 100.0 * self.on_track_gbp_bn / self.local_gbp_bn
+
+
+def local_share(profile: pd.Series, claims: pd.DataFrame) -> LocalShare:
+    """Local schemes' share of the saving required in every year of ``profile`` but the first.
+
+    Parameters
+    ----------
+    profile : pandas.Series
+        Savings per year in £bn (:func:`profile_from_table`).
+    claims : pandas.DataFrame
+        The ledger (:func:`qipp.ledger.load_claims`), holding :data:`LOCAL_CLAIMS`.
+    """
+    values = claim_values(claims)
+    local, share, on_track = (values[c] for c in LOCAL_CLAIMS)
+    step = claims.set_index("id")["precision"].astype(float).loc[LOCAL_CLAIMS[1]]
+    years = tuple(str(y) for y in profile.index[1:])
+    return LocalShare(
+        local_gbp_bn=local,
+        years=years,
+        required_gbp_bn=float(profile.loc[list(years)].sum()),
+        share_pct=share_of_years_pct(local, profile, years),
+        published_share_pct=share,
+        published_step=float(step),
+        on_track_gbp_bn=on_track,
+    )
+
+
+def estimate_values(table: pd.DataFrame) -> dict[str, float]:
+    """``{estimate: value}`` of a tidy table of estimates (``savings_2011_12_estimates``).
+
+    >>> estimate_values(pd.DataFrame({"estimate": ["a", "b"], "value": [3.8, 5.8]}))
+    {'a': 3.8, 'b': 5.8}
+    """
+    return {str(e): float(v) for e, v in zip(table["estimate"], table["value"], strict=True)}
 
 
 def share_of_years_pct(part: float, profile: pd.Series, years: Sequence[str]) -> float:

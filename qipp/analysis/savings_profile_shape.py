@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from qipp.stats import cumulative_share
+from qipp.display import Table, facts
+from qipp.stats import ShownAsTable, cumulative_share, p_value_text, percent_level
 
 
 def _profile(values: Iterable[float], name: str) -> pd.Series:
@@ -137,8 +138,108 @@ def profile_table(profile: pd.Series) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class TrendResult:
-    """Ordinary least-squares line ``value = intercept + slope * year``."""
+class ProfileShape(ShownAsTable):
+    """How front-loaded a profile is, shown as a table (:meth:`as_table`).
+
+    ``early_years`` are the first ``len(early_years)`` years, whose share of the
+    total is ``early_share`` (0 to 1); ``largest_fall_year`` is the year the
+    profile falls most into (None when it never falls).
+    """
+
+    years: tuple[str, ...]
+    early_years: tuple[str, ...]
+    early_share: float
+    front_loading_index: float
+    falls_every_year: bool
+    largest_fall_year: str | None
+    largest_fall_gbp_bn: float | None
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """The shares of the early and late years, the index, and the falls."""
+        late = self.years[len(self.early_years) :]
+        fall = (
+            {
+                f"Largest fall, into {self.largest_fall_year} (£bn)": f"{self.largest_fall_gbp_bn:.1f}"
+            }
+            if self.largest_fall_year is not None
+            else {"Largest fall (£bn)": "none: it never falls"}
+        )
+        return facts(
+            {
+                f"Share of the total in {years_phrase(self.early_years)} (%)": (
+                    f"{100 * self.early_share:.1f}"
+                ),
+                f"Share of the total in {years_phrase(late)} (%)": (
+                    f"{100 * (1 - self.early_share):.1f}"
+                ),
+                "Front-loading index (-1 to +1)": f"{self.front_loading_index:.3f}",
+                "Falls every year": self.falls_every_year,
+                **fall,
+            },
+            caption=caption
+            or "Source: the yearly figures above; qipp.analysis.savings_profile.profile_shape.",
+        )
+
+
+def years_phrase(years: tuple[str, ...]) -> str:
+    """Years as a reader names them.
+
+    >>> years_phrase(("2011-12",)), years_phrase(("2011-12", "2012-13"))
+    ('2011-12', '2011-12 and 2012-13')
+    >>> years_phrase(("2012-13", "2013-14", "2014-15"))
+    '2012-13 to 2014-15'
+    """
+    if len(years) <= 2:
+        return " and ".join(years)
+    return f"{years[0]} to {years[-1]}"
+
+
+def profile_shape(profile: pd.Series, n_early: int = 2) -> ProfileShape:
+    """Measure how front-loaded ``profile`` is (savings per year, indexed by year).
+
+    Examples
+    --------
+    >>> shape = profile_shape(pd.Series([4.0, 3.0, 2.5, 2.0],
+    ...                                 index=["2011-12", "2012-13", "2013-14", "2014-15"]))
+    >>> round(shape.early_share, 4), shape.falls_every_year, shape.largest_fall_year
+    (0.6087, True, '2012-13')
+    >>> print(shape.as_table())
+                                                 Measure Value
+    Share of the total in 2011-12 and 2012-13 (%)  60.9
+    Share of the total in 2013-14 and 2014-15 (%)  39.1
+                  Front-loading index (-1 to +1) 0.188
+                                Falls every year   yes
+                Largest fall, into 2012-13 (£bn)  -1.0
+    Source: the yearly figures above; qipp.analysis.savings_profile.profile_shape.
+    """
+    series = _profile(profile, "profile_shape")
+    change = series.diff().iloc[1:]
+    falls = change[change < 0]
+    largest = None if falls.empty else str(falls.idxmin())
+    return ProfileShape(
+        years=tuple(str(y) for y in series.index),
+        early_years=tuple(str(y) for y in series.index[:n_early]),
+        early_share=first_years_share(series, n_years=n_early),
+        front_loading_index=front_loading_index(series),
+        falls_every_year=is_non_increasing(series),
+        largest_fall_year=largest,
+        largest_fall_gbp_bn=None if largest is None else float(change[largest]),
+    )
+
+
+@dataclass(frozen=True)
+class TrendResult(ShownAsTable):
+    """Ordinary least-squares line ``value = intercept + slope * year``, shown as a table.
+
+    >>> print(TrendResult(-0.5, 1009.0, 0.9, 0.03, -0.8, -0.2, 4, 0.05).as_table())
+                                 Measure          Value
+                      Slope (£bn a year)          -0.50
+    95% CI of the slope (£bn a year) -0.80 to -0.20
+                               R squared          0.900
+                    p-value of the slope          0.030
+                           Years (points)             4
+    Source: the yearly figures above; ordinary least squares (qipp.analysis.savings_profile.linear_trend).
+    """
 
     slope: float
     intercept: float
@@ -152,6 +253,23 @@ class TrendResult:
     def predict(self, year: float) -> float:
         """Return the fitted value at ``year``."""
         return self.intercept + self.slope * year
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """The slope with its interval, R squared, the slope's p-value and the points."""
+        return facts(
+            {
+                "Slope (£bn a year)": f"{self.slope:.2f}",
+                f"{percent_level(1 - self.alpha)} CI of the slope (£bn a year)": (
+                    f"{self.slope_ci_low:.2f} to {self.slope_ci_high:.2f}"
+                ),
+                "R squared": f"{self.r_squared:.3f}",
+                "p-value of the slope": p_value_text(self.p_value, self.alpha),
+                "Years (points)": self.n,
+            },
+            caption=caption
+            or "Source: the yearly figures above; ordinary least squares "
+            "(qipp.analysis.savings_profile.linear_trend).",
+        )
 
     def to_dict(self, digits: int | None = 4) -> dict:
         """Return the fields as a dict, floats rounded to ``digits`` (None: as is)."""

@@ -42,8 +42,10 @@ import pandas as pd
 from qipp.analysis.ledger_rows import ORGANISATIONS, gbp_m
 from qipp.analysis.shortfall_claims import (
     CCG_INCREASE_ID,
+    PUBLISHED_IDS,
     Q2_SHARE_ID,
     RATIO_ID,
+    REGIONAL_IDS,
     TRANSFORMATIONAL_SHARE_ID,
     DoublingCheck,
     doubling_check,
@@ -55,8 +57,10 @@ from qipp.derivations import ratio, share_pct, total
 
 __all__ = [
     "CCG_INCREASE_ID",
+    "PUBLISHED_IDS",
     "Q2_SHARE_ID",
     "RATIO_ID",
+    "REGIONAL_IDS",
     "TRANSFORMATIONAL_SHARE_ID",
     "DoublingCheck",
     "doubling_check",
@@ -148,7 +152,9 @@ def shortfall_change(by_quarter: pd.DataFrame, start: str = "Q1", end: str = "Q2
     -------
     pandas.DataFrame
         Indexed by organisation: ``<start>_gbp_m``, ``<end>_gbp_m``, ``change_gbp_m``,
-        ``share_of_sector_change_pct`` and ``ratio`` (end / start).
+        ``share_of_sector_change_pct``, ``ratio`` (end / start) and ``basis``
+        ("published", or the quarters implied, "Q2 implied"), read from
+        ``by_quarter``'s ``basis`` where it has one.
 
     Examples
     --------
@@ -159,6 +165,8 @@ def shortfall_change(by_quarter: pd.DataFrame, start: str = "Q1", end: str = "Q2
     >>> change = shortfall_change(table)
     >>> change["change_gbp_m"].tolist(), change["share_of_sector_change_pct"].round(1).tolist()
     ([110.0, 20.0, 130.0], [84.6, 15.4, 100.0])
+    >>> change["basis"].tolist()
+    ['published', 'published', 'published']
     """
     wide = by_quarter.pivot(index="organisation", columns="quarter", values="shortfall_gbp_m")
     for quarter in (start, end):
@@ -174,5 +182,17 @@ def shortfall_change(by_quarter: pd.DataFrame, start: str = "Q1", end: str = "Q2
             "change_gbp_m": change,
             "share_of_sector_change_pct": [share_pct(c, sector_change) for c in change],
             "ratio": [ratio(e, s) for e, s in zip(wide[end], wide[start], strict=True)],
+            "basis": [_implied_in(by_quarter, org, (start, end)) for org in wide.index],
         }
     ).rename_axis("organisation")
+
+
+def _implied_in(by_quarter: pd.DataFrame, organisation: str, quarters: tuple[str, str]) -> str:
+    """Which of ``quarters`` imply ``organisation``'s figure rather than publish it."""
+    if "basis" not in by_quarter.columns:
+        return "published"
+    rows = by_quarter.loc[
+        (by_quarter["organisation"] == organisation) & by_quarter["quarter"].isin(quarters)
+    ]
+    implied = [q for q, b in zip(rows["quarter"], rows["basis"], strict=True) if b != "published"]
+    return f"{' and '.join(implied)} implied" if implied else "published"

@@ -35,6 +35,37 @@ RATIO_ID = "sector_q2_vs_q1_shortfall_ratio"
 CCG_INCREASE_ID = "ccg_q2_shortfall_increase_gbp_m"
 Q2_SHARE_ID = "sector_q2_forecast_shortfall_pct"
 TRANSFORMATIONAL_SHARE_ID = "sector_q2_transformational_share_of_shortfall_pct"
+CCG_PLAN_ID = "ccg_q1_plan_gbp_bn"
+# The published figures notebook 01 uses, in the order it shows them.
+PUBLISHED_IDS: tuple[str, ...] = (
+    "ccg_q1_forecast_gap_gbp_m",
+    "nhse_q1_forecast_gap_gbp_m",
+    CCG_PLAN_ID,
+    "nhse_q1_plan_gbp_m",
+    "sector_q2_forecast_shortfall_gbp_m",
+    Q2_SHARE_ID,
+    RATIO_ID,
+    "ccg_q2_forecast_shortfall_gbp_m",
+    CCG_INCREASE_ID,
+    "sector_q2_transformational_plan_gbp_m",
+    "sector_q2_transformational_shortfall_gbp_m",
+    TRANSFORMATIONAL_SHARE_ID,
+)
+# The Q2 article's regional statement: counts of NHS England regions, no figures.
+REGIONAL_IDS: tuple[str, ...] = (
+    "ccg_q2_n_regions_worsened",
+    "nhse_n_regions",
+    "ccg_q2_n_regions_improved",
+)
+# Rows of :func:`share_comparison` that other modules read.
+Q1_PLAN_ROW = "Q1 plan: CCGs + NHS England"
+Q2_PLAN_ROW = "Q2 plan implied by the published share"
+Q1_SHARE_ROW = "Q1 shortfall as a share of the Q1 plans"
+Q2_SHARE_ROW = "Q2 shortfall as a share of plan, published"
+Q2_ON_Q1_PLAN_ROW = "Q2 shortfall as a share of the Q1 plans"
+SHARE_RATIO_ROW = "Q2 share / Q1 share"
+BREAKEVEN_PLAN_ROW = "CCG plan at which the share ratio equals the published multiple"
+CCG_PLAN_ROW = "CCGs' Q1 plan as published"
 
 
 @dataclass(frozen=True)
@@ -44,7 +75,8 @@ class DoublingCheck:
     ``ratio_low``/``ratio_high`` span the inputs' rounding; ``robust`` is True when
     that whole span lies inside the published band (not merely touches it).
     ``breakeven_q1_gbp_m`` is the Q1 shortfall at which Q2 would be exactly the
-    published multiple, and ``headroom_gbp_m`` how far below it Q1 sits.
+    published multiple, and ``headroom_gbp_m`` how far below it Q1 sits;
+    ``multiple`` is the published multiple itself (2 for "more than double").
     """
 
     q1_gbp_m: float
@@ -57,6 +89,7 @@ class DoublingCheck:
     robust: bool
     breakeven_q1_gbp_m: float
     headroom_gbp_m: float
+    multiple: float
 
 
 def doubling_check(claims: pd.DataFrame) -> DoublingCheck:
@@ -91,6 +124,7 @@ def doubling_check(claims: pd.DataFrame) -> DoublingCheck:
         robust=band.meets(low, low) and band.meets(high, high),
         breakeven_q1_gbp_m=breakeven,
         headroom_gbp_m=breakeven - q1,
+        multiple=values[RATIO_ID],
     )
 
 
@@ -99,8 +133,9 @@ def share_comparison(claims: pd.DataFrame) -> pd.DataFrame:
 
     The Q2 article gives a share (12.2 per cent) but no plan; the plan it implies is
     not the Q1 plans' sum, so the quarters are compared on shares as well as pounds.
-    The last row solves for the CCG plan at which the Q2 share is exactly the
-    published multiple of the Q1 share.
+    The last two rows are the CCG plan at which the Q2 share is exactly the
+    published multiple of the Q1 share, and the CCGs' published plan in £m with
+    the range it could have been rounded from.
 
     Returns
     -------
@@ -111,7 +146,7 @@ def share_comparison(claims: pd.DataFrame) -> pd.DataFrame:
     ccg_gap, nhse_gap, ccg_plan, nhse_plan = (
         "ccg_q1_forecast_gap_gbp_m",
         "nhse_q1_forecast_gap_gbp_m",
-        "ccg_q1_plan_gbp_bn",
+        CCG_PLAN_ID,
         "nhse_q1_plan_gbp_m",
     )
     multiple = published_values(claims, [RATIO_ID])[RATIO_ID]
@@ -136,41 +171,41 @@ def share_comparison(claims: pd.DataFrame) -> pd.DataFrame:
         "(ccg gap + nhse gap) x multiple / Q2 share - nhse plan",
     )
     plan_q2 = context(Q2_SHARE_ID, ("sector_q2_forecast_shortfall_gbp_m", Q2_SHARE_ID))
+    ccg_plan_m = adhoc_derivation((ccg_plan,), bn_to_m, "{ccg_q1_plan_gbp_bn} x 1000")
     return value_table(
         [
-            derived_row("Q1 plan: CCGs + NHS England", q1_plan, claims, "GBP_m", "sum of Q1 plans"),
+            derived_row(Q1_PLAN_ROW, q1_plan, claims, "GBP_m", "sum of Q1 plans"),
             derived_row(
-                "Q2 plan implied by the published share",
+                Q2_PLAN_ROW,
                 plan_q2,
                 claims,
                 "GBP_m",
                 "implied: Q2 shortfall / published share",
             ),
+            derived_row(Q1_SHARE_ROW, q1_share, claims, "pct", "implied: Q1 gaps / Q1 plans"),
+            published_row(Q2_SHARE_ROW, claims, Q2_SHARE_ID),
             derived_row(
-                "Q1 shortfall, % of Q1 plan", q1_share, claims, "pct", "implied: Q1 gaps / Q1 plans"
-            ),
-            published_row("Q2 shortfall, % of plan (published)", claims, Q2_SHARE_ID),
-            derived_row(
-                "Q2 shortfall, % of Q1 plan",
+                Q2_ON_Q1_PLAN_ROW,
                 DERIVATIONS[Q2_SHARE_ID],
                 claims,
                 "pct",
                 "implied: Q2 shortfall / Q1 plans",
             ),
             derived_row(
-                "Q2 share / Q1 share",
+                SHARE_RATIO_ROW,
                 share_ratio,
                 claims,
                 "ratio",
                 "published Q2 share / implied Q1 share",
             ),
             derived_row(
-                "CCG plan at which the share ratio equals the published multiple",
+                BREAKEVEN_PLAN_ROW,
                 breakeven,
                 claims,
                 "GBP_m",
                 "solved: Q2 share = multiple x Q1 share",
             ),
+            derived_row(CCG_PLAN_ROW, ccg_plan_m, claims, "GBP_m", "published in £bn, shown in £m"),
         ]
     )
 

@@ -32,15 +32,20 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from qipp.panel import add_measures, generate_panel
+from qipp.analysis.target_gap_tables import power_table, results_table
+from qipp.display import Table
+from qipp.panel import add_measures, generate_panel, load_panel
+from qipp.paths import SYNTHETIC_PANEL_CSV, display_name
 from qipp.stats import (
     LogitResult,
     SeparationError,
+    ShownAsTable,
     SpearmanResult,
     detection_rate_by_rho,
     logit_shortfall_on_target,
@@ -56,6 +61,22 @@ PRIMARY_TEST = "spearman"
 MIN_CCGS_FOR_CORRELATION = 4
 # The calibrated generator draws the 143 CCGs of HSJ's returns (qipp.panel.synth).
 CALIBRATED_N_CCGS = 143
+
+
+def read_panel(panel_path: str) -> tuple[pd.DataFrame, str]:
+    """The panel at ``panel_path`` with its measures, and the file's name for a caption.
+
+    A blank ``panel_path`` reads the committed synthetic panel. The file is read
+    and validated by :func:`qipp.panel.load_panel` (a panel that breaks the
+    schema stops here, every problem listed), the measures added by
+    :func:`qipp.panel.add_measures`.
+
+    >>> panel, name = read_panel("")
+    >>> name, "plan_pct_of_allocation" in panel
+    ('data/synthetic/ccg_panel_q1_2013_14.csv', True)
+    """
+    path = Path(panel_path) if panel_path.strip() else SYNTHETIC_PANEL_CSV
+    return add_measures(load_panel(path)), display_name(path)
 
 
 def target_summary(panel: pd.DataFrame) -> dict[str, float | int | str | None]:
@@ -164,12 +185,13 @@ def power_undefined_reason(n_ccgs: int) -> str | None:
 
 
 @dataclass(frozen=True)
-class TargetGapTests:
+class TargetGapTests(ShownAsTable):
     """The declared test of the finding and its supporting test, on one panel.
 
     ``spearman`` (primary) and ``logit`` (supporting) are None when the panel
     cannot support them, with the reason in ``spearman_reason``/``logit_reason``.
     ``correlated`` is decided by the primary test alone (None when it is undefined).
+    ``source`` names the panel in the table a notebook shows (:meth:`as_table`).
     """
 
     spearman: SpearmanResult | None
@@ -177,6 +199,11 @@ class TargetGapTests:
     logit: LogitResult | None
     logit_reason: str | None
     alpha: float
+    source: str | None = None
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """Both tests, one row each, with the reason where one could not run."""
+        return results_table(self, caption)
 
     @property
     def deciding_test(self) -> str | None:
@@ -196,7 +223,9 @@ class TargetGapTests:
         return bool(self.logit.p_value < self.alpha) == self.correlated
 
 
-def run_target_gap_tests(panel: pd.DataFrame, alpha: float = 0.05) -> TargetGapTests:
+def run_target_gap_tests(
+    panel: pd.DataFrame, alpha: float = 0.05, source: str | None = None
+) -> TargetGapTests:
     """Run the primary (Spearman) and supporting (logit) tests where the panel supports them.
 
     Parameters
@@ -205,6 +234,8 @@ def run_target_gap_tests(panel: pd.DataFrame, alpha: float = 0.05) -> TargetGapT
         A validated panel with measures (``qipp.panel.add_measures``).
     alpha : float
         Significance level.
+    source : str, optional
+        The panel's file name, for the caption of the results' table.
     """
     spearman_reason = spearman_undefined_reason(panel[TARGET], panel[GAP])
     spearman = None if spearman_reason else spearman_with_ci(panel[TARGET], panel[GAP], alpha=alpha)
@@ -219,7 +250,7 @@ def run_target_gap_tests(panel: pd.DataFrame, alpha: float = 0.05) -> TargetGapT
                 "target size nearly separates the outcomes or barely varies, "
                 "so the odds ratio cannot be estimated"
             )
-    return TargetGapTests(spearman, spearman_reason, logit, logit_reason, alpha)
+    return TargetGapTests(spearman, spearman_reason, logit, logit_reason, alpha, source)
 
 
 def draw_measured_panel(seed: int, rho: float, n_ccgs: int = CALIBRATED_N_CCGS) -> pd.DataFrame:
@@ -255,14 +286,38 @@ def draw_measured_panel(seed: int, rho: float, n_ccgs: int = CALIBRATED_N_CCGS) 
     return add_measures(sample)
 
 
+def injected_rhos(rho_max: float, rho_step: float) -> list[float]:
+    """The correlations the simulation injects: 0 to ``rho_max`` in steps of ``rho_step``.
+
+    >>> injected_rhos(0.5, 0.1)
+    [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+    >>> injected_rhos(0.2, 0.15)
+    [0.0, 0.15]
+    """
+    if rho_step <= 0 or not 0 <= rho_max < 1:
+        raise ValueError(f"need 0 <= rho_max < 1 and rho_step > 0, got {rho_max} and {rho_step}")
+    # Half a step of slack, so that float steps (0.1 * 3) still reach rho_max.
+    return [round(float(r), 3) for r in np.arange(0.0, rho_max + rho_step / 2, rho_step)]
+
+
 @dataclass(frozen=True)
-class PowerAnalysis:
-    """What a panel of ``n_ccgs`` CCGs can detect (None with ``reason`` when nothing can be said)."""
+class PowerAnalysis(ShownAsTable):
+    """What a panel of ``n_ccgs`` CCGs can detect (None with ``reason`` when nothing can be said).
+
+    ``power`` and ``seed`` are the chosen power and the simulation's seed, named
+    in the table a notebook shows (:meth:`as_table`).
+    """
 
     n_ccgs: int
     min_detectable_abs_r: float | None
     detection: pd.DataFrame | None
     reason: str | None
+    power: float | None = None
+    seed: int | None = None
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """The detection rate at each injected correlation, or why there is none."""
+        return power_table(self, caption)
 
 
 def power_analysis(
@@ -275,11 +330,11 @@ def power_analysis(
     """
     reason = power_undefined_reason(n_ccgs)
     if reason is not None:
-        return PowerAnalysis(n_ccgs, None, None, reason)
+        return PowerAnalysis(n_ccgs, None, None, reason, power, seed)
     min_r = min_detectable_abs_r(n_ccgs, alpha=alpha, power=power)
 
     def draw(draw_seed: int, rho: float) -> pd.DataFrame:
         return draw_measured_panel(draw_seed, rho, n_ccgs)
 
     detection = detection_rate_by_rho(draw, rhos, n_sims=n_sims, seed=seed, alpha=alpha)
-    return PowerAnalysis(n_ccgs, min_r, detection, None)
+    return PowerAnalysis(n_ccgs, min_r, detection, None, power, seed)

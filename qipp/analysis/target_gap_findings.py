@@ -15,13 +15,44 @@ support (decision 0025):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from qipp.analysis.target_gap import PowerAnalysis, TargetGapTests
 from qipp.analysis.target_gap_per_head import PerHeadSensitivity
-from qipp.analysis.target_gap_text import null_note, supporting_sentence, verdict_sentence
+from qipp.analysis.target_gap_text import full_verdict, null_note
 
 SYNTHETIC_NOTE = "synthetic data"
+NOTEBOOK = "02_target_size_vs_gap"
+# The notebook's parameters, in the order of its parameters cell (a unit test checks both agree).
+PARAMETERS = (
+    "panel_path",
+    "alpha",
+    "power",
+    "seed",
+    "n_sims",
+    "rho_max",
+    "rho_step",
+    "findings_path",
+)
+
+
+def run_parameters(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """The values the notebook ran with, picked from its namespace by :data:`PARAMETERS`.
+
+    >>> run_parameters({"panel_path": "", "alpha": 0.05, "power": 0.8, "seed": 1, "n_sims": 2,
+    ...                 "rho_max": 0.5, "rho_step": 0.1, "findings_path": "", "panel": None})
+    {'panel_path': '', 'alpha': 0.05, 'power': 0.8, 'seed': 1, 'n_sims': 2, 'rho_max': 0.5, 'rho_step': 0.1, 'findings_path': ''}
+
+    Raises
+    ------
+    KeyError
+        A parameter is missing from ``namespace``; the message names it.
+    """
+    missing = [name for name in PARAMETERS if name not in namespace]
+    if missing:
+        raise KeyError(f"parameters not set: {', '.join(missing)}")
+    return {name: namespace[name] for name in PARAMETERS}
 
 
 def reproduced_state(tests: TargetGapTests, synthetic: bool) -> tuple[bool | None, str | None]:
@@ -121,11 +152,8 @@ def target_gap_findings(
     reproduced, note = reproduced_state(tests, synthetic)
     spearman, logit = tests.spearman, tests.logit
     detection = power_result.detection
-    verdict = verdict_sentence(tests)
-    if spearman is not None:
-        verdict += " " + supporting_sentence(tests)
     return {
-        "verdict": verdict,
+        "verdict": full_verdict(tests),
         "reproduced": reproduced,
         "reproduced_note": note,
         "notes": _notes(spread, tests, power_result, per_head),
@@ -152,4 +180,32 @@ def target_gap_findings(
         "median_target_pct": round(spread["median_target_pct"], 2),
         "fold_variation": _rounded(spread["fold_variation"], 1),
         **_per_head_figures(per_head),
+    }
+
+
+def findings(
+    spread: dict,
+    tests: TargetGapTests,
+    power_result: PowerAnalysis,
+    per_head: PerHeadSensitivity,
+    *,
+    synthetic: bool,
+    parameters: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The whole record of notebook 02, as keywords for :func:`qipp.findings.write_findings`.
+
+    Parameters
+    ----------
+    spread, tests, power_result, per_head
+        The notebook's results (:mod:`qipp.analysis.target_gap`,
+        :mod:`qipp.analysis.target_gap_per_head`).
+    synthetic : bool
+        Whether the panel is synthetic (``reproduced`` is then None).
+    parameters : mapping
+        The notebook's namespace, or any mapping holding its :data:`PARAMETERS`.
+    """
+    return {
+        "notebook": NOTEBOOK,
+        "parameters": run_parameters(parameters),
+        **target_gap_findings(spread, tests, power_result, synthetic, per_head=per_head),
     }

@@ -63,6 +63,62 @@ def verdict_sentence(tests: TargetGapTests) -> str:
     return correlation_verdict(tests.spearman, tests.alpha)
 
 
+def full_verdict(tests: TargetGapTests) -> str:
+    """The verdict and, when the primary test ran, the supporting test's sentence after it.
+
+    >>> from qipp.analysis.target_gap import TargetGapTests
+    >>> full_verdict(TargetGapTests(None, "only 3 CCGs", None, "only 3 CCGs", 0.05))
+    'Whether target size predicts a forecast shortfall cannot be tested on this panel: only 3 CCGs.'
+    """
+    verdict = verdict_sentence(tests)
+    return verdict if tests.spearman is None else f"{verdict} {supporting_sentence(tests)}"
+
+
+def verdict_paragraph(tests: TargetGapTests, synthetic: bool) -> str:
+    """The verdict as the notebook shows it: in bold, the supporting test after it (Markdown).
+
+    On a synthetic panel it says that the result only illustrates the method.
+
+    >>> from qipp.analysis.target_gap import TargetGapTests
+    >>> print(verdict_paragraph(TargetGapTests(None, "only 3 CCGs", None, "x", 0.05), True))
+    **Whether target size predicts a forecast shortfall cannot be tested on this panel: only 3 CCGs.** *(Synthetic panel: illustrates the method only.)*
+    """
+    text = f"**{verdict_sentence(tests)}**"
+    if tests.spearman is not None:
+        text += f" {supporting_sentence(tests)}"
+    return text + (" *(Synthetic panel: illustrates the method only.)*" if synthetic else "")
+
+
+def realised_rho_sentence(result: PowerAnalysis) -> str | None:
+    """How the simulated panels' own rank correlation stands to the injected one, or None.
+
+    Ties damp a rank correlation, and most CCGs tie at a zero gap, so the panels'
+    realised rho usually falls short of the generator's; the sentence says by
+    how much at the largest injected value, from the simulation itself.
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"rho_injected": [0.0, 0.5], "mean_realised_rho": [0.01, 0.388]})
+    >>> print(realised_rho_sentence(PowerAnalysis(143, 0.23, table, None)))
+    At an injected rho of 0.50 the simulated panels' own rank correlation averages 0.388: lower, as ties at a zero gap damp a rank correlation.
+    """
+    detection = result.detection
+    if detection is None:
+        return None
+    rows = detection[detection["rho_injected"] > 0].dropna(subset=["mean_realised_rho"])
+    if rows.empty:
+        return None
+    last = rows.iloc[-1]
+    injected, realised = float(last["rho_injected"]), float(last["mean_realised_rho"])
+    if realised < injected:
+        relation = "lower, as ties at a zero gap damp a rank correlation"
+    else:
+        relation = "no lower than the injected value"
+    return (
+        f"At an injected rho of {injected:.2f} the simulated panels' own rank correlation "
+        f"averages {realised:.3f}: {relation}."
+    )
+
+
 def null_note(fields: str, reason: str) -> str:
     """A findings note saying which figures are null and why.
 
@@ -83,7 +139,7 @@ def power_sentence(result: PowerAnalysis, alpha: float, power: float) -> str:
         return f"No power figure for this panel: {result.reason}."
     return (
         f"Smallest |rho| detectable with {power:.0%} power at alpha = {alpha:g}, "
-        f"n = {result.n_ccgs}: {result.min_detectable_abs_r:.3f}"
+        f"n = {result.n_ccgs}: {result.min_detectable_abs_r:.3f}."
     )
 
 

@@ -70,4 +70,4 @@ def claims(as_json: bool, write_dir: Path | None, claims_path: Path, sources_pat
     width = max(len(name) for name in card["id"])
     for row in card.itertuples(index=False):
         derived = "" if row.status == derive.STATED else f"  derived {row.derived_value:g}"
-        click.echo(f"{row.status:<12} {row.id:<{width}}  {row.value:g} {row.unit}{derived}")
+        click.echo(f"{row.status:<12} {row.id:<{width}}  {row.as_published}{derived}")

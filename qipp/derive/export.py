@@ -6,7 +6,7 @@ that starts with ``=`` (``=HYPERLINK(...)``) is written as text, not as a formul
 Examples
 --------
 >>> scorecard_csv(scorecard()).splitlines()[0]
-'id,source,quote,quantity,value,unit,status,derived_value,note'
+'id,source,quote,quantity,value,unit,precision,qualifier,as_published,status,derived_value,note'
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ def scorecard_records(card: pd.DataFrame) -> list[dict]:
     for row in card.to_dict("records"):
         record = {column: row[column] for column in SCORECARD_COLUMNS}
         record["value"] = float(record["value"])
+        record["precision"] = float(record["precision"])
+        qualifier = record["qualifier"]
+        record["qualifier"] = None if pd.isna(qualifier) or not qualifier else str(qualifier)
         derived = record["derived_value"]
         record["derived_value"] = None if pd.isna(derived) else float(derived)
         records.append(record)
@@ -35,7 +38,7 @@ def scorecard_records(card: pd.DataFrame) -> list[dict]:
 
 def scorecard_json(card: pd.DataFrame) -> str:
     """Return the scorecard as a JSON array, one object per claim."""
-    return json.dumps(scorecard_records(card), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(scorecard_records(card), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def scorecard_csv(card: pd.DataFrame) -> str:

@@ -23,6 +23,7 @@ from qipp.derivations import CONTEXTS, DERIVATIONS, Derivation
 from qipp.derivations.model import _num
 from qipp.derive.tolerance import input_interval, tolerance
 from qipp.ledger import load_claims
+from qipp.ledger.wording import as_published
 from qipp.validation import DataError, Problem
 
 REPRODUCED, INCONSISTENT, STATED = "reproduced", "inconsistent", "stated"
@@ -34,6 +35,9 @@ SCORECARD_COLUMNS: tuple[str, ...] = (
     "quantity",
     "value",
     "unit",
+    "precision",
+    "qualifier",
+    "as_published",
     "status",
     "derived_value",
     "note",
@@ -199,7 +203,11 @@ def scorecard(claims: pd.DataFrame | None = None) -> pd.DataFrame:
             verdict = Verdict(STATED, math.nan, "")
         rows.append(
             {
-                **{c: row[c] for c in SCORECARD_COLUMNS[:6]},
+                **{c: row[c] for c in SCORECARD_COLUMNS[:8]},
+                "qualifier": _qualifier(row["qualifier"]),
+                "as_published": as_published(
+                    float(row["value"]), row["unit"], float(row["precision"]), row["qualifier"]
+                ),
                 "status": verdict.status,
                 "derived_value": verdict.derived_value,
                 "note": "; ".join(notes),

@@ -19,6 +19,7 @@ import textwrap
 
 import pandas as pd
 
+from qipp.banner import SYNTHETIC_BANNER as SYNTHETIC_BANNER
 from qipp.panel.measures import (
     add_measures,
     aggregate_ytd_shortfall_pct,
@@ -27,12 +28,6 @@ from qipp.panel.measures import (
     sector_plan_pct,
 )
 from qipp.panel.schema import REGIONS
-
-SYNTHETIC_BANNER = (
-    "SYNTHETIC DATA: invented CCGs made to match the aggregates HSJ published for "
-    "Q1 2013-14; only NHS Dorset CCG's and NHS West Essex CCG's targets are real, "
-    "every other figure is invented."
-)
 
 
 def _ccgs(count: int) -> str:

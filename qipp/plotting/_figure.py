@@ -1,4 +1,4 @@
-"""Scaffolding the chart modules share: the house context, a new figure, a subtitle, a checked column.
+"""Scaffolding the chart modules share: the house context, a new figure, a subtitle, count ticks, a checked column.
 
 Private to :mod:`qipp.plotting`; notebooks use :mod:`qipp.plotting.style` for their own figures.
 """
@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from qipp.plotting.style import _HOUSE_RC, DPI, FIGSIZE_IN
 
@@ -27,10 +29,14 @@ def house() -> Iterator[None]:
 
 
 def new_figure(figsize: tuple[float, float] = FIGSIZE_IN) -> tuple[Figure, Axes]:
-    """A figure of the house size and resolution, with one set of axes."""
-    # A Figure outside pyplot's registry: the notebook shows it once, as the cell's
-    # value, and no figure lingers open for the next notebook in a reused kernel.
-    fig = Figure(figsize=figsize, dpi=DPI)
+    """A figure of the house size and resolution, with one set of axes.
+
+    The figure is pyplot's: close it (``plt.close(fig)``) when it is not shown.
+    """
+    # A pyplot figure, so that a notebook shows it with plt.show(), which also closes
+    # it: none lingers open for the next cell, or the next notebook in a reused kernel.
+    # Shown as a cell's value instead, it is shown once too (style.apply_house_style).
+    fig = plt.figure(figsize=figsize, dpi=DPI)
     return fig, fig.subplots()
 
 
@@ -51,6 +57,14 @@ def subtitle(ax: Axes, text: str) -> None:
         color="#333333",
     )
     ax.set_title(ax.get_title(loc="left"), pad=10 + 12 * (wrapped.count("\n") + 1))
+
+
+def integer_counts(axis: Axis) -> None:
+    """Put ticks on whole numbers only: a count of CCGs is never 2.5.
+
+    Matplotlib's default locator puts ticks at halves when the counts are small.
+    """
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def finite_column(frame: pd.DataFrame, column: str) -> np.ndarray:

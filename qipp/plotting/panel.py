@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from qipp.plotting._figure import finite_column, house, new_figure, subtitle
+from qipp.plotting._figure import finite_column, house, integer_counts, new_figure, subtitle
 from qipp.plotting.style import GREY, NAVY, ORANGE, finish_figure
 
 
@@ -64,6 +64,7 @@ def target_distribution(
         ax.set_title(title or f"QIPP targets of {values.size} CCGs as a share of allocation")
         ax.set_xlabel("QIPP plan (% of resource allocation)")
         ax.set_ylabel("CCGs (count)")
+        integer_counts(ax.yaxis)
         ax.legend(loc="upper right")
         return finish_figure(fig, source, synthetic)
 
@@ -103,14 +104,16 @@ def detection_rate_chart(
     synthetic: bool = False,
     target_power: float = 0.8,
     min_detectable_r: float | None = None,
-    x: str = "mean_realised_rho",
+    x: str | None = None,
     title: str | None = None,
 ) -> Figure:
     """Detection rate against correlation, from :func:`qipp.stats.detection_rate_by_rho`.
 
-    ``x`` is ``"mean_realised_rho"`` (default: the Spearman rho the simulated panels
+    ``x`` is ``"mean_realised_rho"`` (the Spearman rho the simulated panels
     actually had, the same scale as ``min_detectable_r``) or ``"rho_injected"`` (the
-    generator's parameter). Draws the Wilson band when ``rate_ci_low``/``rate_ci_high``
+    generator's parameter). By default it is the realised rho where every row has
+    one, else the injected rho (a small panel can draw only constant targets or gaps,
+    where rho is undefined). Draws the Wilson band when ``rate_ci_low``/``rate_ci_high``
     are present, the target power as a horizontal line and ``min_detectable_r`` as a
     vertical one.
     """
@@ -118,6 +121,10 @@ def detection_rate_chart(
         "mean_realised_rho": "Spearman rho of the simulated panels (mean)",
         "rho_injected": "Correlation injected into the generator (rho)",
     }
+    if x is None:
+        realised = table.get("mean_realised_rho")
+        usable = realised is not None and bool(np.isfinite(realised.to_numpy(dtype=float)).all())
+        x = "mean_realised_rho" if usable else "rho_injected"
     if x not in x_labels:
         raise ValueError(f"x must be one of {', '.join(x_labels)}, got {x!r}")
     rho = finite_column(table, x)

@@ -24,6 +24,8 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from qipp.banner import SYNTHETIC_BANNER
+
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
@@ -41,7 +43,7 @@ NAVY, ORANGE, GREY, RED, GREEN, AMBER = (
 PALETTE: tuple[str, ...] = (NAVY, ORANGE, GREEN, AMBER, "#7030a0", GREY)
 
 SYNTHETIC_SUFFIX = " | SYNTHETIC DATA (calibrated to published aggregates, not real CCG returns)"
-BANNER_TEXT = "SYNTHETIC DATA: invented CCGs calibrated to published totals, not real returns"
+BANNER_TEXT = SYNTHETIC_BANNER
 SOURCE_GID, BANNER_GID = "qipp-source-line", "qipp-synthetic-banner"
 _SOURCE_PT, _BANNER_PT = 7.5, 9.0
 
@@ -70,8 +72,10 @@ def apply_house_style() -> None:
     """Set the seaborn theme and qipp's rcParams globally (idempotent).
 
     Notebooks call this once so their own ad-hoc charts match the helpers'. In a
-    Jupyter kernel it also registers the PNG display of figures, since the chart
-    helpers build figures outside pyplot (so each shows once, as the cell's value).
+    Jupyter kernel it also registers the PNG display of figures. A notebook shows
+    a chart with ``plt.show()``; a figure shown as a cell's value instead leaves
+    pyplot as it is shown, so the inline backend does not show it a second time
+    at the end of the cell.
     """
     sns.set_theme(style="whitegrid", context="notebook", palette=list(PALETTE), rc=_HOUSE_RC)
     _enable_notebook_display()
@@ -82,11 +86,34 @@ def _enable_notebook_display() -> None:
         from IPython import get_ipython
     except ImportError:  # plain Python: nothing to display to
         return
-    if get_ipython() is None:
+    shell = get_ipython()
+    if shell is None:
         return
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats("png")
+    png = shell.display_formatter.formatters["image/png"]
+    png.for_type(Figure, _shown_once(png.lookup_by_type(Figure)))
+
+
+def _shown_once(print_png: Any) -> Any:
+    """Wrap the PNG printer of figures so that a figure it prints leaves pyplot.
+
+    ``plt.show()`` displays each open figure through this printer, then closes
+    them all; a figure that is a cell's value is printed before the end of the
+    cell, when the inline backend shows every figure still open.
+    """
+    if getattr(print_png, "qipp_shown_once", False):
+        return print_png
+
+    def print_and_close(fig: Figure, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return print_png(fig, *args, **kwargs)
+        finally:
+            plt.close(fig)
+
+    print_and_close.qipp_shown_once = True  # type: ignore[attr-defined]
+    return print_and_close
 
 
 def _source_text(source: str, synthetic: bool) -> str:

@@ -2,7 +2,11 @@
 
 Each finding shows ``reproduced`` as yes, no, or n/a with the notebook's reason
 (:func:`qipp.findings.reproduced_label`), each in its own style, so a verdict
-the data cannot support never reads as a failure or a success. The synthetic
+the data cannot support never reads as a failure or a success. The claims
+ledger is a scorecard, not a finding that holds or fails: its row shows its
+counts by status ("scorecard: 20 reproduced, 2 inconsistent, 79 stated"),
+styled neutrally (:func:`finding_state`). Every table's missing figure shows a
+dash, never NaN or None, and every header names its unit. The synthetic
 banner and the provenance belong to the panel the whole set was built from.
 A failure links its failed notebook, a page of it and, when it replaced a good
 page, that page, kept under ``failed/`` (:mod:`qipp.render.publish`).
@@ -32,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
+from qipp.banner import SYNTHETIC_BANNER
 from qipp.findings import reproduced_label
 from qipp.reference.provenance import REGISTER_NAME, register_provenance
 from qipp.render.export import STYLESHEET, TEMPLATES_ROOT
@@ -43,14 +48,18 @@ INDEX_NAME = "index.html"
 # Written beside the index by `qipp claims --write-dir`; linked when present.
 SCORECARD_FILES: tuple[str, ...] = ("claims.csv", "claims.json")
 INDEX_TITLE = "QIPP 2010-2015: published findings, reproduced"
-# Shown when profiles come from a synthetic panel (the panel's own wording lives in
-# qipp.panel.SYNTHETIC_BANNER; this fallback keeps the index free of a panel import).
-DEFAULT_SYNTHETIC_BANNER = "SYNTHETIC DATA: the CCG panel is invented, not real returns."
+# Shown when profiles come from a synthetic panel: the one wording (qipp.banner).
+DEFAULT_SYNTHETIC_BANNER = SYNTHETIC_BANNER
 # CSS class of each value of ``reproduced`` (styled in report.css).
 REPRODUCED_CLASSES = {True: "status-yes", False: "status-no", None: "status-na"}
 # Shown for a figure a CCG does not have (its code is not in the register), with why.
 MISSING = "–"
 MISSING_WHY = f"not in the {REGISTER_NAME}"
+# The notebook whose findings are the claims scorecard (also told by its ``status_counts``).
+SCORECARD_NOTEBOOK = "00_claims_ledger"
+SCORECARD_CLASS = "status-scorecard"
+# The scorecard's statuses in the order they are read out (qipp.derive.STATUSES).
+SCORECARD_ORDER: tuple[str, ...] = ("reproduced", "inconsistent", "stated")
 
 
 def _present(value: object) -> TypeGuard[int | float]:
@@ -74,6 +83,70 @@ def per_head_cell(value: object) -> str:
     ('29.24', '–')
     """
     return f"{value:,.2f}" if _present(value) else MISSING
+
+
+def number_cell(value: object, decimals: int = 1) -> str:
+    """A figure to ``decimals`` places, or the dash when there is none (None, NaN, text).
+
+    >>> number_cell(2.4712, 2), number_cell(0.0), number_cell(None), number_cell(float("nan"))
+    ('2.47', '0.0', '–', '–')
+    """
+    return f"{value:,.{decimals}f}" if _present(value) else MISSING
+
+
+def text_cell(value: object) -> str:
+    """Text as given, or the dash for None, NaN or an empty string.
+
+    >>> text_cell("around"), text_cell(None), text_cell(float("nan")), text_cell("")
+    ('around', '–', '–', '–')
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return MISSING
+    return str(value) if str(value).strip() else MISSING
+
+
+def scorecard_words(counts: dict) -> str:
+    """The scorecard's counts in words, statuses in the ledger's order.
+
+    >>> scorecard_words({"stated": 79, "reproduced": 20, "inconsistent": 2})
+    'scorecard: 20 reproduced, 2 inconsistent, 79 stated'
+    """
+    ordered = [s for s in SCORECARD_ORDER if s in counts] + [
+        s for s in counts if s not in SCORECARD_ORDER
+    ]
+    return "scorecard: " + ", ".join(f"{int(counts[s])} {s}" for s in ordered)
+
+
+@dataclass(frozen=True)
+class FindingState:
+    """What a finding's row shows in its state column, and its CSS class."""
+
+    label: str
+    css: str
+
+
+def finding_state(entry: dict, scorecard: ScorecardSummary | None = None) -> FindingState:
+    """A finding's state: its verdict's yes/no/n/a, or the scorecard's counts for the ledger.
+
+    The claims ledger scores every published figure; "no" (not every derivable
+    figure reproduced) would read as a failure of the page. Its counts come from
+    its findings' ``status_counts``, else from ``scorecard`` (built from the
+    ledger when the index is).
+
+    >>> ledger = {"name": "00_claims_ledger", "findings": {"reproduced": False,
+    ...           "status_counts": {"reproduced": 20, "inconsistent": 2, "stated": 79}}}
+    >>> finding_state(ledger)
+    FindingState(label='scorecard: 20 reproduced, 2 inconsistent, 79 stated', css='status-scorecard')
+    >>> finding_state({"name": "01_x", "findings": {"reproduced": False}})
+    FindingState(label='no', css='status-no')
+    """
+    findings = entry.get("findings") or {}
+    counts = findings.get("status_counts")
+    if not isinstance(counts, dict) and entry.get("name") == SCORECARD_NOTEBOOK:
+        counts = scorecard.counts if scorecard is not None and scorecard.counts else None
+    if isinstance(counts, dict) and counts:
+        return FindingState(scorecard_words(counts), SCORECARD_CLASS)
+    return FindingState(reproduced_label(findings), reproduced_class(findings))
 
 
 def reproduced_class(findings: dict) -> str:
@@ -106,12 +179,20 @@ def scorecard_summary() -> ScorecardSummary:
     """
     try:
         from qipp.derive import scorecard, status_counts
+        from qipp.ledger import load_sources
 
         card = scorecard()
+        sources = load_sources()
     except Exception as exc:  # any failure is shown in the index and fails the run
         return ScorecardSummary(error=f"{type(exc).__name__}: {exc}")
+    # Sources by the short name a reader cites them by, not the ledger's id.
+    short_names = dict(zip(sources["id"], sources["short_name"], strict=True))
     rows = [
-        {k: row[k] for k in ("id", "source", "status", "note")} for row in card.to_dict("records")
+        {
+            **{k: row.get(k) for k in ("id", "as_published", "status", "note")},
+            "source": short_names.get(row["source"], row["source"]),
+        }
+        for row in card.to_dict("records")
     ]
     return ScorecardSummary(status_counts(card), rows)
 
@@ -176,10 +257,11 @@ def index_html(
         synthetic_banner=synthetic_banner or DEFAULT_SYNTHETIC_BANNER,
         show_banner=bool(run.panel_synthetic) and any(uses_panel(e) for e in entries),
         downloads=list(downloads),
-        reproduced_label=reproduced_label,
-        reproduced_class=reproduced_class,
+        finding_state=lambda entry: finding_state(entry, scorecard),
         patients_cell=patients_cell,
         per_head_cell=per_head_cell,
+        number_cell=number_cell,
+        text_cell=text_cell,
         missing=MISSING,
         missing_why=MISSING_WHY,
         register_provenance=register_provenance(),

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from qipp.stats._common import _paired_arrays, _Rounded
-from qipp.stats.formatting import format_p, format_r
+from qipp.display import Table, facts
+from qipp.stats._common import ShownAsTable, _paired_arrays, _Rounded
+from qipp.stats.formatting import format_p, format_r, p_value_text, percent_level
 
 # Strength words for |rho| (Cohen's conventional cut-offs for r). They only
 # colour the verdict sentence; the numbers beside them carry the finding.
@@ -25,8 +26,20 @@ _STRENGTH_WORDS = ((0.5, "strong"), (0.3, "moderate"), (0.1, "weak"), (0.0, "neg
 
 
 @dataclass(frozen=True)
-class SpearmanResult(_Rounded):
-    """Spearman rank correlation with a ``1 - alpha`` confidence interval."""
+class SpearmanResult(ShownAsTable, _Rounded):
+    """Spearman rank correlation with a ``1 - alpha`` confidence interval.
+
+    A notebook shows it as a table (:meth:`as_table`):
+
+    >>> print(SpearmanResult(0.0764, 0.3666, -0.0899, 0.2371, 150, 0.05).as_table())
+                                    Measure         Value
+                             Spearman's rho          0.08
+    95% confidence interval (Fisher z)       -0.09 to 0.24
+                        p-value (two-sided)         0.367
+                            Detected at 5%            no
+                                  Pairs (n)           150
+    Spearman rank correlation (qipp.stats.spearman_with_ci).
+    """
 
     rho: float
     p_value: float
@@ -34,6 +47,21 @@ class SpearmanResult(_Rounded):
     ci_high: float
     n: int
     alpha: float
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """Rho, its interval, the p-value, whether it is detected at ``alpha``, and n."""
+        return facts(
+            {
+                "Spearman's rho": format_r(self.rho),
+                f"{percent_level(1 - self.alpha)} confidence interval (Fisher z)": (
+                    f"{format_r(self.ci_low)} to {format_r(self.ci_high)}"
+                ),
+                "p-value (two-sided)": p_value_text(self.p_value, self.alpha),
+                f"Detected at {percent_level(self.alpha)}": bool(self.p_value < self.alpha),
+                "Pairs (n)": self.n,
+            },
+            caption=caption or "Spearman rank correlation (qipp.stats.spearman_with_ci).",
+        )
 
 
 def _fisher_ci(rho: float, n: int, alpha: float) -> tuple[float, float]:

@@ -4,6 +4,8 @@ Examples
 --------
 >>> format_p(0.0499, 0.05), format_p(0.0004, 0.05), format_r(-0.004)
 ('p = 0.0499', 'p < 0.001', '0.00')
+>>> p_value_text(0.0004, 0.05), percent_level(0.05)
+('< 0.001', '5%')
 """
 
 from __future__ import annotations
@@ -28,6 +30,24 @@ def format_p(p: float, alpha: float) -> str:
     if (p < alpha) != (float(text) < alpha):
         text = f"{p:.4g}"
     return f"p = {text}"
+
+
+def p_value_text(p: float, alpha: float) -> str:
+    """A p-value for a table cell: :func:`format_p` without the ``p =``.
+
+    >>> p_value_text(0.367, 0.05), p_value_text(0.0002, 0.05), p_value_text(0.04996, 0.05)
+    ('0.367', '< 0.001', '0.04996')
+    """
+    return format_p(p, alpha).removeprefix("p = ").replace("p < ", "< ")
+
+
+def percent_level(alpha: float) -> str:
+    """A significance level or its interval's confidence as a percentage.
+
+    >>> percent_level(0.05), percent_level(1 - 0.05), percent_level(0.1)
+    ('5%', '95%', '10%')
+    """
+    return f"{100 * alpha:.10g}%"
 
 
 def format_r(value: float) -> str:

@@ -13,10 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from qipp.stats._common import _paired_arrays, _Rounded
+from qipp.display import Table, facts
+from qipp.stats._common import ShownAsTable, _paired_arrays, _Rounded
+from qipp.stats.formatting import p_value_text, percent_level
 
 # exp() of a log-odds beyond this overflows a float; no real effect per point of target is near it.
 _MAX_LOG_ODDS = 700.0
+# How a table names the columns the notebooks regress; any other column shows its own name.
+_LABELS = {
+    "forecasts_shortfall": "forecasts any year-end shortfall",
+    "plan_pct_of_allocation": "percentage point of target (plan as % of allocation)",
+}
 
 
 class SeparationError(ValueError):
@@ -24,12 +31,23 @@ class SeparationError(ValueError):
 
 
 @dataclass(frozen=True)
-class LogitResult(_Rounded):
+class LogitResult(ShownAsTable, _Rounded):
     """Logistic regression of a 0/1 outcome on one predictor (plus a constant).
 
     ``coef``, ``std_err`` and ``p_value`` are on the log-odds scale, per one
     unit of the predictor; ``odds_ratio``, ``ci_low`` and ``ci_high`` are the
     same effect as an odds ratio with its ``1 - alpha`` interval.
+
+    A notebook shows it as a table (:meth:`as_table`):
+
+    >>> result = LogitResult(0.0789, 0.1621, 0.6276, 1.0821, 0.7875, 1.4869, 120, 30, True,
+    ...                      "plan_pct_of_allocation", "forecasts_shortfall", 0.05)
+    >>> print(result.as_table())  # doctest: +ELLIPSIS
+                                                    Measure ...
+                                                    Outcome forecasts any year-end shortfall
+                                       Cases with the outcome                        30 of 120
+    Odds ratio per percentage point of target (plan as % of allocation)                 1.08
+    ...
     """
 
     coef: float
@@ -44,6 +62,26 @@ class LogitResult(_Rounded):
     predictor: str
     outcome: str
     alpha: float
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """The odds ratio with its interval, the coefficient, the p-value and the counts."""
+        per = _LABELS.get(self.predictor, f"unit of {self.predictor}")
+        return facts(
+            {
+                "Outcome": _LABELS.get(self.outcome, self.outcome),
+                "Cases with the outcome": f"{self.n_events:,} of {self.n:,}",
+                f"Odds ratio per {per}": f"{self.odds_ratio:.2f}",
+                f"{percent_level(1 - self.alpha)} confidence interval": (
+                    f"{self.ci_low:.2f} to {self.ci_high:.2f}"
+                ),
+                "Coefficient (log-odds), standard error": f"{self.coef:.3f} ({self.std_err:.3f})",
+                "p-value (two-sided)": p_value_text(self.p_value, self.alpha),
+                f"Detected at {percent_level(self.alpha)}": bool(self.p_value < self.alpha),
+                "Fit converged": self.converged,
+            },
+            caption=caption
+            or "Logistic regression with a constant (qipp.stats.logit_shortfall_on_target).",
+        )
 
 
 def logit_shortfall_on_target(

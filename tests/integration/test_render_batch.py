@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from qipp.cli import main
+from qipp.ledger import claim
 from qipp.paths import NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV
 from qipp.reference import load_register
 from qipp.reference.provenance import register_provenance
@@ -187,10 +188,37 @@ def test_profiles_show_the_ccg_figures_with_code_hidden(rendered):
     out, _ = rendered
     page = (out / "ccg/07H.html").read_text(encoding="utf-8")
     assert "<title>NHS West Essex CCG (07H): QIPP profile, Q1 2013-14</title>" in page
-    assert "SYNTHETIC DATA" in page and "6.44%" in page
+    assert "SYNTHETIC DATA" in page
     assert "Peers in the region" in page and "Q1 position and year-end forecast" in page
     assert page.count('src="data:image/png;base64,') == 2
     assert "load_panel(" not in page  # code cells hidden by default
+
+
+def test_a_profile_opens_with_its_summary_line_from_the_data(rendered):
+    out, _ = rendered
+    page = (out / "ccg/07H.html").read_text(encoding="utf-8")
+    largest = claim("ccg_q1_west_essex_target_pct")["value"]
+    n_ccgs = len(load_profiles(SYNTHETIC_PANEL_CSV)[0])
+    summary = (
+        f"QIPP target <strong>{largest:.2f}%</strong> of allocation, "
+        f"the largest of the panel's {n_ccgs} CCGs; <strong>on plan</strong> at Q1;"
+    )
+    assert summary in page
+    assert page.index("QIPP target <strong>") < page.index("Target as a share of allocation")
+    smallest = (out / "ccg/11J.html").read_text(encoding="utf-8")
+    assert f"the smallest of the panel's {n_ccgs} CCGs" in smallest
+
+
+def test_a_profiles_tables_are_formatted_with_this_ccg_highlighted(rendered):
+    out, _ = rendered
+    page = (out / "ccg/07H.html").read_text(encoding="utf-8")
+    assert 'class="dataframe"' not in page and "&lt;- this CCG" not in page
+    highlighted = re.findall(r'<td class="[^"]*qipp-highlight[^"]*">([^<]*)</td>', page)
+    assert highlighted[:3] == ["1", "07H", "NHS West Essex CCG"]  # the peers table's top row
+    assert "<th" in page and "Target (% of allocation)" in page
+    assert page.count("<caption>Source") >= 2 and "<caption>Sources: this panel" in page
+    text = re.sub(r'src="data:[^"]*"', "", page)
+    assert not re.search(r">\s*(nan|NaN|None)\s*<|\bnan%", text)
 
 
 def test_profiles_and_index_show_the_registered_population(rendered):

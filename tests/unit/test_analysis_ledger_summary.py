@@ -1,13 +1,27 @@
-"""The scorecard summary behind the front-page notebook."""
+"""The scorecard summary behind the front-page notebook: counts, sentences, tables, findings."""
 
 import pandas as pd
+import pytest
 
+from qipp.analysis.ledger_findings import ledger_findings
 from qipp.analysis.ledger_summary import (
+    agrees_at_edge,
     all_derivable_reproduced,
     counts_by_source_status,
-    ledger_verdict,
+    short_names,
 )
-from qipp.derive import STATUSES, scorecard
+from qipp.analysis.ledger_tables import (
+    AT_EDGE,
+    WITHIN,
+    claims_table,
+    derived_text,
+    source_status_table,
+    status_table,
+)
+from qipp.analysis.ledger_text import edge_sentence, ledger_verdict
+from qipp.derive import STATUSES, scorecard, status_counts
+from qipp.display import MISSING
+from qipp.ledger import load_sources
 
 
 def _card(statuses, sources=None):
@@ -15,6 +29,26 @@ def _card(statuses, sources=None):
     return pd.DataFrame(
         {"id": [f"c{i}" for i in range(len(statuses))], "source": sources, "status": statuses}
     )
+
+
+def _scored(rows):
+    """A scorecard of (id, status, value, unit, precision, qualifier, derived) rows."""
+    frame = pd.DataFrame(
+        rows,
+        columns=["id", "status", "value", "unit", "precision", "qualifier", "derived_value"],
+    )
+    frame["source"] = "s1"
+    frame["quote"] = [f"quote {i}" for i in frame["id"]]
+    frame["as_published"] = [f"published {i}" for i in frame["id"]]
+    frame["note"] = [f"note on {i}" for i in frame["id"]]
+    return frame
+
+
+NAN = float("nan")
+# a: 12.49 against 12.2 +/- 0.05, only at the edge; b: inside; c: stated.
+EDGE = ("a", "reproduced", 12.2, "pct", 0.1, None, 12.49)
+INSIDE = ("b", "reproduced", 2.0, "ratio", 1.0, "more than", 2.06)
+STATED = ("c", "stated", 50.0, "pct", 1.0, "less than", NAN)
 
 
 def test_counts_keep_every_status_and_the_ledger_order_of_sources():
@@ -30,6 +64,9 @@ def test_verdict_uses_singular_and_plural_correctly():
         "Of 4 published figures, 2 are reproduced from other published figures, 1 does not "
         "reconcile, and 1 is stated only (nothing published lets it be recomputed)."
     )
+    assert ledger_verdict(_card(["reproduced", "inconsistent", "inconsistent"])).startswith(
+        "Of 3 published figures, 1 is reproduced from other published figures, 2 do not reconcile"
+    )
 
 
 def test_any_inconsistent_claim_means_not_all_reproduced():
@@ -41,3 +78,109 @@ def test_committed_ledger_counts_add_up():
     card = scorecard()
     table = counts_by_source_status(card, {})
     assert table.to_numpy().sum() == len(card)
+
+
+# --------------------------------------------------------------------------- at the edge
+
+
+def test_at_the_edge_only_when_the_central_value_misses_the_band():
+    assert agrees_at_edge(_scored([EDGE, INSIDE, STATED])).tolist() == [True, False, False]
+
+
+def test_the_committed_ledger_edges_are_the_notes_that_say_so():
+    card = scorecard()
+    said = card["note"].str.contains("agrees only at the edge", regex=False)
+    assert agrees_at_edge(card).tolist() == said.tolist()
+
+
+def test_edge_sentence_singular_plural_all_and_none():
+    one = edge_sentence(_scored([EDGE, INSIDE]))
+    assert one.startswith("Of the 2 reproduced figures, 1 agrees only at the edge of what its")
+    assert "`a` (published published a, recomputed 12.49%)" in one
+    both = edge_sentence(_scored([EDGE, ("d", *EDGE[1:])]))
+    assert both.startswith("Both reproduced figures agree only at the edge of what their")
+    only = edge_sentence(_scored([EDGE, STATED]))
+    assert only.startswith("The only reproduced figure agrees only at the edge")
+    inside = edge_sentence(_scored([INSIDE, INSIDE, INSIDE]))
+    assert inside.startswith("All 3 reproduced figures agree at the published inputs")
+    assert edge_sentence(_scored([STATED])).startswith("No figure here is reproduced")
+
+
+def test_edge_sentence_of_chosen_claims_quotes_their_notes():
+    card = _scored([EDGE, INSIDE, STATED])
+    text = edge_sentence(card, ids=["a", "c"], notes=True)
+    assert text.endswith("\n\n> `a`: note on a")
+    assert edge_sentence(card, ids=["b"]).startswith("The only reproduced figure agrees at")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_derived_text_units_decimals_and_a_dash():
+    assert derived_text(41.2587, "pct", 1.0) == "41.26%"
+    assert derived_text(12.4924, "pct", 0.1) == "12.49%"
+    assert derived_text(0.12345, "ratio", 0.01) == "0.123x"
+    assert derived_text(3.0, "count", 1.0) == "3"
+    assert derived_text(2.5, "count", 1.0) == "2.50"
+    assert derived_text(NAN, "GBP_m", 0.1) == MISSING
+
+
+def test_claims_table_shows_the_qualifier_a_dash_and_words():
+    card = _scored([EDGE, INSIDE, STATED])
+    card.loc[2, "as_published"] = "less than 50%"
+    shown = claims_table(card, ("id", "as_published", "status", "derived", "agreement"))
+    assert shown.headers == ["Claim", "Published", "Status", "Recomputed", "Agreement"]
+    cells = shown.cells.set_index("Claim")
+    assert cells.loc["c", "Published"] == "less than 50%"
+    assert (cells.loc["c", "Recomputed"], cells.loc["c", "Agreement"]) == (MISSING, MISSING)
+    assert cells["Agreement"].tolist() == [AT_EDGE, WITHIN, MISSING]
+    html = shown._repr_html_()
+    assert 'class="dataframe"' not in html and "NaN" not in html and "nan" not in html
+
+
+def test_claims_table_chosen_ids_in_order_status_filter_and_source_names():
+    card = _scored([EDGE, INSIDE, STATED])
+    shown = claims_table(card, ("id", "source"), ids=["c", "a"], short_names={"s1": "HSJ, one"})
+    assert shown.cells.values.tolist() == [["c", "HSJ, one"], ["a", "HSJ, one"]]
+    assert claims_table(card, ("id",), status="reproduced").cells["Claim"].tolist() == ["a", "b"]
+    with pytest.raises(KeyError, match="no claim column value"):
+        claims_table(card, ("id", "value"))
+
+
+def test_status_and_source_tables_count_the_committed_ledger():
+    card = scorecard()
+    counts = status_counts(card)
+    shown = status_table(card).cells.set_index("Status")["Claims"]
+    assert shown.to_dict() == {
+        **{s.capitalize(): str(n) for s, n in counts.items()},
+        "All published figures": str(len(card)),
+    }
+    names = short_names(load_sources())
+    by_source = source_status_table(counts_by_source_status(card, names))
+    assert by_source.headers == ["Source", "Reproduced", "Inconsistent", "Stated", "All"]
+    assert set(by_source.cells["Source"]) == {names[s] for s in card["source"]}
+    assert sum(int(n) for n in by_source.cells["All"]) == len(card)
+    assert by_source.caption.startswith("Source: the claims ledger")
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def test_findings_keep_their_keys_and_read_the_scorecard():
+    card = scorecard()
+    record = ledger_findings(card)
+    assert list(record) == [
+        "verdict",
+        "reproduced",
+        "n_claims",
+        "status_counts",
+        "inconsistent_ids",
+        "edge_ids",
+        "n_sources",
+    ]
+    assert record["status_counts"] == status_counts(card)
+    assert record["reproduced"] is (record["status_counts"]["inconsistent"] == 0)
+    assert record["inconsistent_ids"] == card.loc[card["status"] == "inconsistent", "id"].tolist()
+    assert record["edge_ids"] == card.loc[agrees_at_edge(card), "id"].tolist()
+    assert record["n_sources"] == card["source"].nunique()
+    assert record["verdict"] == ledger_verdict(card)

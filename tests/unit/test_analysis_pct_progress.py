@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from qipp.analysis import pct_progress as pp
+from qipp.analysis.pct_progress_claims import CHALLENGE_IDS
+from qipp.ledger import claim_values, load_claims
 
 
 def tidy(rows: list[tuple[str, str, str, float]], precision: float | None = None) -> pd.DataFrame:
@@ -79,69 +81,93 @@ def test_a_miss_without_a_plan_gives_no_share():
 
 def test_implied_others_mean():
     assert pp.implied_others_mean_pct(20, [10, 30], 4) == pytest.approx(20.0)
-    assert pp.implied_others_mean_pct(24, [10, 48, 37.5], 5) == pytest.approx((120 - 95.5) / 2)
+    assert pp.implied_others_mean_pct(20, [10, 40, 30], 5) == pytest.approx((100 - 80) / 2)
     with pytest.raises(ValueError, match="n_reporting must exceed the 2 named PCT"):
         pp.implied_others_mean_pct(20, [10, 30], 2)
 
 
 def test_others_mean_table_marks_impossible_means():
-    table = pp.others_mean_table(24, [10, 48, 37.5], [4, 5, 20], floor_pct=10, ceiling_pct=48)
+    table = pp.others_mean_table(20, [10, 40, 30], [4, 5, 20], floor_pct=10, ceiling_pct=40)
     assert table["n_unnamed"].tolist() == [1, 2, 17]
-    assert table["unnamed_mean_pct"].iloc[0] == pytest.approx(0.5)
+    assert table["unnamed_mean_pct"].tolist() == pytest.approx([0.0, 10.0, 320 / 17])
     assert table["possible"].tolist() == [False, True, True]
 
 
 def test_min_reporting_for_mean():
-    assert pp.min_reporting_for_mean(24, [10, 48, 37.5], 10, 48) == 5
+    assert pp.min_reporting_for_mean(20, [10, 40, 30], 10, 40) == 5
     assert pp.min_reporting_for_mean(20, [10, 30], 10, 30) == 3
-    with pytest.raises(ValueError, match="a mean of 60% lies outside the range 10%-48%"):
-        pp.min_reporting_for_mean(60, [10, 48], 10, 48)
+    with pytest.raises(ValueError, match="a mean of 60% lies outside the range 10%-40%"):
+        pp.min_reporting_for_mean(60, [10, 40], 10, 40)
 
 
 # --- extrapolation -----------------------------------------------------------------------
 
+# A toy reading: a 20% miss on a £5bn-£25bn challenge against "around £4bn".
+TOY_BAND = (3.6, 4.4)
 
-def test_extrapolation_of_the_article():
-    ext = pp.extrapolate_shortfall(24, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
-    assert (ext.shortfall_low_gbp_bn, ext.shortfall_high_gbp_bn) == pytest.approx((3.6, 4.8))
-    assert ext.shortfall_mid_gbp_bn == pytest.approx(4.2)
+
+def _toy(rate: float = 20, low: float = 5, high: float = 25, band=TOY_BAND, published=4.0):
+    return pp.extrapolate_shortfall(rate, low, high, published_gbp_bn=published, band_gbp_bn=band)
+
+
+def test_extrapolation_arithmetic():
+    ext = _toy()
+    assert (ext.shortfall_low_gbp_bn, ext.shortfall_high_gbp_bn) == pytest.approx((1.0, 5.0))
+    assert ext.shortfall_mid_gbp_bn == pytest.approx(3.0)
     assert ext.meets_band and not ext.midpoint_in_band
-    assert ext.challenge_for_band_low_gbp_bn == pytest.approx(18.75)
-    assert ext.share_of_range_in_band == pytest.approx(0.25)
-    assert ext.challenge_for_published_gbp_bn == pytest.approx(5 / 0.24)
-    assert ext.miss_for_published_low_pct == pytest.approx(25.0)
-    assert ext.miss_for_published_high_pct == pytest.approx(100 / 3)
-    assert ext.to_dict(2)["challenge_for_published_gbp_bn"] == 20.83
+    assert ext.challenge_for_band_low_gbp_bn == pytest.approx(18.0)
+    assert ext.share_of_range_in_band == pytest.approx(0.2)  # £18bn to £22bn of £5bn-£25bn
+    assert ext.challenge_for_published_gbp_bn == pytest.approx(20.0)
+    assert ext.miss_for_published_low_pct == pytest.approx(16.0)
+    assert ext.miss_for_published_high_pct == pytest.approx(80.0)
+    assert ext.to_dict(2)["challenge_for_published_gbp_bn"] == 20.0
+
+
+def test_extrapolation_of_the_article_is_met_only_at_the_edge():
+    """Decision 0017's reading, on the ledger's figures: the range meets the band, its middle does not."""
+    claims = load_claims()
+    values = claim_values(claims)
+    ext = pp.article_extrapolation(claims)
+    rate = values[pp.MEAN_ID] / 100
+    low, high = (values[i] for i in CHALLENGE_IDS)
+    assert (ext.shortfall_low_gbp_bn, ext.shortfall_high_gbp_bn) == pytest.approx(
+        (rate * low, rate * high)
+    )
+    assert ext.meets_band and not ext.midpoint_in_band
+    assert ext.challenge_for_band_low_gbp_bn == pytest.approx(ext.band_low_gbp_bn / rate)
+    reach_top = min(high, ext.band_high_gbp_bn / rate)
+    assert ext.share_of_range_in_band == pytest.approx(
+        (reach_top - ext.challenge_for_band_low_gbp_bn) / (high - low)
+    )
 
 
 def test_extrapolation_that_misses_the_band_entirely():
-    ext = pp.extrapolate_shortfall(10, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
+    ext = _toy(rate=5)
     assert not ext.meets_band and ext.share_of_range_in_band == 0.0
     assert math.isnan(ext.challenge_for_band_low_gbp_bn)
 
 
 def test_extrapolation_of_a_single_value_challenge():
-    ext = pp.extrapolate_shortfall(25, 20, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
+    ext = _toy(rate=16, low=25, high=25)
     assert ext.meets_band and ext.midpoint_in_band and ext.share_of_range_in_band == 1.0
 
 
 @pytest.mark.parametrize(
     ("args", "band", "message"),
     [
-        ((0, 15, 20), (4.5, 5.5), "mean_miss_pct must be positive"),
-        ((24, 20, 15), (4.5, 5.5), "need 0 < low <= high, got 20 to 15"),
-        ((24, 15, 20), (5.5, 4.5), "band must run low to high"),
+        ((0, 5, 25), TOY_BAND, "mean_miss_pct must be positive"),
+        ((20, 25, 5), TOY_BAND, "need 0 < low <= high, got 25 to 5"),
+        ((20, 5, 25), TOY_BAND[::-1], "band must run low to high"),
     ],
 )
 def test_extrapolation_bad_input(args, band, message):
     with pytest.raises(ValueError, match=message):
-        pp.extrapolate_shortfall(*args, published_gbp_bn=5, band_gbp_bn=band)
+        pp.extrapolate_shortfall(*args, published_gbp_bn=4, band_gbp_bn=band)
 
 
 def test_extrapolation_curve():
-    ext = pp.extrapolate_shortfall(24, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
-    curve = pp.extrapolation_curve(ext, [15.0, 18.75, 22.0, 23.0])
-    assert curve["shortfall_gbp_bn"].tolist() == pytest.approx([3.6, 4.5, 5.28, 5.52])
+    curve = pp.extrapolation_curve(_toy(), [5.0, 18.0, 22.0, 23.0])
+    assert curve["shortfall_gbp_bn"].tolist() == pytest.approx([1.0, 3.6, 4.4, 4.6])
     assert curve["in_band"].tolist() == [False, True, True, False]
 
 
@@ -218,24 +244,48 @@ def test_mix_discrepancies():
 
 
 def test_verdict_states_the_edge_and_the_average():
-    ext = pp.extrapolate_shortfall(24, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
-    text = pp.pct_progress_verdict(ext, (10, 50), [10, 50, 30], 4)
+    ext = _toy(rate=16, band=(3.2, 4.4))
+    text = pp.pct_progress_verdict(ext, (10, 40), [10, 40, 30], 5)
     assert text.startswith(
-        "Reproduced only at the top of the article's own range: 24% of "
-        "£15bn-£20bn is £3.6bn to £4.8bn (midpoint £4.2bn)"
+        "Reproduced only at the top of the article's own range: 16% of "
+        "£5bn-£25bn is £0.8bn to £4.0bn (midpoint £2.4bn), against 'around £4bn' read as "
+        "£3.2bn to £4.4bn; only a challenge of £20.00bn or more (the top 25% of the range)"
     )
-    assert "only a challenge of £18.75bn or more (the top 25% of the range)" in text
-    assert "a 24% miss on £20.8bn or a 25.0% miss on £20bn" in text
-    assert "3 PCTs' year-end misses (10%, 50% and 30%), all within its 10%-50% range" in text
-    assert text.endswith("at least 4 PCTs reported one.")
+    assert "a 16% miss on £25.0bn or a 16.0% miss on £25bn" in text
+    assert "3 PCTs' year-end misses (10%, 40% and 30%), all within its 10%-40% range" in text
+    assert text.endswith("at least 5 PCTs reported one.")
+
+
+@pytest.mark.parametrize(
+    ("ext", "lead", "reach"),
+    [
+        (
+            _toy(),
+            "Reproduced only within part of the article's own range: ",
+            "only a challenge of £18.00bn to £22.00bn (20% of the range) reaches that band",
+        ),
+        (
+            _toy(rate=40, band=(1.0, 4.4)),
+            "Reproduced only at the bottom of the article's own range: ",
+            "only a challenge of £11.00bn or less (the bottom 30% of the range)",
+        ),
+        (
+            _toy(band=(0.5, 9.0)),
+            "Reproduced: ",
+            "every challenge in the range reaches that band",
+        ),
+    ],
+)
+def test_verdict_says_which_part_of_the_range_reaches_the_band(ext, lead, reach):
+    text = pp.pct_progress_verdict(ext, (10, 40), [10, 40], 3)
+    assert text.startswith(lead) and reach in text
 
 
 def test_verdict_when_the_band_is_missed_or_met_at_the_midpoint():
-    missed = pp.extrapolate_shortfall(10, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
-    text = pp.pct_progress_verdict(missed, (10, 48), [10, 48], 3)
-    assert text.startswith("Not reproduced: 10% of") and "only a challenge" not in text
-    met = pp.extrapolate_shortfall(29, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
-    assert pp.pct_progress_verdict(met, (10, 48), [10, 48], 3).startswith("Reproduced: 29% of")
+    text = pp.pct_progress_verdict(_toy(rate=5), (10, 40), [10, 40], 3)
+    assert text.startswith("Not reproduced: 5% of") and "only a challenge" not in text
+    met = _toy(published=3.0, band=(2.5, 3.5))
+    assert pp.pct_progress_verdict(met, (10, 40), [10, 40], 3).startswith("Reproduced: 20% of")
 
 
 def test_reconciliation_sentences():

@@ -10,6 +10,7 @@ import pytest
 from qipp.analysis import ledger_rows as L
 from qipp.analysis import nhse_ccgs as N
 from qipp.analysis import shortfall as S
+from qipp.analysis import shortfall_claims as C
 from qipp.derive import CONTEXTS, scorecard
 from qipp.ledger import load_claims, load_tidy_table
 
@@ -146,6 +147,7 @@ def test_shortfall_change_shares_and_ratios():
     assert change.loc["CCGs", "share_of_sector_change_pct"] == pytest.approx(100 * 110 / 130)
     assert change["share_of_sector_change_pct"].iloc[:2].sum() == pytest.approx(100.0)
     assert change.loc["Sector", "ratio"] == pytest.approx(250 / 120)
+    assert change["basis"].tolist() == ["published", "Q2 implied", "Q1 implied"]
 
 
 def test_shortfall_change_names_a_missing_quarter():
@@ -166,6 +168,7 @@ def test_doubling_check_clear_of_the_multiple(toy_claims):
     assert check.ratio_low == pytest.approx(249.95 / 120.1)
     assert check.ratio_high == pytest.approx(250.05 / 119.9)
     assert (check.status, check.robust, check.published) == ("reproduced", True, "more than 2")
+    assert check.multiple == 2.0
     assert check.breakeven_q1_gbp_m == pytest.approx(125.0)
     assert check.headroom_gbp_m == pytest.approx(5.0)
 
@@ -182,18 +185,18 @@ def test_doubling_check_within_rounding_is_reproduced_but_not_robust(make_claims
 
 def test_share_comparison_on_round_numbers(toy_claims):
     shares = S.share_comparison(toy_claims)
-    assert shares.loc["Q1 plan: CCGs + NHS England", "value"] == pytest.approx(2000.0)
-    assert shares.loc["Q1 plan: CCGs + NHS England", "low"] == pytest.approx(1949.5)
-    assert shares.loc["Q2 plan implied by the published share", "value"] == pytest.approx(2000.0)
-    assert shares.loc["Q1 shortfall, % of Q1 plan", "value"] == pytest.approx(6.0)
-    assert shares.loc[
-        "Q2 shortfall, % of plan (published)", ["low", "high"]
-    ].tolist() == pytest.approx([12.45, 12.55])
-    assert shares.loc["Q2 shortfall, % of Q1 plan", "value"] == pytest.approx(12.5)
-    assert shares.loc["Q2 share / Q1 share", "value"] == pytest.approx(12.5 / 6.0)
-    breakeven = shares.loc["CCG plan at which the share ratio equals the published multiple"]
+    assert shares.loc[C.Q1_PLAN_ROW, "value"] == pytest.approx(2000.0)
+    assert shares.loc[C.Q1_PLAN_ROW, "low"] == pytest.approx(1949.5)
+    assert shares.loc[C.Q2_PLAN_ROW, "value"] == pytest.approx(2000.0)
+    assert shares.loc[C.Q1_SHARE_ROW, "value"] == pytest.approx(6.0)
+    assert shares.loc[C.Q2_SHARE_ROW, ["low", "high"]].tolist() == pytest.approx([12.45, 12.55])
+    assert shares.loc[C.Q2_ON_Q1_PLAN_ROW, "value"] == pytest.approx(12.5)
+    assert shares.loc[C.SHARE_RATIO_ROW, "value"] == pytest.approx(12.5 / 6.0)
+    breakeven = shares.loc[C.BREAKEVEN_PLAN_ROW]
     assert breakeven["value"] == pytest.approx(120 * 2 * 100 / 12.5 - 500)
     assert breakeven["unit"] == "GBP_m"
+    plan = shares.loc[C.CCG_PLAN_ROW]
+    assert (plan["value"], plan["low"], plan["high"]) == pytest.approx((1500.0, 1450.0, 1550.0))
     assert (shares["low"] <= shares["value"]).all() and (shares["value"] <= shares["high"]).all()
 
 

@@ -13,7 +13,20 @@ from qipp.cli import main
 from qipp.derive import SCORECARD_COLUMNS
 from qipp.ledger import load_claims
 
-KEYS = ["id", "source", "quote", "quantity", "value", "unit", "status", "derived_value", "note"]
+KEYS = [
+    "id",
+    "source",
+    "quote",
+    "quantity",
+    "value",
+    "unit",
+    "precision",
+    "qualifier",
+    "as_published",
+    "status",
+    "derived_value",
+    "note",
+]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +43,10 @@ def test_text_lists_counts_then_one_line_per_claim(runner):
     assert len(lines) == 1 + n_claims
     fold = next(line for line in lines if " ccg_q1_target_fold_variation " in line)
     assert fold.split()[0] == "reproduced"
-    assert fold.endswith("23 ratio  derived 23")
+    assert fold.endswith("23x  derived 23")
+    # A hedged figure keeps its hedge: "less than 50 per cent" is never shown as a bare 50.
+    share = next(line for line in lines if " ccg_q1_share_falling_behind_pct " in line)
+    assert "less than 50%" in share
 
 
 def test_json_is_an_array_with_exactly_the_agreed_keys(runner):

@@ -236,3 +236,34 @@ def test_nbstripout_and_qipp_render_clean_strip_the_same_run_metadata(tmp_path):
     _run_nbstripout(copies)
     for path, stripped in zip(NOTEBOOKS, copies, strict=True):
         assert stripped.read_bytes() == path.read_bytes(), path.name
+
+
+# Thin cells (issue 14): a notebook loads, calls, shows and explains; logic lives in qipp.
+MAX_CELL_LINES = 12
+# Names that hide what is called (`P.chart(...)`): modules are imported under their own names.
+CRYPTIC_ALIAS = re.compile(r"^\s*(?:import [\w.]+|from [\w.]+ import \w+) as [A-Z]{1,2}\b", re.M)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_code_cell_is_over_twelve_lines_but_the_parameters_cell(path):
+    long_cells = [
+        (index, len(_source(cell).splitlines()))
+        for index, cell in enumerate(_load(path)["cells"])
+        if cell["cell_type"] == "code"
+        and "parameters" not in cell["metadata"].get("tags", [])
+        and len(_source(cell).splitlines()) > MAX_CELL_LINES
+    ]
+    assert long_cells == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_modules_are_imported_under_names_a_reader_understands(path):
+    code = "\n".join(_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code")
+    assert CRYPTIC_ALIAS.findall(code) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_table_is_a_raw_dataframe_in_the_outputs(path):
+    html = [t for t in _output_texts(_load(path)) if "<table" in t]
+    assert not any('class="dataframe"' in t for t in html)
+    assert not any(re.search(r">\s*NaN\s*<", t) for t in html)

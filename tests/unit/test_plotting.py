@@ -72,6 +72,15 @@ BUILDERS = {
         source=SOURCE,
         synthetic=s,
     ),
+    "profile_trend_chart": lambda s: plotting.profile_trend_chart(
+        ["2011-12", "2012-13", "2013-14", "2014-15"],
+        [3.8, 3.6, 2.9, 2.6],
+        [3.9, 3.4, 3.0, 2.6],
+        slope_gbp_bn=-0.43,
+        r_squared=0.96,
+        source=SOURCE,
+        synthetic=s,
+    ),
     "shortfall_by_quarter_chart": lambda s: plotting.shortfall_by_quarter_chart(
         QUARTERS, source=SOURCE, synthetic=s
     ),
@@ -148,6 +157,14 @@ def test_detection_chart_axis_follows_the_chosen_rho_and_alpha(figure_of):
         plotting.detection_rate_chart(DETECTION, source=SOURCE, x="rho")
 
 
+def test_detection_chart_falls_back_to_the_injected_rho_where_a_realised_one_is_undefined(
+    figure_of,
+):
+    undefined = DETECTION.assign(mean_realised_rho=[float("nan"), 0.1, 0.2, 0.3])
+    fig = figure_of(lambda: plotting.detection_rate_chart(undefined, source=SOURCE))
+    assert fig.axes[0].get_xlabel() == "Correlation injected into the generator (rho)"
+
+
 def test_target_distribution_marks_median_and_the_highlighted_ccg(figure_of):
     fig = figure_of(BUILDERS["target_distribution"], False)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
@@ -161,6 +178,60 @@ def test_target_distribution_unknown_code_and_missing_column():
     plt.close("all")
     with pytest.raises(KeyError, match="column 'plan_pct_of_allocation' not in frame"):
         plotting.target_distribution(PANEL.drop(columns="plan_pct_of_allocation"), source=SOURCE)
+
+
+@pytest.mark.parametrize("n_ccgs", [1, 3, 5, 12])
+def test_histogram_of_a_small_panel_counts_ccgs_in_whole_numbers(figure_of, n_ccgs):
+    small = pd.concat([PANEL] * 3).head(n_ccgs).reset_index(drop=True)
+    fig = figure_of(lambda: plotting.target_distribution(small, source=SOURCE))
+    fig.canvas.draw()
+    ticks = fig.axes[0].get_yticks()
+    assert len(ticks) >= 2
+    assert all(float(t).is_integer() for t in ticks), ticks
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    assert labels and not any("." in label for label in labels), labels
+
+
+def test_profile_trend_chart_draws_bars_the_line_and_its_slope(figure_of):
+    fig = figure_of(BUILDERS["profile_trend_chart"], False)
+    ax = fig.axes[0]
+    assert [round(p.get_height(), 1) for p in ax.patches] == [3.8, 3.6, 2.9, 2.6]
+    (line,) = ax.get_lines()
+    assert list(line.get_ydata()) == [3.9, 3.4, 3.0, 2.6]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Straight line: -0.43 £bn a year (R² 0.96)" in legend
+    assert ax.get_ylabel() == "Savings (£bn)" and ax.get_xlabel() == "Financial year"
+
+
+def test_profile_trend_chart_refuses_mismatched_or_missing_values():
+    with pytest.raises(ValueError, match="2 years, 3 values and 2 fitted values"):
+        plotting.profile_trend_chart(
+            ["a", "b"], [1.0, 2.0, 3.0], [1.0, 2.0], slope_gbp_bn=1, r_squared=1, source=SOURCE
+        )
+    with pytest.raises(ValueError, match="no missing entries"):
+        plotting.profile_trend_chart(
+            ["a", "b"], [1.0, None], [1.0, 2.0], slope_gbp_bn=1, r_squared=1, source=SOURCE
+        )
+    plt.close("all")
+
+
+def test_charts_are_pyplot_figures_that_plt_show_closes(figure_of, monkeypatch):
+    # A notebook shows a chart with plt.show(); the inline backend shows what pyplot holds.
+    fig = figure_of(BUILDERS["bar_compare"], False)
+    assert fig.number in plt.get_fignums()
+    plt.close(fig)
+    assert fig.number not in plt.get_fignums()
+
+
+def test_a_figure_printed_as_a_cells_value_leaves_pyplot():
+    from qipp.plotting.style import _shown_once
+
+    printed = []
+    printer = _shown_once(lambda fig: printed.append(fig) or b"png")
+    fig = BUILDERS["bar_compare"](False)
+    assert printer(fig) == b"png" and printed == [fig]
+    assert fig.number not in plt.get_fignums()  # so the end-of-cell flush cannot show it again
+    assert _shown_once(printer) is printer
 
 
 def test_scatter_says_how_many_ccgs_sit_on_zero(figure_of):

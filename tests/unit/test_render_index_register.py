@@ -62,7 +62,7 @@ def _row(table: str, code: str) -> str:
 
 def test_a_ccg_in_the_register_shows_its_population_and_plan_per_head():
     table = _table(index_html(_entries(), RUN, ScorecardSummary()))
-    assert "Registered patients" in table and "Plan, £ per head" in table
+    assert "Registered patients" in table and "Plan (£ per registered patient)" in table
     row = _row(table, "07H")
     assert f">{295_355:,}<" in row
     assert f">{20e6 / 295_355:.2f}<" in row

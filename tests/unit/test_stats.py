@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from IPython.lib.pretty import pretty
 from scipy import stats as sps
 
 from qipp import stats
@@ -309,3 +310,70 @@ def test_logit_with_a_barely_varying_predictor_is_refused_not_overflowed():
     frame.loc[frame["plan_pct_of_allocation"].idxmin(), "forecasts_shortfall"] = False
     with pytest.raises(stats.SeparationError, match="is not finite"):
         stats.logit_shortfall_on_target(frame)
+
+
+# --- Results shown as tables --------------------------------------------------------
+
+
+def _logit_result(**changes) -> stats.LogitResult:
+    fields = {
+        "coef": 0.0789,
+        "std_err": 0.1621,
+        "p_value": 0.6276,
+        "odds_ratio": 1.0821,
+        "ci_low": 0.7875,
+        "ci_high": 1.4869,
+        "n": 1430,
+        "n_events": 310,
+        "converged": True,
+        "predictor": "plan_pct_of_allocation",
+        "outcome": "forecasts_shortfall",
+        "alpha": 0.05,
+    }
+    return stats.LogitResult(**{**fields, **changes})
+
+
+def _rows(result) -> dict[str, str]:
+    table = result.as_table()
+    return dict(zip(table.cells.iloc[:, 0], table.cells.iloc[:, 1], strict=True))
+
+
+def test_spearman_result_reads_as_a_table_with_its_levels():
+    rows = _rows(stats.SpearmanResult(-0.31234, 0.0002, -0.4512, -0.1499, 150, 0.1))
+    assert rows == {
+        "Spearman's rho": "-0.31",
+        "90% confidence interval (Fisher z)": "-0.45 to -0.15",
+        "p-value (two-sided)": "< 0.001",
+        "Detected at 10%": "yes",
+        "Pairs (n)": "150",
+    }
+    undetected = _rows(stats.SpearmanResult(0.04, 0.62, -0.12, 0.2, 1200, 0.05))
+    assert undetected["Detected at 5%"] == "no" and undetected["Pairs (n)"] == "1,200"
+
+
+def test_logit_result_reads_as_a_table_with_words_for_its_columns():
+    rows = _rows(_logit_result())
+    assert rows["Outcome"] == "forecasts any year-end shortfall"
+    assert rows["Cases with the outcome"] == "310 of 1,430"
+    assert rows["Odds ratio per percentage point of target (plan as % of allocation)"] == "1.08"
+    assert rows["95% confidence interval"] == "0.79 to 1.49"
+    assert rows["p-value (two-sided)"] == "0.628"
+    assert (rows["Detected at 5%"], rows["Fit converged"]) == ("no", "yes")
+    other = _rows(_logit_result(predictor="x", outcome="y", converged=False))
+    assert other["Outcome"] == "y" and "Odds ratio per unit of x" in other
+    assert other["Fit converged"] == "no"
+
+
+@pytest.mark.parametrize(
+    "result", [stats.SpearmanResult(0.0764, 0.3666, -0.0899, 0.2371, 150, 0.05), _logit_result()]
+)
+def test_results_show_in_a_notebook_as_their_table_never_raw_floats(result):
+    html = result._repr_html_()
+    assert 'class="dataframe"' not in html and "NaN" not in html
+    assert "0.0764" not in html and "0.3666" not in html and "0.6276" not in html
+    assert html == result._repr_html_()  # the same table, the same HTML: nbval compares it
+
+    # IPython's text form (nbval compares it too): the table, not the dataclass's fields.
+    assert pretty(result) == str(result.as_table())
+    assert repr(result).startswith(type(result).__name__ + "(")
+    assert result.as_table(caption="Source: the panel").caption == "Source: the panel"

@@ -1,0 +1,262 @@
+"""Tables a reader can cite: every table in a notebook or report goes through :func:`table`.
+
+A raw ``DataFrame`` shows snake_case headers, a bare 0..n index, ``NaN`` and
+``1.000`` for "yes". :func:`table` returns a :class:`Table` that shows human
+headers with units, no index unless it means something, thousands separators
+and fixed decimals per column, a dash (or a word) for a missing value, yes/no
+for booleans, and a caption naming the source. It renders through pandas'
+``Styler`` with an id derived from the table's content, so the same table gives
+the same HTML on every run (nbval compares it), and its plain-text form is the
+same formatted table, never an object address.
+
+Examples
+--------
+>>> frame = pd.DataFrame({"ccg_code": ["11J", "07H"], "plan_gbp_m": [2.4, None],
+...                       "behind": [True, False]})
+>>> shown = table(frame, labels={"ccg_code": "CCG", "plan_gbp_m": "Plan (£m)",
+...                              "behind": "Behind plan"}, formats={"plan_gbp_m": ",.1f"})
+>>> print(shown)
+CCG Plan (£m) Behind plan
+11J       2.4         yes
+07H         –          no
+>>> 'class="dataframe"' in shown._repr_html_(), "NaN" in shown._repr_html_()
+(False, False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+MISSING = "–"
+YES_NO = ("yes", "no")
+# Floats without a stated format get two decimals: enough for a percentage, and
+# never the six of pandas' default.
+DEFAULT_FLOAT_FORMAT = ",.2f"
+DEFAULT_INT_FORMAT = ",d"
+
+Formatter = str | Callable[[Any], str]
+
+# Wide tables wrap their headers and cells instead of scrolling off the page.
+_TABLE_CSS: list[dict[str, str]] = [
+    {"selector": "", "props": "border-collapse: collapse; font-size: 0.9em; max-width: 100%;"},
+    {
+        "selector": "caption",
+        "props": "caption-side: bottom; text-align: left; color: #555;"
+        " font-size: 0.85em; padding-top: 0.3em;",
+    },
+    {
+        "selector": "th",
+        "props": "text-align: right; vertical-align: bottom; white-space: normal;"
+        " padding: 0.2em 0.6em; border-bottom: 1px solid #333;",
+    },
+    {"selector": "td", "props": "text-align: right; padding: 0.2em 0.6em; white-space: normal;"},
+    {"selector": "td.qipp-text", "props": "text-align: left;"},
+    {"selector": "td.qipp-highlight", "props": "font-weight: bold; background: #fff3c4;"},
+]
+
+
+def _format_value(
+    value: Any, formatter: Formatter | None, na_rep: str, yes_no: Sequence[str]
+) -> str:
+    """One cell as the reader sees it."""
+    if value is None or (not isinstance(value, str) and _is_missing(value)):
+        return na_rep
+    if isinstance(value, bool):
+        return yes_no[0] if value else yes_no[1]
+    if callable(formatter):
+        return formatter(value)
+    if formatter is not None:
+        return format(value, formatter)
+    if isinstance(value, int):
+        return format(value, DEFAULT_INT_FORMAT)
+    if isinstance(value, float):
+        return format(value, DEFAULT_FLOAT_FORMAT)
+    return str(value)
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _python_scalar(value: Any) -> Any:
+    """NumPy scalars to Python ones, so ``isinstance`` tests see bool/int/float."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Table:
+    """A formatted table: HTML in a notebook or report, aligned text elsewhere.
+
+    Build it with :func:`table`. ``cells`` holds the text of every cell (after
+    formatting), ``headers`` the column labels; ``highlight`` the positions of
+    rows to emphasise.
+    """
+
+    cells: pd.DataFrame
+    caption: str | None = None
+    index_label: str | None = None
+    highlight: tuple[int, ...] = ()
+    split_after: int | None = None
+    numeric: tuple[str, ...] = field(default=())
+
+    @property
+    def headers(self) -> list[str]:
+        """The column labels as shown."""
+        return [str(c) for c in self.cells.columns]
+
+    def _id(self) -> str:
+        """A stable id from the content: same table, same HTML, every run."""
+        digest = hashlib.sha256(
+            self.cells.to_json(orient="split").encode() + str(self.caption).encode()
+        )
+        return "qipp-" + digest.hexdigest()[:10]
+
+    def _parts(self) -> list[pd.DataFrame]:
+        """The columns in page-width groups; the first column repeats in each."""
+        if self.split_after is None or self.cells.shape[1] <= self.split_after + 1:
+            return [self.cells]
+        key, rest = self.cells.columns[0], list(self.cells.columns[1:])
+        size = self.split_after
+        return [self.cells[[key, *rest[i : i + size]]] for i in range(0, len(rest), size)]
+
+    def _styler(self, cells: pd.DataFrame, part: int) -> Styler:
+        shown = cells.copy()
+        styler = Styler(shown, uuid=f"{self._id()}-{part}", cell_ids=False)
+        styler.set_table_styles(_TABLE_CSS)  # type: ignore[arg-type]  # stubs want TypedDicts
+        if self.index_label is None:
+            styler.hide(axis="index")
+        else:
+            styler.index.name = self.index_label
+        if self.caption and part == len(self._parts()) - 1:
+            styler.set_caption(self.caption)
+        highlighted = set(self.highlight)
+        classes = [
+            [
+                " ".join(
+                    ([] if column in self.numeric else ["qipp-text"])
+                    + (["qipp-highlight"] if row in highlighted else [])
+                )
+                for column in shown.columns
+            ]
+            for row in range(len(shown))
+        ]
+        styler.set_td_classes(pd.DataFrame(classes, index=shown.index, columns=shown.columns))
+        return styler
+
+    def _repr_html_(self) -> str:
+        return "\n".join(
+            self._styler(cells, part).to_html() for part, cells in enumerate(self._parts())
+        )
+
+    def __str__(self) -> str:
+        text = self.cells.to_string(index=self.index_label is not None)
+        return text if not self.caption else f"{text}\n{self.caption}"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def table(
+    frame: pd.DataFrame | pd.Series,
+    *,
+    labels: Mapping[str, str] | None = None,
+    formats: Mapping[str, Formatter] | None = None,
+    na_rep: str = MISSING,
+    yes_no: Sequence[str] = YES_NO,
+    caption: str | None = None,
+    index: str | None = None,
+    columns: Iterable[str] | None = None,
+    highlight: Callable[[pd.DataFrame], pd.Series] | Sequence[bool] | None = None,
+    split_after: int | None = None,
+) -> Table:
+    """Format ``frame`` for a reader.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series
+        The data. A Series is shown as two columns, its index and its values.
+    labels : mapping, optional
+        Column name to header, with units: ``{"plan_gbp_m": "Plan (£m)"}``.
+        Columns not named keep their name.
+    formats : mapping, optional
+        Column name to a format spec (``",.1f"``, ``".0%"``) or a function of
+        the value. Unnamed float columns get two decimals, integers separators.
+    na_rep : str
+        What a missing value shows: a dash by default, or a word.
+    yes_no : (str, str)
+        How True and False read.
+    caption : str, optional
+        Shown under the table: the source, and anything a reader needs.
+    index : str, optional
+        Keep the index, under this header; by default it is hidden.
+    columns : iterable of str, optional
+        The columns to show, in order (default: all).
+    highlight : callable or sequence of bool, optional
+        Rows to emphasise (a mask, or a function of the frame returning one).
+    split_after : int, optional
+        Show at most this many columns beside the first, in several tables.
+
+    Returns
+    -------
+    Table
+    """
+    if isinstance(frame, pd.Series):
+        series = frame.copy()
+        series.index.name = str(frame.index.name or "item")
+        frame = series.reset_index(name=str(frame.name or "value"))
+    chosen = list(columns) if columns is not None else list(frame.columns)
+    data = pd.DataFrame(frame.loc[:, chosen])
+    formats = dict(formats or {})
+    labels = dict(labels or {})
+    cells = pd.DataFrame(
+        {
+            labels.get(c, c): [
+                _format_value(_python_scalar(v), formats.get(c), na_rep, yes_no) for v in data[c]
+            ]
+            for c in chosen
+        },
+        index=[str(i) for i in data.index] if index is not None else range(len(data)),
+    )
+    if index is not None:
+        cells.index.name = index
+    mask = highlight(data) if callable(highlight) else highlight
+    rows = tuple(int(i) for i, flag in enumerate(list(mask) if mask is not None else []) if flag)
+    numeric = tuple(
+        labels.get(c, c) for c in chosen if pd.api.types.is_numeric_dtype(data[c].dtype)
+    )
+    return Table(cells, caption, index, rows, split_after, numeric)
+
+
+def facts(
+    items: Mapping[str, Any],
+    *,
+    formats: Mapping[str, Formatter] | None = None,
+    headers: tuple[str, str] = ("Measure", "Value"),
+    na_rep: str = MISSING,
+    caption: str | None = None,
+) -> Table:
+    """A two-column table of named values, each formatted by its own type.
+
+    Use it instead of ``pd.Series({...}).to_frame()``, which makes every value
+    a float (143 shows as ``143.000000``).
+
+    >>> print(facts({"CCGs": 143, "Median target (%)": 2.4712}, formats={"Median target (%)": ".2f"}))
+              Measure Value
+                 CCGs   143
+    Median target (%)  2.47
+    """
+    formats = dict(formats or {})
+    rows = [
+        [name, _format_value(_python_scalar(value), formats.get(name), na_rep, YES_NO)]
+        for name, value in items.items()
+    ]
+    return Table(pd.DataFrame(rows, columns=list(headers)), caption)

@@ -1,0 +1,100 @@
+"""Screenshots of rendered reports in headless Chromium, offline: what a reader sees.
+
+Run it on a report folder (``make reports`` writes ``reports/``) to look at the
+pages as a reader's browser shows them; nothing is committed::
+
+    .venv/bin/python tests/screenshots.py reports /tmp/shots 02_target_size_vs_gap.html ccg/07H.html
+
+``tests/integration/test_report_screenshots.py`` renders a finding and a profile,
+takes these screenshots and checks what the pages show: formatted tables, no raw
+DataFrame, no ``NaN``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+# Headless, no sandbox (CI runs as root in a container), and nothing Chromium itself
+# would fetch: the pages are checked offline.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One page: where its screenshot went, the text it shows, its tables' ids."""
+
+    page: str
+    png: Path
+    visible_text: str
+    table_ids: list[str]
+    raw_dataframes: int
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, if installed (``.ci/run`` installs it when missing)."""
+    return shutil.which("chromium")
+
+
+def take_screenshots(report_dir: Path, out_dir: Path, pages: list[str]) -> list[Shot]:
+    """Open each page of ``report_dir`` offline in headless Chromium and screenshot it.
+
+    Parameters
+    ----------
+    report_dir : Path
+        A rendered report folder.
+    out_dir : Path
+        Where the PNGs go (one per page, named after it).
+    pages : list of str
+        Pages relative to ``report_dir`` (``"ccg/07H.html"``).
+
+    Returns
+    -------
+    list of Shot
+    """
+    from playwright.sync_api import sync_playwright
+
+    chromium = chromium_path()
+    if chromium is None:
+        raise RuntimeError("no Chromium: install Debian's chromium package")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shots = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(offline=True, viewport={"width": 1000, "height": 1200})
+            tab = context.new_page()
+            for page in pages:
+                tab.goto((report_dir / page).as_uri(), wait_until="load")
+                png = out_dir / (page.replace("/", "_").removesuffix(".html") + ".png")
+                tab.screenshot(path=str(png), full_page=True)
+                shots.append(
+                    Shot(
+                        page,
+                        png,
+                        tab.inner_text("body"),
+                        tab.eval_on_selector_all("table", "els => els.map(e => e.id)"),
+                        tab.eval_on_selector_all("table.dataframe", "els => els.length"),
+                    )
+                )
+        finally:
+            browser.close()
+    return shots
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4:
+        raise SystemExit(__doc__)
+    for shot in take_screenshots(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]):
+        print(f"{shot.page}: {shot.png} ({len(shot.table_ids)} tables)")

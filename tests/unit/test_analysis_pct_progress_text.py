@@ -1,0 +1,239 @@
+"""Notebook 05's ledger readers, sentences, tables and findings record."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from qipp.analysis import pct_progress as pp
+from qipp.analysis import pct_progress_tables as tables
+from qipp.analysis.pct_progress_claims import CHALLENGE_IDS, N_REPORTS_ID
+from qipp.analysis.pct_progress_findings import pct_progress_findings
+from qipp.analysis.pct_progress_text import TRACKER_LOCAL_SHARE_ID
+from qipp.derive import scorecard, tolerance
+from qipp.findings import write_findings
+from qipp.ledger import cite, load_claims, load_tidy_table
+from qipp.reference.pcts import match_pcts
+
+Y = "2010-11"
+
+
+@pytest.fixture(scope="module")
+def claims() -> pd.DataFrame:
+    return load_claims()
+
+
+@pytest.fixture(scope="module")
+def plans(claims) -> pd.DataFrame:
+    return load_tidy_table("pct_plans_2010_11", claims)
+
+
+def _progress(misses: list[float]) -> pd.DataFrame:
+    """A progress table with one published year-end miss per PCT."""
+    rows = [(f"P{i}", Y, "forecast_miss_pct", m) for i, m in enumerate(misses)]
+    return pp.progress_measures(
+        pd.DataFrame(rows, columns=["organisation", "period", "measure", "value"])
+    )
+
+
+def _toy_ledger(make_claims, mean=20.0, low=10.0, high=30.0, count=6.0, qualifier="more than"):
+    return make_claims(
+        [
+            (pp.RANGE_IDS[0], low, "pct", 1, None),
+            (pp.RANGE_IDS[1], high, "pct", 1, None),
+            (pp.MEAN_ID, mean, "pct", 1, None),
+            (N_REPORTS_ID, count, "count", 1, qualifier),
+            (CHALLENGE_IDS[0], 10.0, "GBP_bn", 1, None),
+            (CHALLENGE_IDS[1], 30.0, "GBP_bn", 1, None),
+            (pp.EXTRAPOLATED_ID, 4.0, "GBP_bn", 1, "around"),
+            (TRACKER_LOCAL_SHARE_ID, 50.0, "pct", 1, "just under"),
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- the ledger
+
+
+def test_average_check_reads_the_ledger_and_the_named_misses(make_claims):
+    check = pp.average_check(_toy_ledger(make_claims), _progress([10.0, 30.0]))
+    assert check.range_pct == (10.0, 30.0) and check.mean_miss_pct == 20.0
+    assert check.known_pct == (10.0, 30.0) and check.organisations == ("P0", "P1")
+    assert check.n_reports == 6 and check.n_reports_text == "more than 6"
+    assert check.min_reporting == 3
+    assert check.others["n_reporting"].tolist() == [3, 4, 6, 10, 15]
+
+
+def test_article_extrapolation_uses_the_published_band(claims):
+    ext = pp.article_extrapolation(claims)
+    row = claims.set_index("id").loc[pp.EXTRAPOLATED_ID]
+    band = tolerance(float(row["value"]), float(row["precision"]), row["qualifier"])
+    assert (ext.band_low_gbp_bn, ext.band_high_gbp_bn) == (band.lo, band.hi)
+    assert ext.published_gbp_bn == float(row["value"])
+    card = scorecard(claims).set_index("id")
+    # derive scores the same midpoint the extrapolation computes.
+    assert ext.shortfall_mid_gbp_bn == pytest.approx(card.loc[pp.EXTRAPOLATED_ID, "derived_value"])
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def test_claim_paragraph_quotes_the_ledger(make_claims):
+    ledger = _toy_ledger(make_claims)
+    text = pp.claim_paragraph(ledger)
+    for claim_id in (N_REPORTS_ID, pp.RANGE_IDS[0], pp.MEAN_ID, pp.EXTRAPOLATED_ID):
+        assert f'"quote for {claim_id}"' in text
+    changed = ledger.copy()
+    changed.loc[changed["id"] == pp.MEAN_ID, "quote"] = "a new clause"
+    assert '"a new clause"' in pp.claim_paragraph(changed)
+
+
+def test_average_sentence_plural_singular_and_impossible(make_claims):
+    ledger = _toy_ledger(make_claims)
+    text = pp.average_sentence(pp.average_check(ledger, _progress([10.0, 30.0])))
+    assert text.startswith("The named misses average 20.0% unweighted, equal to the published 20%.")
+    assert (
+        "at least **3** PCTs" in text
+        and "with 6 reporting, the other 4 would average 20.0%" in text
+    )
+    assert text.endswith(
+        "HSJ analysed more than 6 PCTs' reports but does not say how many gave "
+        "a year-end forecast, nor whether the average is weighted by plan size."
+    )
+    one = pp.average_sentence(pp.average_check(ledger, _progress([12.0])))
+    assert one.startswith("The one named miss is 12.0%, below the published average of 20%.")
+    # Two reporting, one named: the other PCT (singular).
+    two = pp.average_sentence(
+        pp.average_check(_toy_ledger(make_claims, count=2.0), _progress([18.0]))
+    )
+    assert "with 2 reporting, the other PCT would average 22.0%" in two
+    # Five named misses high in the range: with six reporting the sixth cannot make the mean.
+    high = pp.average_check(ledger, _progress([29.0, 29.0, 29.0, 29.0, 29.0]))
+    text = pp.average_sentence(high)
+    assert "named misses average 29.0% unweighted, above" in text
+    assert "the other PCT would need to average -25.0%, outside the published range" in text
+
+
+def test_band_and_assumptions_sentences(make_claims):
+    ledger = _toy_ledger(make_claims)
+    ext = pp.article_extrapolation(ledger)
+    # Half the step (£0.5bn) is wider than 10% of £4bn, so it sets the band.
+    assert pp.band_sentence(ext, ledger).startswith("'around £4bn' is read as £3.5bn to £4.5bn")
+    check = pp.average_check(ledger, _progress([10.0, 30.0]))
+    ledger.loc[ledger["id"] == TRACKER_LOCAL_SHARE_ID, "source"] = "hsj_dh_tracker_q1_1213"
+    text = pp.assumptions_paragraph(check, ledger)
+    assert "the PCTs it analysed (more than 6)" in text
+    assert f'"quote for {TRACKER_LOCAL_SHARE_ID}" ({cite("hsj_dh_tracker_q1_1213")}).' in text
+
+
+def test_verdict_with_one_named_miss_and_one_outside_the_range():
+    ext = pp.extrapolate_shortfall(20, 10, 30, published_gbp_bn=4, band_gbp_bn=(3.6, 4.4))
+    one = pp.pct_progress_verdict(ext, (10, 30), [12.0], 2)
+    assert "the article gives 1 PCT's year-end miss (12%), within its 10%-30% range" in one
+    outside = pp.pct_progress_verdict(ext, (10, 30), [12.0, 40.0], 3)
+    assert "2 PCTs' year-end misses (12% and 40%), not all within" in outside
+
+
+def test_inconsistent_notes_lists_only_what_does_not_reconcile():
+    card = pd.DataFrame(
+        {"status": ["inconsistent", "reproduced", "inconsistent"], "note": ["a", "b", "c"]},
+        index=["x_pct", "y_pct", "z_pct"],
+    )
+    assert pp.inconsistent_notes(card) == "- `x_pct`: a\n- `z_pct`: c"
+    assert pp.inconsistent_notes(card.iloc[[1]]) == "Every figure checked reconciles."
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_tables_have_headers_captions_and_no_nan(claims, plans):
+    card = scorecard(claims).set_index("id")
+    progress = pp.progress_measures(plans)
+    mix = pp.savings_mix(plans)
+    names = match_pcts(plans["organisation"].unique())
+    ext = pp.article_extrapolation(claims)
+    shown = [
+        tables.progress_table(progress, "S"),
+        tables.matched_pcts_table(names),
+        tables.unmatched_pcts_table(names),
+        tables.others_table(pp.average_check(claims, progress).others, "S"),
+        tables.extrapolation_table(ext, "S"),
+        tables.scorecard_notes_table(card, [pp.EXTRAPOLATED_ID], "S"),
+        tables.unidentified_table(pp.unidentified_savings(plans), "S"),
+        tables.savings_mix_table(mix, "S"),
+        tables.discrepancies_table(pp.mix_discrepancies(mix), "S"),
+        tables.checked_claims_table(card, pp.ARTICLE, "S"),
+    ]
+    for table in shown:
+        html = table._repr_html_()
+        assert 'class="dataframe"' not in html and "NaN" not in html and "nan" not in str(table)
+        assert table.caption is not None and table.caption.startswith("Source: ")
+        assert not any("_" in header for header in table.headers), table.headers
+    matched, unmatched = shown[1].cells, shown[2].cells
+    assert len(matched) + len(unmatched) == plans["organisation"].nunique()
+    assert "Open Government Licence" in str(shown[1].caption)
+
+
+def test_extrapolation_table_says_when_no_challenge_reaches_the_band():
+    ext = pp.extrapolate_shortfall(5, 10, 30, published_gbp_bn=4, band_gbp_bn=(3.6, 4.4))
+    cells = tables.extrapolation_table(ext, "S").cells.set_index("Measure")["Value"]
+    assert cells["Smallest challenge that reaches the band (£bn)"] == "none in the range"
+    assert cells["5% of £10bn (£bn)"] == "0.50"
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def test_findings_record_keeps_its_keys_and_is_strict_json(claims, plans, tmp_path):
+    card = scorecard(claims).set_index("id")
+    progress = pp.progress_measures(plans)
+    check = pp.average_check(claims, progress)
+    ext = pp.article_extrapolation(claims)
+    mix = pp.savings_mix(plans)
+    unidentified = pp.unidentified_savings(plans)
+    reconciliation = pp.reconciliation_sentences(unidentified, pp.mix_discrepancies(mix))
+    names = match_pcts(plans["organisation"].unique())
+    parts = {"unidentified": unidentified, "mix": mix, "pcts": names}
+    kwargs = pct_progress_findings("f.json", check, ext, card, parts, reconciliation)
+    record = write_findings(tmp_path / "f.json", **kwargs)
+    assert json.loads((tmp_path / "f.json").read_text()) == json.loads(json.dumps(record))
+    assert set(record) >= {
+        "forecast_miss_range_pct",
+        "mean_forecast_miss_pct",
+        "year_end_misses_pct",
+        "min_pcts_reporting_for_mean",
+        "extrapolation",
+        "extrapolation_status",
+        "unidentified_pct",
+        "savings_mix_pct",
+        "reconciliation",
+        "pcts_matched",
+        "pcts_unmatched",
+        "inconsistent_claims",
+    }
+    assert record["reproduced"] is ext.meets_band
+    assert record["extrapolation_status"] == card.loc[pp.EXTRAPOLATED_ID, "status"]
+    assert list(record["year_end_misses_pct"]) == list(check.organisations)
+    assert record["inconsistent_claims"] == [
+        i
+        for i in card.index[card["source"] == pp.ARTICLE]
+        if card.loc[i, "status"] == "inconsistent"
+    ]
+
+
+def test_findings_null_a_figure_the_band_cannot_give(claims, plans):
+    progress = pp.progress_measures(plans)
+    missed = pp.extrapolate_shortfall(5, 10, 30, published_gbp_bn=4, band_gbp_bn=(3.6, 4.4))
+    mix = pp.savings_mix(plans)
+    parts = {"unidentified": pp.unidentified_savings(plans), "mix": mix, "pcts": match_pcts([])}
+    record = pct_progress_findings(
+        "", pp.average_check(claims, progress), missed, scorecard(claims).set_index("id"), parts, ""
+    )
+    assert record["reproduced"] is False
+    assert record["extrapolation"]["challenge_for_band_low_gbp_bn"] is None
+    assert record["notes"] == [
+        "extrapolation.challenge_for_band_low_gbp_bn is null: no challenge in the range "
+        "reaches the band."
+    ]
+    assert record["pcts_matched"] == {} and record["pcts_unmatched"] == {}

@@ -1,0 +1,236 @@
+"""Notebook 02's tables, sentences and findings builder: readable on any panel, never NaN."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from IPython.lib.pretty import pretty
+
+from qipp.analysis import target_gap_findings, target_gap_tables, target_gap_text
+from qipp.analysis.target_gap import (
+    PowerAnalysis,
+    injected_rhos,
+    power_analysis,
+    read_panel,
+    run_target_gap_tests,
+    target_summary,
+)
+from qipp.analysis.target_gap_per_head import run_per_head_sensitivity
+from qipp.ledger import load_claims
+from qipp.panel import check_panel
+from qipp.paths import NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV, display_name
+
+
+def measured(target, gap) -> pd.DataFrame:
+    """A hand-built measured panel, no CCG of it in the register."""
+    gap = np.asarray(gap, dtype=float)
+    return pd.DataFrame(
+        {
+            "ccg_code": [f"{10 + i:02d}A" for i in range(len(gap))],
+            "plan_pct_of_allocation": np.asarray(target, dtype=float),
+            "forecast_gap_pct": gap,
+            "forecasts_shortfall": gap > 0,
+            "plan_gbp_per_head": pd.array([None] * len(gap), dtype="Float64"),
+        }
+    )
+
+
+def cells(shown) -> dict[str, str]:
+    """A two-column table as {first column: second column}."""
+    return dict(zip(shown.cells.iloc[:, 0], shown.cells.iloc[:, 1], strict=True))
+
+
+def readable(shown) -> str:
+    html = shown._repr_html_()
+    assert 'class="dataframe"' not in html
+    assert "NaN" not in html and "nan" not in str(shown).split()
+    return html
+
+
+@pytest.fixture(scope="module")
+def committed():
+    panel, name = read_panel("")
+    return panel, name
+
+
+def test_read_panel_reads_the_committed_panel_when_blank_and_names_the_file(committed):
+    panel, name = committed
+    assert name == display_name(SYNTHETIC_PANEL_CSV)
+    assert {"plan_pct_of_allocation", "forecast_gap_pct"} <= set(panel.columns)
+
+
+def test_spread_table_names_each_measure_and_the_panels_median(committed):
+    panel, name = committed
+    spread = target_summary(panel)
+    shown = target_gap_tables.spread_table(spread, source=name)
+    rows = cells(shown)
+    assert rows["CCGs"] == f"{spread['n_ccgs']:,}"
+    assert rows["The panel's median target (% of allocation)"] == (
+        f"{spread['median_target_pct']:.2f}"
+    )
+    assert rows["Smallest target (% of allocation)"].endswith(f"({spread['min_target_ccg']})")
+    assert shown.caption.startswith(f"Source: {name}")
+    readable(shown)
+
+
+@pytest.mark.parametrize(
+    ("zeros", "words"), [(1, "1 CCG plans no savings"), (2, "2 CCGs plan no savings")]
+)
+def test_an_undefined_fold_variation_says_why_in_words(zeros, words):
+    spread = target_summary(measured([0.0] * zeros + [1.0, 2.0], [0.0] * (zeros + 2)))
+    rows = cells(target_gap_tables.spread_table(spread, source="toy.csv"))
+    assert rows["Largest / smallest target (fold)"] == f"undefined: {words}"
+    assert rows["CCGs with a 0% target"] == str(zeros)
+
+
+def test_check_table_shows_claims_as_published_and_names_its_sources(committed):
+    panel, name = committed
+    claims = load_claims()
+    check = check_panel(panel)
+    shown = target_gap_tables.check_table(check, claims, source=name)
+    assert shown.headers == [
+        "Published aggregate",
+        "As published",
+        "This panel",
+        "Agreement needed",
+        "Status",
+    ]
+    assert len(shown.cells) == len(check)
+    by_id = dict(zip(check["claim_id"], shown.cells["As published"], strict=True))
+    median = claims.set_index("id").loc["ccg_q1_median_target_pct"]
+    assert by_id["ccg_q1_median_target_pct"] == f"{median['value']:.2f}%"
+    assert shown.caption.startswith("Source: the claims ledger") and name in shown.caption
+    readable(shown)
+
+
+def test_a_panel_figure_the_check_cannot_compute_shows_a_dash(committed):
+    panel, name = committed
+    check = check_panel(panel).assign(panel=np.nan)
+    shown = target_gap_tables.check_table(check, load_claims(), source=name)
+    assert set(shown.cells["This panel"]) == {"–"}
+    readable(shown)
+
+
+def test_the_tests_table_has_both_tests_and_says_why_one_cannot_run():
+    defined = run_target_gap_tests(measured([1, 2, 3, 4, 5, 6], [0, 1, 0, 2, 0, 0]), source="a.csv")
+    rows = defined.as_table()
+    assert rows.cells["Role"].tolist() == ["primary: decides the verdict", "supporting"]
+    assert rows.cells["Estimate"].iloc[0].startswith("rho ")
+    assert rows.caption.startswith("Source: a.csv.")
+    readable(rows)
+    untestable = run_target_gap_tests(measured([1, 2, 3], [0, 1, 0]))
+    shown = untestable.as_table()
+    assert shown.cells["Estimate"].tolist()[0].startswith("cannot be computed: only 3 CCGs")
+    assert shown.cells["Estimate"].tolist()[1].startswith("cannot be fitted: only 3 CCGs")
+    assert shown.cells["p-value"].tolist() == ["–", "–"]
+    assert shown.cells["Detected at 5%"].tolist() == ["–", "–"]
+    readable(shown)
+    assert pretty(untestable) == str(shown)
+
+
+def test_the_power_table_reads_in_percent_and_names_the_simulation():
+    result = power_analysis(12, alpha=0.05, power=0.8, rhos=[0.0, 0.4], n_sims=10, seed=3)
+    shown = result.as_table()
+    assert shown.headers[:2] == ["Injected rho", "Realised rho (mean)"]
+    rates = 100 * result.detection["detection_rate"]
+    assert shown.cells["Detection rate (%)"].tolist() == [f"{r:.1f}" for r in rates]
+    assert "simulated panels of 12 CCGs" in shown.caption and "(seed 3)" in shown.caption
+    assert "80% power" in shown.caption
+    readable(shown)
+
+
+def test_the_power_table_shows_a_dash_not_nan_where_rho_is_undefined():
+    detection = pd.DataFrame(
+        {
+            "rho_injected": [0.0],
+            "n_sims": [5],
+            "alpha": [0.05],
+            "n_ccgs": [4.0],
+            "n_detected": [0],
+            "detection_rate": [0.0],
+            "rate_ci_low": [0.0],
+            "rate_ci_high": [0.43],
+            "mean_realised_rho": [np.nan],
+            "n_undefined": [5],
+        }
+    )
+    shown = PowerAnalysis(4, 0.9, detection, None, 0.8, 1).as_table()
+    assert shown.cells["Realised rho (mean)"].tolist() == ["–"]
+    assert shown.cells["Panels with rho undefined"].tolist() == ["5"]
+    readable(shown)
+
+
+def test_no_power_table_for_a_tiny_panel_says_why():
+    tiny = power_analysis(3, alpha=0.05, power=0.8, rhos=[0.0], n_sims=2, seed=1)
+    rows = cells(tiny.as_table())
+    assert rows["Smallest detectable |rho|"] == "–"
+    assert rows["Simulation"].startswith("not run: only 3 CCGs")
+
+
+def test_injected_rhos_run_from_zero_to_the_maximum():
+    assert injected_rhos(0.5, 0.1) == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+    assert injected_rhos(0.0, 0.1) == [0.0]
+    with pytest.raises(ValueError, match="rho_step > 0"):
+        injected_rhos(0.5, 0.0)
+
+
+def test_verdict_paragraph_bolds_the_verdict_and_flags_synthetic_panels():
+    tests = run_target_gap_tests(measured([1, 2, 3, 4, 5, 6], [0, 1, 0, 2, 0, 0]))
+    real = target_gap_text.verdict_paragraph(tests, synthetic=False)
+    assert real.startswith(f"**{target_gap_text.verdict_sentence(tests)}**")
+    assert target_gap_text.supporting_sentence(tests) in real and "Synthetic" not in real
+    assert target_gap_text.verdict_paragraph(tests, synthetic=True).endswith(
+        "*(Synthetic panel: illustrates the method only.)*"
+    )
+    assert target_gap_text.full_verdict(tests) == real.replace("**", "")
+
+
+def test_realised_rho_sentence_comes_from_the_simulation():
+    table = pd.DataFrame({"rho_injected": [0.0, 0.3], "mean_realised_rho": [0.0, 0.31]})
+    higher = target_gap_text.realised_rho_sentence(PowerAnalysis(20, 0.5, table, None))
+    assert higher.endswith("averages 0.310: no lower than the injected value.")
+    assert target_gap_text.realised_rho_sentence(PowerAnalysis(3, None, None, "x")) is None
+    only_zero = table.head(1)
+    assert target_gap_text.realised_rho_sentence(PowerAnalysis(20, 0.5, only_zero, None)) is None
+
+
+def test_the_builders_parameters_are_the_notebooks():
+    notebook = nbformat.read(NOTEBOOKS_DIR / "02_target_size_vs_gap.ipynb", as_version=4)
+    (cell,) = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    names = tuple(line.split(":")[0] for line in cell.source.splitlines() if line.strip())
+    assert names == target_gap_findings.PARAMETERS
+    with pytest.raises(KeyError, match="parameters not set: seed"):
+        target_gap_findings.run_parameters(
+            {name: 1 for name in target_gap_findings.PARAMETERS if name != "seed"}
+        )
+
+
+def test_the_whole_record_is_one_call_and_strict_json():
+    panel = measured([1, 2, 3, 4, 5, 6], [0, 1, 0, 2, 0, 0])
+    tests = run_target_gap_tests(panel)
+    power_result = power_analysis(6, alpha=0.05, power=0.8, rhos=[0.0], n_sims=2, seed=1)
+    namespace = {name: f"value of {name}" for name in target_gap_findings.PARAMETERS}
+    record = target_gap_findings.findings(
+        target_summary(panel),
+        tests,
+        power_result,
+        run_per_head_sensitivity(panel),
+        synthetic=True,
+        parameters={**namespace, "panel": panel},
+    )
+    assert record["notebook"] == "02_target_size_vs_gap"
+    assert record["parameters"] == namespace
+    assert record["verdict"] == target_gap_text.full_verdict(tests)
+    assert record["reproduced"] is None and record["reproduced_note"] == "synthetic data"
+    json.dumps(record, allow_nan=False)
+
+
+def test_the_tests_table_counts_ccgs_whole_when_only_one_test_ran():
+    every_ccg_short = measured([1, 2, 3, 4, 5, 6], [3, 1, 4, 1, 5, 9])
+    shown = run_target_gap_tests(every_ccg_short).as_table()
+    assert shown.cells["CCGs"].tolist() == ["6", "–"]
+    readable(shown)
