@@ -41,6 +41,7 @@ import pandas as pd
 from qipp.analysis.target_gap_tables import power_table, results_table
 from qipp.display import Table
 from qipp.panel import add_measures, generate_panel, load_panel
+from qipp.panel.measures import detection_measures
 from qipp.paths import SYNTHETIC_PANEL_CSV, display_name
 from qipp.stats import (
     LogitResult,
@@ -253,7 +254,9 @@ def run_target_gap_tests(
     return TargetGapTests(spearman, spearman_reason, logit, logit_reason, alpha, source)
 
 
-def draw_measured_panel(seed: int, rho: float, n_ccgs: int = CALIBRATED_N_CCGS) -> pd.DataFrame:
+def draw_measured_panel(
+    seed: int, rho: float, n_ccgs: int = CALIBRATED_N_CCGS, *, for_simulation: bool = False
+) -> pd.DataFrame:
     """Draw a panel of ``n_ccgs`` CCGs from the calibrated generator, measures added.
 
     At 143 CCGs this is the generator's panel itself, every published aggregate
@@ -267,15 +270,21 @@ def draw_measured_panel(seed: int, rho: float, n_ccgs: int = CALIBRATED_N_CCGS) 
     (143, True)
     >>> len(draw_measured_panel(1, 0.3, n_ccgs=56)), len(draw_measured_panel(1, 0.3, n_ccgs=211))
     (56, 211)
+    ``for_simulation``: the same draw, unchecked, with only the two measures tested.
     """
     if n_ccgs < 1:
         raise ValueError(f"n_ccgs must be at least 1, got {n_ccgs}")
+    measure = detection_measures if for_simulation else add_measures
     if n_ccgs == CALIBRATED_N_CCGS:
-        return add_measures(generate_panel(seed, rho))
+        return measure(generate_panel(seed, rho, verify=not for_simulation))
     blocks = math.ceil(n_ccgs / CALIBRATED_N_CCGS)
     children = np.random.SeedSequence(seed).spawn(blocks + 1)
     pool = pd.concat(
-        [generate_panel(int(c.generate_state(1)[0]), rho) for c in children[:-1]], ignore_index=True
+        [
+            generate_panel(int(c.generate_state(1)[0]), rho, verify=not for_simulation)
+            for c in children[:-1]
+        ],
+        ignore_index=True,
     )
     rows = np.random.default_rng(children[-1]).choice(len(pool), size=n_ccgs, replace=False)
     sample = pool.iloc[np.sort(rows)].reset_index(drop=True)
@@ -283,7 +292,7 @@ def draw_measured_panel(seed: int, rho: float, n_ccgs: int = CALIBRATED_N_CCGS) 
     numbers = [f"{i:03d}" for i in range(1, n_ccgs + 1)]
     sample["ccg_code"] = [f"S{k}" for k in numbers]
     sample["ccg_name"] = [f"Synthetic CCG {k}" for k in numbers]
-    return add_measures(sample)
+    return measure(sample)
 
 
 def injected_rhos(rho_max: float, rho_step: float) -> list[float]:
@@ -334,7 +343,7 @@ def power_analysis(
     min_r = min_detectable_abs_r(n_ccgs, alpha=alpha, power=power)
 
     def draw(draw_seed: int, rho: float) -> pd.DataFrame:
-        return draw_measured_panel(draw_seed, rho, n_ccgs)
+        return draw_measured_panel(draw_seed, rho, n_ccgs, for_simulation=True)
 
     detection = detection_rate_by_rho(draw, rhos, n_sims=n_sims, seed=seed, alpha=alpha)
     return PowerAnalysis(n_ccgs, min_r, detection, None, power, seed)

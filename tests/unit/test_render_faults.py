@@ -103,7 +103,9 @@ def fake_run(monkeypatch, tmp_path, caplog):
 
     def render(version: str = "v1", only: tuple[str, ...] = (), **plan: object):
         FakePool.plan, FakePool.version = plan, version
+        # force: the fake pool's pages change with `version`, which the render cache cannot see.
         quiet = {"jobs": 1, "progress": False, "profiles": [], "panel_synthetic": False}
+        quiet["force"] = True
         return render_reports(RenderOptions(out, FIXTURES, only=only, **quiet))
 
     return render, out

@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -64,8 +65,12 @@ class RegisterLists:
     named: dict[str, int]
 
 
+@lru_cache(maxsize=1)
 def register_lists() -> RegisterLists:
     """Read the list sizes from the project's register (:func:`qipp.reference.load_register`).
+
+    Read once per process (a power simulation draws a thousand panels); the arrays
+    are read-only, so no caller can change what the next draw sees.
 
     Raises
     ------
@@ -75,8 +80,9 @@ def register_lists() -> RegisterLists:
     register = load_register()
     sizes = register.set_index("ccg_code")["registered_patients"].astype(np.int64)
     named = {code: int(sizes.loc[code]) for code in (DORSET_CODE, WEST_ESSEX_CODE)}
-    pool = sizes.drop(list(named)).to_numpy()
-    return RegisterLists(np.sort(sizes.to_numpy()), np.sort(pool), named)
+    real, pool = np.sort(sizes.to_numpy()), np.sort(sizes.drop(list(named)).to_numpy())
+    real.flags.writeable = pool.flags.writeable = False
+    return RegisterLists(real, pool, named)
 
 
 def silverman_bandwidth(values: np.ndarray) -> float:
