@@ -270,6 +270,7 @@ def draw_measured_panel(
     (143, True)
     >>> len(draw_measured_panel(1, 0.3, n_ccgs=56)), len(draw_measured_panel(1, 0.3, n_ccgs=211))
     (56, 211)
+
     ``for_simulation``: the same draw, unchecked, with only the two measures tested.
     """
     if n_ccgs < 1:
