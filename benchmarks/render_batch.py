@@ -27,6 +27,15 @@ the reset time and the kernels each started (a kernel replaced after a failed
 check is one more). ``--no-baselines`` skips (a) and (b)::
 
     .venv/bin/python benchmarks/render_batch.py --full --compare-reset --no-baselines
+
+``--incremental`` times, instead, a full build, a no-op rebuild and a rebuild
+after one finding notebook changed, in a scratch copy of the project, and prints
+``ratio noop/full`` and ``ratio one-changed/full`` (benchmarks/incremental.py).
+``--scale`` renders the profiles of an uncalibrated generated panel of 143, 500
+and 1,000 CCGs and prints seconds per profile at each size (benchmarks/scale.py)::
+
+    .venv/bin/python benchmarks/render_batch.py --incremental
+    .venv/bin/python benchmarks/render_batch.py --scale
 """
 
 from __future__ import annotations
@@ -35,7 +44,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -43,6 +51,11 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+
+# Modules beside this script (benchmarks/ is on sys.path when it runs).
+from incremental import run_incremental
+from machine import machine_line
+from scale import run_scale
 
 from qipp.paths import NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV
 
@@ -225,24 +238,6 @@ def count_pages(out: Path) -> int:
     return len([p for p in out.rglob("*.html") if p.name != "index.html"])
 
 
-def machine_line() -> str:
-    """Cores this process may use, CPU model, load average and Python."""
-    model = ""
-    try:
-        model = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"{len(os.sched_getaffinity(0))} cores ({model or platform.machine()}), "
-        f"load average {load}, Python {platform.python_version()}"
-    )
-
-
 def baseline(
     label: str, function, findings: list[Path], codes: list[str], n_ccgs: int, root: Path
 ) -> float:
@@ -369,7 +364,25 @@ def main() -> None:
     parser.add_argument(
         "--no-baselines", action="store_true", help="skip (a) and (b); time qipp render only"
     )
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="time a full build, a no-op rebuild and a one-notebook rebuild; print their ratios",
+    )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="seconds per profile for 143, 500 and 1,000 CCGs of an uncalibrated panel",
+    )
     args = parser.parse_args()
+    if args.incremental or args.scale:
+        print(f"Machine: {machine_line()}", flush=True)
+        with tempfile.TemporaryDirectory(prefix="qipp-bench-") as scratch:
+            if args.incremental:
+                run_incremental(Path(scratch), args.jobs)
+            if args.scale:
+                run_scale(Path(scratch), args.jobs)
+        return
     k = args.k or (10 if args.full else 6)
     all_codes = panel_codes()
     codes = all_codes[:k]

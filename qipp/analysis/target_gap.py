@@ -29,7 +29,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,10 +37,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from qipp.analysis.simulated_panels import draw_target_and_gap
 from qipp.analysis.target_gap_tables import power_table, results_table
 from qipp.display import Table
-from qipp.panel import add_measures, generate_panel, load_panel
-from qipp.panel.measures import detection_measures
+from qipp.panel import add_measures, load_panel
+from qipp.panel.synth.allocations import register_lists
+from qipp.panel.synth.draw import check_inputs
+from qipp.panel.synth.targets import published_targets
 from qipp.paths import SYNTHETIC_PANEL_CSV, display_name
 from qipp.stats import (
     LogitResult,
@@ -60,8 +62,6 @@ OUTCOME = "forecasts_shortfall"
 PRIMARY_TEST = "spearman"
 # Fisher's z interval has standard error sqrt(... / (n - 3)), so n must exceed 3.
 MIN_CCGS_FOR_CORRELATION = 4
-# The calibrated generator draws the 143 CCGs of HSJ's returns (qipp.panel.synth).
-CALIBRATED_N_CCGS = 143
 
 
 def read_panel(panel_path: str) -> tuple[pd.DataFrame, str]:
@@ -254,48 +254,6 @@ def run_target_gap_tests(
     return TargetGapTests(spearman, spearman_reason, logit, logit_reason, alpha, source)
 
 
-def draw_measured_panel(
-    seed: int, rho: float, n_ccgs: int = CALIBRATED_N_CCGS, *, for_simulation: bool = False
-) -> pd.DataFrame:
-    """Draw a panel of ``n_ccgs`` CCGs from the calibrated generator, measures added.
-
-    At 143 CCGs this is the generator's panel itself, every published aggregate
-    held exactly. At any other size it is a random sample of CCGs from as many
-    independent calibrated panels as needed (decision 0025): each CCG then comes
-    from the calibrated distribution with the injected ``rho``, and the panel
-    has the size whose power is being asked about.
-
-    >>> frame = draw_measured_panel(1, 0.3)
-    >>> len(frame), "forecast_gap_pct" in frame
-    (143, True)
-    >>> len(draw_measured_panel(1, 0.3, n_ccgs=56)), len(draw_measured_panel(1, 0.3, n_ccgs=211))
-    (56, 211)
-
-    ``for_simulation``: the same draw, unchecked, with only the two measures tested.
-    """
-    if n_ccgs < 1:
-        raise ValueError(f"n_ccgs must be at least 1, got {n_ccgs}")
-    measure = detection_measures if for_simulation else add_measures
-    if n_ccgs == CALIBRATED_N_CCGS:
-        return measure(generate_panel(seed, rho, verify=not for_simulation))
-    blocks = math.ceil(n_ccgs / CALIBRATED_N_CCGS)
-    children = np.random.SeedSequence(seed).spawn(blocks + 1)
-    pool = pd.concat(
-        [
-            generate_panel(int(c.generate_state(1)[0]), rho, verify=not for_simulation)
-            for c in children[:-1]
-        ],
-        ignore_index=True,
-    )
-    rows = np.random.default_rng(children[-1]).choice(len(pool), size=n_ccgs, replace=False)
-    sample = pool.iloc[np.sort(rows)].reset_index(drop=True)
-    # Pooled panels reuse S-codes; a drawn panel keeps one code per CCG, like any panel.
-    numbers = [f"{i:03d}" for i in range(1, n_ccgs + 1)]
-    sample["ccg_code"] = [f"S{k}" for k in numbers]
-    sample["ccg_name"] = [f"Synthetic CCG {k}" for k in numbers]
-    return measure(sample)
-
-
 def injected_rhos(rho_max: float, rho_step: float) -> list[float]:
     """The correlations the simulation injects: 0 to ``rho_max`` in steps of ``rho_step``.
 
@@ -336,15 +294,20 @@ def power_analysis(
     """Minimum detectable |rho| and simulated detection rates for a panel of ``n_ccgs``.
 
     The simulated panels have the panel's own size (:func:`draw_measured_panel`),
-    so the figures describe the panel given, not HSJ's 143 CCGs.
+    so the figures describe the panel given, not HSJ's 143 CCGs. Each draw is
+    read as its two tested measures alone (:func:`draw_target_and_gap`).
     """
     reason = power_undefined_reason(n_ccgs)
     if reason is not None:
         return PowerAnalysis(n_ccgs, None, None, reason, power, seed)
     min_r = min_detectable_abs_r(n_ccgs, alpha=alpha, power=power)
 
-    def draw(draw_seed: int, rho: float) -> pd.DataFrame:
-        return draw_measured_panel(draw_seed, rho, n_ccgs, for_simulation=True)
+    targets, lists = published_targets(), register_lists()
+    check_inputs(targets, lists)  # once, not at each of the thousand draws
+
+    def draw(draw_seed: int, rho: float) -> dict[str, np.ndarray]:
+        pct, gap = draw_target_and_gap(draw_seed, rho, n_ccgs, targets=targets, lists=lists)
+        return {TARGET: pct, GAP: gap}
 
     detection = detection_rate_by_rho(draw, rhos, n_sims=n_sims, seed=seed, alpha=alpha)
     return PowerAnalysis(n_ccgs, min_r, detection, None, power, seed)

@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -127,7 +127,7 @@ def simulation_seeds(seed: int, n_sims: int) -> list[int]:
 
 
 def detection_rate_by_rho(
-    draw_panel: Callable[[int, float], pd.DataFrame],
+    draw_panel: Callable[[int, float], pd.DataFrame | Mapping[str, np.ndarray]],
     rhos: Sequence[float],
     n_sims: int,
     seed: int,
@@ -142,8 +142,9 @@ def detection_rate_by_rho(
 
     Parameters
     ----------
-    draw_panel : callable (seed: int, rho: float) -> DataFrame
-        Panel generator; its frame must hold columns ``x`` and ``y``.
+    draw_panel : callable (seed: int, rho: float) -> DataFrame or mapping
+        Panel generator; its frame (or mapping of column name to array) must
+        hold columns ``x`` and ``y``.
     rhos : sequence of float
         Injected correlations, in the generator's own terms.
     n_sims : int
@@ -182,7 +183,7 @@ def detection_rate_by_rho(
         for draw_seed in seeds:
             panel = draw_panel(draw_seed, float(rho_injected))
             for column in (x, y):
-                if column not in panel.columns:
+                if column not in panel:
                     raise KeyError(
                         f"panel drawn with seed {draw_seed}, rho {rho_injected} lacks column {column!r}"
                     )

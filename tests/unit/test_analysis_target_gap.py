@@ -4,7 +4,8 @@ import math
 
 import pandas as pd
 
-from qipp.analysis.target_gap import draw_measured_panel, target_summary
+from qipp.analysis.simulated_panels import draw_measured_panel
+from qipp.analysis.target_gap import target_summary
 from qipp.panel import add_measures, load_panel
 from qipp.paths import SYNTHETIC_PANEL_CSV
 

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from qipp.analysis.simulated_panels import draw_measured_panel
 from qipp.analysis.target_gap import (
     TargetGapTests,
-    draw_measured_panel,
     logit_undefined_reason,
     power_analysis,
     run_target_gap_tests,

@@ -22,7 +22,12 @@ from qipp.panel.schema import (
     STATUS_SYNTHETIC,
     SYNTHETIC_NAME_PREFIX,
 )
-from qipp.panel.synth.allocations import check_per_head, draw_allocations_gbp_k, register_lists
+from qipp.panel.synth.allocations import (
+    RegisterLists,
+    check_per_head,
+    draw_allocations_gbp_k,
+    register_lists,
+)
 from qipp.panel.synth.outcomes import draw_outcomes
 from qipp.panel.synth.targets import (
     BAND_1_TO_MEDIAN,
@@ -54,6 +59,15 @@ GENERATOR_VERSION = "2.0.0"
 # The end of the quarter the returns describe: 30 June 2013.
 DEFAULT_SEED = 20130630
 DEFAULT_RHO = 0.0
+# The money columns of draw_panel_columns, in whole £ thousands.
+MONEY_K = (
+    "allocation_gbp_k",
+    "qipp_plan_gbp_k",
+    "transformational_plan_gbp_k",
+    "ytd_plan_gbp_k",
+    "ytd_actual_gbp_k",
+    "forecast_outturn_gbp_k",
+)
 
 
 def largest_remainder(counts: dict[str, int], total: int) -> dict[str, int]:
@@ -161,11 +175,34 @@ def generate_panel(seed: int, rho: float = DEFAULT_RHO, *, verify: bool = True) 
     """
     if not -1.0 <= rho <= 1.0:
         raise ValueError(f"rho must lie in [-1, 1], not {rho}")
-    rng = np.random.default_rng(seed)
     t = published_targets()  # from the claims ledger, at every draw
-    check_bands(t)
     lists = register_lists()  # the register's real list sizes (QOF 2013-14)
-    check_per_head(t, lists)
+    check_inputs(t, lists)
+    columns = draw_panel_columns(seed, rho, t, lists)
+    in_gbp_m = {name.removesuffix("_k") + "_m": columns.pop(name) / 1000.0 for name in MONEY_K}
+    panel = pd.DataFrame({**columns, **in_gbp_m, "data_status": STATUS_SYNTHETIC})[PANEL_COLUMNS]
+    if verify:
+        _assert_targets_hold(panel, t)
+    return panel
+
+
+def check_inputs(targets: PublishedTargets, lists: RegisterLists) -> None:
+    """Refuse a ledger or register the generator cannot honour (see :func:`generate_panel`)."""
+    check_bands(targets)
+    check_per_head(targets, lists)
+
+
+def draw_panel_columns(
+    seed: int, rho: float, t: PublishedTargets, lists: RegisterLists
+) -> dict[str, np.ndarray]:
+    """The columns of :func:`generate_panel`'s panel as arrays, rows sorted by code.
+
+    Money in whole £ thousands, under ``*_gbp_k`` names; no ``data_status``. The
+    arrays behind the frame: a power simulation, which draws a thousand panels
+    and tests two measures of each, reads them without building a DataFrame.
+    ``t`` and ``lists`` are taken as given: :func:`check_inputs` them first.
+    """
+    rng = np.random.default_rng(seed)
     n = t.n_ccgs
     # Row 0 is NHS Dorset CCG, row 1 NHS West Essex CCG, rows 2.. the pseudonymous CCGs.
     others = np.arange(2, n)
@@ -233,25 +270,20 @@ def generate_panel(seed: int, rho: float = DEFAULT_RHO, *, verify: bool = True) 
         + [f"{SYNTHETIC_NAME_PREFIX} {k:03d}" for k in numbers],
         dtype=object,
     )
-    panel = pd.DataFrame(
-        {
-            "ccg_code": code,
-            "ccg_name": name,
-            "region": region,
-            "allocation_gbp_m": allocation_k / 1000.0,
-            "qipp_plan_gbp_m": plan_k / 1000.0,
-            "transformational_plan_gbp_m": transformational_k / 1000.0,
-            "ytd_plan_gbp_m": ytd_plan_k / 1000.0,
-            "ytd_actual_gbp_m": ytd_actual_k / 1000.0,
-            "forecast_outturn_gbp_m": forecast_k / 1000.0,
-            "uses_non_recurrent_fund": uses_fund,
-            "data_status": STATUS_SYNTHETIC,
-        }
-    )[PANEL_COLUMNS]
-    panel = panel.sort_values("ccg_code", kind="stable").reset_index(drop=True)
-    if verify:
-        _assert_targets_hold(panel, t)
-    return panel
+    order = np.argsort(code, kind="stable")  # as sort_values("ccg_code", kind="stable")
+    columns = {
+        "ccg_code": code,
+        "ccg_name": name,
+        "region": region,
+        "allocation_gbp_k": allocation_k,
+        "qipp_plan_gbp_k": plan_k,
+        "transformational_plan_gbp_k": transformational_k,
+        "ytd_plan_gbp_k": ytd_plan_k,
+        "ytd_actual_gbp_k": ytd_actual_k,
+        "forecast_outturn_gbp_k": forecast_k,
+        "uses_non_recurrent_fund": uses_fund,
+    }
+    return {k: v[order] for k, v in columns.items()}
 
 
 def _assert_targets_hold(panel: pd.DataFrame, targets: PublishedTargets) -> None:
