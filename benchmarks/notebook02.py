@@ -27,14 +27,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from machine import machine_line  # benchmarks/machine.py, beside this script
+# Modules beside this script (benchmarks/ is on sys.path when it runs).
+from machine import machine_line
+from trees import environment, unpack
 
 from qipp.paths import PROJECT_ROOT
 
@@ -50,23 +51,6 @@ result = power_analysis(143, alpha=0.05, power=0.8, rhos=injected_rhos(0.5, 0.1)
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "table": result.detection.to_dict("list")}))
 """
-
-
-def unpack(revision: str, into: Path) -> Path:
-    """The project at ``revision``, unpacked from git into ``into``."""
-    archive = subprocess.run(
-        ["git", "-C", str(PROJECT_ROOT), "archive", "--format=tar", revision],
-        capture_output=True,
-        check=True,
-    )
-    into.mkdir(parents=True)
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
-    return into
-
-
-def environment(root: Path) -> dict[str, str]:
-    """Run against the tree at ``root``: its package first on the path, its data."""
-    return {**os.environ, "PYTHONPATH": str(root), "QIPP_ROOT": str(root)}
 
 
 def time_simulation(root: Path) -> tuple[float, dict]:

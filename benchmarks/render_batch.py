@@ -36,6 +36,12 @@ and 1,000 CCGs and prints seconds per profile at each size (benchmarks/scale.py)
 
     .venv/bin/python benchmarks/render_batch.py --incremental
     .venv/bin/python benchmarks/render_batch.py --scale
+
+``--against REV`` renders the full set from the working tree and from git revision
+REV, alternating ``--rounds`` times, and prints ``ratio now/before``
+(benchmarks/against.py)::
+
+    .venv/bin/python benchmarks/render_batch.py --against 21996fb --rounds 2
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ from collections import defaultdict
 from pathlib import Path
 
 # Modules beside this script (benchmarks/ is on sys.path when it runs).
+from against import run_against
 from incremental import run_incremental
 from machine import machine_line
 from scale import run_scale
@@ -359,7 +366,10 @@ def main() -> None:
         help="also time (c0), the reset of 0022 alone, against (c) and print (c)/(c0)",
     )
     parser.add_argument(
-        "--rounds", type=int, default=1, help="with --compare-reset: runs of each, alternated [1]"
+        "--rounds",
+        type=int,
+        default=1,
+        help="with --compare-reset or --against: runs of each, alternated [1]",
     )
     parser.add_argument(
         "--no-baselines", action="store_true", help="skip (a) and (b); time qipp render only"
@@ -374,10 +384,17 @@ def main() -> None:
         action="store_true",
         help="seconds per profile for 143, 500 and 1,000 CCGs of an uncalibrated panel",
     )
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="time the full set now and at git revision REV, alternating; print now/before",
+    )
     args = parser.parse_args()
-    if args.incremental or args.scale:
+    if args.incremental or args.scale or args.against:
         print(f"Machine: {machine_line()}", flush=True)
         with tempfile.TemporaryDirectory(prefix="qipp-bench-") as scratch:
+            if args.against:
+                run_against(args.against, Path(scratch), args.jobs, max(1, args.rounds))
             if args.incremental:
                 run_incremental(Path(scratch), args.jobs)
             if args.scale:

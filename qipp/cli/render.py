@@ -114,6 +114,14 @@ _DIR = click.Path(file_okay=False, path_type=Path)
     "of reusing one warm kernel per worker, reset between notebooks.",
 )
 @click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the notebooks on a Dask cluster: a scheduler's address (tcp://host:8786), "
+    "or 'local' for a cluster of --jobs processes on this machine. Workers need the "
+    "project installed from the same commit (README: Rendering on a cluster).",
+)
+@click.option(
     "--progress/--no-progress",
     default=True,
     show_default=True,
@@ -126,6 +134,9 @@ def render(**params: Any) -> None:
     and qipp imported, and resets it between notebooks (variables, imports,
     figures, rcParams, working directory, sys.path, warning filters, pandas
     options); --fresh-kernels gives every notebook a kernel of its own.
+
+    With --scheduler the notebooks run on a Dask cluster instead of this
+    machine's worker processes; the reports, the cache and the index are the same.
 
     A report set holds one panel: a run with --only or --ccg whose panel is not
     the one the set was built from is refused (exit 2) before any work; re-run
@@ -162,6 +173,7 @@ def _render(
     fresh_kernels: bool,
     progress: bool,
     force: bool = False,
+    scheduler: str | None = None,
 ) -> RenderSummary:
     """Build the options and run; exit 2 on bad input. KeyboardInterrupt passes through."""
     from qipp import paths
@@ -188,12 +200,14 @@ def _render(
         progress=progress,
         executor="fresh" if fresh_kernels else "warm",
         force=force,
+        scheduler=scheduler,
     )
     if jobs is not None:
         options.jobs = jobs
-    if in_place and (ccg_codes or panel_path or replace):
+    if in_place and (ccg_codes or panel_path or replace or scheduler):
         click.echo(
-            "--in-place runs notebooks with their defaults; drop --ccg, --panel and --replace",
+            "--in-place runs notebooks with their defaults, on this machine; drop --ccg, "
+            "--panel, --replace and --scheduler",
             err=True,
         )
         sys.exit(EXIT_BAD_INPUT)

@@ -26,7 +26,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, as_completed
@@ -45,6 +44,7 @@ from qipp.render.kernels import kernel_pids, kill_kernel
 from qipp.render.leftovers import new_scratch_dir
 from qipp.render.lifeline import starting_workers
 from qipp.render.pool_context import TrackedSpawnContext
+from qipp.render.progress import progress_bar
 from qipp.render.respawn import (
     MAX_FRUITLESS_RESTARTS,
     RUNNING_DIR,
@@ -60,7 +60,6 @@ from qipp.render.worker_types import JobResult, WorkerConfig
 
 # How long workers get to shut their kernels down after an interrupt.
 INTERRUPT_GRACE_S = 20.0
-BAR_FORMAT = "{desc}: {n_fmt}/{total_fmt} done{postfix} |{bar}| [{elapsed}<{remaining}]"
 
 
 def default_jobs() -> int:
@@ -178,34 +177,15 @@ class WorkerPool:
         on_result : callable, optional
             Called in the parent with each result as it arrives.
         """
-        from tqdm import tqdm
-
         results: dict[int, JobResult] = {}
         died: dict[int, CellError] = {}
-        failed = 0
-        # In a log (not a terminal) every redraw is a new line: redraw every 10 s there.
-        redraw_s = 0.1 if sys.stderr.isatty() else 10.0
-        with tqdm(
-            total=len(jobs),
-            desc="qipp render",
-            unit="report",
-            file=sys.stderr,
-            disable=not progress,
-            bar_format=BAR_FORMAT,
-            dynamic_ncols=True,
-            mininterval=redraw_s,
-            maxinterval=max(redraw_s, 10.0),
-        ) as bar:
-            bar.set_postfix_str("0 failed", refresh=False)
+        with progress_bar(len(jobs), progress) as bar:
 
             def record(index: int, result: JobResult) -> None:
-                nonlocal failed
                 if index in died and result.first_error is None:
                     result.first_error, result.attempts = died[index], result.attempts + 1
                 results[index] = result
-                failed += not result.ok
-                bar.set_postfix_str(f"{failed} failed", refresh=False)
-                bar.update(1)
+                bar.record(result.ok)
                 if on_result is not None:
                     on_result(result)
 

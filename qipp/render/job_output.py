@@ -144,11 +144,13 @@ def write_success(
 
 
 def _relocations(job: RenderJob, config: WorkerConfig) -> dict[str, str]:
-    """Staged path to final location, for the findings path this job was given."""
+    """Staged path to final location, for the findings path this job was given, and the
+    run's name for each path this process reads under another (``config.path_aliases``)."""
+    aliases = dict(config.path_aliases)
     staged = job.parameters.get("findings_path")
     if job.findings is None or not isinstance(staged, str):
-        return {}
-    return {staged: published_location(config.out_dir, job.findings)}
+        return aliases
+    return {**aliases, staged: published_location(config.out_dir, job.findings)}
 
 
 def _read_job_findings(path: Path, relocations: dict[str, str]) -> dict | CellError:

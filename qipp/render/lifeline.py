@@ -123,10 +123,14 @@ def kernel_preexec() -> Callable[[], None] | None:
     """A ``preexec_fn`` for ``Popen`` that makes the child die with this process.
 
     Returns None where it cannot (not Linux, or called from a thread other than
-    the main one: the child would die with that thread).
+    the main one: the child would die with that thread), unless the thread says it
+    lives as long as the process (a ``lives_with_process`` attribute that is true,
+    as the render thread of a Dask worker does: :mod:`qipp.render.cluster_worker`).
     """
     prctl = _prctl()
-    if prctl is None or threading.current_thread() is not threading.main_thread():
+    thread = threading.current_thread()
+    lasting = thread is threading.main_thread() or getattr(thread, "lives_with_process", False)
+    if prctl is None or not lasting:
         return None
     parent_pid = os.getpid()
 

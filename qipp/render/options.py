@@ -73,6 +73,9 @@ class RenderOptions:
         (``--replace``): how a partial run may switch the set to another panel.
     force : bool
         Re-render every report, reusing nothing from the render cache (``--force``).
+    scheduler : str or None
+        Run the batch on a Dask cluster (``--scheduler``): a scheduler's address
+        (``tcp://host:8786``) or ``local``; None uses this machine's process pool.
     """
 
     out_dir: Path = REPORTS_DIR
@@ -91,6 +94,7 @@ class RenderOptions:
     panel_synthetic: bool | None = None
     replace: bool = False
     force: bool = False
+    scheduler: str | None = None
 
     @property
     def full_run(self) -> bool:

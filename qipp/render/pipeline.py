@@ -24,6 +24,7 @@ import contextlib
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from qipp.atomic import atomic_write_text, remove_temporaries
 from qipp.paths import SYNTHETIC_PANEL_CSV
@@ -198,7 +199,7 @@ def render_reports(options: RenderOptions) -> RenderSummary:
             planned = time.perf_counter()
             fresh: list[JobResult] = []
             if misses:  # nothing changed: no worker, no kernel starts
-                with WorkerPool(config, min(options.jobs, len(misses))) as pool:
+                with _pool(options, config, min(options.jobs, len(misses))) as pool:
                     fresh = pool.run(misses, progress=options.progress)
             by_key = {**hits, **{result.job.key: result for result in fresh}}
             results = [by_key[job.key] for job in jobs]
@@ -224,6 +225,15 @@ def render_reports(options: RenderOptions) -> RenderSummary:
                 remove_temporaries(out_dir)
             raise
     return summary
+
+
+def _pool(options: RenderOptions, config: WorkerConfig, n_workers: int) -> Any:
+    """This machine's process pool, or a Dask cluster's workers with ``--scheduler``."""
+    if options.scheduler is None:
+        return WorkerPool(config, n_workers)
+    from qipp.render.cluster import ClusterPool  # imports Dask: only when asked for
+
+    return ClusterPool(config, options.scheduler, n_workers)
 
 
 def _finish(

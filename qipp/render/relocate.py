@@ -128,5 +128,7 @@ def relocate_notebook(
         return
     if isinstance(papermill.get("parameters"), dict):
         papermill["parameters"] = replace_text(dict(papermill["parameters"]), replacements)
+    if isinstance(papermill.get("input_path"), str):
+        papermill["input_path"] = replacements.get(papermill["input_path"], papermill["input_path"])
     if papermill.get("output_path") is not None and published_as is not None:
         papermill["output_path"] = published_as

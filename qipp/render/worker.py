@@ -42,7 +42,15 @@ from qipp.render.leftovers import claim
 from qipp.render.lifeline import die_with_parent, orphaned, release_stop_signals
 from qipp.render.worker_types import JobResult, WorkerConfig
 
-__all__ = ["JobResult", "WorkerConfig", "execute_job", "init_worker", "run_job", "warm_up"]
+__all__ = [
+    "JobResult",
+    "WorkerConfig",
+    "execute_job",
+    "init_worker",
+    "prepare_executor",
+    "run_job",
+    "warm_up",
+]
 
 
 _config: WorkerConfig | None = None
@@ -95,11 +103,14 @@ def init_worker(config: WorkerConfig) -> None:
     # multiprocessing runs Finalize callbacks as a worker exits (forked workers skip
     # atexit), so an executor holding kernels between notebooks can release them.
     multiprocessing.util.Finalize(None, _executor.close, exitpriority=10)
-    _prepare(config, _executor)
+    prepare_executor(config, _executor)
 
 
-def _prepare(config: WorkerConfig, executor: Executor) -> None:
-    """Paid once per worker, while the parent is still planning, not by the first job."""
+def prepare_executor(config: WorkerConfig, executor: Executor) -> None:
+    """Paid once per worker, while the parent is still planning, not by the first job.
+
+    Imports papermill, builds the HTML exporter and starts a warm executor's kernel.
+    """
     import papermill  # noqa: F401
 
     from qipp.render.export import _exporter

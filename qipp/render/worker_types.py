@@ -41,6 +41,10 @@ class WorkerConfig:
     out_dir : Path or None
         Where the stage's files end up; published files name that location
         instead of the stage (:mod:`qipp.render.relocate`).
+    path_aliases : tuple of (str, str) pairs
+        Paths this process reads under another name than the run's (a Dask
+        worker's copy of the panel or notebook), with the run's name for each:
+        executed notebooks record the run's (:mod:`qipp.render.cluster_worker`).
     """
 
     stage: Path
@@ -53,6 +57,7 @@ class WorkerConfig:
     executor: str = DEFAULT_EXECUTOR
     notebook_timeout_s: float | None = None
     out_dir: Path | None = None
+    path_aliases: tuple[tuple[str, str], ...] = ()
 
     def kernel_dir(self) -> Path:
         """This worker process's folder for kernels that outlive one job."""
