@@ -20,6 +20,7 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from screenshots import CHROMIUM_ARGS
 
 from qipp.cli import main
 from qipp.ledger import claim
@@ -32,16 +33,6 @@ from qipp.render.profiles import ProfileRow, load_profiles
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 CODES = ("11J", "07H", "S001")
 ODD_NAME = "NHS <b>& Test CCG"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def failing_notebook() -> nbformat.NotebookNode:

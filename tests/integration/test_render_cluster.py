@@ -16,10 +16,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from render_helpers import snapshot, wait_for
 
 from qipp.paths import PROJECT_ROOT
 
@@ -33,14 +33,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def wait_until(condition, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
-        time.sleep(0.1)
 
 
 def children(pid: int) -> list[int]:
@@ -102,7 +94,7 @@ class Cluster:
             with socket.socket() as probe:
                 return probe.connect_ex(("127.0.0.1", self.port)) == 0
 
-        wait_until(listening, 60, "the Dask scheduler")
+        wait_for(listening, 60, "the Dask scheduler")
 
     def start_worker(self, name: str, extra_env: dict | None = None) -> subprocess.Popen:
         command = [str(BIN / "dask"), "worker", self.address, "--nthreads", "1"]
@@ -136,7 +128,7 @@ def cluster(tmp_path):
         running.stop()
         # Every process the test started is gone, kernels included (they carry the
         # workers' TMPDIR, under the test's folder, in their command line).
-        wait_until(lambda: not processes_mentioning(str(running.root)), 20, "no process left")
+        wait_for(lambda: not processes_mentioning(str(running.root)), 20, "no process left")
 
 
 def render(out: Path, *extra: str, wait: bool = True, tmpdir: Path | None = None):
@@ -195,7 +187,7 @@ def test_a_worker_killed_mid_run_loses_no_report(cluster, tmp_path, local_pages)
     running = render(tmp_path / "reports", "--scheduler", cluster.address, wait=False)
     # A worker's kernel starts with its first task: kill that worker while it is busy.
     busy: list[subprocess.Popen] = []
-    wait_until(
+    wait_for(
         lambda: bool(busy.extend(w for w in workers if children(w.pid)) or busy), 120, "a kernel"
     )
     victim = busy[0]
@@ -207,7 +199,7 @@ def test_a_worker_killed_mid_run_loses_no_report(cluster, tmp_path, local_pages)
     assert_all_rendered(tmp_path / "reports")
     assert pages_of(tmp_path / "reports") == local_pages
     # The dead worker's kernel died with it.
-    wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in kernels), 10, "kernels")
+    wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in kernels), 10, "kernels")
 
 
 def test_scheduler_local_renders_what_this_machine_renders(tmp_path, local_pages):
@@ -218,7 +210,7 @@ def test_scheduler_local_renders_what_this_machine_renders(tmp_path, local_pages
     assert_all_rendered(out)
     assert pages_of(out) == local_pages
     # The local cluster's workers and their kernels (TMPDIR in their environment) are gone.
-    wait_until(lambda: not processes_mentioning(str(scratch)), 30, "the local cluster to stop")
+    wait_for(lambda: not processes_mentioning(str(scratch)), 30, "the local cluster to stop")
 
 
 def test_a_worker_that_cannot_import_qipp_fails_the_run_naming_it(cluster, tmp_path):
@@ -260,14 +252,6 @@ def test_without_scheduler_nothing_imports_dask(tmp_path):
     assert done.stdout.strip() == "[]"
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and ".cache" not in path.parts
-    }
-
-
 def test_ctrl_c_on_the_client_leaves_the_earlier_reports_as_they_were(tmp_path):
     out = tmp_path / "reports"
     code, _, stderr = render(out, "--jobs", "1")
@@ -293,7 +277,7 @@ def test_ctrl_c_on_the_client_leaves_the_earlier_reports_as_they_were(tmp_path):
         )
 
     try:
-        wait_until(kernel_running, 120, "a kernel on the local cluster")
+        wait_for(kernel_running, 120, "a kernel on the local cluster")
         running.send_signal(signal.SIGINT)
         _, stderr = running.communicate(timeout=120)
     finally:
@@ -302,4 +286,4 @@ def test_ctrl_c_on_the_client_leaves_the_earlier_reports_as_they_were(tmp_path):
     assert running.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert snapshot(out) == before
-    wait_until(lambda: not processes_mentioning(str(scratch)), 30, "the local cluster to stop")
+    wait_for(lambda: not processes_mentioning(str(scratch)), 30, "the local cluster to stop")

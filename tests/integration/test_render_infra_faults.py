@@ -16,36 +16,26 @@ The disk tests need ``mount`` (root, or CAP_SYS_ADMIN); they are skipped without
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from render_helpers import snapshot, wait_for
 
 from qipp.cli import main
-from qipp.render.cache import CACHE_DIR_NAME
 from qipp.render.infra import EXIT_ENVIRONMENT, RenderInfrastructureError
 from qipp.render.options import RenderOptions
 from qipp.render.pipeline import render_reports
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and CACHE_DIR_NAME not in p.relative_to(folder).parts
-    }
 
 
 def temporaries(folder: Path) -> list[Path]:
@@ -103,17 +93,6 @@ def processes_mentioning(text: str) -> list[int]:
 def parent_of(pid: int) -> int:
     stat = Path(f"/proc/{pid}/stat").read_text()
     return int(stat.rsplit(")", 1)[1].split()[1])
-
-
-def wait_for(condition, timeout_s: float, what: str, process=None) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if process is not None and process.poll() is not None:
-            out, err = process.communicate()
-            raise AssertionError(f"render ended before {what}: {out}{err}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def entries(out: Path) -> dict[str, dict]:

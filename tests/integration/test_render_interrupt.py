@@ -6,7 +6,6 @@ SIGINT to its whole process group, as a terminal does.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -19,19 +18,11 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from render_helpers import snapshot, wait_for
 
 from qipp.cli import main
-from qipp.render.cache import CACHE_DIR_NAME
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and CACHE_DIR_NAME not in p.relative_to(folder).parts
-    }
 
 
 def slow_notebook() -> nbformat.NotebookNode:
@@ -43,19 +34,6 @@ def slow_notebook() -> nbformat.NotebookNode:
         "language": "python",
     }
     return nb
-
-
-def wait_for(
-    condition, timeout_s: float, what: str, process: subprocess.Popen | None = None
-) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if process is not None and process.poll() is not None:
-            out, err = process.communicate()
-            raise AssertionError(f"render ended before {what}: {out}{err}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 def processes_mentioning(text: str) -> list[int]:

@@ -8,7 +8,6 @@ terminal sends it). Every process a test starts is killed in a ``finally``.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -22,22 +21,14 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from render_helpers import snapshot, wait_for
 
 from qipp import paths
 from qipp.cli import main
-from qipp.render.cache import CACHE_DIR_NAME
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and CACHE_DIR_NAME not in p.relative_to(folder).parts
-    }
 
 
 def slow_notebook() -> nbformat.NotebookNode:
@@ -45,17 +36,6 @@ def slow_notebook() -> nbformat.NotebookNode:
     nb.cells = [new_markdown_cell("# Slow"), new_code_cell("import time\ntime.sleep(300)")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "P", "language": "python"}
     return nb
-
-
-def wait_for(condition, timeout_s: float, what: str, process: subprocess.Popen | None = None):
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if process is not None and process.poll() is not None:
-            out, err = process.communicate()
-            raise AssertionError(f"render ended before {what}: {out}{err}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def stat(pid: int) -> tuple[int, str, int] | None:

@@ -1,0 +1,38 @@
+"""Helpers the render tests share: a folder's contents by checksum, and waiting for a condition."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from qipp.render.cache import CACHE_DIR_NAME
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (the render cache aside) by relative path, as SHA-256."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and CACHE_DIR_NAME not in p.relative_to(folder).parts
+    }
+
+
+def wait_for(
+    condition: Callable[[], object],
+    timeout_s: float,
+    what: str,
+    process: subprocess.Popen | None = None,
+    interval_s: float = 0.1,
+) -> None:
+    """Poll ``condition`` until true; fail after ``timeout_s``, or once ``process`` has ended."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if process is not None and process.poll() is not None:
+            out, err = process.communicate()
+            raise AssertionError(f"render ended before {what}: {out}{err}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
+        time.sleep(interval_s)
