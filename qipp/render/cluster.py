@@ -18,6 +18,7 @@ tasks and closes the client (and a ``local`` cluster's processes).
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -204,7 +205,13 @@ class ClusterPool:
         return [results[i] for i in range(len(jobs))]
 
     def _ship(self, jobs: Sequence[RenderJob]) -> dict[str, Any]:
-        """Scatter each notebook and parameter file once to every worker; futures by path."""
+        """One small task per notebook and parameter file, holding its bytes; futures by path.
+
+        Not ``Client.scatter``: scattered data has no recipe, so a worker that dies
+        holding it takes it, and every task that needs it, down with it ("lost
+        scattered data"). A task's result is recomputed elsewhere instead, and each
+        worker fetches the bytes once, from a peer, for every task that reads them.
+        """
         paths = {str(job.notebook) for job in jobs}
         paths |= {
             job.parameters[name]
@@ -214,8 +221,12 @@ class ClusterPool:
         }
         with infrastructure_errors():
             files = {path: ShippedFile.read(Path(path), PROJECT_ROOT) for path in sorted(paths)}
-        futures = self.client.scatter(list(files.values()), broadcast=True, hash=False)
-        return dict(zip(files, futures, strict=True))
+        return {
+            path: self.client.submit(
+                _shipped, shipped, pure=False, key=f"qipp-file-{shipped.name}-{uuid.uuid4().hex}"
+            )
+            for path, shipped in files.items()
+        }
 
     def _collect(self, future: Any, job: RenderJob) -> JobResult:
         """The job's result, its files written into the stage; a task's own error as a failure."""
@@ -228,6 +239,11 @@ class ClusterPool:
                 atomic_write_bytes(self.config.stage / name, data)
         output.result.job = job
         return output.result
+
+
+def _shipped(shipped: ShippedFile) -> ShippedFile:
+    """A file's bytes as a task's result (see :meth:`ClusterPool._ship`)."""
+    return shipped
 
 
 def _run_task(

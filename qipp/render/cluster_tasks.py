@@ -9,7 +9,8 @@ So each task carries what the worker could not know:
   given relative to the project root, so the worker finds its own copies;
 - the notebook and the files its parameters name (the panel), as
   :class:`ShippedFile`: bytes with their checksum, sent once per run and
-  shared by every task that reads them (``Client.scatter``).
+  shared by every task that reads them (each file is the result of one small
+  task, fetched once by each worker, and recomputed if a worker dies holding it).
 
 A task returns a :class:`TaskOutput`: the job's result and the bytes of every
 file it wrote (page, executed notebook, findings), which the client writes into
