@@ -130,10 +130,7 @@ def draw_list_sizes(
     >>> bool(sizes.min() >= 100_000 and sizes.max() <= 400_000), bool(np.isin(sizes, pool).any())
     (True, False)
     """
-    logs = np.log(pool.astype(float))
-    mean, sd = logs.mean(), logs.std(ddof=1)
-    h = silverman_bandwidth(logs)
-    scale = np.sqrt(1.0 + h**2 / sd**2)
+    logs, mean, sd, h, scale = _log_kernel(pool.tobytes(), pool.dtype.str)
     source = logs[rng.integers(0, len(logs), n)]
     u = rng.random(n)
     # The kernel's cut, in its own units: y = mean + (source - mean + h e) / scale.
@@ -145,6 +142,19 @@ def draw_list_sizes(
     y = mean + (source - mean + h * jitter) / scale
     sizes = np.clip(np.rint(np.exp(y)), real.min(), real.max()).astype(np.int64)
     return avoid_real_sizes(sizes, real)
+
+
+@lru_cache(maxsize=8)
+def _log_kernel(pool_bytes: bytes, dtype: str) -> tuple[np.ndarray, float, float, float, float]:
+    """The pool's logs, their mean and sd, the bandwidth and the variance-keeping scale.
+
+    Keyed by the pool's bytes: a power simulation draws a thousand panels from one pool.
+    """
+    logs = np.log(np.frombuffer(pool_bytes, dtype=dtype).astype(float))
+    logs.flags.writeable = False
+    mean, sd = logs.mean(), logs.std(ddof=1)
+    h = silverman_bandwidth(logs)
+    return logs, float(mean), float(sd), h, float(np.sqrt(1.0 + h**2 / sd**2))
 
 
 def avoid_real_sizes(sizes: np.ndarray, real: np.ndarray) -> np.ndarray:
@@ -169,9 +179,12 @@ def avoid_real_sizes(sizes: np.ndarray, real: np.ndarray) -> np.ndarray:
     taken = set(real.tolist())
     if len(taken) >= high - low + 1:
         raise ValueError(f"every list size from {low} to {high} is a real one")
-    middle = float(np.median(real))
     out = sizes.copy()
-    for i in np.flatnonzero(np.isin(sizes, real)):
+    hits = np.flatnonzero(np.isin(sizes, real))
+    if not hits.size:  # the usual case: nothing to move
+        return out
+    middle = float(np.median(real))
+    for i in hits:
         size = int(sizes[i])
         inward = 1 if size < middle else -1
         candidates = (
