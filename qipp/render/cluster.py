@@ -26,11 +26,11 @@ from typing import Any
 from qipp.atomic import atomic_write_bytes
 from qipp.paths import PROJECT_ROOT
 from qipp.render.cluster_tasks import (
-    FILE_PARAMETERS,
     ClusterSettings,
     ClusterTask,
     ShippedFile,
     TaskOutput,
+    file_parameters,
     root_relative,
 )
 from qipp.render.execute import CellError
@@ -178,11 +178,7 @@ class ClusterPool:
         shipped = self._ship(jobs)
         by_future = {}
         for index, job in enumerate(jobs):
-            files = {
-                name: shipped[job.parameters[name]]
-                for name in FILE_PARAMETERS
-                if isinstance(job.parameters.get(name), str)
-            }
+            files = {name: shipped[path] for name, path in file_parameters(job).items()}
             future = self.client.submit(
                 _run_task,
                 ClusterTask(index, job, settings),
@@ -213,12 +209,7 @@ class ClusterPool:
         worker fetches the bytes once, from a peer, for every task that reads them.
         """
         paths = {str(job.notebook) for job in jobs}
-        paths |= {
-            job.parameters[name]
-            for job in jobs
-            for name in FILE_PARAMETERS
-            if isinstance(job.parameters.get(name), str)
-        }
+        paths |= {path for job in jobs for path in file_parameters(job).values()}
         with infrastructure_errors():
             files = {path: ShippedFile.read(Path(path), PROJECT_ROOT) for path in sorted(paths)}
         return {

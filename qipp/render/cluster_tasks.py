@@ -34,6 +34,20 @@ from qipp.render.worker_types import JobResult
 FILE_PARAMETERS = ("panel_path",)
 
 
+def file_parameters(job: RenderJob) -> dict[str, str]:
+    """The job's parameters that name a file it reads (:data:`FILE_PARAMETERS`), by name.
+
+    >>> job = RenderJob("profile", "07H", Path("t.ipynb"), {"ccg_code": "07H", "panel_path": "/p.csv"})
+    >>> file_parameters(job)
+    {'panel_path': '/p.csv'}
+    """
+    return {
+        name: job.parameters[name]
+        for name in FILE_PARAMETERS
+        if isinstance(job.parameters.get(name), str)
+    }
+
+
 def root_relative(path: Path, root: Path) -> str | None:
     """``path`` relative to ``root`` (POSIX), or None when it lies outside.
 
