@@ -45,8 +45,9 @@ format: $(STAMP) ## Apply ruff's formatting and safe lint fixes
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
 
+# Both tiers on two workers; a file's tests stay together (module fixtures, nbval's kernel).
 test: lint ## Lint, then every test: unit, doctests, integration, and nbval over every notebook
-	$(BIN)/python -m pytest $(NBVAL) --ignore=tests/fixtures/notebooks tests qipp notebooks
+	$(BIN)/python -m pytest $(NBVAL) -n 3 --dist loadfile --ignore=tests/fixtures/notebooks tests qipp notebooks
 
 test-fast: $(STAMP) ## The unit tier and doctests only (no kernels, renders or nbval)
 	$(BIN)/python -m pytest -m unit -n 2 tests/unit qipp
@@ -59,7 +60,7 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/
 
 lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml (needs the registry)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip compile pyproject.toml --all-extras --python-version 3.11 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --all-extras --python-version 3.11 --quiet -c constraints.txt -o requirements.lock
 
 synthetic: $(STAMP) ## Regenerate the committed synthetic CCG panel and its sidecar
 	$(BIN)/qipp panel synth --out data/synthetic/ccg_panel_q1_2013_14.csv

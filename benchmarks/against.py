@@ -20,9 +20,9 @@ from qipp.paths import PROJECT_ROOT
 BIN = Path(sys.executable).parent
 
 
-def render_full_set(root: Path, out: Path, jobs: int | None) -> float:
-    """Seconds for ``qipp render`` of the tree at ``root`` into ``out``."""
-    command = [str(BIN / "qipp"), "render", "--out-dir", str(out), "--no-progress"]
+def render_full_set(root: Path, out: Path, jobs: int | None, extra: tuple[str, ...] = ()) -> float:
+    """Seconds for ``qipp render`` of the tree at ``root`` into ``out`` (with ``extra`` options)."""
+    command = [str(BIN / "qipp"), "render", "--out-dir", str(out), "--no-progress", *extra]
     command += ["--jobs", str(jobs)] if jobs is not None else []
     started = time.perf_counter()
     done = subprocess.run(command, cwd=root, env=environment(root), capture_output=True, text=True)

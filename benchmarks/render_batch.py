@@ -19,14 +19,9 @@ manifest and executed notebooks. Run from the project root::
     .venv/bin/python benchmarks/render_batch.py              # K = 6 profiles each
     .venv/bin/python benchmarks/render_batch.py --full       # the full set, K = 10
 
-``--compare-reset`` also times (c0), ``qipp render`` with the reset of
-docs/decisions/0022 alone (``QIPP_LEGACY_RESET=1``: no integrity check, no
-restored umask, decimal, socket timeout, recursion limit or logging), on the same
-reports as (c), alternating the two ``--rounds`` times, and prints (c)/(c0) with
-the reset time and the kernels each started (a kernel replaced after a failed
-check is one more). ``--no-baselines`` skips (a) and (b)::
+``--no-baselines`` skips (a) and (b) and times (c) alone, with its breakdown::
 
-    .venv/bin/python benchmarks/render_batch.py --full --compare-reset --no-baselines
+    .venv/bin/python benchmarks/render_batch.py --full --no-baselines
 
 ``--incremental`` times, instead, a full build, a no-op rebuild and a rebuild
 after one finding notebook changed, in a scratch copy of the project, and prints
@@ -41,7 +36,13 @@ and 1,000 CCGs and prints seconds per profile at each size (benchmarks/scale.py)
 REV, alternating ``--rounds`` times, and prints ``ratio now/before``
 (benchmarks/against.py)::
 
-    .venv/bin/python benchmarks/render_batch.py --against 21996fb --rounds 2
+    .venv/bin/python benchmarks/render_batch.py --against 91ceabd --rounds 2
+
+``--executors`` renders the full set with the local process pool and with Dask's
+``LocalCluster`` (``--scheduler local``), alternating, and prints every round, the
+medians and ``ratio local-cluster/pool`` (benchmarks/executors.py)::
+
+    .venv/bin/python benchmarks/render_batch.py --executors --rounds 3
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from pathlib import Path
 
 # Modules beside this script (benchmarks/ is on sys.path when it runs).
 from against import run_against
+from executors import run_executors
 from incremental import run_incremental
 from machine import machine_line
 from scale import run_scale
@@ -182,57 +184,15 @@ def plain_pool(items: list, out: Path) -> None:
         pool.map(_pool_one, jobs, chunksize=1)
 
 
-def qipp_render(
-    codes: list[str] | None, out: Path, jobs: int | None, fresh: bool, legacy: bool = False
-) -> None:
-    """(c) qipp render: the full set when ``codes`` is None, else those CCGs' profiles.
-
-    ``legacy`` runs it with the reset of 0022 alone (``QIPP_LEGACY_RESET=1``).
-    """
+def qipp_render(codes: list[str] | None, out: Path, jobs: int | None, fresh: bool) -> None:
+    """(c) qipp render: the full set when ``codes`` is None, else those CCGs' profiles."""
     command = [str(BIN / "qipp"), "render", "--out-dir", str(out), "--no-progress"]
     command += [arg for code in codes or () for arg in ("--ccg", code)]
     command += ["--jobs", str(jobs)] if jobs is not None else []
     command += ["--fresh-kernels"] if fresh else []
-    env = {**os.environ, "QIPP_LEGACY_RESET": "1" if legacy else "0"}
-    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-2000:]}")
-
-
-def reset_totals(out: Path) -> tuple[float, int]:
-    """Seconds spent resetting kernels, summed over the reports, and kernels started."""
-    entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["entries"]
-    timings = [entry.get("timings_s", {}) for entry in entries]
-    return sum(t.get("reset_s", 0.0) for t in timings), sum("kernel_start_s" in t for t in timings)
-
-
-def compare_reset(codes: list[str] | None, root: Path, jobs: int | None, rounds: int) -> float:
-    """Time (c) and (c0) alternately ``rounds`` times; print each run and (c)/(c0).
-
-    Returns the seconds of the first (c), whose reports are in ``root / "c-0"``.
-    """
-    labels = {False: "(c) qipp render, reset + integrity check", True: "(c0) reset of 0022 only"}
-    runs: dict[bool, list[float]] = {False: [], True: []}
-    order = [False, True]
-    for number in range(rounds):
-        for legacy in order if number % 2 == 0 else order[::-1]:
-            out = root / f"{'c0' if legacy else 'c'}-{number}"
-            seconds = timed(qipp_render, codes, out, jobs, False, legacy)
-            runs[legacy].append(seconds)
-            reset_s, kernels = reset_totals(out)
-            print(
-                f"{labels[legacy]:<44} {seconds:7.1f} s  ({count_pages(out)} reports; resets "
-                f"{reset_s:.2f} s in all, {1000 * reset_s / count_pages(out):.0f} ms each; "
-                f"{kernels} kernel(s) started)",
-                flush=True,
-            )
-    new, old = min(runs[False]), min(runs[True])
-    print(
-        f"\nreset + integrity check vs the reset of 0022 alone, best of {rounds}: (c) {new:.1f} s,"
-        f" (c0) {old:.1f} s; (c)/(c0) = {new / old:.3f}",
-        flush=True,
-    )
-    return runs[False][0]
 
 
 def timed(function, *args) -> float:
@@ -242,7 +202,14 @@ def timed(function, *args) -> float:
 
 
 def count_pages(out: Path) -> int:
-    return len([p for p in out.rglob("*.html") if p.name != "index.html"])
+    """The published pages (the render cache's copies and the index not counted)."""
+    return len(
+        [
+            p
+            for p in out.rglob("*.html")
+            if p.name != "index.html" and ".cache" not in p.relative_to(out).parts
+        ]
+    )
 
 
 def baseline(
@@ -361,15 +328,10 @@ def main() -> None:
         help="also time qipp render --fresh-kernels on the same reports as (c)",
     )
     parser.add_argument(
-        "--compare-reset",
-        action="store_true",
-        help="also time (c0), the reset of 0022 alone, against (c) and print (c)/(c0)",
-    )
-    parser.add_argument(
         "--rounds",
         type=int,
         default=1,
-        help="with --compare-reset or --against: runs of each, alternated [1]",
+        help="with --against or --executors: runs of each, alternated [1; 3 for --executors]",
     )
     parser.add_argument(
         "--no-baselines", action="store_true", help="skip (a) and (b); time qipp render only"
@@ -389,12 +351,19 @@ def main() -> None:
         metavar="REV",
         help="time the full set now and at git revision REV, alternating; print now/before",
     )
+    parser.add_argument(
+        "--executors",
+        action="store_true",
+        help="the full set on the local pool and on Dask's LocalCluster; print the medians",
+    )
     args = parser.parse_args()
-    if args.incremental or args.scale or args.against:
+    if args.incremental or args.scale or args.against or args.executors:
         print(f"Machine: {machine_line()}", flush=True)
         with tempfile.TemporaryDirectory(prefix="qipp-bench-") as scratch:
             if args.against:
                 run_against(args.against, Path(scratch), args.jobs, max(1, args.rounds))
+            if args.executors:
+                run_executors(Path(scratch), args.jobs, max(3, args.rounds))
             if args.incremental:
                 run_incremental(Path(scratch), args.jobs)
             if args.scale:
@@ -407,15 +376,11 @@ def main() -> None:
     print(f"Machine: {machine_line()}", flush=True)
     root = Path(tempfile.mkdtemp(prefix="qipp-bench-"))
     try:
-        if args.compare_reset:
-            first = compare_reset(
-                None if args.full else codes, root, args.jobs, max(1, args.rounds)
-            )
-            if args.no_baselines:
-                breakdown(root / "c-0", first)
-                return
         if args.no_baselines:
-            raise SystemExit("--no-baselines needs --compare-reset")
+            seconds = timed(qipp_render, None if args.full else codes, root / "c", args.jobs, False)
+            print(f"(c) qipp render {seconds:7.1f} s ({count_pages(root / 'c')} reports)")
+            breakdown(root / "c", seconds)
+            return
         a = baseline(
             "(a) serial papermill + nbconvert CLIs",
             serial_cli,

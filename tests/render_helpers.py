@@ -1,14 +1,19 @@
-"""Helpers the render tests share: a folder's contents by checksum, and waiting for a condition."""
+"""Helpers the render tests share: a folder's contents by checksum, waiting for a condition, and
+a stand-in project whose notebooks run in warm kernels."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from qipp.render.cache import CACHE_DIR_NAME
+import pytest
+
+from qipp.paths import DATA_DIR
+from qipp.render.plan.cache import CACHE_DIR_NAME
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -36,3 +41,14 @@ def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
         time.sleep(interval_s)
+
+
+@contextlib.contextmanager
+def stand_in_project(root: Path) -> Iterator[None]:
+    """Treat ``root`` as the project (``QIPP_ROOT``, its ``data/`` the project's) for the render
+    workers and kernels started in the block, so notebooks under it run in warm kernels."""
+    if not (root / "data").exists():
+        (root / "data").symlink_to(DATA_DIR, target_is_directory=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("QIPP_ROOT", str(root))
+        yield

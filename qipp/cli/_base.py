@@ -7,6 +7,7 @@ Ctrl-C while the command is still starting (128 + SIGINT).
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -26,10 +27,14 @@ _DEFAULTS: dict[int, Callable[[int, FrameType | None], Any] | int] = {
 
 def _quiet_exit(signum: int, frame: FrameType | None) -> None:
     """Ctrl-C (or SIGTERM) while the modules are still importing: one line, exit 128 + the
-    signal's number, no traceback."""
-    signal.signal(signum, signal.SIG_IGN)
+    signal's number, no traceback.
+
+    Nothing is written or started yet, so the process ends at once: an exception raised
+    here could be swallowed by a library's ``except BaseException`` around an import.
+    """
     sys.stderr.write("\nqipp: interrupted\n")
-    raise SystemExit(128 + signum)
+    sys.stderr.flush()
+    os._exit(128 + signum)
 
 
 def restore_default_interrupt() -> None:

@@ -24,13 +24,13 @@ from qipp.cli._base import (
     main,
     restore_default_interrupt,
 )
-from qipp.render.lifeline import STOP_SIGNALS, SignalLog, exit_status
 
 if TYPE_CHECKING:
-    from qipp.render import RenderSummary
+    from qipp.render.options import RenderSummary
 
 # What a shell reports for a run stopped by SIGTERM (128 + 15); Ctrl-C gives 130.
-EXIT_TERMINATED = exit_status(signal.SIGTERM)
+EXIT_TERMINATED = 128 + signal.SIGTERM
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _DIR = click.Path(file_okay=False, path_type=Path)
 
 
@@ -149,12 +149,13 @@ def render(**params: Any) -> None:
     (the previous reports are left as they were). Workers and kernels die with this command,
     however it dies; a run removes what a killed run left behind.
     """
-    with SignalLog() as signals, _stop_signals_interrupt():
+    stopped_by: list[int] = []
+    with _stop_signals_interrupt(stopped_by):
         try:
             # click passes each option by its parameter name; _render types them.
             summary = _render(**params)
         except KeyboardInterrupt:
-            _interrupted(signals, params["in_place"], params["out_dir"])
+            _interrupted(stopped_by, params["in_place"], params["out_dir"])
     _report(summary, params["in_place"])
 
 
@@ -177,14 +178,9 @@ def _render(
 ) -> RenderSummary:
     """Build the options and run; exit 2 on bad input. KeyboardInterrupt passes through."""
     from qipp import paths
-    from qipp.render import (
-        RenderBusyError,
-        RenderInputError,
-        RenderOptions,
-        render_in_place,
-        render_reports,
-    )
-    from qipp.render.infra import RenderInfrastructureError
+    from qipp.render.errors import RenderBusyError, RenderInfrastructureError, RenderInputError
+    from qipp.render.options import RenderOptions
+    from qipp.render.pipeline import render_in_place, render_reports
     from qipp.validation import DataError
 
     options = RenderOptions(
@@ -198,7 +194,7 @@ def _render(
         cell_timeout_s=cell_timeout_s,
         notebook_timeout_s=notebook_timeout_s,
         progress=progress,
-        executor="fresh" if fresh_kernels else "warm",
+        fresh_kernels=fresh_kernels,
         force=force,
         scheduler=scheduler,
     )
@@ -225,20 +221,20 @@ def _render(
         sys.exit(error.exit_code)
 
 
-def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
 @contextlib.contextmanager
-def _stop_signals_interrupt() -> Iterator[None]:
+def _stop_signals_interrupt(stopped_by: list[int]) -> Iterator[None]:
     """SIGINT and SIGTERM raise KeyboardInterrupt in the block (main thread only), so a
-    run stopped either way discards its unfinished work; the handlers are restored after."""
+    run stopped either way discards its unfinished work; each is noted in ``stopped_by``.
+    The handlers are restored after."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopped_by.append(signum)
+        raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
     try:
         yield
     finally:
@@ -247,13 +243,13 @@ def _stop_signals_interrupt() -> Iterator[None]:
                 signal.signal(signum, handler)
 
 
-def _interrupted(signals: SignalLog, in_place: bool, out_dir: Path | None) -> NoReturn:
+def _interrupted(stopped_by: list[int], in_place: bool, out_dir: Path | None) -> NoReturn:
     """Say the run was stopped, in one line; exit 143 after SIGTERM, else 130."""
     # Nothing is left to clean up: a second Ctrl-C must not cut the exit short.
     for signum in STOP_SIGNALS:
         with contextlib.suppress(ValueError):  # not the main thread
             signal.signal(signum, signal.SIG_IGN)
-    terminated = signals.first_of(STOP_SIGNALS) == signal.SIGTERM
+    terminated = stopped_by[:1] == [signal.SIGTERM]
     from qipp import paths
 
     where = "the notebooks" if in_place else (out_dir or paths.REPORTS_DIR)
@@ -277,7 +273,7 @@ def _report(summary, in_place: bool) -> None:
         if result.first_error is not None:
             outcome = "failed again" if not result.ok else "succeeded"
             click.echo(
-                f"RETRIED {result.job.kind} {result.job.name} in a new kernel after "
+                f"RETRIED {result.job.kind} {result.job.name} after "
                 f"{result.first_error.describe()}; it {outcome}",
                 err=True,
             )
@@ -288,8 +284,6 @@ def _report(summary, in_place: bool) -> None:
             f"{result.error.describe() if result.error else 'failed'}{where}",
             err=True,
         )
-    for problem in summary.problems:
-        click.echo(f"FAILED {problem}", err=True)
     if summary.index_path is not None:
         click.echo(f"Open {summary.index_path} ({summary.index_path.as_uri()})")
     if not summary.ok:

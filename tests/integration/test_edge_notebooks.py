@@ -163,7 +163,7 @@ def runner(tmp_path_factory) -> Iterator[Callable[..., Any]]:
     ``kind`` is ``"02"`` (returns the :class:`Run` and the findings text, or None)
     or ``"profiles"`` (returns {code: Run} for the first, middle and last CCG).
     """
-    from qipp.render.warm_kernel import POOL
+    from qipp.render.run import kernel
 
     cache: dict[tuple[str, str, str], Any] = {}
 
@@ -205,7 +205,7 @@ def runner(tmp_path_factory) -> Iterator[Callable[..., Any]]:
 
     yield run
     # The kernel is this module's; later modules start their own when they need one.
-    POOL.close()
+    kernel.close()
 
 
 def findings_of(runner: Callable[..., Any], shape: str, suffix: str = ".csv") -> dict[str, Any]:

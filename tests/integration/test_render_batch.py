@@ -20,6 +20,7 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from render_helpers import stand_in_project
 from screenshots import CHROMIUM_ARGS
 
 from qipp.cli import main
@@ -27,8 +28,8 @@ from qipp.ledger import claim
 from qipp.paths import NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV
 from qipp.reference import load_register
 from qipp.reference.provenance import register_provenance
-from qipp.render.cache import CACHE_DIR_NAME
-from qipp.render.profiles import ProfileRow, load_profiles
+from qipp.render.plan.cache import CACHE_DIR_NAME
+from qipp.render.plan.profiles import ProfileRow, load_profiles
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 CODES = ("11J", "07H", "S001")
@@ -69,11 +70,11 @@ def rendered(tmp_path_factory):
     # Bypass validation: this name could never come out of load_panel.
     chosen[0] = ProfileRow(**{**chosen[0].figures(), "ccg_name": ODD_NAME})
     out = root / "reports"
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, stand_in_project(root):
         patch.setattr("qipp.render.pipeline.load_profiles", lambda path: (chosen, True))
         result = CliRunner().invoke(
             main,
-            ["render", "--notebooks-dir", str(notebooks), "--out-dir", str(out), "--jobs", "2"],
+            ["render", "--notebooks-dir", str(notebooks), "--out-dir", str(out), "--jobs", "1"],
         )
     return out, result
 

@@ -1,7 +1,9 @@
 """The render cache reuses a report only when nothing it depends on changed (issue 15).
 
-Each test renders a small set twice through the CLI and reads the manifest's
-``cached`` flags: which reports were reused and which rendered again.
+A small set is rendered once through the CLI for the module; each test starts from a
+copy of that project and its reports, at the same paths (so the cache's keys still
+hold), changes one thing, renders again and reads the manifest's ``cached`` flags:
+which reports were reused and which rendered again.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from render_helpers import stand_in_project
 
 from qipp.cli import main
 from qipp.paths import DATA_DIR, NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV
@@ -43,11 +46,41 @@ def panel_notebook() -> nbformat.NotebookNode:
     return nb
 
 
+def _project(folder: Path) -> dict[str, Path]:
+    return {
+        "root": folder,
+        "notebooks": folder / "notebooks",
+        "out": folder / "reports",
+        "a": folder / "panel_a.csv",
+        "b": folder / "panel_b.csv",
+    }
+
+
+@pytest.fixture(scope="module")
+def rendered_once(tmp_path_factory):
+    """The project, rendered once, kept aside; and that first render's flags and summary."""
+    root = tmp_path_factory.mktemp("cache")
+    project = _build(root / "work")
+    first = render(project)
+    shutil.copytree(root / "work", root / "pristine", symlinks=True)
+    return root, first
+
+
 @pytest.fixture
-def project(tmp_path):
-    """Notebooks (two fixtures, a panel reader, the profile template) and two panels."""
+def project(rendered_once):
+    """The project and its reports as the first render left them, at the same paths."""
+    root, _ = rendered_once
+    shutil.rmtree(root / "work")
+    shutil.copytree(root / "pristine", root / "work", symlinks=True)
+    return _project(root / "work")
+
+
+def _build(folder: Path) -> dict[str, Path]:
+    """Notebooks (two fixtures, a panel reader, the profile template) and two panels, in a
+    stand-in project (its data/ the project's), so they run in warm kernels as the project's do."""
+    tmp_path = folder
     notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
+    notebooks.mkdir(parents=True)
     for path in FIXTURES.glob("*.ipynb"):
         shutil.copy(path, notebooks / path.name)
     nbformat.write(panel_notebook(), notebooks / "03_panel.ipynb")
@@ -61,7 +94,7 @@ def project(tmp_path):
     fields[3] = f"{float(fields[3]) + 0.001:.3f}"  # S002's allocation, one £1,000 more
     lines[row] = ",".join(fields)
     second.write_text("".join(lines), encoding="utf-8")
-    return {"notebooks": notebooks, "out": tmp_path / "reports", "a": first, "b": second}
+    return _project(folder)
 
 
 def render(project, *extra: str, panel: str = "a") -> tuple[dict[str, bool], str]:
@@ -75,19 +108,22 @@ def render(project, *extra: str, panel: str = "a") -> tuple[dict[str, bool], str
     ]
     args += ["--panel", str(project[panel]), "--jobs", "1", "--no-progress"]
     args += [arg for code in CODES for arg in ("--ccg", code)] + ["--only", "0", *extra]
-    result = CliRunner().invoke(main, args)
+    with stand_in_project(project["root"]):
+        result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     manifest = json.loads((project["out"] / "manifest.json").read_text(encoding="utf-8"))
     summary = next(line for line in result.output.splitlines() if "rendered," in line)
     return {entry["key"]: entry["cached"] for entry in manifest["entries"]}, summary
 
 
-def test_a_second_run_with_nothing_changed_starts_no_worker_and_reuses_everything(project):
-    first, summary = render(project)
+def test_a_second_run_with_nothing_changed_starts_no_worker_and_reuses_everything(
+    project, rendered_once
+):
+    _, (first, summary) = rendered_once
     assert not any(first.values()) and summary.startswith(f"{len(first)} rendered, 0 reused")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
-            "qipp.render.pipeline.WorkerPool",
+            "qipp.render.pipeline.LocalExecutor",
             lambda *a, **k: pytest.fail("a worker (and its kernel) started"),
         )
         again, summary = render(project)
@@ -96,7 +132,6 @@ def test_a_second_run_with_nothing_changed_starts_no_worker_and_reuses_everythin
 
 
 def test_a_reused_report_is_the_fresh_one_apart_from_the_rendered_at_line(project):
-    render(project)
     render(project)  # reused
     out = project["out"]
     reused = {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html")}
@@ -109,13 +144,11 @@ def test_a_reused_report_is_the_fresh_one_apart_from_the_rendered_at_line(projec
 
 
 def test_force_renders_everything_again(project):
-    render(project)
     flags, summary = render(project, "--force")
     assert not any(flags.values()) and ", 0 reused" in summary
 
 
 def test_a_markdown_edit_re_renders_that_notebook_alone(project):
-    render(project)
     path = project["notebooks"] / "01_alpha.ipynb"
     notebook = nbformat.read(path, as_version=4)
     notebook.cells[0].source += "\n\nOne more sentence."
@@ -125,7 +158,6 @@ def test_a_markdown_edit_re_renders_that_notebook_alone(project):
 
 
 def test_another_panel_re_renders_the_profiles_and_what_reads_the_panel(project):
-    render(project)
     flags, _ = render(project, "--replace", panel="b")
     rendered = sorted(key for key, cached in flags.items() if not cached)
     assert rendered == ["finding:03_panel", *(f"profile:{code}" for code in CODES)]
@@ -134,27 +166,25 @@ def test_another_panel_re_renders_the_profiles_and_what_reads_the_panel(project)
 def test_one_byte_changed_in_a_data_table_re_renders_every_report_that_can_read_it(
     project, tmp_path
 ):
-    render(project)
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     table = next((data / "tables").glob("*.csv"))
     table.write_bytes(table.read_bytes() + b"\n")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("qipp.render.cache.DATA_DIR", data)
+        patch.setattr("qipp.render.plan.cache.DATA_DIR", data)
         flags, _ = render(project)
     assert not any(flags.values())  # every notebook can read data/: all rendered again
 
 
 def test_a_change_to_the_qipp_source_re_renders_everything(project):
-    render(project)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("qipp.render.cache.code_digest", lambda *a, **k: "changed")
+        patch.setattr("qipp.render.plan.cache.code_digest", lambda *a, **k: "changed")
         flags, _ = render(project)
     assert not any(flags.values())
 
 
-def test_a_corrupt_or_partial_cache_entry_is_a_miss_not_an_error(project):
-    first, _ = render(project)
+def test_a_corrupt_or_partial_cache_entry_is_a_miss_not_an_error(project, rendered_once):
+    _, (first, _) = rendered_once
     entries = sorted((project["out"] / ".cache").iterdir())
     (entries[0] / "entry.json").write_text("{not json", encoding="utf-8")
     shutil.rmtree(entries[1] / "files")

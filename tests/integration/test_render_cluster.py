@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -108,15 +109,12 @@ class Cluster:
             client.wait_for_workers(n, timeout=120)
 
     def stop(self) -> None:
+        # Killed outright: how a cluster shuts down is Dask's business; what is tested is
+        # that nothing of the test (a kernel included) outlives its worker.
         for process in self.processes:
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
                 process.kill()
-                process.wait(timeout=10)
+            process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -148,12 +146,25 @@ def render(out: Path, *extra: str, wait: bool = True, tmpdir: Path | None = None
 
 
 @pytest.fixture(scope="module")
-def local_pages(tmp_path_factory) -> dict[str, bytes]:
+def local_render(tmp_path_factory) -> Path:
     """The subset rendered on this machine's process pool: what a cluster must match."""
     out = tmp_path_factory.mktemp("local") / "reports"
-    code, _, stderr = render(out, "--jobs", "2")
+    code, _, stderr = render(out, "--jobs", "1")
     assert code == 0, stderr
-    return pages_of(out)
+    return out
+
+
+@pytest.fixture
+def local_pages(local_render) -> dict[str, bytes]:
+    return pages_of(local_render)
+
+
+@pytest.fixture
+def earlier_reports(local_render, tmp_path) -> Path:
+    """A copy of the local render, for a test to leave as it was (or reuse)."""
+    out = tmp_path / "reports"
+    shutil.copytree(local_render, out)
+    return out
 
 
 def pages_of(out: Path) -> dict[str, bytes]:
@@ -228,7 +239,8 @@ def test_a_worker_that_cannot_import_qipp_fails_the_run_naming_it(cluster, tmp_p
     assert not (out / "index.html").exists()
 
 
-def test_no_scheduler_answering_is_one_line_and_exit_3(tmp_path):
+def test_no_scheduler_answering_is_one_line_and_exit_3(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "3s")  # Dask's own setting
     code, _, stderr = render(tmp_path / "reports", "--scheduler", f"tcp://127.0.0.1:{free_port()}")
     assert code == 3, stderr
     assert "no Dask scheduler answered" in stderr and "Traceback" not in stderr
@@ -238,7 +250,8 @@ def test_without_scheduler_nothing_imports_dask(tmp_path):
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from qipp.render import RenderOptions, render_reports\n"
+        "from qipp.render.options import RenderOptions\n"
+        "from qipp.render.pipeline import render_reports\n"
         f"options = RenderOptions(out_dir=Path({str(tmp_path / 'reports')!r}), "
         "only=('00_claims_ledger',), jobs=1, progress=False)\n"
         "assert render_reports(options).ok\n"
@@ -252,10 +265,8 @@ def test_without_scheduler_nothing_imports_dask(tmp_path):
     assert done.stdout.strip() == "[]"
 
 
-def test_ctrl_c_on_the_client_leaves_the_earlier_reports_as_they_were(tmp_path):
-    out = tmp_path / "reports"
-    code, _, stderr = render(out, "--jobs", "1")
-    assert code == 0, stderr
+def test_ctrl_c_on_the_client_leaves_the_earlier_reports_as_they_were(tmp_path, earlier_reports):
+    out = earlier_reports
     before = snapshot(out)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -287,3 +298,42 @@ def test_ctrl_c_on_the_client_leaves_the_earlier_reports_as_they_were(tmp_path):
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert snapshot(out) == before
     wait_for(lambda: not processes_mentioning(str(scratch)), 30, "the local cluster to stop")
+
+
+def test_a_run_of_cache_hits_starts_no_executor_and_imports_no_dask(earlier_reports):
+    out = earlier_reports
+    # Nothing changed: every report is reused, so no scheduler is even looked for (none
+    # listens at this address) and Dask is never imported.
+    script = (
+        "import sys\n"
+        "from qipp.cli import main\n"
+        "try:\n"
+        f"    main(['render', '--out-dir', {str(out)!r}, '--no-progress', *{SUBSET!r},\n"
+        "          '--scheduler', 'tcp://127.0.0.1:9'])\n"
+        "except SystemExit as exit:\n"
+        "    print(exit.code, sorted(m for m in sys.modules if m.startswith(('dask', 'distributed'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
+    assert "0 rendered, 4 reused, 0 failed." in done.stdout
+
+
+def test_a_scheduler_lost_mid_run_is_the_machines_fault_and_changes_nothing(
+    cluster, earlier_reports
+):
+    out = earlier_reports
+    before = snapshot(out)
+    cluster.start_scheduler()
+    workers = [cluster.start_worker("worker-1"), cluster.start_worker("worker-2")]
+    cluster.wait_for_workers(2)
+    running = render(out, "--scheduler", cluster.address, "--force", wait=False)
+    wait_for(lambda: any(children(w.pid) for w in workers), 120, "a kernel", running)
+    cluster.processes[0].kill()  # the scheduler
+    stdout, stderr = running.communicate(timeout=300)
+    assert running.returncode == 3, stdout + stderr
+    said = [line for line in stderr.splitlines() if line.strip()]
+    assert len(said) == 1 and cluster.address in said[0] and "scheduler" in said[0], stderr
+    assert "FAILED" not in stdout + stderr
+    assert snapshot(out) == before

@@ -93,13 +93,9 @@ def test_sigint_leaves_no_partial_file_and_the_earlier_reports_unchanged(tmp_pat
             "01_alpha to be staged",
             process,
         )
-        # The slow notebook's job has started (its scratch folder j1 exists) and a kernel
-        # is running: its own (fresh) or its worker's (warm, under kernels-<pid>/).
+        # The slow notebook runs: in its own kernel (fresh) or its worker's (warm).
         wait_for(
-            lambda: (
-                list(scratch.glob("qipp-render-*/j1"))
-                and list(scratch.glob("qipp-render-*/**/k-*.pid"))
-            ),
+            lambda: list(out.glob(".qipp-tmp-stage-*/.kernels/worker-*/k-*.json")),
             60,
             "the slow notebook's kernel",
             process,
@@ -116,5 +112,5 @@ def test_sigint_leaves_no_partial_file_and_the_earlier_reports_unchanged(tmp_pat
     assert "interrupted" in stderr
     assert snapshot(out) == before
     assert [p for p in out.rglob("*") if ".qipp-tmp-" in p.name] == []
-    assert list(scratch.glob("qipp-render-*")) == []
+    assert list(scratch.iterdir()) == []
     wait_for(lambda: not processes_mentioning(str(tmp_path)), 15, "kernels to exit")

@@ -1,6 +1,10 @@
 """Nothing outlives ``qipp render``: workers and kernels die with it however it dies, a run
 removes what a killed run left, SIGTERM exits 143 and Ctrl-C is quiet and prompt at any moment.
 
+Kernels keep their connection files in the run's stage (``<out>/.qipp-tmp-stage-*/.kernels``)
+and talk over abstract sockets, so a killed run leaves one folder, in the output folder,
+and nothing in the system's temporary folder.
+
 Each render runs in its own session (a signal can go to its whole process group, as a
 terminal sends it). Every process a test starts is killed in a ``finally``.
 """
@@ -8,7 +12,6 @@ terminal sends it). Every process a test starts is killed in a ``finally``.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -119,12 +122,25 @@ def folders(tmp_path: Path) -> tuple[Path, Path, Path]:
     return notebooks, out, scratch
 
 
-def socket_folders(scratch: Path) -> set[Path]:
-    """The folders the kernels' sockets are in (their connection files name them)."""
+def kernels(out: Path) -> list[Path]:
+    """The connection files of the kernels running for a render into ``out``."""
+    return list(out.glob(".qipp-tmp-stage-*/.kernels/worker-*/k-*.json"))
+
+
+def slow_job_running(out: Path, n_kernels: int) -> bool:
+    """01_alpha is staged (so the slow notebook runs) and ``n_kernels`` kernels are up."""
+    return (
+        bool(list(out.glob(".qipp-tmp-stage-*/01_alpha.html"))) and len(kernels(out)) >= n_kernels
+    )
+
+
+def kernel_processes(tree: dict[int, int]) -> set[int]:
+    """Those of ``tree`` that are kernels."""
     found = set()
-    for connection in scratch.glob("qipp-render-*/**/k-*.json"):
-        with contextlib.suppress(OSError, ValueError, KeyError):
-            found.add(Path(json.loads(connection.read_text())["ip"]).parent)
+    for pid in tree:
+        with contextlib.suppress(OSError):
+            if b"ipykernel_launcher" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.add(pid)
     return found
 
 
@@ -140,27 +156,14 @@ def test_workers_and_kernels_die_with_the_render_and_the_next_run_clears_its_fol
     process = start_render(notebooks, out, scratch, "--jobs", "2", *flags)
     tree: dict[int, int] = {}
     try:
-        # The never-ending notebook's job runs (j1) and both workers hold a kernel
-        # (warm) or it has its own (fresh); the stage exists.
-        wait_for(
-            lambda: (
-                list(scratch.glob("qipp-render-*/j1"))
-                and len(list(scratch.glob("qipp-render-*/**/k-*.pid"))) >= (1 if flags else 2)
-                and list(out.glob(".qipp-tmp-stage-*"))
-            ),
-            120,
-            "the slow notebook's kernel",
-            process,
-        )
+        # The never-ending notebook runs, in its own kernel (fresh) or its worker's (warm:
+        # both workers hold one).
+        wait_for(lambda: slow_job_running(out, 1 if flags else 2), 120, "the slow job", process)
         time.sleep(1.0)
-        kernels = {int(p.read_text()) for p in scratch.glob("qipp-render-*/**/k-*.pid")}
         tree = descendants(process.pid)
-        # The resource tracker, two workers and their kernels.
-        kernels = {pid for pid in kernels if stat(pid) is not None}
-        assert kernels and kernels <= set(tree) and len(tree) >= 3 + len(kernels), tree
+        # Two workers and at least one kernel, all below the render.
+        assert kernel_processes(tree) and len(tree) >= 2 + len(kernel_processes(tree)), tree
         stage = list(out.glob(".qipp-tmp-stage-*"))
-        scratch_dirs = list(scratch.glob("qipp-render-*"))
-        sockets = [s for s in socket_folders(scratch) if s.name.startswith("qk-")]
         if how == "SIGKILL":  # the OOM killer: the render alone, no clean-up of its own
             os.kill(process.pid, signal.SIGKILL)
         else:  # the terminal closed: SIGHUP to the whole process group
@@ -173,18 +176,19 @@ def test_workers_and_kernels_die_with_the_render_and_the_next_run_clears_its_fol
     finally:
         stop(process, tree)
 
-    # The dead run could remove nothing; the next run into the same folder removes it all.
-    assert stage and scratch_dirs and all(p.exists() for p in stage + scratch_dirs)
-    rerun = start_render(notebooks, out, scratch, "--only", "01_alpha")
-    try:
-        stdout, stderr = rerun.communicate(timeout=180)
-    finally:
-        stop(rerun, {})
-    assert rerun.returncode == 0, stdout + stderr
-    assert (out / "01_alpha.html").is_file()
-    assert list(out.glob(".qipp-tmp-*")) == []
-    assert list(scratch.glob("qipp-render-*")) == []
-    assert [s for s in sockets if s.exists()] == []
+    # The dead run could remove nothing: its stage is left, and nothing else anywhere.
+    assert stage and all(p.exists() for p in stage)
+    assert list(scratch.iterdir()) == []
+    if how == "SIGKILL" and not flags:  # the next run removes it (the same, whichever case)
+        rerun = start_render(notebooks, out, scratch, "--only", "01_alpha")
+        try:
+            stdout, stderr = rerun.communicate(timeout=180)
+        finally:
+            stop(rerun, {})
+        assert rerun.returncode == 0, stdout + stderr
+        assert (out / "01_alpha.html").is_file()
+        assert list(out.glob(".qipp-tmp-*")) == []
+        assert list(scratch.iterdir()) == []
 
 
 @pytest.fixture(scope="module")
@@ -223,18 +227,16 @@ def test_a_stop_at_any_moment_is_one_line_prompt_and_changes_nothing(
     notebooks, out, scratch = folders
     shutil.copytree(earlier_reports, out)
     before = snapshot(out)
-    process = start_render(notebooks, out, scratch, "--jobs", "2")
+    process = start_render(notebooks, out, scratch, "--jobs", "1")
     tree: dict[int, int] = {}
     try:
-        if moment == "workers":  # resource tracker and both workers, still importing
-            wait_for(lambda: len(descendants(process.pid)) >= 3, 60, "the workers", process)
+        if moment == "workers":  # resource tracker and the worker, still importing
+            wait_for(lambda: len(descendants(process.pid)) >= 2, 60, "the worker", process)
             time.sleep(0.2)
         elif moment == "kernels":  # a worker is starting its kernel
-            kernel = "qipp-render-*/kernels-*/k-*.json"
-            wait_for(lambda: list(scratch.glob(kernel)), 60, "a kernel", process)
+            wait_for(lambda: kernels(out), 60, "a kernel", process)
         elif moment == "job":  # the never-ending notebook runs
-            job = "qipp-render-*/j1"
-            wait_for(lambda: list(scratch.glob(job)), 120, "the slow notebook", process)
+            wait_for(lambda: slow_job_running(out, 1), 120, "the slow notebook", process)
             time.sleep(1.0)
         else:
             time.sleep(float(moment))
@@ -251,9 +253,9 @@ def test_a_stop_at_any_moment_is_one_line_prompt_and_changes_nothing(
     assert ("(SIGTERM)" in said[0]) == (signum == TERM and moment != 0.5)
     assert took < 3.0, f"took {took:.1f} s to stop"
     assert snapshot(out) == before
-    assert list(out.glob(".qipp-tmp-*")) == [] and list(scratch.glob("qipp-render-*")) == []
-    # Kernels name their connection file (in the scratch folder) on their command line.
-    wait_for(lambda: not running(tree) and not mentioning(scratch), 10, "processes to exit")
+    assert list(out.glob(".qipp-tmp-*")) == [] and list(scratch.iterdir()) == []
+    # Kernels name their connection file (in the stage) on their command line.
+    wait_for(lambda: not running(tree) and not mentioning(out), 10, "processes to exit")
 
 
 # A middle process starts a child (the code given), prints its pid and waits to be
@@ -264,24 +266,21 @@ print(subprocess.Popen([sys.executable, "-c", code]).pid, flush=True)
 time.sleep(120)
 """
 ASKS = """import time
-from qipp.render import lifeline
-if "{how}" == "watchdog":
-    lifeline._prctl = lambda: None
+from qipp.render.run import lifeline
 print(lifeline.die_with_parent(PARENT), flush=True)
 time.sleep(120)
 """
 # The child of a kernel_preexec Popen: a stand-in for a kernel.
 PREEXEC = """import subprocess, sys, time
-from qipp.render.lifeline import kernel_preexec
+from qipp.render.run.lifeline import kernel_preexec
 subprocess.Popen(["sleep", "120"], preexec_fn=kernel_preexec())
 time.sleep(120)
 """
 
 
-@pytest.mark.parametrize("how", ["prctl", "watchdog"])
-def test_a_process_that_asks_dies_with_its_parent(how):
+def test_a_process_that_asks_dies_with_its_parent():
     middle = subprocess.Popen(
-        [sys.executable, "-c", MIDDLE, ASKS.format(how=how)],
+        [sys.executable, "-c", MIDDLE, ASKS],
         stdout=subprocess.PIPE,
         text=True,
         start_new_session=True,
@@ -295,7 +294,7 @@ def test_a_process_that_asks_dies_with_its_parent(how):
         assert running(tree), "the child ended early"
         middle.kill()
         middle.wait()
-        wait_for(lambda: not running(tree), 5, f"the child to die ({how})")
+        wait_for(lambda: not running(tree), 5, "the child to die")
     finally:
         stop(middle, tree)
 
@@ -316,6 +315,6 @@ def test_a_kernel_started_with_kernel_preexec_dies_with_its_starter():
 def test_a_process_whose_parent_is_already_gone_kills_itself():
     # As if the parent died between the fork and the prctl: the pid it was given is not
     # its parent's.
-    code = "from qipp.render import lifeline; lifeline.die_with_parent(1); print('survived')"
+    code = "from qipp.render.run import lifeline; lifeline.die_with_parent(1); print('survived')"
     child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert child.returncode == -signal.SIGKILL and "survived" not in child.stdout

@@ -24,20 +24,21 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from render_helpers import stand_in_project
 
+from qipp.banner import SYNTHETIC_BANNER
 from qipp.cli import main
 from qipp.findings import write_findings
 from qipp.paths import NOTEBOOKS_DIR, REPORTS_DIR, SYNTHETIC_PANEL_CSV
-from qipp.render.cache import CACHE_DIR_NAME
-from qipp.render.export import STYLESHEET
-from qipp.render.index import ScorecardSummary, index_html
-from qipp.render.jobs import RenderJob
-from qipp.render.manifest import entry_from_result, manifest_text, read_manifest, read_run
-from qipp.render.panelset import mismatch_message, panel_mismatch
-from qipp.render.relocate import published_location, relocate_findings, relocate_notebook
-from qipp.render.runinfo import RunInfo
-from qipp.render.stage import STAGE_PREFIX
-from qipp.render.worker import JobResult
+from qipp.render.plan.cache import CACHE_DIR_NAME
+from qipp.render.plan.jobs import JobResult, RenderJob, RunSettings
+from qipp.render.plan.runinfo import RunInfo
+from qipp.render.site.export import STYLESHEET
+from qipp.render.site.index import ScorecardSummary, index_html
+from qipp.render.site.manifest import entry_from_result, manifest_text, read_manifest
+from qipp.render.site.outputs import published_location, relocate_notebook, write_success
+from qipp.render.site.publish import panel_mismatch, recorded_sha256
+from qipp.render.site.stage import STAGE_PREFIX
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 RUN = RunInfo("2026-11-23T14:05Z", None, False, (), "data/synthetic/panel.csv", True, "a" * 64)
@@ -161,27 +162,33 @@ def test_the_panel_check_passes_the_same_panel_full_runs_and_replace(tmp_path):
 
 def test_a_manifest_from_before_panel_sha256_is_checked_by_its_data_checksums(tmp_path):
     earlier = {"panel": "p.csv", "checksums": [["data/a.csv", "1" * 64], ["p.csv", "2" * 64]]}
-    assert mismatch_message(earlier, "p.csv", "2" * 64, "reports") is None
-    assert "(SHA-256 222222222222)" in mismatch_message(earlier, "q.csv", "3" * 64, "reports")
-    unknown = mismatch_message({"panel": "p.csv"}, "p.csv", "2" * 64, "reports")
-    assert "(SHA-256 not recorded)" in unknown
+    assert recorded_sha256(earlier) == "2" * 64
+    _manifest(tmp_path, earlier)
+    same, other = (
+        RunInfo("t", None, False, (), p, False, d)
+        for p, d in [("p.csv", "2" * 64), ("q.csv", "3" * 64)]
+    )
+    assert panel_mismatch(tmp_path, False, same) is None
+    assert "(SHA-256 222222222222)" in panel_mismatch(tmp_path, False, other)
+    _manifest(tmp_path, {"panel": "p.csv"})
+    assert "(SHA-256 not recorded)" in panel_mismatch(tmp_path, False, same)
 
 
 def test_the_banner_belongs_to_the_set_not_to_this_runs_profiles():
     reads_panel = _finding_entry("02_gap", None, "synthetic data", uses_panel=True)
     ledger_only = _finding_entry("00_ledger", True)
-    banner = "SYNTHETIC DATA: invented."
-    assert banner in index_html([reads_panel], RUN, ScorecardSummary(), (), banner)
-    assert banner not in index_html([ledger_only], RUN, ScorecardSummary(), (), banner)
+    assert SYNTHETIC_BANNER in index_html([reads_panel], RUN, ScorecardSummary())
+    assert SYNTHETIC_BANNER not in index_html([ledger_only], RUN, ScorecardSummary())
     real = dataclasses.replace(RUN, panel_synthetic=False)
-    assert banner not in index_html([reads_panel], real, ScorecardSummary(), (), banner)
+    assert SYNTHETIC_BANNER not in index_html([reads_panel], real, ScorecardSummary())
 
 
 # ----------------------------------------------------------------------------- relocation
 
 
 def test_staged_paths_become_the_final_location_in_findings_and_notebook(tmp_path):
-    staged = str(tmp_path / ".qipp-tmp-stage-x" / "findings" / "01_d.json")
+    stage = tmp_path / ".qipp-tmp-stage-x"
+    staged = str(stage / "findings" / "01_d.json")
     write_findings(
         staged,
         notebook="01_d",
@@ -190,9 +197,20 @@ def test_staged_paths_become_the_final_location_in_findings_and_notebook(tmp_pat
         reproduced=True,
         source=staged + " (not a whole value)",
     )
-    record = relocate_findings(Path(staged), {staged: "findings/01_d.json"})
+    job = RenderJob(
+        "finding",
+        "01_d",
+        Path("01_d.ipynb"),
+        {"findings_path": staged},
+        "01_d.html",
+        "executed/01_d.ipynb",
+        findings="findings/01_d.json",
+    )
+    result = JobResult(job, False, "D")
+    settings = RunSettings(stage, tmp_path, tmp_path, out_dir=tmp_path)
+    write_success(job, new_notebook(cells=[new_markdown_cell("# D")]), settings, result)
     on_disk = json.loads(Path(staged).read_text())
-    assert record == on_disk
+    assert result.ok and result.findings == on_disk
     assert on_disk["parameters"] == {"findings_path": "findings/01_d.json", "alpha": 0.05}
     assert on_disk["source"] == staged + " (not a whole value)"  # figures are data
 
@@ -277,8 +295,9 @@ def _files(out: Path) -> dict[str, bytes]:
 def renders(tmp_path_factory):
     """Run the four renders of the module doc; return what each left."""
     root = tmp_path_factory.mktemp("panelset")
-    notebooks, out = root / "notebooks", root / "reports"
-    notebooks.mkdir()
+    # The notebooks in a stand-in project (warm kernels), the reports outside it.
+    notebooks, out = root / "project" / "notebooks", root / "reports"
+    notebooks.mkdir(parents=True)
     nbformat.write(_delta_notebook(), notebooks / "01_delta.ipynb")
     nbformat.write(_failing_notebook(), notebooks / "03_epsilon_fails.ipynb")
     shutil.copy(NOTEBOOKS_DIR / "ccg_profile.ipynb", notebooks / "ccg_profile.ipynb")
@@ -291,7 +310,7 @@ def renders(tmp_path_factory):
         "--out-dir",
         str(out),
         "--jobs",
-        "2",
+        "1",
         "--no-progress",
     ]
     runs = {}
@@ -301,7 +320,8 @@ def renders(tmp_path_factory):
         ("mixed", ["--panel", str(panel_b), "--ccg", "07H"]),
         ("replaced", ["--panel", str(panel_b), "--ccg", "07H", "--replace"]),
     ]:
-        result = CliRunner().invoke(main, base + extra)
+        with stand_in_project(root / "project"):
+            result = CliRunner().invoke(main, base + extra)
         runs[step] = (result, _files(out))
     return {"out": out, "a": panel_a, "b": panel_b, "runs": runs}
 
@@ -397,4 +417,4 @@ def test_replace_leaves_only_the_new_panels_reports(renders):
     ]
     page = files["index.html"].decode()
     assert "SYNTHETIC DATA" not in page and sha_b in page
-    assert read_run(renders["out"])["panel_sha256"] == sha_b
+    assert recorded_sha256(json.loads(files["manifest.json"])["run"]) == sha_b

@@ -18,14 +18,10 @@ from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from qipp.cli import main
-from qipp.render.execute import (
-    CellError,
-    ExecutionOutcome,
-    ExecutionRequest,
-    FreshKernelExecutor,
-)
-from qipp.render.retry import execute_with_retry
-from qipp.render.warm import ENGINE_NAME, WarmEngine, WarmKernelExecutor
+from qipp.render.plan.jobs import CellError
+from qipp.render.run import kernel, notebook
+from qipp.render.run.engine import ENGINE_NAME, WarmEngine
+from qipp.render.run.notebook import Outcome, Request
 
 PID_CELL = "import os\nprint('PID', os.getpid())"
 
@@ -56,10 +52,8 @@ def pid_of(notebook: nbformat.NotebookNode) -> int:
 # ------------------------------------------------------------------ retry policy, no kernel
 
 
-def _outcome(ename: str | None) -> ExecutionOutcome:
-    return ExecutionOutcome(
-        object(), None if ename is None else CellError(ename, "x"), timings={"cells_s": 1.0}
-    )
+def _outcome(ename: str | None) -> Outcome:
+    return Outcome(object(), None if ename is None else CellError(ename, "x"), {"cells_s": 1.0})
 
 
 @pytest.mark.parametrize(
@@ -72,9 +66,10 @@ def _outcome(ename: str | None) -> ExecutionOutcome:
         (None, "DeadKernelError", 1, True),
     ],
 )
-def test_only_kernel_failures_are_retried_once(first, second, attempts, ok):
+def test_only_kernel_failures_are_retried_once(first, second, attempts, ok, monkeypatch):
     outcomes = iter([_outcome(first), _outcome(second)])
-    result = execute_with_retry(lambda request: next(outcomes), request=None)
+    monkeypatch.setattr(notebook, "_execute_once", lambda request: next(outcomes))
+    result = notebook.execute(None)  # type: ignore[arg-type]
     assert (result.attempts, result.ok) == (attempts, ok)
     assert result.timings["cells_s"] == float(attempts)
     assert (result.first_error.ename if result.first_error else None) == (
@@ -106,25 +101,22 @@ def executed(tmp_path_factory):
     }
     kernel_dir = root / "kernels"
     kernel_dir.mkdir()
-    executor = WarmKernelExecutor(modules=("json",))  # light warm-up: kernels restart often
     outcomes = {}
     try:
         for name, path in notebooks.items():
-            scratch = root / f"scratch-{name}"
-            scratch.mkdir()
-            outcomes[name] = executor.execute(
-                ExecutionRequest(
+            outcomes[name] = notebook.execute(
+                Request(
                     path,
                     {},
                     root,
-                    scratch,
+                    kernel_dir,
                     cell_timeout_s=120,
-                    kernel_dir=kernel_dir,
                     notebook_timeout_s=3.0 if name == "hangs" else None,
+                    warm_modules=("json",),  # a light warm-up: kernels restart often here
                 )
             )
     finally:
-        executor.close()
+        kernel.close()
     outcomes["leftover_files"] = sorted(p.name for p in kernel_dir.iterdir())
     return outcomes
 
@@ -168,14 +160,14 @@ def test_after_failures_a_new_kernel_serves_the_next_notebook(executed):
 
 def test_fresh_kernels_retry_a_notebook_whose_kernel_died_too(tmp_path):
     marker = tmp_path / "died-once"
-    notebook = write_notebook(
+    path = write_notebook(
         tmp_path / "dies_once.ipynb",
         PID_CELL,
         f"from pathlib import Path\nmarker = Path({str(marker)!r})\n"
         "if not marker.exists():\n    marker.touch()\n    os._exit(1)",
         "print('survived')",
     )
-    outcome = FreshKernelExecutor().execute(ExecutionRequest(notebook, {}, tmp_path, tmp_path))
+    outcome = notebook.execute(Request(path, {}, tmp_path, tmp_path, fresh=True))
     assert outcome.ok and outcome.attempts == 2
     assert outcome.first_error.ename == "DeadKernelError" and outcome.first_error.cell_number == 3
     assert "survived" in json.dumps(outcome.notebook)
@@ -185,7 +177,7 @@ def test_fresh_kernels_retry_a_notebook_whose_kernel_died_too(tmp_path):
 
 
 # Three notebooks that print their kernel's pid, committed inside the project: qipp render
-# reuses warm kernels only for the project's notebooks (docs/decisions/0028).
+# reuses warm kernels only for the project's notebooks (docs/decisions/0035).
 PROJECT_PID_NOTEBOOKS = Path(__file__).parents[1] / "fixtures" / "notebooks" / "pids"
 PID_NOTEBOOKS = ("01_a", "02_b", "03_c")
 
@@ -241,7 +233,7 @@ def test_the_engine_is_registered_with_papermill_and_reuses_its_kernel(tmp_path)
             for path in (first, second)
         ]
     finally:
-        WarmKernelExecutor().close()
+        kernel.close()
     assert pid_of(ran[0]) == pid_of(ran[1])
     assert ran[1].cells[-1].outputs[0]["data"]["text/plain"] == "False"
 

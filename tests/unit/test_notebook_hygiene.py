@@ -17,7 +17,7 @@ import yaml
 from nbval.plugin import get_sanitize_patterns
 
 from qipp.paths import NOTEBOOKS_DIR, PROJECT_ROOT
-from qipp.render.clean import strip_volatile_metadata
+from qipp.render.site.outputs import strip_volatile_metadata
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 SANITIZE_CFG = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"
@@ -145,7 +145,7 @@ def test_finding_notebooks_write_findings_and_import_qipp(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_empty_tags_list(path):
-    # papermill leaves "tags": [] behind; qipp.render.clean drops it and nbstripout does not.
+    # papermill leaves "tags": [] behind; strip_volatile_metadata drops it, nbstripout does not.
     nb = _load(path)
     assert [i for i, c in enumerate(nb["cells"]) if c["metadata"].get("tags") == []] == []
 
@@ -213,17 +213,17 @@ def test_the_nbstripout_hook_covers_every_committed_notebook():
 
 
 @pytest.mark.integration  # runs a subprocess
-def test_committed_notebooks_are_clean_by_nbstripout_and_by_qipp_render_clean(tmp_path):
+def test_committed_notebooks_are_clean_by_nbstripout_and_by_strip_volatile_metadata(tmp_path):
     copies = [Path(shutil.copy(path, tmp_path / path.name)) for path in NOTEBOOKS]
     _run_nbstripout(copies)
     for path, stripped in zip(NOTEBOOKS, copies, strict=True):
         assert stripped.read_bytes() == path.read_bytes(), f"nbstripout changes {path.name}"
         nb = _load(path)
-        assert strip_volatile_metadata(nb) == nb, f"qipp.render.clean changes {path.name}"
+        assert strip_volatile_metadata(nb) == nb, f"strip_volatile_metadata changes {path.name}"
 
 
 @pytest.mark.integration  # runs a subprocess
-def test_nbstripout_and_qipp_render_clean_strip_the_same_run_metadata(tmp_path):
+def test_nbstripout_and_strip_volatile_metadata_strip_the_same_run_metadata(tmp_path):
     # Each committed notebook stamped as a run leaves it: both strippers restore it, and
     # nbstripout writes the bytes qipp render --in-place wrote.
     copies = []

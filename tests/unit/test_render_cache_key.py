@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from qipp.render import cache
-from qipp.render.cache import (
+from qipp.render.plan import cache
+from qipp.render.plan.cache import (
     PACKAGE_DIR,
     RenderCache,
     code_digest,
     data_digest,
     notebook_digest,
 )
-from qipp.render.jobs import RenderJob
+from qipp.render.plan.jobs import JobResult, RenderJob
+from qipp.render.site.export import STYLESHEET, TEMPLATES_ROOT
 
 
 def write_notebook(path: Path, markdown: str = "# Title", outputs: list | None = None) -> Path:
@@ -70,21 +71,22 @@ def test_data_digest_sees_one_byte_a_new_file_and_a_rename(tmp_path):
 
 def test_code_digest_sees_the_lock_file_and_the_html_template(tmp_path):
     package = tmp_path / "qipp"
-    shutil.copytree(PACKAGE_DIR / "render" / "templates", package / "render" / "templates")
+    templates = package / TEMPLATES_ROOT.relative_to(PACKAGE_DIR)
+    shutil.copytree(TEMPLATES_ROOT, templates)
     lock = tmp_path / "requirements.lock"
     lock.write_text("pandas==2.2.3\n", "utf-8")
     before = code_digest(package, lock)
     lock.write_text("pandas==2.2.2\n", "utf-8")
     new_lock = code_digest(package, lock)
-    css = package / "render" / "templates" / "report.css"
+    css = templates / STYLESHEET.relative_to(TEMPLATES_ROOT)
     css.write_text(css.read_text("utf-8") + "\n/* edited */\n", "utf-8")
     new_template = code_digest(package, lock)
     assert len({before, new_lock, new_template}) == 3
 
 
 def test_the_html_template_is_inside_the_hashed_package():
-    template = PACKAGE_DIR / "render" / "templates" / "report.css"
-    assert template.is_file() and PACKAGE_DIR in template.parents
+    assert STYLESHEET.is_file() and PACKAGE_DIR in STYLESHEET.parents
+    assert (PACKAGE_DIR / "__init__.py").is_file() and PACKAGE_DIR.name == "qipp"
 
 
 def key_of(job: RenderJob, stage: Path, *, show_code: bool = False, panel: str = "p1") -> str:
@@ -132,3 +134,29 @@ def test_run_inputs_name_data_code_and_the_options_that_show(monkeypatch):
         "show_code": True,
         "kernel": "python3",
     }
+
+
+def test_reuse_copies_a_stored_report_into_the_stage_and_drops_a_damaged_entry(tmp_path, notebook):
+    out = tmp_path / "out"
+    (out / "findings").mkdir(parents=True)
+    (out / "01_x.html").write_text("page", "utf-8")
+    (out / "findings" / "01_x.json").write_text("{}", "utf-8")
+    job = RenderJob("finding", "01_x", notebook, html="01_x.html", findings="findings/01_x.json")
+    inputs = {"data": "d", "code": "c", "show_code": False, "kernel": "python3"}
+    store = RenderCache(out, inputs, "p1")
+    fresh = JobResult(job, True, "Title", files=["01_x.html", "findings/01_x.json"])
+    store.store(fresh, tmp_path / "stage-1", out, "2026-11-30T10:00Z")
+
+    stage = tmp_path / "stage-2"
+    hits = RenderCache(out, inputs, "p1").reuse([job], stage)
+    assert list(hits) == ["finding:01_x"]
+    hit = hits["finding:01_x"]
+    assert hit.cached and hit.ok and hit.title == "Title"
+    assert hit.rendered_at == "2026-11-30T10:00Z"
+    assert (stage / "01_x.html").read_text("utf-8") == "page"
+    assert (stage / "findings" / "01_x.json").read_text("utf-8") == "{}"
+
+    entry = out / cache.CACHE_DIR_NAME / store.key(job, stage)
+    (entry / "files" / "01_x.html").unlink()
+    assert RenderCache(out, inputs, "p1").reuse([job], tmp_path / "stage-3") == {}
+    assert not entry.exists()

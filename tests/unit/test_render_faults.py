@@ -1,8 +1,8 @@
 """Infrastructure failure is not notebook failure: the pipeline's side, without kernels.
 
-The pipeline runs with a stand-in pool that writes each job's files into the
-stage as a worker would, so the manifest, the index, the final move and their
-failures are real while no kernel starts. The worker's side is in
+The pipeline runs with a stand-in executor that writes each job's files into
+the stage as a worker would, so the manifest, the index, the final move and
+their failures are real while no kernel (nor git) starts. The worker's side is in
 test_render_worker_faults.py; the real pool in
 tests/integration/test_render_infra_faults.py.
 """
@@ -19,16 +19,14 @@ from pathlib import Path
 
 import pytest
 
-import qipp.render.publish as publish_module
-from qipp.render.execute import CellError
-from qipp.render.index import ScorecardSummary
-from qipp.render.infra import WORKER_DIED, RenderInfrastructureError
-from qipp.render.jobs import RenderJob
+import qipp.render.site.publish as publish_module
+from qipp.render.errors import WORKER_DIED, RenderInfrastructureError
 from qipp.render.options import RenderOptions
 from qipp.render.pipeline import render_reports
-from qipp.render.publish import publish
-from qipp.render.stage import Stage
-from qipp.render.worker_types import JobResult, WorkerConfig
+from qipp.render.plan.jobs import CellError, JobResult, RenderJob, RunSettings
+from qipp.render.plan.runinfo import RunInfo
+from qipp.render.site.publish import publish
+from qipp.render.site.stage import Stage
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 
@@ -49,10 +47,10 @@ def refuse(code: int):
     return refused
 
 
-# ----------------------------------------------------------------------------- a stand-in pool
+# ----------------------------------------------------------------------------- a stand-in executor
 
 
-class FakePool:
+class FakeExecutor:
     """Writes each job's files into the stage as a worker would; ``plan`` says how it ends.
 
     ``plan`` maps a notebook name to ``ok`` (default), ``fail`` (the notebook raised)
@@ -64,10 +62,10 @@ class FakePool:
     caplog: pytest.LogCaptureFixture | None = None
     seen_warnings: list[str] = []
 
-    def __init__(self, config: WorkerConfig, n_workers: int) -> None:
-        self.config = config
+    def __init__(self, settings: RunSettings, n_workers: int) -> None:
+        self.settings = settings
 
-    def __enter__(self) -> FakePool:
+    def __enter__(self) -> FakeExecutor:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -75,12 +73,12 @@ class FakePool:
 
     def run(self, jobs, progress=True):
         assert self.caplog is not None
-        FakePool.seen_warnings = [r.getMessage() for r in self.caplog.records]
+        FakeExecutor.seen_warnings = [r.getMessage() for r in self.caplog.records]
         return [self._one(job) for job in jobs]
 
     def _one(self, job: RenderJob) -> JobResult:
         how = self.plan.get(job.name, "ok")
-        stage = self.config.stage
+        stage = self.settings.stage
         if isinstance(how, CellError):
             return JobResult(job, False, job.name, error=how)
         written = [job.html, job.executed] if how == "ok" else [job.failed, job.failed_html]
@@ -93,17 +91,19 @@ class FakePool:
 
 @pytest.fixture
 def fake_run(monkeypatch, tmp_path, caplog):
-    """``render(**plan)``: render 01_alpha and 02_beta into ``tmp_path/out`` with FakePool."""
-    monkeypatch.setattr("qipp.render.pipeline.WorkerPool", FakePool)
+    """``render(**plan)``: render 01_alpha and 02_beta into ``tmp_path/out`` with FakeExecutor."""
+    monkeypatch.setattr("qipp.render.pipeline.LocalExecutor", FakeExecutor)
     monkeypatch.setattr("qipp.render.pipeline.declared_parameters", lambda path: set())
-    monkeypatch.setattr("qipp.render.pipeline.scorecard_summary", lambda: ScorecardSummary())
+    # The run's provenance without `git` (a subprocess): one panel for every run.
+    run = RunInfo("2026-11-30T10:00Z", None, False, (), "p.csv", False, "0" * 64)
+    monkeypatch.setattr("qipp.render.pipeline.gather_run_info", lambda *args: run)
     caplog.set_level(logging.WARNING, logger="qipp.render")
-    FakePool.caplog = caplog
+    FakeExecutor.caplog = caplog
     out = tmp_path / "out"
 
     def render(version: str = "v1", only: tuple[str, ...] = (), **plan: object):
-        FakePool.plan, FakePool.version = plan, version
-        # force: the fake pool's pages change with `version`, which the render cache cannot see.
+        FakeExecutor.plan, FakeExecutor.version = plan, version
+        # force: the fake pages change with `version`, which the render cache cannot see.
         quiet = {"jobs": 1, "progress": False, "profiles": [], "panel_synthetic": False}
         quiet["force"] = True
         return render_reports(RenderOptions(out, FIXTURES, only=only, **quiet))
@@ -177,8 +177,8 @@ def test_a_folder_that_refuses_a_file_stops_the_move_before_it_starts(tmp_path, 
     ("target", "code"),
     [
         ("qipp.render.pipeline.atomic_write_text", errno.ENOSPC),
-        ("qipp.render.publish.os.link", errno.EDQUOT),
-        ("qipp.render.stage.os.chmod", errno.EPERM),
+        ("qipp.render.site.publish.os.link", errno.EDQUOT),
+        ("qipp.render.site.stage.os.chmod", errno.EPERM),
     ],
     ids=["index-write", "backup-link", "final-chmod"],
 )
@@ -252,7 +252,7 @@ def test_a_tampered_manifest_is_repaired_with_warnings_before_any_work(fake_run)
 
     summary = render("v2", only=("01_alpha",))
     assert summary.ok
-    warned = "\n".join(FakePool.seen_warnings)  # logged before the jobs ran
+    warned = "\n".join(FakeExecutor.seen_warnings)  # logged before the jobs ran
     assert "finding:01_alpha: 'status' is missing" in warned
     assert "finding:02_beta: 'html' reset" in warned
     assert "entry 3: dropped" in warned and "entry 4: dropped" in warned

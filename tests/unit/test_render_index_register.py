@@ -14,9 +14,9 @@ import pandas as pd
 
 from qipp.panel import add_measures
 from qipp.reference.provenance import OGL_CREDIT, register_provenance
-from qipp.render.index import MISSING, ScorecardSummary, index_html
-from qipp.render.profiles import profile_rows
-from qipp.render.runinfo import RunInfo
+from qipp.render.plan.profiles import profile_rows
+from qipp.render.plan.runinfo import RunInfo
+from qipp.render.site.index import MISSING, ScorecardSummary, index_html
 
 RUN = RunInfo("2026-11-30T10:00Z", None, False, (), "p.csv", True)
 REGISTER = pd.DataFrame({"ccg_code": ["07H"], "registered_patients": [295_355]})

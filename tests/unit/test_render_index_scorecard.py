@@ -2,28 +2,43 @@
 
 The claims ledger's record says ``reproduced: false`` whenever a derivable
 figure does not reconcile; on the index that "no" read as a failed page. Its
-row shows its counts by status instead, styled neutrally, from the scorecard
-itself (never typed here). Missing figures show a dash, headers name units.
+row shows the counts by status its record holds instead, styled neutrally. The
+scorecard table comes from the ``claims.json`` written beside the index (by
+:func:`qipp.derive.write_scorecard` here, never typed). Missing figures show a
+dash, headers name units.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
+from markupsafe import escape
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from qipp.derive import scorecard, status_counts
-from qipp.render.export import notebook_title
-from qipp.render.index import (
+from qipp.derive import (
+    INCONSISTENT,
+    REPRODUCED,
+    STATED,
+    STATUSES,
+    scorecard,
+    status_counts,
+    write_scorecard,
+)
+from qipp.ledger import load_sources
+from qipp.render.plan.runinfo import RunInfo
+from qipp.render.site.export import notebook_title
+from qipp.render.site.index import (
     MISSING,
     SCORECARD_CLASS,
+    FindingState,
     ScorecardSummary,
     finding_state,
     index_html,
-    scorecard_summary,
+    read_scorecard,
     scorecard_words,
 )
-from qipp.render.runinfo import RunInfo
 
 RUN = RunInfo("2026-11-30T10:00Z", None, False, (), "p.csv", True)
 
@@ -46,12 +61,27 @@ def _findings_table(page: str) -> str:
     return page[page.index('id="findings"') : page.index('id="profiles"')]
 
 
+def _claims_section(page: str) -> str:
+    return page[page.index('id="claims"') : page.index('id="findings"')]
+
+
 def _row(table: str, name: str) -> str:
     start = table.index(f'href="{name}.html"')
     return table[start : table.index("</tr>", start)]
 
 
-def test_the_ledgers_row_is_its_scorecard_not_a_no():
+def _claims_json(folder: Path, *rows: tuple[str, str, str]) -> Path:
+    """A small claims.json: (id, source, status) per claim."""
+    claims = [
+        {"id": i, "source": s, "as_published": "1.0", "status": status, "note": f"note {i}"}
+        for i, s, status in rows
+    ]
+    (folder / "claims.json").write_text(json.dumps(claims), encoding="utf-8")
+    return folder
+
+
+def test_the_ledgers_row_is_its_scorecard_not_a_no(tmp_path):
+    write_scorecard(tmp_path)
     counts = status_counts(scorecard())
     ledger = _finding(
         "00_claims_ledger",
@@ -60,7 +90,7 @@ def test_the_ledgers_row_is_its_scorecard_not_a_no():
         status_counts=counts,
     )
     finding = _finding("01_x", "Finding 1: A claim", reproduced=False)
-    table = _findings_table(index_html([ledger, finding], RUN, scorecard_summary()))
+    table = _findings_table(index_html([ledger, finding], RUN, read_scorecard(tmp_path)))
     row = _row(table, "00_claims_ledger")
     words = ", ".join(f"{n} {status}" for status, n in counts.items())
     assert f'<td class="{SCORECARD_CLASS}">scorecard: {words}</td>' in row
@@ -68,16 +98,48 @@ def test_the_ledgers_row_is_its_scorecard_not_a_no():
     assert '<td class="status-no">no</td>' in _row(table, "01_x")  # a finding's no stays a no
 
 
-def test_the_scorecard_row_falls_back_to_the_ledger_when_the_record_has_no_counts():
-    summary = ScorecardSummary({"reproduced": 3, "stated": 4, "inconsistent": 1}, [])
-    state = finding_state(_finding("00_claims_ledger", "Ledger", reproduced=False), summary)
-    assert state.label == "scorecard: 3 reproduced, 1 inconsistent, 4 stated"
-    assert state.css == SCORECARD_CLASS
-    assert finding_state(_finding("00_claims_ledger", "Ledger", reproduced=False)).label == "no"
+def test_a_record_without_counts_shows_its_verdict_whatever_the_notebooks_name():
+    ledger = _finding("00_claims_ledger", "Ledger", reproduced=False)
+    no_counts = dict(ledger, findings={**ledger["findings"], "status_counts": {}})
+    assert finding_state(ledger) == finding_state(no_counts) == FindingState("no", "status-no")
+    counted = _finding("07_mine", "Mine", reproduced=True, status_counts={STATED: 4, REPRODUCED: 3})
+    assert finding_state(counted) == FindingState(
+        f"scorecard: 3 {REPRODUCED}, 4 {STATED}", SCORECARD_CLASS
+    )
 
 
 def test_scorecard_words_follow_the_ledgers_order():
     assert scorecard_words({"stated": 1, "reproduced": 2}) == "scorecard: 2 reproduced, 1 stated"
+
+
+def test_the_scorecard_counts_each_status_in_the_ledgers_order_zeros_included(tmp_path):
+    folder = _claims_json(
+        tmp_path, ("a", "nowhere", STATED), ("b", "nowhere", REPRODUCED), ("c", "x", "odd")
+    )
+    summary = read_scorecard(folder)
+    assert summary.error is None
+    assert list(summary.counts.items()) == [
+        *{REPRODUCED: 1, INCONSISTENT: 0, STATED: 1}.items(),
+        ("odd", 1),
+    ]
+    assert list(summary.counts)[: len(STATUSES)] == list(STATUSES)
+    assert [row["id"] for row in summary.rows] == ["a", "b", "c"]
+    assert summary.rows[0]["source"] == "nowhere"  # a source the table lacks keeps its id
+    assert summary.downloads == ["claims.json"]
+
+
+def test_the_index_says_why_there_is_no_scorecard_and_never_raises(tmp_path):
+    (tmp_path / "claims.csv").write_text("id\n", encoding="utf-8")
+    missing = read_scorecard(tmp_path)
+    assert missing.counts == {} and "there is no claims.json beside this index" in missing.error
+    page = index_html([], RUN, missing)
+    assert "The scorecard could not be built: there is no claims.json" in page
+    assert 'href="claims.csv"' not in page
+    (tmp_path / "claims.json").write_text("[{not json", encoding="utf-8")
+    broken = read_scorecard(tmp_path)
+    assert broken.error.startswith("claims.json could not be read (JSONDecodeError")
+    (tmp_path / "claims.json").write_text('[{"id": "a"}]', encoding="utf-8")
+    assert read_scorecard(tmp_path).error.startswith("claims.json could not be read (KeyError")
 
 
 def test_findings_show_the_titles_their_notebooks_give():
@@ -93,15 +155,21 @@ def test_findings_show_the_titles_their_notebooks_give():
     assert "n/a (synthetic data)" in table
 
 
-def test_the_scorecard_table_shows_claims_as_published_and_sources_by_name():
-    summary = scorecard_summary()
+def test_the_scorecard_table_shows_claims_as_published_and_sources_by_name(tmp_path):
+    write_scorecard(tmp_path)
+    summary = read_scorecard(tmp_path)
+    assert summary.downloads == ["claims.csv", "claims.json"]
     page = index_html([], RUN, summary)
-    claims = page[page.index('id="claims"') : page.index('id="findings"')]
+    claims = _claims_section(page)
     assert '<th class="num">As published</th>' in claims
-    card = scorecard()
-    first = card.iloc[0]
-    assert f'<td class="num">{first["as_published"]}</td>' in claims.replace("&#39;", "'")
-    assert "hsj_q2_1314</td>" not in claims  # the source's short name, not its id
+    first = scorecard().iloc[0]
+    short_name = dict(zip(load_sources()["id"], load_sources()["short_name"], strict=True))
+    assert f'<td class="num">{escape(first["as_published"])}</td>' in claims
+    assert f"<td>{escape(short_name[first['source']])}</td>" in claims
+    assert f"<td>{escape(first['source'])}</td>" not in claims  # the short name, not the id
+    assert summary.counts == status_counts(scorecard())
+    assert '<a href="claims.csv">claims.csv</a>' in claims
+    assert '<a href="claims.json">claims.json</a>' in claims
     assert not re.search(r">\s*(nan|None|NaN)\s*<", claims)
 
 

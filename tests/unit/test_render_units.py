@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 
@@ -13,25 +12,35 @@ import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from qipp.banner import SYNTHETIC_BANNER
 from qipp.cli import main
-from qipp.render import external_references, notebook_to_html, strip_volatile_metadata
-from qipp.render.execute import CellError, kernel_pids, kill_kernel
-from qipp.render.export import OfflineError, notebook_title
-from qipp.render.index import ScorecardSummary, index_html
-from qipp.render.jobs import (
+from qipp.render.errors import RenderBusyError, RenderInputError
+from qipp.render.options import RenderOptions
+from qipp.render.pipeline import _select
+from qipp.render.plan.jobs import (
+    CellError,
     JobError,
+    JobResult,
+    RenderJob,
     checked_ccg_code,
     checked_stem,
     finding_job,
     matches_only,
     profile_job,
 )
-from qipp.render.manifest import entry_from_result, merge_entries, read_manifest
-from qipp.render.pipeline import RenderInputError, RenderOptions, _select
-from qipp.render.profiles import ProfileRow
-from qipp.render.runinfo import RunInfo, data_checksums
-from qipp.render.stage import RenderBusyError, RunLock, Stage
-from qipp.render.worker import JobResult
+from qipp.render.plan.parameters import source_cell_number
+from qipp.render.plan.profiles import ProfileRow
+from qipp.render.plan.runinfo import RunInfo, data_checksums
+from qipp.render.site.export import (
+    OfflineError,
+    external_references,
+    notebook_title,
+    notebook_to_html,
+)
+from qipp.render.site.index import ScorecardSummary, index_html
+from qipp.render.site.manifest import entry_from_result, merge_entries, read_manifest
+from qipp.render.site.outputs import strip_volatile_metadata
+from qipp.render.site.stage import STAGE_PREFIX, RunLock, Stage
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "notebooks"
 PNG_1PX = (
@@ -88,7 +97,7 @@ def test_notebook_stems_with_path_characters_are_refused():
 
 def test_profile_job_needs_the_template_parameters(tmp_path):
     with pytest.raises(JobError, match=r"does not declare the parameters \['panel_path'\]"):
-        profile_job(tmp_path / "ccg_profile.ipynb", "11J", {"ccg_code"}, tmp_path, tmp_path)
+        profile_job(tmp_path / "ccg_profile.ipynb", "11J", {"ccg_code"}, tmp_path / "p.csv")
 
 
 def test_finding_job_passes_only_declared_parameters(tmp_path):
@@ -191,7 +200,7 @@ def test_title_comes_from_the_first_heading_cell_or_output():
     assert notebook_title(new_notebook(), "fallback") == "fallback"
 
 
-# ----------------------------------------------------------------------------- clean
+# ----------------------------------------------------------------------------- outputs
 
 
 def test_volatile_metadata_is_stripped_and_counts_kept():
@@ -215,8 +224,6 @@ def test_volatile_metadata_is_stripped_and_counts_kept():
 
 
 def _result(kind: str, name: str, ok: bool, files: list[str]) -> JobResult:
-    from qipp.render.jobs import RenderJob
-
     job = RenderJob(
         kind,
         name,
@@ -262,20 +269,29 @@ def test_index_escapes_text_from_data_and_marks_failures():
         _result("finding", "03_x", False, ["failed/03_x.ipynb"]), RUN.rendered_at
     )
     earlier = dict(ok, key="profile:S002", name="S002", rendered_at="2026-01-01T00:00Z")
+    claim = {"id": "c1", "source": "<i>src</i>", "as_published": "<5%", "status": "stated"}
     page = index_html(
-        [ok, failed, earlier],
-        RUN,
-        ScorecardSummary({"reproduced": 3}, []),
-        ["claims scorecard: <boom>"],
-        "SYNTHETIC <data>",
+        [ok, failed, earlier], RUN, ScorecardSummary({"stated": 1}, [dict(claim, note="a & b")])
     )
     assert "&lt;b&gt;&amp; Co" in page and "<b>& Co" not in page
-    assert "&lt;boom&gt;" in page and "SYNTHETIC &lt;data&gt;" in page
+    assert "&lt;i&gt;src&lt;/i&gt;" in page and "<i>src" not in page
+    assert "&lt;5%" in page and "a &amp; b" in page
+    assert SYNTHETIC_BANNER in page  # a synthetic panel, and profiles read it
     assert 'href="ccg/S001.html"' in page and 'href="failed/03_x.ipynb"' in page
     assert "cell 4 (In [3]): ValueError: boom" in page
-    assert "Failures (2)" in page and "(rendered 2026-01-01T00:00Z)" in page
+    assert "Failures (1)" in page and "(rendered 2026-01-01T00:00Z)" in page
     assert "0123456789abcdef0123" in page and "ab" * 32 in page
     assert external_references(page) == []
+
+
+def test_the_synthetic_banner_shows_only_when_a_report_reads_the_synthetic_panel():
+    finding = entry_from_result(_result("finding", "03_x", True, ["03_x.html"]), RUN.rendered_at)
+    assert finding["uses_panel"] is False
+    assert SYNTHETIC_BANNER not in index_html([finding], RUN, ScorecardSummary())
+    reads_it = dict(finding, uses_panel=True)
+    assert SYNTHETIC_BANNER in index_html([reads_it], RUN, ScorecardSummary())
+    real = RunInfo(RUN.rendered_at, None, False, (), "panel.csv", False)
+    assert SYNTHETIC_BANNER not in index_html([reads_it], real, ScorecardSummary())
 
 
 def test_index_says_when_the_scorecard_is_missing():
@@ -321,18 +337,22 @@ def test_a_second_render_into_the_same_folder_is_refused(tmp_path):
                 pass
 
 
-def test_the_lock_clears_stages_a_killed_run_left(tmp_path):
+def test_the_lock_removes_every_stage_a_killed_run_left_and_nothing_else(tmp_path):
     leftover = Stage.create(tmp_path)
     (leftover.root / "half.html").write_text("<html")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.html").write_text("keep")
+    (tmp_path / f"{STAGE_PREFIX}link").symlink_to(elsewhere)
+    (tmp_path / f"{STAGE_PREFIX}file").write_text("not a stage")
+    (tmp_path / "report.html").write_text("kept")
     with RunLock(tmp_path):
         assert not leftover.root.exists()
-
-
-def test_no_kernel_is_killed_without_a_matching_command_line(tmp_path):
-    (tmp_path / "j0").mkdir()
-    (tmp_path / "j0" / "k-1.pid").write_text(str(os.getpid()))
-    assert kernel_pids(tmp_path) == [(os.getpid(), str(tmp_path / "j0" / "k-1.json"))]
-    assert kill_kernel(os.getpid(), str(tmp_path / "j0" / "k-1.json")) is False
+        assert (elsewhere / "keep.html").exists() and (tmp_path / f"{STAGE_PREFIX}link").exists()
+        assert (tmp_path / f"{STAGE_PREFIX}file").exists() and (tmp_path / "report.html").exists()
+        # Only the lock clears stages: creating one (as this run does) removes no other.
+        first, second = Stage.create(tmp_path), Stage.create(tmp_path)
+        assert first.root.is_dir() and second.root.is_dir()
 
 
 # ----------------------------------------------------------------------------- CLI
@@ -404,8 +424,6 @@ def test_cli_nothing_selected_is_bad_input(tmp_path):
 
 
 def test_failing_cell_is_numbered_as_in_the_source_notebook(tmp_path):
-    from qipp.render.execute import source_cell_number
-
     nb = new_notebook()
     params = new_code_cell("x: int = 1  # a parameter")
     params.metadata["tags"] = ["parameters"]
@@ -425,6 +443,6 @@ def test_failing_cell_is_numbered_as_in_the_source_notebook(tmp_path):
 
 
 def test_index_links_the_scorecard_files_it_is_given():
-    page = index_html([], RUN, ScorecardSummary({"reproduced": 1}, []), downloads=["claims.csv"])
+    page = index_html([], RUN, ScorecardSummary({"reproduced": 1}, [], downloads=["claims.csv"]))
     assert '<a href="claims.csv">claims.csv</a>' in page
     assert "claims.json" not in page

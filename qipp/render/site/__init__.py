@@ -1,0 +1,1 @@
+"""Where it lands: the stage, publishing, the manifest, the index and the offline pages."""
