@@ -27,6 +27,7 @@ from qipp.derive import (
     write_scorecard,
 )
 from qipp.ledger import load_sources
+from qipp.render.plan.jobs import JobResult, RenderJob
 from qipp.render.plan.runinfo import RunInfo
 from qipp.render.site.export import notebook_title
 from qipp.render.site.index import (
@@ -39,6 +40,7 @@ from qipp.render.site.index import (
     read_scorecard,
     scorecard_words,
 )
+from qipp.render.site.manifest import checked_entry, entry_from_result
 
 RUN = RunInfo("2026-11-30T10:00Z", None, False, (), "p.csv", True)
 
@@ -196,3 +198,16 @@ def test_missing_profile_figures_show_a_dash_never_nan():
     assert profiles.count(f'<td class="num">{MISSING}</td>') == 2
     assert '<td class="num">1.5</td>' in profiles
     assert not re.search(r"\b(nan|None)\b", profiles, re.IGNORECASE)
+
+
+def test_the_ledgers_counts_travel_from_its_findings_record_to_the_index():
+    record = {"verdict": "v", "reproduced": False, "status_counts": {"stated": 3, "reproduced": 1}}
+    job = RenderJob("finding", "00_x", Path("00_x.ipynb"), html="00_x.html")
+    entry = entry_from_result(JobResult(job, True, "X", ["00_x.html"], findings=record), "t")
+    assert entry["findings"]["status_counts"] == {"stated": 3, "reproduced": 1}
+    assert finding_state(entry).label == "scorecard: 1 reproduced, 3 stated"
+    tampered, notes = checked_entry(
+        {**entry, "findings": {**entry["findings"], "status_counts": 7}}
+    )
+    assert tampered["findings"]["status_counts"] == {} and "status_counts" in notes[-1]
+    assert finding_state(tampered).label == "no"

@@ -82,23 +82,31 @@ def entry_from_result(
 
 
 def verdict_of(findings: dict) -> dict:
-    """The part of a findings record the index shows: verdict, reproduced and why not known.
+    """The part of a findings record the index shows: verdict, reproduced and why not known,
+    and the counts by status of a record that scores claims (the ledger's).
 
     ``reproduced`` stays None when the notebook could not say: False would claim a
     failure to reproduce that nobody observed.
 
     >>> verdict_of({"verdict": "v", "reproduced": None, "reproduced_note": "synthetic data"})
     {'verdict': 'v', 'reproduced': None, 'reproduced_note': 'synthetic data'}
-    >>> verdict_of({"verdict": "v", "reproduced": 1})["reproduced"]
-    True
+    >>> verdict_of({"verdict": "v", "reproduced": 1, "status_counts": {"stated": 3}})
+    {'verdict': 'v', 'reproduced': True, 'reproduced_note': None, 'status_counts': {'stated': 3}}
     """
     reproduced = findings.get("reproduced")
     note = findings.get("reproduced_note")
+    counts = findings.get("status_counts")
     return {
         "verdict": str(findings.get("verdict", "")),
         "reproduced": None if reproduced is None else bool(reproduced),
         "reproduced_note": str(note) if reproduced is None and note else None,
+        **({"status_counts": _counts(counts)} if isinstance(counts, dict) else {}),
     }
+
+
+def _counts(counts: dict) -> dict[str, int]:
+    """Counts by status with text keys and whole numbers; anything else dropped."""
+    return {str(k): v for k, v in counts.items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
 def uses_panel(entry: dict) -> bool:
@@ -242,6 +250,10 @@ def _check_records(entry: dict, notes: list[str]) -> None:
         if findings.get("reproduced") is not None and not isinstance(findings["reproduced"], bool):
             findings["reproduced"] = None
             notes.append("'findings.reproduced' reset")
+        counts = findings.get("status_counts")
+        if counts is not None and (not isinstance(counts, dict) or _counts(counts) != counts):
+            findings["status_counts"] = _counts(counts) if isinstance(counts, dict) else {}
+            notes.append("'findings.status_counts' reset")
     profile = entry.get("profile")
     if isinstance(profile, dict):
         for field in ("ccg_name", "region"):
