@@ -33,20 +33,18 @@ reports: $(STAMP) ## Render every notebook, one profile per CCG, and the index (
 	$(BIN)/qipp claims --write-dir reports
 	$(BIN)/qipp render
 
-# ruff lints and formats these; it reads notebooks' code cells too.
-LINT_PATHS := qipp tests benchmarks notebooks
-
+# ruff (scope and rules in pyproject.toml; it reads notebooks' code cells too) and mypy,
+# as tests/integration/test_lint.py runs them: one definition, also part of `make test`.
 lint: $(STAMP) ## Lint and check formatting (ruff), then type-check qipp/ (mypy)
-	$(BIN)/ruff check $(LINT_PATHS)
-	$(BIN)/ruff format --check $(LINT_PATHS)
-	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/integration/test_lint.py
 
 format: $(STAMP) ## Apply ruff's formatting and safe lint fixes
-	$(BIN)/ruff check --fix $(LINT_PATHS)
-	$(BIN)/ruff format $(LINT_PATHS)
+	$(BIN)/ruff check --fix
+	$(BIN)/ruff format
 
-# Both tiers on two workers; a file's tests stay together (module fixtures, nbval's kernel).
-test: lint ## Lint, then every test: unit, doctests, integration, and nbval over every notebook
+# Three workers on two cores: tests that wait on processes leave a core idle otherwise.
+# A file's tests stay together (module fixtures, nbval's kernel); lint runs among them.
+test: $(STAMP) ## Every test: lint, unit, doctests, integration, and nbval over every notebook
 	$(BIN)/python -m pytest $(NBVAL) -n 3 --dist loadfile --ignore=tests/fixtures/notebooks tests qipp notebooks
 
 test-fast: $(STAMP) ## The unit tier and doctests only (no kernels, renders or nbval)

@@ -208,26 +208,31 @@ INT, TERM = signal.SIGINT, signal.SIGTERM
 
 
 @pytest.mark.parametrize(
-    ("signum", "moment", "group"),
+    ("signum", "moment", "group", "flags"),
     [
-        pytest.param(INT, 0.5, True, id="int-0.5s"),
-        pytest.param(INT, 1.5, True, id="int-1.5s"),
-        pytest.param(INT, "workers", True, id="int-workers-start"),
-        pytest.param(INT, "kernels", True, id="int-kernels-start"),
-        pytest.param(INT, "job", True, id="int-mid-job"),
-        pytest.param(TERM, "workers", True, id="term-workers-start"),
-        pytest.param(TERM, "job", False, id="term-mid-job"),
+        pytest.param(INT, 0.5, True, (), id="int-0.5s"),
+        pytest.param(INT, 1.5, True, (), id="int-1.5s"),
+        pytest.param(INT, "workers", True, (), id="int-workers-start"),
+        pytest.param(INT, "kernels", True, (), id="int-kernels-start"),
+        pytest.param(INT, "job", True, (), id="int-mid-job"),
+        pytest.param(INT, "job", True, ("--fresh-kernels",), id="int-mid-job-fresh"),
+        pytest.param(TERM, "workers", True, (), id="term-workers-start"),
+        pytest.param(TERM, "job", False, (), id="term-mid-job"),
     ],
 )
 def test_a_stop_at_any_moment_is_one_line_prompt_and_changes_nothing(
-    folders, earlier_reports, signum, moment, group
+    folders, earlier_reports, signum, moment, group, flags
 ):
     """Ctrl-C (SIGINT to the process group, as a terminal sends it) exits 130, SIGTERM 143
-    (to the group, or to the render alone as ``kill`` sends it), within 3 s."""
+    (to the group, or to the render alone as ``kill`` sends it), within 3 s; whatever the
+    run had staged (a new version of 01_alpha's page among it) is not published."""
     notebooks, out, scratch = folders
     shutil.copytree(earlier_reports, out)
     before = snapshot(out)
-    process = start_render(notebooks, out, scratch, "--jobs", "1")
+    alpha = nbformat.read(notebooks / "01_alpha.ipynb", as_version=4)
+    alpha.cells[0].source = "# Alpha, second version"
+    nbformat.write(alpha, notebooks / "01_alpha.ipynb")
+    process = start_render(notebooks, out, scratch, "--jobs", "1", *flags)
     tree: dict[int, int] = {}
     try:
         if moment == "workers":  # resource tracker and the worker, still importing
