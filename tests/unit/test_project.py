@@ -77,18 +77,15 @@ def test_every_make_command_in_the_readme_is_a_real_target():
         _dry_run(target)  # make exits 2 on "No rule to make target"
 
 
-def test_make_test_lints_first_then_runs_every_tier_and_nbval():
-    commands = _dry_run("test")
-    pytest_line = _pytest_line(commands)
-    lint = [
-        i
-        for i, c in enumerate(commands)
-        if re.search(r"ruff (check|format --check) ", c) or re.search(r"/mypy$", c)
-    ]
-    assert len(lint) == 3 and max(lint) < commands.index(pytest_line), commands
+def test_make_test_runs_every_tier_lint_included_and_nbval():
+    pytest_line = _pytest_line(_dry_run("test"))
     assert "--nbval" in pytest_line.split()
     assert " -m unit" not in pytest_line and " -k " not in pytest_line
     assert pytest_line.split()[-3:] == ["tests", "qipp", "notebooks"]
+    # Lint is a test among the rest, the one `make lint` runs.
+    lint_line = _pytest_line(_dry_run("lint"))
+    assert lint_line.split()[-1] == "tests/integration/test_lint.py"
+    assert (PROJECT_ROOT / "tests" / "integration" / "test_lint.py").is_file()
 
 
 def test_make_test_fast_runs_the_unit_tier_and_doctests_without_kernels():
