@@ -156,6 +156,13 @@ def render(**params: Any) -> None:
             summary = _render(**params)
         except KeyboardInterrupt:
             _interrupted(stopped_by, params["in_place"], params["out_dir"])
+        except Exception:
+            # A stop can land inside a library's import, which may wrap it in an error
+            # of its own (3.11 makes it a RuntimeError in a class body): once a stop
+            # signal has arrived, the stop is what happened.
+            if not stopped_by:
+                raise
+            _interrupted(stopped_by, params["in_place"], params["out_dir"])
     _report(summary, params["in_place"])
 
 

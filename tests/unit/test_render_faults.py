@@ -264,3 +264,30 @@ def test_a_tampered_manifest_is_repaired_with_warnings_before_any_work(fake_run)
     )
     assert entries["finding:01_alpha"]["status"] == "ok"
     assert (out / "02_beta.html").exists() and Path("/etc/passwd").exists()
+
+
+def test_a_stop_wrapped_in_a_librarys_error_is_still_a_stop(monkeypatch, tmp_path):
+    """Ctrl-C inside a class body being imported reaches us as a RuntimeError (3.11)."""
+    import signal
+
+    from click.testing import CliRunner
+
+    import qipp.cli.render as cli_render
+    from qipp.cli import main
+
+    def stopped_during_an_import(**_params):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+        except KeyboardInterrupt as stop:
+            raise RuntimeError("Error calling __set_name__") from stop
+
+    def broken(**_params):
+        raise RuntimeError("a real bug")
+
+    monkeypatch.setattr(cli_render, "_render", stopped_during_an_import)
+    stopped = CliRunner().invoke(main, ["render", "--out-dir", str(tmp_path)])
+    assert stopped.exit_code == 130
+    assert "interrupted" in stopped.output
+    monkeypatch.setattr(cli_render, "_render", broken)
+    failed = CliRunner().invoke(main, ["render", "--out-dir", str(tmp_path)])
+    assert isinstance(failed.exception, RuntimeError)
