@@ -260,3 +260,30 @@ def facts(
         for name, value in items.items()
     ]
     return Table(pd.DataFrame(rows, columns=list(headers)), caption)
+
+
+class ShownAsTable:
+    """Mixin: a notebook shows the result as a table a reader can cite.
+
+    A subclass defines :meth:`as_table` (human labels with units, rounded
+    figures, "–" for what is undefined, built with :func:`table` or :func:`facts`); a notebook then shows the result itself as
+    a cell's value, as HTML in a report and as the same table in plain text.
+    ``repr()`` stays the dataclass's, every field in full.
+    """
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """The result as a table, with ``caption`` (the source) under it."""
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        return self.as_table()._repr_html_()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # IPython's text form of a cell's value: the formatted table, never the raw fields.
+        printer.text(str(self.as_table()))
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # IPython prefers a class's own __repr__ (a dataclass writes one) to an inherited
+        # _repr_pretty_; a copy on the class itself comes first.
+        cls._repr_pretty_ = ShownAsTable._repr_pretty_  # type: ignore[method-assign]

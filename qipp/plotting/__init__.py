@@ -10,17 +10,9 @@ the inline backend shows a figure at the end of its cell.
 Helpers draw under the house rcParams whether or not :func:`apply_house_style`
 was called, and nothing is random, so the same inputs give the same picture.
 
-The package is split by concern, and every public name is re-exported here, so
-``from qipp import plotting`` reaches them all:
-
-- :mod:`qipp.plotting.style`: size, colours, rcParams, source line, banners,
-  :func:`finish_figure`;
-- :mod:`qipp.plotting.panel`: charts of a CCG panel (notebook 02, the CCG profile);
-- :mod:`qipp.plotting.savings`: savings per year, shortfall per quarter,
-  :func:`bar_compare`;
-- :mod:`qipp.plotting.scorecard`: claims reproduced per source (notebook 00);
-- :mod:`qipp.plotting.shortfall`: the rise in shortfall by commissioner and the
-  split by scheme type (notebook 01).
+Each finding's own charts live in its package (``qipp.findings.<finding>.charts``);
+this package holds the style (:mod:`qipp.plotting.style`) and the bar charts several
+findings share (:mod:`qipp.plotting.bars`), re-exported here.
 
 Examples
 --------
@@ -37,21 +29,7 @@ Examples
 
 from __future__ import annotations
 
-from qipp.plotting.nhse import commissioner_stages_chart, service_area_gap_chart
-from qipp.plotting.panel import detection_rate_chart, target_distribution, target_vs_gap_scatter
-from qipp.plotting.pct_progress import (
-    extrapolation_chart,
-    forecast_misses_chart,
-    savings_mix_chart,
-)
-from qipp.plotting.savings import (
-    annual_profile_chart,
-    bar_compare,
-    profile_trend_chart,
-    shortfall_by_quarter_chart,
-)
-from qipp.plotting.scorecard import scorecard_chart
-from qipp.plotting.shortfall import scheme_split_chart, shortfall_change_chart
+from qipp.plotting.bars import bar_compare, shortfall_by_quarter_chart
 from qipp.plotting.style import (
     AMBER,
     BANNER_GID,
@@ -88,25 +66,12 @@ __all__ = [
     "RED",
     "SOURCE_GID",
     "SYNTHETIC_SUFFIX",
-    "annual_profile_chart",
     "apply_house_style",
     "bar_compare",
-    "commissioner_stages_chart",
-    "detection_rate_chart",
-    "extrapolation_chart",
     "finish_figure",
-    "forecast_misses_chart",
-    "profile_trend_chart",
-    "savings_mix_chart",
-    "scheme_split_chart",
-    "scorecard_chart",
-    "service_area_gap_chart",
     "shortfall_by_quarter_chart",
-    "shortfall_change_chart",
     "source_line",
     "synthetic_banner",
     "synthetic_banner_html",
     "synthetic_banner_markdown",
-    "target_distribution",
-    "target_vs_gap_scatter",
 ]

@@ -26,9 +26,9 @@ Examples
 0.233
 """
 
-# "import _x as _x" re-exports a private name on purpose: qipp.analysis.target_gap_text
+# "import _x as _x" re-exports a private name on purpose: qipp.findings.target_gap.text
 # imports _format_p, and the tests reach _spearman_rows, through qipp.stats.
-from qipp.stats._common import ShownAsTable
+from qipp.display import ShownAsTable
 from qipp.stats.correlation import SpearmanResult, correlation_verdict, spearman_with_ci
 from qipp.stats.formatting import _format_p as _format_p
 from qipp.stats.formatting import _format_r as _format_r

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from qipp.display import Table, facts
-from qipp.stats._common import ShownAsTable, _paired_arrays, _Rounded
+from qipp.display import ShownAsTable, Table, facts
+from qipp.stats._common import _paired_arrays, _Rounded
 from qipp.stats.formatting import format_p, format_r, p_value_text, percent_level
 
 # Strength words for |rho| (Cohen's conventional cut-offs for r). They only

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from qipp.display import Table, facts
-from qipp.stats._common import ShownAsTable, _paired_arrays, _Rounded
+from qipp.display import ShownAsTable, Table, facts
+from qipp.stats._common import _paired_arrays, _Rounded
 from qipp.stats.formatting import p_value_text, percent_level
 
 # exp() of a log-odds beyond this overflows a float; no real effect per point of target is near it.

@@ -1,7 +1,7 @@
 """Cumulative share of a total, for the savings profile and its chart.
 
 The rest of the savings-profile toolkit (year-on-year change, front-loading
-index, linear trend) lives in :mod:`qipp.analysis.savings_profile`;
+index, linear trend) lives in :mod:`qipp.findings.savings_profile.calc`;
 :func:`cumulative_share` stays in :mod:`qipp.stats` because :mod:`qipp.plotting`
 draws it and plotting sits below the analysis modules.
 """

@@ -5,8 +5,8 @@ Slow (2,000 draws of the calibrated generator), so it lives in the integration t
 
 from __future__ import annotations
 
-from qipp.analysis.simulated_panels import draw_target_and_gap
-from qipp.analysis.target_gap import GAP, TARGET
+from qipp.findings.target_gap.calc import GAP, TARGET
+from qipp.findings.target_gap.simulate import draw_target_and_gap
 from qipp.stats import detection_rate_by_rho
 
 

@@ -28,7 +28,7 @@ from render_helpers import stand_in_project
 
 from qipp.banner import SYNTHETIC_BANNER
 from qipp.cli import main
-from qipp.findings import write_findings
+from qipp.findings.record import write_findings
 from qipp.paths import NOTEBOOKS_DIR, REPORTS_DIR, SYNTHETIC_PANEL_CSV
 from qipp.render.plan.cache import CACHE_DIR_NAME
 from qipp.render.plan.jobs import JobResult, RenderJob, RunSettings
@@ -237,7 +237,7 @@ def _delta_notebook() -> nbformat.NotebookNode:
     params = new_code_cell('findings_path: str = ""\npanel_path: str = ""')
     params.metadata["tags"] = ["parameters"]
     write = new_code_cell(
-        "from qipp.findings import write_findings\n"
+        "from qipp.findings.record import write_findings\n"
         "if findings_path:\n"
         "    write_findings(\n"
         "        findings_path, notebook='01_delta',\n"

@@ -3,14 +3,16 @@
 import pandas as pd
 import pytest
 
-from qipp.analysis.ledger_findings import ledger_findings
-from qipp.analysis.ledger_summary import (
+from qipp.derive import STATUSES, scorecard, status_counts
+from qipp.display import MISSING
+from qipp.findings.claims.calc import (
     agrees_at_edge,
     all_derivable_reproduced,
     counts_by_source_status,
     short_names,
 )
-from qipp.analysis.ledger_tables import (
+from qipp.findings.claims.record import ledger_findings
+from qipp.findings.claims.tables import (
     AT_EDGE,
     WITHIN,
     claims_table,
@@ -18,9 +20,7 @@ from qipp.analysis.ledger_tables import (
     source_status_table,
     status_table,
 )
-from qipp.analysis.ledger_text import edge_sentence, ledger_verdict
-from qipp.derive import STATUSES, scorecard, status_counts
-from qipp.display import MISSING
+from qipp.findings.claims.text import edge_sentence, ledger_verdict
 from qipp.ledger import load_sources
 
 

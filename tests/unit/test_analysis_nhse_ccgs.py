@@ -8,11 +8,13 @@ import math
 import pandas as pd
 import pytest
 
-from qipp.analysis import nhse_ccgs, nhse_ccgs_tables, nhse_ccgs_text
-from qipp.analysis.ledger_rows import rounding_intervals
-from qipp.analysis.nhse_ccgs_findings import nhse_ccgs_findings
 from qipp.derive import DERIVATIONS, scorecard
-from qipp.findings import write_findings
+from qipp.findings.nhse_ccgs import calc as nhse_ccgs
+from qipp.findings.nhse_ccgs import tables as nhse_ccgs_tables
+from qipp.findings.nhse_ccgs import text as nhse_ccgs_text
+from qipp.findings.nhse_ccgs.record import nhse_ccgs_findings
+from qipp.findings.record import write_findings
+from qipp.findings.rows import rounding_intervals
 from qipp.ledger import load_claims, load_tidy_table
 
 

@@ -1,4 +1,4 @@
-"""Tests for qipp.analysis.pct_progress on small hand-built tables."""
+"""Tests for qipp.findings.pct_progress.calc on small hand-built tables."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from qipp.analysis import pct_progress as pp
-from qipp.analysis.pct_progress_claims import CHALLENGE_IDS
+from qipp.findings.pct_progress import calc as pp
+from qipp.findings.pct_progress.claims import CHALLENGE_IDS
 from qipp.ledger import claim_values, load_claims
 
 

@@ -7,13 +7,13 @@ import json
 import pandas as pd
 import pytest
 
-from qipp.analysis import pct_progress as pp
-from qipp.analysis import pct_progress_tables as tables
-from qipp.analysis.pct_progress_claims import CHALLENGE_IDS, N_REPORTS_ID
-from qipp.analysis.pct_progress_findings import pct_progress_findings
-from qipp.analysis.pct_progress_text import TRACKER_LOCAL_SHARE_ID
 from qipp.derive import scorecard, tolerance
-from qipp.findings import write_findings
+from qipp.findings.pct_progress import calc as pp
+from qipp.findings.pct_progress import tables
+from qipp.findings.pct_progress.claims import CHALLENGE_IDS, N_REPORTS_ID
+from qipp.findings.pct_progress.record import pct_progress_findings
+from qipp.findings.pct_progress.text import TRACKER_LOCAL_SHARE_ID
+from qipp.findings.record import write_findings
 from qipp.ledger import cite, load_claims, load_tidy_table
 from qipp.reference.pcts import match_pcts
 

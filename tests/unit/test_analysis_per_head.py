@@ -15,15 +15,15 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from qipp.analysis.per_head import ccg_population, per_head_median
-from qipp.analysis.per_head_text import median_sentence, population_paragraph
-from qipp.analysis.target_gap import power_analysis, run_target_gap_tests, target_summary
-from qipp.analysis.target_gap_findings import reproduced_state, target_gap_findings
-from qipp.analysis.target_gap_per_head import (
+from qipp.findings.ccg_profile.per_head import ccg_population, per_head_median
+from qipp.findings.ccg_profile.per_head_text import median_sentence, population_paragraph
+from qipp.findings.target_gap.calc import power_analysis, run_target_gap_tests, target_summary
+from qipp.findings.target_gap.per_head import (
     per_head_undefined_reason,
     run_per_head_sensitivity,
 )
-from qipp.analysis.target_gap_text import per_head_sentence, verdict_sentence
+from qipp.findings.target_gap.record import reproduced_state, target_gap_findings
+from qipp.findings.target_gap.text import per_head_sentence, verdict_sentence
 from qipp.panel import add_measures, is_synthetic, load_panel
 from qipp.paths import SYNTHETIC_PANEL_CSV
 from qipp.reference import load_register

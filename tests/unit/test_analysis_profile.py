@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qipp.analysis.profile import (
+from qipp.display import table
+from qipp.findings.ccg_profile.calc import (
     Rank,
     Scope,
     ccg_profile,
@@ -22,7 +23,7 @@ from qipp.analysis.profile import (
     region_summary,
     scope_of,
 )
-from qipp.analysis.profile_tables import (
+from qipp.findings.ccg_profile.tables import (
     COUNT_CLAIMS,
     PEER_LABELS,
     counts_frame,
@@ -30,7 +31,6 @@ from qipp.analysis.profile_tables import (
     position_frame,
     region_peers,
 )
-from qipp.display import table
 from qipp.ledger import claim, load_claims
 from qipp.ledger.wording import as_published
 

@@ -13,14 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from qipp.analysis.per_head import ccg_population
-from qipp.analysis.per_head_text import median_sentence
-from qipp.analysis.profile import Rank, Scope, ccg_profile, load_profile_panel, region_summary
-from qipp.analysis.profile_text import (
-    ccgs,
+from qipp.findings.ccg_profile.calc import (
+    Rank,
+    Scope,
+    ccg_profile,
+    load_profile_panel,
+    region_summary,
+)
+from qipp.findings.ccg_profile.per_head import ccg_population
+from qipp.findings.ccg_profile.per_head_text import median_sentence
+from qipp.findings.ccg_profile.text import (
     counts_caption,
     median_phrase,
-    ordinal,
     panel_line,
     panel_source,
     rank_phrase,
@@ -30,6 +34,7 @@ from qipp.analysis.profile_text import (
     target_sentence,
     title_markdown,
 )
+from qipp.findings.wording import ccgs, ordinal
 from qipp.ledger import cite, claim
 from qipp.ledger.wording import as_published
 from qipp.reference import load_register

@@ -1,4 +1,4 @@
-"""Tests for qipp.analysis.savings_profile on small hand-built profiles and tables."""
+"""Tests for qipp.findings.savings_profile.calc on small hand-built profiles and tables."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from qipp.analysis import savings_profile as sp
+from qipp.findings.savings_profile import calc as sp
 
 TRACKER_GBP_BN = pd.Series([3.8, 3.6, 2.9, 2.6], index=["2011-12", "2012-13", "2013-14", "2014-15"])
 

@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 from IPython.lib.pretty import pretty
 
-from qipp.analysis import savings_profile as sp
-from qipp.analysis import savings_profile_findings, savings_profile_tables, savings_profile_text
-from qipp.analysis.savings_profile_shape import years_phrase
 from qipp.derive import scorecard
+from qipp.findings.savings_profile import calc as sp
+from qipp.findings.savings_profile import record as savings_profile_findings
+from qipp.findings.savings_profile import tables as savings_profile_tables
+from qipp.findings.savings_profile import text as savings_profile_text
+from qipp.findings.savings_profile.shape import years_phrase
 from qipp.ledger import claim_values, load_claims, load_sources, load_tidy_table
 from qipp.paths import NOTEBOOKS_DIR
 

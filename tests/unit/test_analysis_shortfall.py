@@ -1,4 +1,4 @@
-"""qipp.analysis.shortfall on small hand-built tables and ledgers (notebooks 01 and 04)."""
+"""qipp.findings.shortfall.calc on small hand-built tables and ledgers (notebooks 01 and 04)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import math
 import pandas as pd
 import pytest
 
-from qipp.analysis import ledger_rows as L
-from qipp.analysis import nhse_ccgs as N
-from qipp.analysis import shortfall as S
-from qipp.analysis import shortfall_claims as C
 from qipp.derive import CONTEXTS, scorecard
+from qipp.findings import rows as L
+from qipp.findings.nhse_ccgs import calc as N
+from qipp.findings.shortfall import calc as S
+from qipp.findings.shortfall import claims as C
 from qipp.ledger import load_claims, load_tidy_table
 
 # A toy ledger with round numbers, under the real claim ids the derivations use.

@@ -4,8 +4,8 @@ import math
 
 import pandas as pd
 
-from qipp.analysis.simulated_panels import draw_measured_panel
-from qipp.analysis.target_gap import target_summary
+from qipp.findings.target_gap.calc import target_summary
+from qipp.findings.target_gap.simulate import draw_measured_panel
 from qipp.panel import add_measures, load_panel
 from qipp.paths import SYNTHETIC_PANEL_CSV
 

@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qipp.analysis.simulated_panels import draw_measured_panel
-from qipp.analysis.target_gap import (
+from qipp.findings.target_gap.calc import (
     TargetGapTests,
     logit_undefined_reason,
     power_analysis,
@@ -21,9 +20,10 @@ from qipp.analysis.target_gap import (
     spearman_undefined_reason,
     target_summary,
 )
-from qipp.analysis.target_gap_findings import reproduced_state, target_gap_findings
-from qipp.analysis.target_gap_per_head import run_per_head_sensitivity
-from qipp.analysis.target_gap_text import supporting_sentence, verdict_sentence
+from qipp.findings.target_gap.per_head import run_per_head_sensitivity
+from qipp.findings.target_gap.record import reproduced_state, target_gap_findings
+from qipp.findings.target_gap.simulate import draw_measured_panel
+from qipp.findings.target_gap.text import supporting_sentence, verdict_sentence
 
 
 def measured(target, gap):

@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 from IPython.lib.pretty import pretty
 
-from qipp.analysis import target_gap_findings, target_gap_tables, target_gap_text
-from qipp.analysis.target_gap import (
+from qipp.findings.target_gap import record as target_gap_findings
+from qipp.findings.target_gap import tables as target_gap_tables
+from qipp.findings.target_gap import text as target_gap_text
+from qipp.findings.target_gap.calc import (
     PowerAnalysis,
     injected_rhos,
     power_analysis,
@@ -19,7 +21,7 @@ from qipp.analysis.target_gap import (
     run_target_gap_tests,
     target_summary,
 )
-from qipp.analysis.target_gap_per_head import run_per_head_sensitivity
+from qipp.findings.target_gap.per_head import run_per_head_sensitivity
 from qipp.ledger import load_claims
 from qipp.panel import check_panel
 from qipp.paths import NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV, display_name

@@ -15,6 +15,9 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from qipp import plotting
+from qipp.findings.claims import charts as claims_charts
+from qipp.findings.savings_profile import charts as savings_profile_charts
+from qipp.findings.target_gap import charts as target_gap_charts
 
 SOURCE = 'HSJ, "Exclusive: Huge variation emerges in CCGs\' efficiency ambition", Q1 2013-14'
 
@@ -57,22 +60,22 @@ SCORECARD = pd.DataFrame(
 )
 
 BUILDERS = {
-    "target_distribution": lambda s: plotting.target_distribution(
+    "target_distribution": lambda s: target_gap_charts.target_distribution(
         PANEL, "07H", source=SOURCE, synthetic=s
     ),
-    "target_vs_gap_scatter": lambda s: plotting.target_vs_gap_scatter(
+    "target_vs_gap_scatter": lambda s: target_gap_charts.target_vs_gap_scatter(
         PANEL, source=SOURCE, synthetic=s, annotation="rho = 0.04"
     ),
-    "detection_rate_chart": lambda s: plotting.detection_rate_chart(
+    "detection_rate_chart": lambda s: target_gap_charts.detection_rate_chart(
         DETECTION, source=SOURCE, synthetic=s, min_detectable_r=0.233
     ),
-    "annual_profile_chart": lambda s: plotting.annual_profile_chart(
+    "annual_profile_chart": lambda s: savings_profile_charts.annual_profile_chart(
         ["2011-12", "2012-13", "2013-14", "2014-15"],
         [3.8, 3.6, 2.9, 2.6],
         source=SOURCE,
         synthetic=s,
     ),
-    "profile_trend_chart": lambda s: plotting.profile_trend_chart(
+    "profile_trend_chart": lambda s: savings_profile_charts.profile_trend_chart(
         ["2011-12", "2012-13", "2013-14", "2014-15"],
         [3.8, 3.6, 2.9, 2.6],
         [3.9, 3.4, 3.0, 2.6],
@@ -84,7 +87,9 @@ BUILDERS = {
     "shortfall_by_quarter_chart": lambda s: plotting.shortfall_by_quarter_chart(
         QUARTERS, source=SOURCE, synthetic=s
     ),
-    "scorecard_chart": lambda s: plotting.scorecard_chart(SCORECARD, source=SOURCE, synthetic=s),
+    "scorecard_chart": lambda s: claims_charts.scorecard_chart(
+        SCORECARD, source=SOURCE, synthetic=s
+    ),
     "bar_compare": lambda s: plotting.bar_compare(
         ["CCGs", "NHS England"],
         [2.6, 1.4],
@@ -150,18 +155,18 @@ def test_detection_chart_axis_follows_the_chosen_rho_and_alpha(figure_of):
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "95% interval (Wilson)" in legend and "Fisher-z minimum detectable |r| = 0.23" in legend
     injected = figure_of(
-        lambda: plotting.detection_rate_chart(DETECTION, source=SOURCE, x="rho_injected")
+        lambda: target_gap_charts.detection_rate_chart(DETECTION, source=SOURCE, x="rho_injected")
     )
     assert injected.axes[0].get_xlabel() == "Correlation injected into the generator (rho)"
     with pytest.raises(ValueError, match="x must be one of mean_realised_rho, rho_injected"):
-        plotting.detection_rate_chart(DETECTION, source=SOURCE, x="rho")
+        target_gap_charts.detection_rate_chart(DETECTION, source=SOURCE, x="rho")
 
 
 def test_detection_chart_falls_back_to_the_injected_rho_where_a_realised_one_is_undefined(
     figure_of,
 ):
     undefined = DETECTION.assign(mean_realised_rho=[float("nan"), 0.1, 0.2, 0.3])
-    fig = figure_of(lambda: plotting.detection_rate_chart(undefined, source=SOURCE))
+    fig = figure_of(lambda: target_gap_charts.detection_rate_chart(undefined, source=SOURCE))
     assert fig.axes[0].get_xlabel() == "Correlation injected into the generator (rho)"
 
 
@@ -174,16 +179,18 @@ def test_target_distribution_marks_median_and_the_highlighted_ccg(figure_of):
 
 def test_target_distribution_unknown_code_and_missing_column():
     with pytest.raises(ValueError, match="CCG code 'ZZZ' not found in column 'ccg_code'"):
-        plotting.target_distribution(PANEL, "ZZZ", source=SOURCE)
+        target_gap_charts.target_distribution(PANEL, "ZZZ", source=SOURCE)
     plt.close("all")
     with pytest.raises(KeyError, match="column 'plan_pct_of_allocation' not in frame"):
-        plotting.target_distribution(PANEL.drop(columns="plan_pct_of_allocation"), source=SOURCE)
+        target_gap_charts.target_distribution(
+            PANEL.drop(columns="plan_pct_of_allocation"), source=SOURCE
+        )
 
 
 @pytest.mark.parametrize("n_ccgs", [1, 3, 5, 12])
 def test_histogram_of_a_small_panel_counts_ccgs_in_whole_numbers(figure_of, n_ccgs):
     small = pd.concat([PANEL] * 3).head(n_ccgs).reset_index(drop=True)
-    fig = figure_of(lambda: plotting.target_distribution(small, source=SOURCE))
+    fig = figure_of(lambda: target_gap_charts.target_distribution(small, source=SOURCE))
     fig.canvas.draw()
     ticks = fig.axes[0].get_yticks()
     assert len(ticks) >= 2
@@ -205,11 +212,11 @@ def test_profile_trend_chart_draws_bars_the_line_and_its_slope(figure_of):
 
 def test_profile_trend_chart_refuses_mismatched_or_missing_values():
     with pytest.raises(ValueError, match="2 years, 3 values and 2 fitted values"):
-        plotting.profile_trend_chart(
+        savings_profile_charts.profile_trend_chart(
             ["a", "b"], [1.0, 2.0, 3.0], [1.0, 2.0], slope_gbp_bn=1, r_squared=1, source=SOURCE
         )
     with pytest.raises(ValueError, match="no missing entries"):
-        plotting.profile_trend_chart(
+        savings_profile_charts.profile_trend_chart(
             ["a", "b"], [1.0, None], [1.0, 2.0], slope_gbp_bn=1, r_squared=1, source=SOURCE
         )
     plt.close("all")
@@ -242,7 +249,7 @@ def test_scatter_says_how_many_ccgs_sit_on_zero(figure_of):
 
 def test_missing_values_are_refused_not_dropped():
     with pytest.raises(ValueError, match="column 'forecast_gap_pct' has 1 missing value"):
-        plotting.target_vs_gap_scatter(
+        target_gap_charts.target_vs_gap_scatter(
             PANEL.assign(forecast_gap_pct=[0, None, 1, 2, 3]), source=SOURCE
         )
     plt.close("all")
@@ -283,7 +290,9 @@ def test_bar_compare_highlight_and_bad_input(figure_of):
 
 def test_annual_profile_refuses_mismatched_lengths():
     with pytest.raises(ValueError, match="4 years but 3 values"):
-        plotting.annual_profile_chart(["a", "b", "c", "d"], [1.0, 2.0, 3.0], source=SOURCE)
+        savings_profile_charts.annual_profile_chart(
+            ["a", "b", "c", "d"], [1.0, 2.0, 3.0], source=SOURCE
+        )
 
 
 def test_source_line_and_banner_replace_rather_than_stack():

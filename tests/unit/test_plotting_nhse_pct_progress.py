@@ -12,9 +12,9 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from qipp.analysis import pct_progress as pp
-from qipp.plotting.nhse import STAGES, commissioner_stages_chart, service_area_gap_chart
-from qipp.plotting.pct_progress import (
+from qipp.findings.nhse_ccgs.charts import STAGES, commissioner_stages_chart, service_area_gap_chart
+from qipp.findings.pct_progress import calc as pp
+from qipp.findings.pct_progress.charts import (
     extrapolation_chart,
     forecast_misses_chart,
     savings_mix_chart,

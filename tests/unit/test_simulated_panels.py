@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qipp.analysis import simulated_panels
-from qipp.analysis.simulated_panels import draw_measured_panel, draw_target_and_gap
-from qipp.analysis.target_gap import GAP, TARGET, power_analysis
+from qipp.findings.target_gap import simulate as simulated_panels
+from qipp.findings.target_gap.calc import GAP, TARGET, power_analysis
+from qipp.findings.target_gap.simulate import draw_measured_panel, draw_target_and_gap
 from qipp.panel import generate_panel
 from qipp.panel.synth.allocations import register_lists
 from qipp.panel.synth.draw import check_inputs, draw_panel_columns
@@ -67,7 +67,7 @@ def test_power_analysis_reads_the_ledger_once(monkeypatch):
         calls.append(1)
         return real()
 
-    monkeypatch.setattr("qipp.analysis.target_gap.published_targets", counting)
+    monkeypatch.setattr("qipp.findings.target_gap.calc.published_targets", counting)
     monkeypatch.setattr(simulated_panels, "published_targets", counting)
     power_analysis(143, alpha=0.05, power=0.8, rhos=[0.0, 0.2], n_sims=5, seed=3)
     assert len(calls) == 1

@@ -46,13 +46,13 @@ WARM_MODULES: tuple[str, ...] = (
     "qipp.stats",
     "qipp.plotting",
     "qipp.panel",
-    "qipp.analysis.ledger_rows",
-    "qipp.analysis.ledger_summary",
-    "qipp.analysis.nhse_ccgs",
-    "qipp.analysis.pct_progress",
-    "qipp.analysis.savings_profile",
-    "qipp.analysis.shortfall",
-    "qipp.analysis.target_gap",
+    "qipp.findings.rows",
+    "qipp.findings.claims.calc",
+    "qipp.findings.nhse_ccgs.calc",
+    "qipp.findings.pct_progress.calc",
+    "qipp.findings.savings_profile.calc",
+    "qipp.findings.shortfall.calc",
+    "qipp.findings.target_gap.calc",
 )
 
 # The namespace, sys.path and environment of the kernel right after warm-up.

@@ -4,7 +4,7 @@ The index computes nothing of its own: it reads each report's verdict from the
 findings record its notebook wrote, the same way for the project's notebooks
 and a user's own, and the claims scorecard from the ``claims.json`` that
 ``qipp claims --write-dir`` wrote beside it. A finding shows ``reproduced`` as
-yes, no, or n/a with the notebook's reason (:func:`qipp.findings.reproduced_label`),
+yes, no, or n/a with the notebook's reason (:func:`qipp.findings.record.reproduced_label`),
 each in its own style, so a verdict the data cannot support never reads as a
 failure or a success; a record with counts by status (the claims ledger's) shows
 them instead ("scorecard: 20 reproduced, 2 inconsistent, 79 stated"), styled
@@ -46,7 +46,7 @@ import jinja2
 
 from qipp.banner import SYNTHETIC_BANNER
 from qipp.derive import STATUSES
-from qipp.findings import reproduced_label
+from qipp.findings.record import reproduced_label
 from qipp.ledger import load_sources
 from qipp.paths import relative_to_root
 from qipp.reference.provenance import REGISTER_NAME, register_provenance

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from qipp.atomic import atomic_write_text
-from qipp.findings import read_findings
+from qipp.findings.record import read_findings
 from qipp.paths import PROJECT_ROOT
 from qipp.render.errors import RenderInfrastructureError, is_infrastructure_oserror
 from qipp.render.plan.jobs import (

@@ -1,1 +1,0 @@
-"""Analyses behind the finding notebooks: one module per finding, pure functions, unit-tested."""

@@ -1,0 +1,1 @@
+"""Notebook 00: the claims ledger, its scorecard and what it reproduces."""

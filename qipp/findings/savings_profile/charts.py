@@ -1,0 +1,120 @@
+"""Charts of notebook 03: savings per year with a fitted line, and the profile trend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from qipp.plotting._figure import house, new_figure
+from qipp.plotting.style import NAVY, ORANGE, finish_figure
+from qipp.stats import cumulative_share
+
+
+def annual_profile_chart(
+    years: Sequence[str],
+    values_gbp_bn: Sequence[float],
+    *,
+    source: str,
+    synthetic: bool = False,
+    title: str | None = None,
+) -> Figure:
+    """Bars of savings per financial year (£bn) with the cumulative share of the total as a line."""
+    values = np.asarray(values_gbp_bn, dtype=float)
+    if len(years) != values.size:
+        raise ValueError(f"{len(years)} years but {values.size} values")
+    share_pct = 100 * cumulative_share(values).to_numpy()
+    labels = [str(y) for y in years]
+    with house():
+        fig, ax = new_figure()
+        bars = ax.bar(labels, values, color=NAVY, label="Savings in the year (£bn)")
+        ax.bar_label(bars, labels=[f"£{v:.1f}bn" for v in values], padding=2, fontsize=9)
+        twin = ax.twinx()
+        twin.plot(
+            labels, share_pct, color=ORANGE, marker="o", label="Cumulative share of total (%)"
+        )
+        twin.set_ylim(0, 110)
+        twin.grid(False)
+        twin.spines["right"].set_visible(True)
+        ax.set_ylim(0, values.max() * 1.2)
+        ax.set_title(title or f"Savings by year: £{values.sum():.1f}bn in total")
+        ax.set_xlabel("Financial year")
+        ax.set_ylabel("Savings (£bn)")
+        twin.set_ylabel("Cumulative share of total (%)")
+        handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+        # Above the axes: falling bars and a rising line leave no free corner inside.
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
+        ax.set_title(ax.get_title(loc="left"), pad=26)
+        return finish_figure(fig, source, synthetic)
+
+
+def profile_trend_chart(
+    years: Sequence[str],
+    values_gbp_bn: Sequence[float],
+    fitted_gbp_bn: Sequence[float],
+    *,
+    slope_gbp_bn: float,
+    r_squared: float,
+    source: str,
+    synthetic: bool = False,
+    title: str | None = None,
+) -> Figure:
+    """Bars of savings per financial year (£bn) with a straight line fitted to them.
+
+    Parameters
+    ----------
+    years : sequence of str
+        Financial years, in order (the bars' labels).
+    values_gbp_bn, fitted_gbp_bn : sequence of float
+        The savings of each year, and the fitted line's value in that year.
+    slope_gbp_bn, r_squared : float
+        The line's change per year and its R squared, named in the legend.
+    source : str
+        The source line under the chart.
+    synthetic : bool
+        Whether the figures are synthetic (adds the banner).
+    title : str, optional
+        Defaults to a description of the chart.
+
+    Raises
+    ------
+    ValueError
+        Lengths that differ, or a missing value.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = profile_trend_chart(["2011-12", "2012-13", "2013-14"], [3.0, 2.0, 1.5],
+    ...                           [2.9, 2.25, 1.6], slope_gbp_bn=-0.65, r_squared=0.96, source="HSJ")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['Straight line: -0.65 £bn a year (R² 0.96)', 'Savings in the year (£bn)']
+    >>> plt.close(fig)
+    """
+    values = np.asarray(values_gbp_bn, dtype=float)
+    fitted = np.asarray(fitted_gbp_bn, dtype=float)
+    if not len(years) == values.size == fitted.size:
+        raise ValueError(
+            f"{len(years)} years, {values.size} values and {fitted.size} fitted values"
+        )
+    if not (np.isfinite(values).all() and np.isfinite(fitted).all()):
+        raise ValueError("values and fitted values must have no missing entries")
+    labels = [str(y) for y in years]
+    with house():
+        fig, ax = new_figure()
+        ax.bar(labels, values, color=NAVY, label="Savings in the year (£bn)")
+        ax.plot(
+            labels,
+            fitted,
+            color=ORANGE,
+            linestyle="--",
+            marker="o",
+            label=f"Straight line: {slope_gbp_bn:+.2f} £bn a year (R² {r_squared:.2f})",
+        )
+        # Headroom above the tallest bar keeps the legend off the bars.
+        ax.set_ylim(0, max(values.max(), fitted.max()) * 1.25)
+        ax.set_title(title or "Savings by year and a straight line fitted to them")
+        ax.set_xlabel("Financial year")
+        ax.set_ylabel("Savings (£bn)")
+        ax.legend(loc="upper right")
+        return finish_figure(fig, source, synthetic)
