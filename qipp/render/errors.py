@@ -1,27 +1,16 @@
 """What stops a render, and how ``qipp render`` exits for each.
 
-- Bad input (exit 2): :class:`RenderInputError` (nothing selected, an unknown CCG
-  code, an unsafe name), :class:`PanelMismatchError` (a partial run from another
-  panel than the set's), :class:`RenderBusyError` (another render holds the folder).
-- The machine failing (exit 3): :class:`RenderInfrastructureError`. A write that
-  fails with ENOSPC, EDQUOT, EROFS, EACCES or EPERM (a full disk or quota, a
-  read-only or forbidden folder), in a job's files, the manifest, the index or the
-  final move, or a cluster that cannot render, aborts the run before anything is
-  moved into place.
-- A notebook failing (exit 1) is not an error here: its failure is published
-  and replaces its previous page (kept under ``failed/``). A job the machine
-  failed (its worker died again when it ran alone, its kernel could not be set
-  up: :data:`NOT_THE_NOTEBOOKS_FAULT`) never replaces its earlier report.
+Bad input exits 2 (:class:`RenderInputError`, :class:`PanelMismatchError`,
+:class:`RenderBusyError`); the machine failing exits 3
+(:class:`RenderInfrastructureError`: ENOSPC, EDQUOT, EROFS, EACCES or EPERM, or a
+cluster that cannot render), before anything is moved into place. A notebook's own
+failure (exit 1) is published; a job the machine failed
+(:data:`NOT_THE_NOTEBOOKS_FAULT`) never replaces its earlier report.
 
-Examples
---------
 >>> error = RenderInfrastructureError.from_oserror(
 ...     OSError(errno.ENOSPC, "No space left on device"), "/out/01_x.html")
 >>> str(error)
 '/out/01_x.html: No space left on device (ENOSPC)'
->>> import pickle
->>> pickle.loads(pickle.dumps(error)).errno == errno.ENOSPC
-True
 """
 
 from __future__ import annotations

@@ -1,19 +1,8 @@
 """``qipp render`` from end to end: plan the jobs, run them, then build the site.
 
-:func:`render_reports` renders the finding notebooks and one CCG profile per panel
-row into an output folder; :func:`render_in_place` re-executes committed notebooks
-over themselves. Both return a :class:`~qipp.render.options.RenderSummary`.
-
-1. **Plan** (:mod:`qipp.render.plan`): the selection, the panel, the jobs, and
-   the render cache's answer for each (a hit needs no kernel).
-2. **Run** (:mod:`qipp.render.run`): the rest on one executor, this machine's
-   process pool or a Dask cluster's workers.
-3. **Site** (:mod:`qipp.render.site`): manifest and index written into the stage,
-   then everything moved into place at once.
-
-Everything is built in a staging folder, so a run that fails or is stopped leaves
-the previous reports exactly as they were; see :mod:`qipp.render.errors` for what
-stops a run and :mod:`qipp.render.site.publish` for what a failure replaces.
+:func:`render_reports` renders into an output folder, :func:`render_in_place`
+re-executes committed notebooks over themselves. Everything is built in a staging
+folder, so a run that fails or is stopped leaves the previous reports as they were.
 """
 
 from __future__ import annotations

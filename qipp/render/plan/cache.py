@@ -1,20 +1,9 @@
 """The render cache: a report is reused when nothing it depends on has changed.
 
-A job's key is a SHA-256 over everything that can change its output
-(docs/decisions/0032):
-
-- the notebook's source: each cell's type, source and tags, never its outputs;
-- the injected parameters (the run's staging folder written as ``<stage>``);
-- every file under ``data/``, and the panel file for a job that reads the panel;
-- ``requirements.lock``, every file of the ``qipp`` package (its HTML template
-  and stylesheet included), and the render options that change a page
-  (``--show-code``, the kernel).
-
-A hit copies the earlier page, executed notebook and findings JSON into the
-stage, with no kernel started. Entries live under ``<out-dir>/.cache/<key>/``,
-written in a temporary folder and renamed into place whole; an entry that is
-missing a file or whose record does not parse is a miss, removed, never an
-error.
+A job's key is a SHA-256 over the notebook's cells (not outputs), its parameters,
+``data/``, the panel it reads, ``requirements.lock``, the ``qipp`` package and the
+options that change a page (decision 0032). A hit copies the earlier files into the
+stage with no kernel; a broken entry is a miss, removed, never an error.
 
 >>> normalised_parameters({"findings_path": "/s/findings/a.json", "seed": 1}, Path("/s"))
 {'findings_path': '<stage>/findings/a.json', 'seed': 1}

@@ -1,15 +1,9 @@
 """What a render run does: its jobs, the settings every job shares, and what became of each.
 
-A job is one notebook execution: a finding notebook with its defaults, the CCG
-profile template for one CCG, or (``--in-place``) a committed notebook
-re-executed over itself. Every output file name is built here, and only from a
-notebook file's stem or a CCG code that passed :func:`checked_ccg_code`; no
-other text (a CCG name, a parameter value) ever becomes part of a path. Jobs,
-settings and results are small and picklable: they cross to worker processes
-and Dask workers and back.
+A job is one notebook execution. Output file names are built only here, from a
+notebook's stem or a CCG code that passed :func:`checked_ccg_code`. Everything is
+small and picklable: it crosses to worker processes and Dask workers and back.
 
-Examples
---------
 >>> job = profile_job(Path("notebooks/ccg_profile.ipynb"), "11J", {"ccg_code", "panel_path"},
 ...                   Path("/data/panel.csv"))
 >>> job.key, job.html, job.executed, job.failed

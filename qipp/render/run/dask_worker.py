@@ -1,19 +1,9 @@
 """What a Dask worker does with a ``qipp render --scheduler`` task, and what travels with it.
 
-A worker shares no folder with the machine that runs ``qipp render`` (the
-client): it has its own clone of the project, installed from the same lock file.
-So a task carries the job and the run's settings as the client planned them
-(with the client's project root, so the worker finds its own copies), and the
-notebook and panel as :class:`ShippedFile` bytes. It returns a :class:`TaskOutput`:
-the job's result and the bytes of every file it wrote, which the client writes
-into its own stage.
-
-Each worker process keeps one warm kernel on one thread of its own that lives
-as long as the process (:class:`RenderThread`): tasks queue for it, so a worker
-runs one notebook at a time, and the kernel dies with the process however it
-dies. The worker uses the project's own copy of a shipped file when the bytes
-match (so every path a report shows is the one a local run shows), else the
-shipped bytes; executed notebooks name the client's paths, not the worker's.
+A worker shares no folder with the client: a task carries the job, the settings and
+the notebook and panel as :class:`ShippedFile` bytes, and returns a
+:class:`TaskOutput` with the bytes of every file it wrote. Each worker keeps one warm
+kernel on a thread that lives as long as the process (:class:`RenderThread`).
 
 >>> shipped = ShippedFile.read(Path(__file__))
 >>> shipped.name, shipped.root_relative

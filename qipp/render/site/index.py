@@ -1,25 +1,9 @@
 """The reports index: scorecard summary, findings with verdicts, CCG profiles, provenance.
 
-The index computes nothing of its own: it reads each report's verdict from the
-findings record its notebook wrote, the same way for the project's notebooks
-and a user's own, and the claims scorecard from the ``claims.json`` that
-``qipp claims --write-dir`` wrote beside it. A finding shows ``reproduced`` as
-yes, no, or n/a with the notebook's reason (:func:`qipp.findings.record.reproduced_label`),
-each in its own style, so a verdict the data cannot support never reads as a
-failure or a success; a record with counts by status (the claims ledger's) shows
-them instead ("scorecard: 20 reproduced, 2 inconsistent, 79 stated"), styled
-neutrally (:func:`finding_state`). Every table's missing figure shows a
-dash, never NaN or None, and every header names its unit. The synthetic
-banner and the provenance belong to the panel the whole set was built from.
-A failure links its failed notebook, a page of it and, when it replaced a good
-page, that page, kept under ``failed/`` (:mod:`qipp.render.site.publish`).
+It computes nothing: each verdict comes from the report's findings record
+(:func:`qipp.findings.record.reproduced_label`), the scorecard from ``claims.json``.
+Jinja2 autoescapes, so a name holding ``<`` or ``&`` shows as text.
 
-Built with Jinja2 and autoescape on, so a CCG name or a verdict holding ``<``
-or ``&`` shows as text and can never inject markup. Links come only from
-manifest paths that :mod:`qipp.render.plan.jobs` built from validated names.
-
-Examples
---------
 >>> from qipp.render.plan.runinfo import RunInfo
 >>> run = RunInfo("2026-11-23T14:05Z", None, False, (), "p.csv", True)
 >>> entry = {"key": "profile:S001", "kind": "profile", "name": "S001", "status": "ok",

@@ -1,28 +1,15 @@
-"""The record of what is in the reports folder, carried from run to run.
+"""``reports/manifest.json``: what the reports folder holds, carried from run to run.
 
-``reports/manifest.json`` lists every report the index shows: its status, its
-files, its error, its verdict or key figures, and when it was rendered. A run
-of a subset (``--only``, ``--ccg``) updates its own entries and keeps the rest,
-so the index still links every report; a full run (or ``--replace``) replaces
-the list. The ``run`` record names the panel the set was built from
-(:func:`qipp.render.site.publish.panel_mismatch`). Only files an earlier manifest
-recorded are ever deleted as stale.
+A subset run (``--only``, ``--ccg``) updates its own entries and keeps the rest; a
+full run replaces the list. Only files an earlier manifest recorded are deleted as
+stale. The file may have been edited: :func:`read_manifest` checks every entry and
+drops or repairs what it cannot trust, with a warning.
 
-The manifest is a file anyone can edit. :func:`read_manifest` checks every entry
-before any work: one without a usable key is dropped, a field of the wrong type
-reset (an untrusted status becomes ``failed``), a path that could leave the
-output folder dropped, each with a warning (logger ``qipp.render``).
-
-Examples
---------
 >>> old = {"finding:a": {"files": ["a.html", "executed/a.ipynb"]},
 ...        "profile:11J": {"files": ["ccg/11J.html"]}}
->>> new = {"finding:a": {"files": ["failed/a.ipynb"]}}
->>> merged, stale = merge_entries(old, new, full_run=False)
+>>> merged, stale = merge_entries(old, {"finding:a": {"files": ["failed/a.ipynb"]}}, full_run=False)
 >>> sorted(merged), stale
 (['finding:a', 'profile:11J'], ['a.html', 'executed/a.ipynb'])
->>> merge_entries(old, new, full_run=True)[1]
-['a.html', 'ccg/11J.html', 'executed/a.ipynb']
 """
 
 from __future__ import annotations

@@ -1,19 +1,9 @@
 """What a finished job leaves in the stage: its page, executed notebook and findings, or the failure.
 
-Runs in the worker, right after the notebook ran. A job that succeeded writes
-its page, its executed notebook and the findings it recorded (an in-place job
-only its notebook, stripped of what changes on every run); one that failed, its
-failed notebook and a page of it, and nothing that would be published as current.
+Runs in the worker. Published files name where things end up, never the staging
+folder nor a machine's absolute path. A write the disk refuses raises
+:class:`~qipp.render.errors.RenderInfrastructureError`, not the notebook's failure.
 
-Published files name where things end up, never the staging folder they were
-built in: the findings path the notebook was given, and papermill's record of
-it, are rewritten to the final location, relative to the project root when the
-output folder lies inside it, else to the output folder (no machine's absolute
-path is published either). A write the disk or folder refuses raises
-:class:`~qipp.render.errors.RenderInfrastructureError`: not the notebook's failure.
-
-Examples
---------
 >>> from qipp.paths import REPORTS_DIR
 >>> published_location(REPORTS_DIR, "findings/02_x.json")
 'reports/findings/02_x.json'
@@ -21,10 +11,6 @@ Examples
 'findings/02_x.json'
 >>> replace_text({"a": ["/s/f.json", "x"], "b": "/s/f.json"}, {"/s/f.json": "f.json"})
 {'a': ['f.json', 'x'], 'b': 'f.json'}
->>> nb = {"metadata": {"papermill": {"duration": 1.2}}, "cells": [{"cell_type": "code",
-...       "metadata": {"execution": {"iopub.status.busy": "..."}, "tags": []}}]}
->>> strip_volatile_metadata(nb)
-{'metadata': {}, 'cells': [{'cell_type': 'code', 'metadata': {}}]}
 """
 
 from __future__ import annotations

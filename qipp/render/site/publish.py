@@ -1,22 +1,10 @@
 """What a finished run publishes, and moving it into place without losing an earlier report.
 
-One report set holds one panel: a partial run (``--only``, ``--ccg``) from another
-panel than the set's is refused before any work unless it replaces the set
-(:func:`panel_mismatch`). Only a notebook's own failure replaces its report. A job
-that failed because the machine did (its worker died alone, its kernel could not be set up:
-:data:`~qipp.render.errors.NOT_THE_NOTEBOOKS_FAULT`) keeps its earlier entry
-and files. A notebook that now fails replaces its page with the failure, and
-the page it replaces is kept beside it as ``failed/<stem>.previous.html``
-(``failed/ccg/<code>.previous.html``), linked from the index, until the
-notebook renders again; while it keeps failing, that last good page stays.
+Only a notebook's own failure replaces its report; the page it replaces is kept as
+``failed/<stem>.previous.html`` until the notebook renders again. :func:`publish`
+first does whatever can fail without changing anything, then moves the stage into
+place; if a move fails anyway, the files already moved are put back.
 
-:func:`publish` moves the stage into place (:meth:`qipp.render.site.stage.Stage.commit`)
-after doing first whatever can fail without changing anything (folders, modes,
-a probe file in each folder, a hard link to each file it replaces or removes);
-if a move fails anyway, the files already moved are put back.
-
-Examples
---------
 >>> from qipp.render.plan.jobs import finding_job
 >>> previous_page_of(finding_job(Path("nb/03_x.ipynb"), set(), Path("/stage")))
 'failed/03_x.previous.html'

@@ -1,14 +1,9 @@
 """All or nothing for a whole run: build in a staging folder, then move into place.
 
-A run writes every file under ``<out>/.qipp-tmp-stage-XXXX/`` (the kernels' files
-too). Only when it has finished (failures included) are the files renamed over
-the old ones, with SIGINT and SIGTERM held back for those few milliseconds, the
-index last. A stopped run discards the stage, so the reports of the previous run
-stay exactly as they were. A lock keeps two runs from sharing one folder; holding
-it, a run removes the stages a killed run left there, since no live run can own one.
+A stopped run discards its stage, so the previous reports stay as they were. A lock
+keeps two runs from sharing one folder; holding it, a run removes stages a killed
+run left behind.
 
-Examples
---------
 >>> import tempfile
 >>> out = Path(tempfile.mkdtemp())
 >>> with RunLock(out):
