@@ -44,7 +44,7 @@ BASELINE_REV = "9c68c4a"
 NOTEBOOK = "notebooks/02_target_size_vs_gap.ipynb"
 SIMULATION = """
 import json, sys, time
-from qipp.findings.target_gap.calc import injected_rhos, power_analysis
+from qipp.findings.target_gap.checks import injected_rhos, power_analysis
 start = time.perf_counter()
 result = power_analysis(143, alpha=0.05, power=0.8, rhos=injected_rhos(0.5, 0.1),
                         n_sims=200, seed=2013)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qipp.findings.target_gap.simulate import draw_measured_panel
+from qipp.findings.target_gap.checks import draw_measured_panel
 from qipp.panel.io import write_panel_csv
 from qipp.panel.schema import PANEL_COLUMNS
 

@@ -1,11 +1,5 @@
-"""Write files whole or not at all.
+"""Write files whole or not at all: a temporary beside the destination, renamed when done.
 
-Every output qipp writes goes to a temporary file beside its destination and is
-renamed over it only when complete, so a failure or Ctrl-C never leaves a
-half-written report and the previous version stays intact.
-
-Examples
---------
 >>> import tempfile, pathlib
 >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
 >>> atomic_write_text(target, "hello")
@@ -31,19 +25,9 @@ TEMP_MARKER = ".qipp-tmp-"
 
 @contextlib.contextmanager
 def atomic_path(destination: Path | str) -> Iterator[Path]:
-    """Yield a temporary path; on success rename it to ``destination``.
+    """Yield a temporary path beside ``destination``; rename it over it on success.
 
-    Parameters
-    ----------
-    destination : Path or str
-        The final file name. Its folder is created if missing.
-
-    Yields
-    ------
-    Path
-        A fresh temporary path in the same folder (same file system, so the
-        rename is atomic). On any exception, including KeyboardInterrupt, the
-        temporary is removed and ``destination`` is left as it was.
+    On any exception, Ctrl-C included, the temporary goes and ``destination`` is untouched.
     """
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,6 @@
-"""The one wording of the synthetic-data banner, at the bottom of the package.
+"""The synthetic-data banner shown by charts, the panel summary, the CLI and the index.
 
-Charts (:mod:`qipp.plotting`), the panel summary (:mod:`qipp.panel.summary`),
-the CLI and the report index all show this text, so it reads the same
-everywhere; it imports nothing, so any layer may use it.
-
->>> SYNTHETIC_BANNER.startswith("SYNTHETIC DATA")
-True
+It imports nothing, so any layer may use it.
 """
 
 SYNTHETIC_BANNER = "SYNTHETIC DATA: invented CCGs calibrated to published totals, not real returns"

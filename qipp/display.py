@@ -1,16 +1,5 @@
-"""Tables a reader can cite: every table in a notebook or report goes through :func:`table`.
+"""Tables a reader can cite: human headers, fixed decimals, no NaN, same HTML every run.
 
-A raw ``DataFrame`` shows snake_case headers, a bare 0..n index, ``NaN`` and
-``1.000`` for "yes". :func:`table` returns a :class:`Table` that shows human
-headers with units, no index unless it means something, thousands separators
-and fixed decimals per column, a dash (or a word) for a missing value, yes/no
-for booleans, and a caption naming the source. It renders through pandas'
-``Styler`` with an id derived from the table's content, so the same table gives
-the same HTML on every run (nbval compares it), and its plain-text form is the
-same formatted table, never an object address.
-
-Examples
---------
 >>> frame = pd.DataFrame({"ccg_code": ["11J", "07H"], "plan_gbp_m": [2.4, None],
 ...                       "behind": [True, False]})
 >>> shown = table(frame, labels={"ccg_code": "CCG", "plan_gbp_m": "Plan (£m)",
@@ -35,8 +24,6 @@ from pandas.io.formats.style import Styler
 
 MISSING = "–"
 YES_NO = ("yes", "no")
-# Floats without a stated format get two decimals: enough for a percentage, and
-# never the six of pandas' default.
 DEFAULT_FLOAT_FORMAT = ",.2f"
 DEFAULT_INT_FORMAT = ",d"
 
@@ -64,7 +51,6 @@ _TABLE_CSS: list[dict[str, str]] = [
 def _format_value(
     value: Any, formatter: Formatter | None, na_rep: str, yes_no: Sequence[str]
 ) -> str:
-    """One cell as the reader sees it."""
     if value is None or (not isinstance(value, str) and _is_missing(value)):
         return na_rep
     if isinstance(value, bool):
@@ -94,12 +80,7 @@ def _python_scalar(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Table:
-    """A formatted table: HTML in a notebook or report, aligned text elsewhere.
-
-    Build it with :func:`table`. ``cells`` holds the text of every cell (after
-    formatting), ``headers`` the column labels; ``highlight`` the positions of
-    rows to emphasise.
-    """
+    """A formatted table (cells as text): HTML in a notebook or report, aligned text elsewhere."""
 
     cells: pd.DataFrame
     caption: str | None = None
@@ -110,11 +91,10 @@ class Table:
 
     @property
     def headers(self) -> list[str]:
-        """The column labels as shown."""
         return [str(c) for c in self.cells.columns]
 
     def _id(self) -> str:
-        """A stable id from the content: same table, same HTML, every run."""
+        # An id from the content: same table, same HTML on every run (nbval compares it).
         digest = hashlib.sha256(
             self.cells.to_json(orient="split").encode() + str(self.caption).encode()
         )
@@ -178,36 +158,12 @@ def table(
     highlight: Callable[[pd.DataFrame], pd.Series] | Sequence[bool] | None = None,
     split_after: int | None = None,
 ) -> Table:
-    """Format ``frame`` for a reader.
+    """Format ``frame`` for a reader; a Series shows as two columns, index and values.
 
-    Parameters
-    ----------
-    frame : pandas.DataFrame or pandas.Series
-        The data. A Series is shown as two columns, its index and its values.
-    labels : mapping, optional
-        Column name to header, with units: ``{"plan_gbp_m": "Plan (£m)"}``.
-        Columns not named keep their name.
-    formats : mapping, optional
-        Column name to a format spec (``",.1f"``, ``".0%"``) or a function of
-        the value. Unnamed float columns get two decimals, integers separators.
-    na_rep : str
-        What a missing value shows: a dash by default, or a word.
-    yes_no : (str, str)
-        How True and False read.
-    caption : str, optional
-        Shown under the table: the source, and anything a reader needs.
-    index : str, optional
-        Keep the index, under this header; by default it is hidden.
-    columns : iterable of str, optional
-        The columns to show, in order (default: all).
-    highlight : callable or sequence of bool, optional
-        Rows to emphasise (a mask, or a function of the frame returning one).
-    split_after : int, optional
-        Show at most this many columns beside the first, in several tables.
-
-    Returns
-    -------
-    Table
+    ``labels`` maps a column to its header (with units), ``formats`` to a format spec or
+    a function (unnamed floats get two decimals), ``index`` keeps the index under that
+    header, ``highlight`` is a row mask (or a function of the frame giving one), and
+    ``split_after`` shows at most that many columns beside the first per table.
     """
     if isinstance(frame, pd.Series):
         series = frame.copy()
@@ -244,10 +200,7 @@ def facts(
     na_rep: str = MISSING,
     caption: str | None = None,
 ) -> Table:
-    """A two-column table of named values, each formatted by its own type.
-
-    Use it instead of ``pd.Series({...}).to_frame()``, which makes every value
-    a float (143 shows as ``143.000000``).
+    """A two-column table of named values, each formatted by its own type (143, not 143.000000).
 
     >>> print(facts({"CCGs": 143, "Median target (%)": 2.4712}, formats={"Median target (%)": ".2f"}))
               Measure Value
@@ -263,11 +216,8 @@ def facts(
 
 
 class ShownAsTable:
-    """Mixin: a notebook shows the result as a table a reader can cite.
+    """Mixin: a result defining :meth:`as_table` shows itself as that table (HTML and text).
 
-    A subclass defines :meth:`as_table` (human labels with units, rounded
-    figures, "–" for what is undefined, built with :func:`table` or :func:`facts`); a notebook then shows the result itself as
-    a cell's value, as HTML in a report and as the same table in plain text.
     ``repr()`` stays the dataclass's, every field in full.
     """
 

@@ -1,12 +1,5 @@
-"""Every path the project uses, built from one project root.
+"""Every path the project uses, built from one root: ``$QIPP_ROOT`` or the checkout.
 
-The root is the directory holding ``pyproject.toml`` when qipp is installed in
-development mode (``pip install -e .``, what ``make venv`` does). Set the
-``QIPP_ROOT`` environment variable to point qipp at another checkout, for
-example a copy holding real returns.
-
-Examples
---------
 >>> DATA_DIR.name
 'data'
 >>> (REPORTS_DIR / "findings").relative_to(PROJECT_ROOT).as_posix()
@@ -20,7 +13,6 @@ from pathlib import Path
 
 
 def _find_root() -> Path:
-    """Return the project root: ``$QIPP_ROOT`` or the folder above this package."""
     override = os.environ.get("QIPP_ROOT")
     if override:
         return Path(override).resolve()
@@ -46,28 +38,12 @@ DOCS_DIR: Path = PROJECT_ROOT / "docs"
 
 
 def relative_to_root(path: Path | str) -> str:
-    """Return ``path`` relative to the project root when it lies inside it.
+    """``path`` relative to the project root (POSIX) when inside it, else unchanged.
 
-    Reports and notebook outputs show paths this way so that no absolute path
-    (which differs per machine) leaks into committed outputs.
+    No machine's absolute path should leak into committed outputs.
 
-    Parameters
-    ----------
-    path : Path or str
-        Any path.
-
-    Returns
-    -------
-    str
-        A POSIX path relative to the root, or the path unchanged if it lies
-        outside the root.
-
-    Examples
-    --------
-    >>> relative_to_root(PROJECT_ROOT / "data" / "claims.csv")
-    'data/claims.csv'
-    >>> relative_to_root("/elsewhere/panel.csv")
-    '/elsewhere/panel.csv'
+    >>> relative_to_root(PROJECT_ROOT / "data" / "claims.csv"), relative_to_root("/elsewhere/p.csv")
+    ('data/claims.csv', '/elsewhere/p.csv')
     """
     resolved = Path(path).resolve()
     try:
@@ -79,11 +55,8 @@ def relative_to_root(path: Path | str) -> str:
 def display_name(path: Path | str) -> str:
     """How outputs name a file: relative to the root inside the project, else its name.
 
-    A user's file outside the project is named by its file name only, so that no
-    machine's absolute path reaches a notebook output or a report.
-
-    >>> display_name(PROJECT_ROOT / "data" / "claims.csv"), display_name("/home/me/panel.xlsx")
-    ('data/claims.csv', 'panel.xlsx')
+    >>> display_name("/home/me/panel.xlsx")
+    'panel.xlsx'
     """
     label = relative_to_root(path)
     return Path(label).name if Path(label).is_absolute() else label

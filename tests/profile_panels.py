@@ -1,4 +1,4 @@
-"""Hand-built measured panels for the CCG profile's tests (tests/unit/test_analysis_profile*.py)."""
+"""Hand-built measured panels for the CCG profile's tests (tests/unit/test_ccg_profile*.py)."""
 
 from __future__ import annotations
 

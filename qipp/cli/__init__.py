@@ -1,7 +1,4 @@
-"""The ``qipp`` command: one thin module per command group.
-
-Each submodule registers its commands on :data:`main` when imported.
-"""
+"""The ``qipp`` command: each submodule registers its commands on :data:`main`."""
 
 import qipp.cli.claims  # noqa: F401,E402  (registers `qipp claims`)
 import qipp.cli.panel  # noqa: F401  (registers `qipp panel`)

@@ -1,9 +1,4 @@
-"""The ``qipp`` command group and the exit-code conventions every command shares.
-
-Exit codes: 0 success, 1 a failure while working (for example a notebook that
-raised), 2 bad input (a file that fails validation, a bad option), 130 after
-Ctrl-C while the command is still starting (128 + SIGINT).
-"""
+"""The ``qipp`` command group and its exit codes: 0 ok, 1 failure, 2 bad input, 130 Ctrl-C."""
 
 from __future__ import annotations
 
@@ -26,12 +21,8 @@ _DEFAULTS: dict[int, Callable[[int, FrameType | None], Any] | int] = {
 
 
 def _quiet_exit(signum: int, frame: FrameType | None) -> None:
-    """Ctrl-C (or SIGTERM) while the modules are still importing: one line, exit 128 + the
-    signal's number, no traceback.
-
-    Nothing is written or started yet, so the process ends at once: an exception raised
-    here could be swallowed by a library's ``except BaseException`` around an import.
-    """
+    """Ctrl-C or SIGTERM during the imports: one line, exit 128 + signal, no traceback."""
+    # os._exit: an exception could be swallowed by a library's except around an import.
     sys.stderr.write("\nqipp: interrupted\n")
     sys.stderr.flush()
     os._exit(128 + signum)

@@ -1,8 +1,4 @@
-"""``qipp claims``: the scorecard of every published claim.
-
-Thin wrapper: the ledger is loaded by :mod:`qipp.ledger`, scored and rendered
-by :mod:`qipp.derive`; this module only parses options and prints.
-"""
+"""``qipp claims``: the scorecard of every published claim."""
 
 from __future__ import annotations
 

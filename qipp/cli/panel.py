@@ -1,7 +1,4 @@
-"""``qipp panel``: validate, synthesise and check CCG panels (NISFE Q1 2013-14 returns).
-
-Thin wrappers: the logic lives in :mod:`qipp.panel`.
-"""
+"""``qipp panel``: validate, synthesise and check CCG panels (NISFE Q1 2013-14 returns)."""
 
 from __future__ import annotations
 
@@ -29,7 +26,7 @@ _SHEET = click.option(
 
 def _read_or_exit(path: Path, sheet: str | None):  # -> PanelRead
     """Read a panel file, or print its problems (repeats collapsed) and exit 2."""
-    from qipp.panel.intake import read_panel
+    from qipp.panel.intake.pipeline import read_panel
     from qipp.validation import DataError
 
     try:

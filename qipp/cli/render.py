@@ -1,7 +1,4 @@
-"""``qipp render``: execute the notebooks and write offline HTML reports with an index.
-
-Thin wrapper: the logic lives in :mod:`qipp.render`.
-"""
+"""``qipp render``: execute the notebooks and write offline HTML reports with an index."""
 
 from __future__ import annotations
 
@@ -130,13 +127,8 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 def render(**params: Any) -> None:
     """Render the finding notebooks and one profile per CCG to offline HTML, with an index.
 
-    Each worker keeps one kernel with pandas, matplotlib, seaborn, statsmodels
-    and qipp imported, and resets it between notebooks (variables, imports,
-    figures, rcParams, working directory, sys.path, warning filters, pandas
-    options); --fresh-kernels gives every notebook a kernel of its own.
-
-    With --scheduler the notebooks run on a Dask cluster instead of this
-    machine's worker processes; the reports, the cache and the index are the same.
+    Each worker reuses one warm kernel, reset between notebooks; --fresh-kernels gives
+    every notebook its own. --scheduler runs them on a Dask cluster instead.
 
     A report set holds one panel: a run with --only or --ccg whose panel is not
     the one the set was built from is refused (exit 2) before any work; re-run
@@ -152,14 +144,11 @@ def render(**params: Any) -> None:
     stopped_by: list[int] = []
     with _stop_signals_interrupt(stopped_by):
         try:
-            # click passes each option by its parameter name; _render types them.
             summary = _render(**params)
         except KeyboardInterrupt:
             _interrupted(stopped_by, params["in_place"], params["out_dir"])
         except Exception:
-            # A stop can land inside a library's import, which may wrap it in an error
-            # of its own (3.11 makes it a RuntimeError in a class body): once a stop
-            # signal has arrived, the stop is what happened.
+            # A stop inside a library's import may come wrapped in another error (3.11).
             if not stopped_by:
                 raise
             _interrupted(stopped_by, params["in_place"], params["out_dir"])
@@ -222,17 +211,13 @@ def _render(
         click.echo(f"qipp render: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except RenderInfrastructureError as error:
-        # The machine failed (disk full, read-only or forbidden folder), not the input or a
-        # notebook: one line, and nothing in the output folder was changed.
         click.echo(f"qipp render: {error}; nothing in {options.out_dir} was changed", err=True)
         sys.exit(error.exit_code)
 
 
 @contextlib.contextmanager
 def _stop_signals_interrupt(stopped_by: list[int]) -> Iterator[None]:
-    """SIGINT and SIGTERM raise KeyboardInterrupt in the block (main thread only), so a
-    run stopped either way discards its unfinished work; each is noted in ``stopped_by``.
-    The handlers are restored after."""
+    """SIGINT and SIGTERM raise KeyboardInterrupt in the block (main thread), noted in ``stopped_by``."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

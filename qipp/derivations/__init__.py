@@ -1,25 +1,9 @@
 """The registry of derivations: how each derivable claim is recomputed from others.
 
-One :class:`Derivation` per claim that other published figures let qipp recompute
-(a total from its parts, a share from numerator and denominator, a change between
-quarters, a fold, the same figure in another source, an extrapolation the article
-makes), and :data:`CONTEXTS`, the figures the published ones imply but nothing
-states. :mod:`qipp.derive` scores them under its tolerance rule.
+One :class:`Derivation` per claim, in one module per source article (named by its id in
+``data/sources.csv``); :data:`CONTEXTS`, figures the published ones imply but none states.
+:mod:`qipp.derive` scores them.
 
-One concern per module, every name re-exported here:
-
-- :mod:`qipp.derivations.arithmetic`: shares, totals, ratios, £bn to £m;
-- :mod:`qipp.derivations.model`: :class:`Derivation`, its range and working;
-- one module per source article, named by its id in ``data/sources.csv``
-  (:mod:`~qipp.derivations.hsj_q2_1314`, :mod:`~qipp.derivations.hsj_nhse_nisfe_q1_1314`,
-  :mod:`~qipp.derivations.hsj_ccg_variation_q1_1314`,
-  :mod:`~qipp.derivations.hsj_dh_tracker_q1_1213`,
-  :mod:`~qipp.derivations.hsj_pct_progress_2010`), each holding the derivations of
-  that article's claims;
-- :mod:`qipp.derivations.contexts`: :data:`CONTEXTS`.
-
-Examples
---------
 >>> gap = DERIVATIONS["nhse_q1_forecast_gap_pct"]
 >>> round(gap.central({"nhse_q1_forecast_gap_gbp_m": 48.1, "nhse_q1_plan_gbp_m": 374}), 3)
 12.861
@@ -35,9 +19,8 @@ from qipp.derivations import (
 from qipp.derivations.arithmetic import M_PER_BN, bn_to_m, pct_of_range, ratio, share_pct, total
 from qipp.derivations.contexts import CONTEXTS
 from qipp.derivations.model import Derivation
-from qipp.derivations.model import _num as _num  # qipp.derive formats its notes with it
 
-# In this order: the scorecard lists, for each input, the claims it feeds in registry order.
+# In this order: the scorecard lists the claims each input feeds in registry order.
 _REGISTRY: tuple[Derivation, ...] = (
     *hsj_q2_1314.REGISTRY,
     *hsj_nhse_nisfe_q1_1314.REGISTRY,

@@ -1,11 +1,5 @@
-"""Figures the published ones imply but no publication states: context, never scored.
+"""Figures the published ones imply but none states: shown in a claim's note, never scored.
 
-An implied denominator, a share or a remainder has nothing to be checked
-against, so :func:`qipp.derive.scorecard` shows each in the note of the claim it
-hangs on (``claim_id``), labelled by ``assumption``.
-
-Examples
---------
 >>> budget = next(c for c in CONTEXTS if c.claim_id == "nhse_plan_pct_of_budget")
 >>> budget.working({"nhse_q1_plan_gbp_m": 374, "nhse_plan_pct_of_budget": 1.4})
 '374 / 1.4 x 100 / 1000 = 26.71'
@@ -25,9 +19,6 @@ def _c(
     return Derivation(claim_id, inputs, func, formula, assumption=label)
 
 
-# Figures the published ones imply (a denominator, a share, a remainder) that no
-# other publication states, so nothing to score them against: each is shown in
-# the note of ``claim_id`` as context, labelled by ``assumption``.
 CONTEXTS: tuple[Derivation, ...] = (
     _c(
         "sector_q2_forecast_shortfall_pct",

@@ -1,7 +1,4 @@
-"""Derivations for HSJ, "Exclusive: Huge variation emerges in CCGs' efficiency ambition" (Q1 2013-14): its claims that other published figures recompute.
-
-Source ``hsj_ccg_variation_q1_1314`` in ``data/sources.csv``; scored by :func:`qipp.derive.scorecard`.
-"""
+"""Derivations of the claims of HSJ, "Exclusive: Huge variation emerges in CCGs' efficiency ambition" (Q1 2013-14)."""
 
 from __future__ import annotations
 

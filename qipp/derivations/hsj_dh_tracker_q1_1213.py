@@ -1,7 +1,4 @@
-"""Derivations for HSJ, DH QIPP tracker, Q1 2012-13: its claims that other published figures recompute.
-
-Source ``hsj_dh_tracker_q1_1213`` in ``data/sources.csv``; scored by :func:`qipp.derive.scorecard`.
-"""
+"""Derivations of the claims of HSJ, DH QIPP tracker, Q1 2012-13."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Derivations for HSJ, "PCTs make slow progress with QIPP" (2010): its claims that other published figures recompute.
-
-Source ``hsj_pct_progress_2010`` in ``data/sources.csv``; scored by :func:`qipp.derive.scorecard`.
-"""
+"""Derivations of the claims of HSJ, "PCTs make slow progress with QIPP" (2010)."""
 
 from __future__ import annotations
 

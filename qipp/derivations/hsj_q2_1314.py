@@ -1,7 +1,4 @@
-"""Derivations for HSJ, commissioners' QIPP at Q2 2013-14: its claims that other published figures recompute.
-
-Source ``hsj_q2_1314`` in ``data/sources.csv``; scored by :func:`qipp.derive.scorecard`.
-"""
+"""Derivations of the claims of HSJ, commissioners' QIPP at Q2 2013-14."""
 
 from __future__ import annotations
 

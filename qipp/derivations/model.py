@@ -1,7 +1,5 @@
 """What a derivation is: a claim recomputed from other claims, with its working shown.
 
-Examples
---------
 >>> d = Derivation("c", ("a", "b"), lambda a, b: a + b, "{a} + {b}")
 >>> d.working({"a": 1.5, "b": 2})
 '1.5 + 2 = 3.5'
@@ -16,10 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 
-def _num(x: float) -> str:
-    """Format a number for a note: 4 significant figures, no trailing zeros.
+def format_number(x: float) -> str:
+    """A number for a note: 4 significant figures, no trailing zeros.
 
-    >>> _num(12.860962566844919), _num(1974.0), _num(0.4)
+    >>> format_number(12.860962566844919), format_number(1974.0), format_number(0.4)
     ('12.86', '1974', '0.4')
     """
     return f"{x:.4g}"
@@ -29,12 +27,10 @@ def _num(x: float) -> str:
 class Derivation:
     """How one claim is recomputed from others.
 
-    ``func`` takes the input values in the order of ``inputs`` (in their
-    ledger units) and returns the derived value, or a ``(low, high)`` range
-    when the article's own inputs are a range. Every ``func`` here is a sum,
-    difference, product or ratio of positive figures, so monotone in each
-    input: its extremes over the inputs' rounding lie at the corners.
-    ``formula`` shows the working, with ``{input_id}`` placeholders.
+    ``func`` takes the inputs' values in order (ledger units) and returns the value, or
+    ``(low, high)`` when the article's inputs are a range. Each is monotone in every input,
+    so its extremes over the inputs' rounding lie at the corners. ``formula`` shows the
+    working, with ``{input_id}`` placeholders.
     """
 
     claim_id: str
@@ -49,12 +45,12 @@ class Derivation:
         return result if isinstance(result, tuple) else (result, result)
 
     def central(self, values: Mapping[str, float]) -> float:
-        """Return the derived value at the published inputs (a range's midpoint)."""
+        """The derived value at the published inputs (a range's midpoint)."""
         low, high = self._range(values)
         return (low + high) / 2
 
     def interval(self, intervals: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
-        """Return the derived range over every corner of the inputs' intervals."""
+        """The derived range over every corner of the inputs' intervals."""
         results = [
             self._range(dict(zip(self.inputs, corner, strict=True)))
             for corner in itertools.product(*(intervals[name] for name in self.inputs))
@@ -62,11 +58,11 @@ class Derivation:
         return min(r[0] for r in results), max(r[1] for r in results)
 
     def working(self, values: Mapping[str, float]) -> str:
-        """Return the formula with the published inputs filled in, and its result."""
-        shown = self.formula.format(**{name: _num(values[name]) for name in self.inputs})
+        """The formula with the published inputs filled in, and its result."""
+        shown = self.formula.format(**{name: format_number(values[name]) for name in self.inputs})
         low, high = self._range(values)
         if len(self.inputs) == 1 and low == high == values[self.inputs[0]]:
             return shown  # the same figure, in another place
         if low == high:
-            return f"{shown} = {_num(low)}"
-        return f"{shown} = {_num(low)} to {_num(high)} (midpoint {_num((low + high) / 2)})"
+            return f"{shown} = {format_number(low)}"
+        return f"{shown} = {format_number(low)} to {format_number(high)} (midpoint {format_number((low + high) / 2)})"

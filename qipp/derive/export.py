@@ -1,10 +1,5 @@
-"""The scorecard as files: JSON and CSV, written atomically.
+"""The scorecard as JSON and formula-safe CSV, written atomically.
 
-The CSV is formula-safe (:mod:`qipp.csvsafe`): a claim's quote from a user's ledger
-that starts with ``=`` (``=HYPERLINK(...)``) is written as text, not as a formula.
-
-Examples
---------
 >>> scorecard_csv(scorecard()).splitlines()[0]
 'id,source,quote,quantity,value,unit,precision,qualifier,as_published,status,derived_value,note'
 """
@@ -22,7 +17,7 @@ from qipp.derive.scoring import SCORECARD_COLUMNS, scorecard
 
 
 def scorecard_records(card: pd.DataFrame) -> list[dict]:
-    """Return the scorecard as JSON-ready dicts (NaN becomes None)."""
+    """The scorecard as JSON-ready dicts (NaN becomes None)."""
     records = []
     for row in card.to_dict("records"):
         record = {column: row[column] for column in SCORECARD_COLUMNS}
@@ -37,23 +32,17 @@ def scorecard_records(card: pd.DataFrame) -> list[dict]:
 
 
 def scorecard_json(card: pd.DataFrame) -> str:
-    """Return the scorecard as a JSON array, one object per claim."""
+    """The scorecard as a JSON array, one object per claim."""
     return json.dumps(scorecard_records(card), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def scorecard_csv(card: pd.DataFrame) -> str:
-    """Return the scorecard as formula-safe CSV text (empty ``derived_value`` when stated)."""
+    """The scorecard as formula-safe CSV text (empty ``derived_value`` when stated)."""
     return frame_to_csv(card.loc[:, list(SCORECARD_COLUMNS)])
 
 
 def write_scorecard(directory: Path | str, card: pd.DataFrame | None = None) -> list[Path]:
-    """Write ``claims.json`` and ``claims.csv`` into ``directory``, each atomically.
-
-    Returns
-    -------
-    list of Path
-        The files written.
-    """
+    """Write ``claims.json`` and ``claims.csv`` into ``directory`` atomically; return their paths."""
     card = scorecard() if card is None else card
     directory = Path(directory)
     written = []

@@ -1,12 +1,5 @@
 """Score every claim: reproduced, inconsistent or stated, with a note saying why.
 
-Each derivation in :data:`qipp.derivations.DERIVATIONS` is recomputed at every
-corner of its inputs' rounding intervals (:func:`~qipp.derive.tolerance.input_interval`)
-and compared with the band the published figure admits
-(:func:`~qipp.derive.tolerance.tolerance`).
-
-Examples
---------
 >>> status_counts(scorecard())["inconsistent"]
 2
 """
@@ -20,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qipp.derivations import CONTEXTS, DERIVATIONS, Derivation
-from qipp.derivations.model import _num
+from qipp.derivations.model import format_number
 from qipp.derive.tolerance import input_interval, tolerance
 from qipp.ledger import load_claims
 from qipp.ledger.wording import as_published
@@ -65,19 +58,7 @@ def _qualifier(value: object) -> str | None:
 def assess(derivation: Derivation, claims_by_id: Mapping[str, Mapping]) -> Verdict:
     """Compare one derivation with the published figure it recomputes.
 
-    Parameters
-    ----------
-    derivation : Derivation
-        The derivation to run.
-    claims_by_id : mapping
-        Claim id to its ledger row (``value``, ``unit``, ``precision``,
-        ``qualifier``); must hold the target and every input.
-
-    Returns
-    -------
-    Verdict
-        ``reproduced`` when the derived interval meets the published band,
-        else ``inconsistent`` with the distance and the likely cause.
+    ``claims_by_id`` maps a claim id to its ledger row; it holds the target and every input.
     """
     target = claims_by_id[derivation.claim_id]
     qualifier = _qualifier(target["qualifier"])
@@ -91,7 +72,7 @@ def assess(derivation: Derivation, claims_by_id: Mapping[str, Mapping]) -> Verdi
     }
     central = derivation.central(values)
     low, high = derivation.interval(intervals)
-    published = f"published {qualifier + ' ' if qualifier else ''}{_num(target['value'])}"
+    published = f"published {qualifier + ' ' if qualifier else ''}{format_number(target['value'])}"
     parts = [derivation.working(values)]
     if derivation.assumption:
         parts.append(derivation.assumption)
@@ -103,7 +84,7 @@ def assess(derivation: Derivation, claims_by_id: Mapping[str, Mapping]) -> Verdi
         else:
             parts.append(
                 f"agrees only at the edge of what the inputs allow (derived range "
-                f"{_num(low)} to {_num(high)})"
+                f"{format_number(low)} to {format_number(high)})"
             )
     else:
         status = INCONSISTENT
@@ -115,7 +96,7 @@ def assess(derivation: Derivation, claims_by_id: Mapping[str, Mapping]) -> Verdi
             distance = f"misses the bound by {abs(band.gap(central)):.3g} {unit}"
         parts.append(
             f"{distance}, outside the band even allowing for the inputs' rounding "
-            f"(derived range {_num(low)} to {_num(high)})"
+            f"(derived range {format_number(low)} to {format_number(high)})"
         )
         parts.append(f"likely cause: {derivation.cause}")
     derived = float(f"{central:.{SIGNIFICANT_FIGURES}g}")
@@ -139,7 +120,7 @@ def _missing_inputs(ids: set[str]) -> list[Problem]:
 
 
 def _context_notes(by_id: Mapping[str, Mapping]) -> dict[str, list[str]]:
-    """Return, per claim id, the context lines its note shows (see :data:`CONTEXTS`)."""
+    """Per claim id, the context lines its note shows (see :data:`CONTEXTS`)."""
     notes: dict[str, list[str]] = {}
     for context in CONTEXTS:
         if context.claim_id in by_id and all(name in by_id for name in context.inputs):
@@ -151,29 +132,12 @@ def _context_notes(by_id: Mapping[str, Mapping]) -> dict[str, list[str]]:
 
 
 def scorecard(claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Score every claim: reproduced, inconsistent or stated.
+    """Score every claim (the project's ledger by default), one row per claim in ledger order.
 
-    Parameters
-    ----------
-    claims : pandas.DataFrame, optional
-        The ledger (as :func:`qipp.ledger.load_claims` returns it); the
-        project's ledger by default.
+    ``derived_value`` is NaN for stated claims. Raises DataError when a claim needs an
+    input the ledger lacks.
 
-    Returns
-    -------
-    pandas.DataFrame
-        One row per claim in ledger order, columns :data:`SCORECARD_COLUMNS`;
-        ``derived_value`` is NaN for stated claims.
-
-    Raises
-    ------
-    DataError
-        If a claim the ledger holds needs an input the ledger lacks.
-
-    Examples
-    --------
-    >>> card = scorecard()
-    >>> card.set_index("id").loc["ccg_q1_target_fold_variation", "status"]
+    >>> scorecard().set_index("id").loc["ccg_q1_target_fold_variation", "status"]
     'reproduced'
     """
     claims = load_claims() if claims is None else claims
@@ -217,6 +181,6 @@ def scorecard(claims: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def status_counts(card: pd.DataFrame) -> dict[str, int]:
-    """Return ``{status: number of claims}`` for every status, zeros included."""
+    """``{status: number of claims}`` for every status, zeros included."""
     counts = card["status"].value_counts()
     return {status: int(counts.get(status, 0)) for status in STATUSES}

@@ -1,11 +1,5 @@
-"""The tolerance rule: the values a published figure admits, and an input's rounding.
+"""The tolerance rule (decision 0003): the band a published figure admits, an input's rounding.
 
-A published figure stands for the band it could have been rounded from (or
-the inequality its qualifier states); an input figure for the interval it
-could have been rounded from (docs/decisions/0003-tolerance-rule.md).
-
-Examples
---------
 >>> band = tolerance(12.9, 0.1)
 >>> (round(band.lo, 2), round(band.hi, 2))
 (12.85, 12.95)
@@ -16,10 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from qipp.derivations.model import _num
+from qipp.derivations.model import format_number
 
-# "just under X" is read as within 10 per cent below X, and "around X" as within
-# 10 per cent either side (or half a step, if wider): decision 0003.
+# "just under X": within 10% below X; "around X": 10% either side, or half a step if wider.
 JUST_UNDER_FRACTION = 0.10
 AROUND_FRACTION = 0.10
 _EPS = 1e-9  # float noise in sums such as 3.8 + 3.6 + 2.9 + 2.6
@@ -35,7 +28,7 @@ class Band:
     hi_open: bool = False
 
     def meets(self, lo: float, hi: float) -> bool:
-        """Return True if the closed interval ``[lo, hi]`` shares a value with the band.
+        """True if the closed interval ``[lo, hi]`` shares a value with the band.
 
         >>> Band(2, math.inf, lo_open=True).meets(1.5, 2.0)
         False
@@ -61,52 +54,28 @@ class Band:
         return 0.0
 
     def describe(self) -> str:
-        """Say the band in words.
+        """The band in words.
 
-        >>> Band(12.85, 12.95).describe()
-        '12.85 to 12.95'
         >>> Band(2, math.inf, lo_open=True).describe()
         'more than 2'
         """
         if math.isinf(self.hi):
-            return f"{'more than' if self.lo_open else 'at least'} {_num(self.lo)}"
+            return f"{'more than' if self.lo_open else 'at least'} {format_number(self.lo)}"
         if math.isinf(self.lo):
-            return f"{'less than' if self.hi_open else 'at most'} {_num(self.hi)}"
-        upper = f"under {_num(self.hi)}" if self.hi_open else _num(self.hi)
-        return f"{_num(self.lo)} to {upper}"
+            return f"{'less than' if self.hi_open else 'at most'} {format_number(self.hi)}"
+        upper = f"under {format_number(self.hi)}" if self.hi_open else format_number(self.hi)
+        return f"{format_number(self.lo)} to {upper}"
 
 
 def tolerance(value: float, precision: float, qualifier: str | None = None) -> Band:
-    """Return the band of values a published figure admits.
+    """The band of values a published figure admits, stated to step ``precision``.
 
-    Parameters
-    ----------
-    value : float
-        The figure as published.
-    precision : float
-        The step it was stated to (0.1 for "12.9 per cent", 1 for "13").
-    qualifier : str, optional
-        A hedge from :data:`qipp.ledger.QUALIFIERS`, or None.
+    No qualifier: half a step either side; "around": 10% either side, or half a step if
+    wider; "more than"/"less than": the open half-line, "at least"/"up to" the closed one;
+    "just under": from 10% below up to, not including, ``value``.
 
-    Returns
-    -------
-    Band
-        No qualifier: ``value`` +/- half a step. "around": +/- 10 per cent
-        of ``value`` or half a step, whichever is wider.
-        "more than"/"less than": the open half-line; "at least"/"up to": the
-        closed one. "just under": from 10 per cent below ``value`` up to,
-        not including, ``value``.
-
-    Examples
-    --------
-    >>> tolerance(5, 1, "around").describe()
-    '4.5 to 5.5'
-    >>> tolerance(20, 1, "around").describe()
-    '18 to 22'
-    >>> tolerance(50, 1, "just under").describe()
-    '45 to under 50'
-    >>> tolerance(100, 1, "more than").describe()
-    'more than 100'
+    >>> tolerance(20, 1, "around").describe(), tolerance(50, 1, "just under").describe()
+    ('18 to 22', '45 to under 50')
     """
     if qualifier is None:
         return Band(value - precision / 2, value + precision / 2)
@@ -127,9 +96,7 @@ def tolerance(value: float, precision: float, qualifier: str | None = None) -> B
 
 
 def input_interval(value: float, precision: float, unit: str) -> tuple[float, float]:
-    """Return the values an input figure could have been rounded from.
-
-    Counts are exact; every other figure is +/- half its stated step.
+    """The values an input could have been rounded from: a count is exact, else +/- half a step.
 
     >>> input_interval(1.6, 0.1, "GBP_bn")
     (1.55, 1.6500000000000001)

@@ -1,9 +1,8 @@
 """Ledger figures as table rows: published values, their rounding ranges, derived rows.
 
-Shared by the shortfall analyses (:mod:`qipp.findings.shortfall.calc`,
-:mod:`qipp.findings.nhse_ccgs.calc`). A published input stands for the interval it could
-have been rounded from (:func:`qipp.derive.input_interval`) and a derived range is
-taken over every corner of those intervals (decision 0003).
+A published input stands for the interval it could have been rounded from
+(:func:`qipp.derive.input_interval`); a derived range is taken over every corner of
+those intervals (decision 0003).
 """
 
 from __future__ import annotations
@@ -40,24 +39,10 @@ def published_values(claims: pd.DataFrame, ids: Sequence[str]) -> dict[str, floa
 def rounding_intervals(
     claims: pd.DataFrame, ids: Sequence[str], exact: Sequence[str] = ()
 ) -> dict[str, tuple[float, float]]:
-    """Return, per claim id, the interval its published value could be rounded from.
+    """Per claim id, the interval its published value could be rounded from.
 
-    Parameters
-    ----------
-    claims : pandas.DataFrame
-        The ledger (``id``, ``value``, ``unit``, ``precision``).
-    ids : sequence of str
-        The claims wanted.
-    exact : sequence of str
-        Claims to treat as exact (a rule such as "2 per cent", not a measurement).
+    ``exact`` claims are rules ("2 per cent"), not measurements: no interval.
 
-    Raises
-    ------
-    KeyError
-        If a claim is not in ``claims``.
-
-    Examples
-    --------
     >>> claims = pd.DataFrame({"id": ["a"], "value": [12.2], "unit": ["pct"], "precision": [0.1]})
     >>> tuple(round(x, 2) for x in rounding_intervals(claims, ["a"])["a"])
     (12.15, 12.25)
@@ -118,8 +103,6 @@ def published_row(
 def qualifier_or_none(value: str | float | None) -> str | None:
     """A ledger qualifier ("more than", "around", ...) or None when the cell is empty.
 
-    ``value`` is the cell as loaded: a string, or None or NaN when empty.
-
     >>> qualifier_or_none(" more than "), qualifier_or_none(float("nan")), qualifier_or_none("")
     ('more than', None, None)
     """
@@ -136,19 +119,8 @@ def adhoc_derivation(
 
 
 def single_value(derivation: Derivation, *inputs: float) -> float:
-    """``derivation.func`` at ``inputs``, for a derivation that gives one number.
+    """``derivation.func`` at ``inputs``; a TypeError if it gives a ``(low, high)`` range.
 
-    A derivation may give a ``(low, high)`` range; one reused inside another
-    formula must give a single number, so a range is an error here rather than
-    a tuple passed on into the arithmetic.
-
-    Raises
-    ------
-    TypeError
-        If the derivation gives a range.
-
-    Examples
-    --------
     >>> single_value(adhoc_derivation(("a", "b"), lambda a, b: a / b, "a / b"), 3.0, 4.0)
     0.75
     """
@@ -161,15 +133,8 @@ def single_value(derivation: Derivation, *inputs: float) -> float:
 
 
 def context(claim_id: str, inputs: tuple[str, ...]) -> Derivation:
-    """Return the :data:`qipp.derive.CONTEXTS` entry for ``claim_id`` with these inputs.
+    """The :data:`qipp.derive.CONTEXTS` entry for ``claim_id`` with these inputs (LookupError if none).
 
-    Raises
-    ------
-    LookupError
-        If derive has no such context figure.
-
-    Examples
-    --------
     >>> context("nhse_plan_pct_of_budget", ("nhse_q1_plan_gbp_m", "nhse_plan_pct_of_budget")).assumption
     'implied NHS England budget, £bn'
     """

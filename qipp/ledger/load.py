@@ -1,13 +1,4 @@
-"""Load the ledger's tables, validated, each parsed once per content.
-
-Every load goes through :func:`qipp.validation.load_table`; a bad file raises
-:class:`~qipp.validation.DataError` naming file, row and column.
-
-Examples
---------
->>> len(load_claims()) == len(set(load_claims()["id"]))
-True
-"""
+"""Load the ledger's tables, validated, each parsed once per content."""
 
 from __future__ import annotations
 
@@ -21,9 +12,7 @@ from qipp.ledger.tables import LEDGER_COLUMNS, TABLE_SPECS
 from qipp.paths import CLAIMS_CSV, SOURCES_CSV, TABLES_DIR
 from qipp.validation import DataError, Problem, TableSpec, load_table
 
-# Parsed tables keyed by (spec, path, content hash): a cache hit means the very
-# same bytes were validated before, so it can never serve stale data. Callers
-# get a copy, so editing a returned frame cannot leak into the next load.
+# Keyed by (spec, path) and checked against a content hash, so never stale; callers get a copy.
 _CACHE: dict[tuple[str, str], tuple[str, pd.DataFrame]] = {}
 
 
@@ -42,46 +31,12 @@ def _load(path: Path | str, spec: TableSpec) -> pd.DataFrame:
 
 
 def load_sources(path: Path | str = SOURCES_CSV) -> pd.DataFrame:
-    """Load and validate the sources table.
-
-    Parameters
-    ----------
-    path : Path or str
-        The CSV to read; the project's ``data/sources.csv`` by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per source, columns as in :data:`SOURCES_SPEC`.
-
-    Raises
-    ------
-    DataError
-        If the file is missing, malformed or breaks the spec.
-    """
+    """Load and validate the sources table (``data/sources.csv`` by default)."""
     return _load(path, SOURCES_SPEC)
 
 
 def load_claims(path: Path | str = CLAIMS_CSV, sources: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Load and validate the claims ledger, checking every claim's source exists.
-
-    Parameters
-    ----------
-    path : Path or str
-        The CSV to read; the project's ``data/claims.csv`` by default.
-    sources : pandas.DataFrame, optional
-        The sources table to check against; :func:`load_sources` by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per claim, columns as in :data:`CLAIMS_SPEC`, in file order.
-
-    Raises
-    ------
-    DataError
-        If the file breaks the spec or cites a source not in ``sources``.
-    """
+    """Load and validate the claims ledger, checking every claim's source is in ``sources``."""
     claims = _load(path, CLAIMS_SPEC)
     if sources is None:
         sources = load_sources()
@@ -103,7 +58,7 @@ def load_claims(path: Path | str = CLAIMS_CSV, sources: pd.DataFrame | None = No
 
 
 def list_tidy_tables() -> list[str]:
-    """Return the names of the tidy tables, each ``data/tables/<name>.csv``.
+    """The names of the tidy tables, each ``data/tables/<name>.csv``.
 
     >>> list_tidy_tables()[:2]
     ['ccg_q1_1314_threshold_counts', 'commissioner_position_1314']
@@ -114,34 +69,11 @@ def list_tidy_tables() -> list[str]:
 def load_tidy_table(
     name: str, claims: pd.DataFrame | None = None, tables_dir: Path | str = TABLES_DIR
 ) -> pd.DataFrame:
-    """Load a tidy table and fill its values from the ledger.
+    """Load a tidy table and fill in :data:`LEDGER_COLUMNS` from the claim each row names.
 
-    Parameters
-    ----------
-    name : str
-        One of :func:`list_tidy_tables`.
-    claims : pandas.DataFrame, optional
-        The ledger to take values from; :func:`load_claims` by default.
-    tables_dir : Path or str
-        Folder holding ``<name>.csv``.
+    Raises KeyError for an unknown ``name``, DataError for a bad file or an unknown claim.
 
-    Returns
-    -------
-    pandas.DataFrame
-        The table's own columns, then ``value``, ``unit``, ``precision``,
-        ``qualifier`` and ``source`` from the claim each row references.
-
-    Raises
-    ------
-    KeyError
-        If ``name`` is not a known table.
-    DataError
-        If the file breaks its spec or references a claim not in the ledger.
-
-    Examples
-    --------
-    >>> profile = load_tidy_table("tracker_savings_profile")
-    >>> first = profile.iloc[0]
+    >>> first = load_tidy_table("tracker_savings_profile").iloc[0]
     >>> first["year"], float(first["value"]), first["unit"]
     ('2011-12', 3.8, 'GBP_bn')
     """

@@ -1,13 +1,4 @@
-"""Look up one claim, every claim's value, or how to cite a source.
-
-Each takes the loaded table as an optional argument and loads the project's
-own by default, so a notebook can pass the frame it already holds.
-
-Examples
---------
->>> claim_values()["ccg_q1_median_target_pct"]
-2.47
-"""
+"""Look up one claim, every claim's value, or how to cite a source (the project's by default)."""
 
 from __future__ import annotations
 
@@ -19,25 +10,18 @@ from qipp.ledger.load import load_claims, load_sources
 
 
 def claim_values(claims: pd.DataFrame | None = None) -> dict[str, float]:
-    """Return ``{claim id: published value}`` for every claim.
+    """``{claim id: published value}`` for every claim.
 
-    >>> claim_values()["ccg_q1_n_ccgs"]
-    143.0
+    >>> claim_values()["ccg_q1_median_target_pct"]
+    2.47
     """
     claims = load_claims() if claims is None else claims
     return dict(zip(claims["id"], claims["value"].astype(float), strict=True))
 
 
 def claim(claim_id: str, claims: pd.DataFrame | None = None) -> pd.Series:
-    """Return one claim's row.
+    """One claim's row; a KeyError for an unknown id suggests near spellings.
 
-    Raises
-    ------
-    KeyError
-        If no claim has that id; the message suggests near spellings.
-
-    Examples
-    --------
     >>> float(claim("ccg_q1_west_essex_target_pct")["value"])
     6.44
     """
@@ -51,7 +35,7 @@ def claim(claim_id: str, claims: pd.DataFrame | None = None) -> pd.Series:
 
 
 def cite(source_id: str, sources: pd.DataFrame | None = None) -> str:
-    """Return how to cite a source: its short name and period.
+    """How to cite a source: its short name and period.
 
     >>> cite("hsj_dh_tracker_q1_1213")
     'HSJ, DH QIPP tracker, Q1 2012-13 (2011-12 to 2014-15, assessed at Q1 2012-13)'

@@ -1,12 +1,5 @@
-"""The ledger's own tables written as data: sources and claims, their units and hedges.
+"""The specs of ``sources.csv`` and ``claims.csv``, their units and hedges.
 
-``sources.csv`` holds one row per publication; ``claims.csv`` one row per
-quantitative statement in them, with its unit, the step it was rounded to
-(``precision``) and any hedge (``qualifier``). The tidy tables' specs are in
-:mod:`qipp.ledger.tables`.
-
-Examples
---------
 >>> CLAIMS_SPEC.columns[:5]
 ['id', 'source', 'quote', 'quantity', 'value']
 >>> "around" in QUALIFIERS

@@ -1,11 +1,5 @@
 """The tidy tables' specs: dimensions and a claim id, never a value.
 
-Each ``data/tables/<name>.csv`` holds dimensions (quarter, organisation,
-measure) and a ``claim_id``; :func:`qipp.ledger.load_tidy_table` fills in
-:data:`LEDGER_COLUMNS` from the claim, so no figure is typed twice.
-
-Examples
---------
 >>> sorted(TABLE_SPECS)[:2]
 ['ccg_q1_1314_threshold_counts', 'commissioner_position_1314']
 """
@@ -20,6 +14,10 @@ def _between(lo: int, hi: int) -> Rule:
     return Rule(lambda s: (s >= lo) & (s <= hi), f"a value from {lo} to {hi}")
 
 
+def _choice(name: str, description: str, *choices: str) -> Field:
+    return Field(name, "str", description, checks=(one_of(choices),))
+
+
 def _claim_id_field() -> Field:
     return Field(
         "claim_id", "str", "the ledger claim holding the value", checks=(ID_RULE,), unique=True
@@ -32,33 +30,19 @@ TABLE_SPECS: dict[str, TableSpec] = {
         TableSpec(
             "commissioner_position_1314",
             (
-                Field(
-                    "quarter", "str", "quarter of 2013-14 reported", checks=(one_of(("Q1", "Q2")),)
-                ),
-                Field(
-                    "org_type",
-                    "str",
-                    "which commissioners",
-                    checks=(one_of(("ccg", "nhs_england", "sector")),),
-                ),
-                Field(
+                _choice("quarter", "quarter of 2013-14 reported", "Q1", "Q2"),
+                _choice("org_type", "which commissioners", "ccg", "nhs_england", "sector"),
+                _choice(
                     "measure",
-                    "str",
                     "what the figure measures",
-                    checks=(
-                        one_of(
-                            (
-                                "plan",
-                                "plan_pct_of_resources",
-                                "ytd_shortfall_pct",
-                                "forecast_shortfall",
-                                "forecast_shortfall_pct",
-                                "forecast_delivery_pct",
-                                "transformational_plan",
-                                "transformational_forecast_shortfall",
-                            )
-                        ),
-                    ),
+                    "plan",
+                    "plan_pct_of_resources",
+                    "ytd_shortfall_pct",
+                    "forecast_shortfall",
+                    "forecast_shortfall_pct",
+                    "forecast_delivery_pct",
+                    "transformational_plan",
+                    "transformational_forecast_shortfall",
                 ),
                 _claim_id_field(),
             ),
@@ -91,28 +75,21 @@ TABLE_SPECS: dict[str, TableSpec] = {
         TableSpec(
             "nhse_q1_1314_by_service_area",
             (
-                Field(
+                _choice(
                     "service_area",
-                    "str",
                     "NHS England service area, or all",
-                    checks=(
-                        one_of(("all", "primary_care", "public_health", "specialised_services")),
-                    ),
+                    "all",
+                    "primary_care",
+                    "public_health",
+                    "specialised_services",
                 ),
-                Field(
+                _choice(
                     "measure",
-                    "str",
                     "what the figure measures",
-                    checks=(
-                        one_of(
-                            (
-                                "plan",
-                                "ytd_shortfall_pct",
-                                "forecast_shortfall",
-                                "forecast_shortfall_pct",
-                            )
-                        ),
-                    ),
+                    "plan",
+                    "ytd_shortfall_pct",
+                    "forecast_shortfall",
+                    "forecast_shortfall_pct",
                 ),
                 _claim_id_field(),
             ),
@@ -120,21 +97,15 @@ TABLE_SPECS: dict[str, TableSpec] = {
         TableSpec(
             "ccg_q1_1314_threshold_counts",
             (
-                Field(
+                _choice(
                     "measure",
-                    "str",
                     "the CCG-level measure counted",
-                    checks=(
-                        one_of(
-                            ("target_pct_of_allocation", "ytd_shortfall_pct", "forecast_gap_pct")
-                        ),
-                    ),
+                    "target_pct_of_allocation",
+                    "ytd_shortfall_pct",
+                    "forecast_gap_pct",
                 ),
-                Field(
-                    "comparison",
-                    "str",
-                    "how CCGs are compared with the threshold",
-                    checks=(one_of(("<", "<=", ">", ">=")),),
+                _choice(
+                    "comparison", "how CCGs are compared with the threshold", "<", "<=", ">", ">="
                 ),
                 Field("threshold_pct", "float", "the threshold, per cent"),
                 Field("excludes", "str", "a CCG the published count leaves out", nullable=True),
@@ -146,30 +117,23 @@ TABLE_SPECS: dict[str, TableSpec] = {
             (
                 Field("organisation", "str", "the PCT (or PCT group)"),
                 Field("period", "str", "the period of the figure"),
-                Field(
+                _choice(
                     "measure",
-                    "str",
                     "what the figure measures",
-                    checks=(
-                        one_of(
-                            (
-                                "plan",
-                                "forecast_miss",
-                                "forecast_miss_pct",
-                                "ytd_shortfall_pct",
-                                "unidentified",
-                                "unidentified_pct",
-                                "deficit",
-                                "nonrecurrent_cuts",
-                                "at_risk",
-                                "prescribing_saving",
-                                "prescribing_share_pct",
-                                "urgent_care_over_75s_share_pct",
-                                "elective_variation_share_pct",
-                                "demand_management_share_pct",
-                            )
-                        ),
-                    ),
+                    "plan",
+                    "forecast_miss",
+                    "forecast_miss_pct",
+                    "ytd_shortfall_pct",
+                    "unidentified",
+                    "unidentified_pct",
+                    "deficit",
+                    "nonrecurrent_cuts",
+                    "at_risk",
+                    "prescribing_saving",
+                    "prescribing_share_pct",
+                    "urgent_care_over_75s_share_pct",
+                    "elective_variation_share_pct",
+                    "demand_management_share_pct",
                 ),
                 _claim_id_field(),
             ),

@@ -1,10 +1,5 @@
-"""A published figure as the article states it: its qualifier, its unit, its precision.
+"""A published figure as the article states it: qualifier, unit, precision ("less than 50%").
 
-Out of context a bare ``50.0`` for "less than 50 per cent" reads as a contradiction;
-every table, export and sentence that shows a claim's value shows it this way.
-
-Examples
---------
 >>> as_published(50.0, "pct", 1.0, "less than")
 'less than 50%'
 >>> as_published(2.0, "ratio", 1.0, "more than"), as_published(246.6, "GBP_m", 0.1, None)
@@ -42,20 +37,7 @@ def as_published(
 ) -> str:
     """The figure with its qualifier and unit, to the precision it was stated to.
 
-    Parameters
-    ----------
-    value : float
-        The figure as published (``claims.csv`` ``value``).
-    unit : str
-        One of the ledger's units (``GBP_m``, ``GBP_bn``, ``pct``, ``count``, ``ratio``).
-    precision : float
-        The step it was stated to.
-    qualifier : str, optional
-        "more than", "less than", "around" ...; empty or NaN for none.
-
-    Returns
-    -------
-    str
+    ``qualifier`` is empty or NaN for none.
     """
     number = f"{value:,.{decimals_for(precision)}f}"
     text = _UNIT_FORMS.get(unit, "{} " + unit).format(number)

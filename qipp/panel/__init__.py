@@ -1,16 +1,13 @@
 """The CCG panel: NISFE Q1 2013-14 returns, real or synthetic, one row per CCG.
 
-- :mod:`qipp.panel.schema`: the columns and rules (``PANEL_SPEC``, pandera schema);
-- :mod:`qipp.panel.io`: load (CSV or .xlsx, validated) and write;
-- :mod:`qipp.panel.measures`: derived measures, never stored;
-- :mod:`qipp.panel.synth`: the synthetic generator;
-- :mod:`qipp.panel.check`: published aggregates beside the panel's own;
-- :mod:`qipp.panel.summary`: the one-paragraph summary and the synthetic banner;
-- :mod:`qipp.panel.dictionary`: the data dictionary in ``data/README.md``.
+Its rules (:mod:`.schema`), reading a file (:mod:`.intake`), derived measures
+(:mod:`.measures`), the synthetic generator (:mod:`.synth`) and the published
+aggregates beside the panel's own (:mod:`.check`).
 """
 
 from qipp.panel.check import check_panel, format_check_table, panel_aggregates
-from qipp.panel.io import load_panel, read_sidecar, sidecar_path, write_panel_csv
+from qipp.panel.intake.pipeline import load_panel
+from qipp.panel.io import read_sidecar, sidecar_path, write_panel_csv
 from qipp.panel.measures import DERIVED_COLUMNS, add_measures, is_synthetic
 from qipp.panel.schema import PANEL_COLUMNS, PANEL_SPEC, REGIONS, panel_schema
 from qipp.panel.summary import SYNTHETIC_BANNER, summarise_panel

@@ -1,11 +1,5 @@
-"""The panel's data dictionary, generated from the schema into ``data/README.md``.
+"""The panel's data dictionary, written from the schema between two markers in ``data/README.md``.
 
-The section between :data:`START_MARKER` and :data:`END_MARKER` is written by
-:func:`update_readme` (``qipp panel dictionary --write``) and nothing else; a
-test fails when it falls out of step with :data:`~qipp.panel.schema.PANEL_SPEC`.
-
-Examples
---------
 >>> replace_section("intro\\n<!-- panel-dictionary:start -->\\nold\\n"
 ...                 "<!-- panel-dictionary:end -->\\n", "new")
 'intro\\n<!-- panel-dictionary:start -->\\nnew\\n<!-- panel-dictionary:end -->\\n'
@@ -42,15 +36,7 @@ EXAMPLE_REAL_CSV = TEMPLATES_DIR / "ccg_panel_example_real_codes.csv"
 
 
 def render_dictionary() -> str:
-    """Return the panel dictionary as Markdown (without the markers).
-
-    Returns
-    -------
-    str
-        Headed section: file formats, the column table from the schema, the
-        derived measures, the rules on codes and names, and the checks against the
-        CCG register with its provenance and columns.
-    """
+    """The panel dictionary as Markdown, without the markers."""
     named = ", ".join(f"{code} ({name})" for code, name in NAMED_CCGS.items())
     measures = ["| measure | definition |", "|---|---|"]
     measures += [f"| `{name}` | {formula} |" for name, formula in DERIVED_COLUMNS.items()]
@@ -110,11 +96,7 @@ def render_dictionary() -> str:
 
 
 def register_section() -> list[str]:
-    """The dictionary's lines on the register checks, the register's provenance and columns.
-
-    >>> register_section()[0]
-    '#### Real codes and the CCG register of April 2013'
-    """
+    """The dictionary's lines on the register checks, the register's provenance and columns."""
     return [
         f"#### Real codes and the {REGISTER_NAME}",
         "",
@@ -159,20 +141,7 @@ def _number(value: float) -> str:
 
 
 def replace_section(text: str, section: str) -> str:
-    """Put ``section`` between the markers in ``text``; append the markers if absent.
-
-    Parameters
-    ----------
-    text : str
-        The whole README.
-    section : str
-        What goes between the markers.
-
-    Returns
-    -------
-    str
-        The README with the section replaced.
-    """
+    """``text`` with ``section`` between the markers (appended with them if they are absent)."""
     block = f"{START_MARKER}\n{section}\n{END_MARKER}"
     start, end = text.find(START_MARKER), text.find(END_MARKER)
     if start == -1 or end == -1 or end < start:
@@ -181,7 +150,7 @@ def replace_section(text: str, section: str) -> str:
 
 
 def current_section(text: str) -> str | None:
-    """Return what lies between the markers in ``text``, or None if they are absent.
+    """What lies between the markers in ``text``, or None if they are absent.
 
     >>> current_section("a\\n<!-- panel-dictionary:start -->\\nx\\n<!-- panel-dictionary:end -->")
     'x'

@@ -1,20 +1,6 @@
-"""Read and write CCG panels: CSV (UTF-8, with or without BOM) and .xlsx.
+"""A panel's cells typed and checked against its rules; the panel written as CSV with its sidecar.
 
-:func:`load_panel` is the one way qipp reads a panel, whether the synthetic one
-or a user's real NISFE returns: every problem found is raised at once as a
-:class:`~qipp.validation.DataError`, each printed as
-``file:row:column: what is wrong (expected ...)``.
-
-Examples
---------
->>> import tempfile, pathlib
->>> from qipp.panel.synth import generate_panel
->>> path = pathlib.Path(tempfile.mkdtemp()) / "panel.csv"
->>> write_panel_csv(generate_panel(seed=1), path)
->>> len(load_panel(path))
-143
->>> sidecar_path(path).name
-'panel.meta.json'
+Reading a file is :func:`qipp.panel.load_panel` (:mod:`qipp.panel.intake.pipeline`).
 """
 
 from __future__ import annotations
@@ -107,27 +93,10 @@ def _reword(problems: list[Problem], typed: pd.DataFrame | None, rows: list[int]
 def validate_panel_frame(
     raw: pd.DataFrame, file: str, row_numbers: Sequence[int] | None = None
 ) -> pd.DataFrame:
-    """Coerce raw cells to the panel's types and enforce every panel rule.
+    """Coerce raw cells (one row per CCG) to the panel's types and enforce every panel rule.
 
-    Parameters
-    ----------
-    raw : pandas.DataFrame
-        Cells as read from a file (text, numbers or empty), one row per CCG.
-    file : str
-        The file name to show in messages.
-    row_numbers : sequence of int, optional
-        The spreadsheet row of each record (default: the header is row 1).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns in :data:`~qipp.panel.schema.PANEL_COLUMNS` order;
-        ``uses_non_recurrent_fund`` as bool.
-
-    Raises
-    ------
-    DataError
-        Listing every problem found.
+    ``row_numbers`` gives each record's spreadsheet row (default: the header is row 1).
+    Raises DataError listing every problem found.
     """
     if len(raw.columns) == 1:
         header = str(raw.columns[0])
@@ -179,53 +148,9 @@ def _number_or_nan(cell: object, decimals: bool) -> float:
         return math.nan
 
 
-def load_panel(path: Path | str, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read and validate a CCG panel (CSV, TSV or .xlsx): the one way qipp reads a panel.
-
-    Parameters
-    ----------
-    path : Path or str
-        A CSV or TSV (UTF-8, or Windows-1252 read with a note) or an .xlsx
-        workbook, with the columns of :data:`~qipp.panel.schema.PANEL_COLUMNS`
-        in any order, under their names or a documented alias; title rows above
-        the header, a trailing total row and extra columns are handled
-        (:mod:`qipp.panel.intake`).
-    sheet : str or int, optional
-        A workbook's sheet (name or 1-based number); by default the first whose
-        header matches.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The validated panel, columns in canonical order, index 0..n-1. Use
-        :func:`qipp.panel.intake.read_panel` for the notes and warnings too.
-
-    Raises
-    ------
-    DataError
-        If the file is not a table or breaks the panel schema; one problem
-        for a file that cannot be read, otherwise every problem found.
-    """
-    from qipp.panel.intake.pipeline import read_panel  # the intake builds on this module
-
-    return read_panel(path, sheet).panel
-
-
 def panel_to_csv_text(panel: pd.DataFrame) -> str:
-    """Render a panel as the CSV text qipp commits: fixed columns, £k money, true/false.
+    """The CSV text qipp commits for a panel: its columns only, money to £1,000, true/false.
 
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        A panel with at least the schema's columns (others are dropped).
-
-    Returns
-    -------
-    str
-        UTF-8 CSV text, ``\\n`` line ends, money to three decimals of £m.
-
-    Examples
-    --------
     >>> row = {c: 0.0 for c in MONEY_COLUMNS}
     >>> row.update(ccg_code="S001", ccg_name="Synthetic CCG 001", region="London",
     ...            allocation_gbp_m=300.0, uses_non_recurrent_fund=False,
@@ -248,7 +173,7 @@ def write_panel_csv(panel: pd.DataFrame, path: Path | str) -> None:
 
 
 def sidecar_path(csv_path: Path | str) -> Path:
-    """Return the metadata file that sits beside a panel CSV (``NAME.meta.json``).
+    """The metadata file beside a panel CSV (``NAME.meta.json``).
 
     >>> sidecar_path("data/synthetic/p.csv").as_posix()
     'data/synthetic/p.meta.json'
@@ -264,11 +189,5 @@ def write_sidecar(csv_path: Path | str, metadata: dict[str, Any]) -> Path:
 
 
 def read_sidecar(csv_path: Path | str) -> dict[str, Any]:
-    """Read the metadata beside ``csv_path``.
-
-    Raises
-    ------
-    FileNotFoundError
-        If there is none.
-    """
+    """Read the metadata beside ``csv_path`` (FileNotFoundError if there is none)."""
     return json.loads(sidecar_path(csv_path).read_text(encoding="utf-8"))

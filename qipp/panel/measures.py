@@ -1,25 +1,7 @@
-"""Measures derived from a CCG panel: never stored, always computed the same way.
+"""Measures derived from a CCG panel (:data:`DERIVED_COLUMNS`): never stored, computed one way.
 
-Per CCG (:func:`add_measures`):
+Sector figures are ratios of sums, so large CCGs weigh more, as in NHS England's totals.
 
-- ``plan_pct_of_allocation``: the QIPP plan as a percentage of the allocation;
-- ``ytd_shortfall_pct``: the share of the year-to-date plan not delivered, 0
-  when on or ahead of plan (and when nothing was planned);
-- ``forecast_gap_pct``: the share of the full-year plan not forecast to be
-  delivered, 0 when none (and when there is no plan);
-- ``forecasts_shortfall``: True when the forecast is below the plan;
-- ``registered_patients``: the CCG's registered list (QOF 2013-14) from the
-  CCG register of April 2013 (:func:`qipp.reference.load_register`), NA when
-  its code is not in the register (every S-code, any unknown code);
-- ``plan_gbp_per_head``: the QIPP plan in pounds per registered patient, NA
-  where the population is.
-
-Across the panel: the sector's plan as a share of its allocation, its
-forecast delivery and its net year-to-date shortfall, each a ratio of sums
-(so large CCGs weigh more, as in NHS England's own totals).
-
-Examples
---------
 >>> toy = pd.DataFrame({"ccg_code": ["07H", "S001"],
 ...                     "allocation_gbp_m": [100.0, 200.0], "qipp_plan_gbp_m": [2.0, 8.0],
 ...                     "ytd_plan_gbp_m": [0.5, 2.0], "ytd_actual_gbp_m": [0.4, 2.5],
@@ -28,12 +10,6 @@ Examples
 >>> measured = add_measures(toy, register=register)
 >>> measured[list(DERIVED_COLUMNS)[:4]].round(2).values.tolist()
 [[2.0, 20.0, 25.0, True], [4.0, 0.0, 0.0, False]]
->>> measured["registered_patients"].tolist(), measured["plan_gbp_per_head"].tolist()
-([250000, <NA>], [8.0, <NA>])
->>> round(sector_plan_pct(toy), 3), forecast_delivery_pct(toy)
-(3.333, 95.0)
->>> round(aggregate_ytd_shortfall_pct(toy), 2)
--16.0
 """
 
 from __future__ import annotations
@@ -63,10 +39,7 @@ DERIVED_COLUMNS: dict[str, str] = {
 
 
 def _shortfall_pct(planned: npt.ArrayLike, delivered: npt.ArrayLike) -> np.ndarray:
-    """Percentage of ``planned`` not ``delivered``; 0 when none is short or none planned.
-
-    In NumPy: a power simulation measures a thousand panels.
-    """
+    """Percentage of ``planned`` not ``delivered``; 0 when none is short or none planned."""
     plan = np.asarray(planned, dtype=float)
     short = np.clip(plan - np.asarray(delivered, dtype=float), 0.0, None)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -76,10 +49,7 @@ def _shortfall_pct(planned: npt.ArrayLike, delivered: npt.ArrayLike) -> np.ndarr
 def target_and_gap_pct(
     allocation_gbp_m: npt.ArrayLike, plan_gbp_m: npt.ArrayLike, forecast_gbp_m: npt.ArrayLike
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``plan_pct_of_allocation`` and ``forecast_gap_pct`` from the three money columns.
-
-    The one definition of the two measures a power simulation tests, on plain
-    arrays so that a simulation need not build a frame per draw.
+    """``plan_pct_of_allocation`` and ``forecast_gap_pct`` from the three money columns, as arrays.
 
     >>> pct, gap = target_and_gap_pct([100.0, 200.0], [2.0, 8.0], [1.5, 9.0])
     >>> pct.tolist(), gap.tolist()
@@ -93,10 +63,7 @@ def target_and_gap_pct(
 
 @lru_cache(maxsize=1)
 def _project_list_sizes() -> pd.Series:
-    """The project register's list sizes by code, read once (simulations measure many panels).
-
-    Private and never handed out, so the cached Series cannot be changed by a caller.
-    """
+    """The project register's list sizes by code, read once; never handed out, so never changed."""
     return _list_sizes(load_register())
 
 
@@ -110,12 +77,7 @@ def _list_sizes(register: pd.DataFrame) -> pd.Series:
 
 
 def detection_measures(panel: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``panel`` with only the two measures a power simulation tests.
-
-    ``plan_pct_of_allocation`` and ``forecast_gap_pct``, computed as
-    :func:`add_measures` computes them (it calls this), for the thousand panels a
-    simulation draws, where the other measures would only cost time.
-    """
+    """A copy of ``panel`` with only the two measures a power simulation tests (as :func:`add_measures`)."""
     out = panel.copy()
     out["plan_pct_of_allocation"], out["forecast_gap_pct"] = target_and_gap_pct(
         panel["allocation_gbp_m"], panel["qipp_plan_gbp_m"], panel["forecast_outturn_gbp_m"]
@@ -124,23 +86,9 @@ def detection_measures(panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def add_measures(panel: pd.DataFrame, register: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return a copy of ``panel`` with the derived columns appended.
+    """A copy of ``panel`` with :data:`DERIVED_COLUMNS` appended (the project's register by default).
 
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        A panel with ``ccg_code`` and the money columns of the schema (£m).
-    register : pandas.DataFrame, optional
-        The CCG register (at least ``ccg_code`` and ``registered_patients``);
-        the project's own (:func:`qipp.reference.load_register`) by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The panel plus ``plan_pct_of_allocation``, ``ytd_shortfall_pct``,
-        ``forecast_gap_pct`` (floats, percent), ``forecasts_shortfall`` (bool),
-        ``registered_patients`` (Int64) and ``plan_gbp_per_head`` (Float64), the
-        last two NA for a code the register does not hold.
+    ``registered_patients`` and ``plan_gbp_per_head`` are NA for a code the register lacks.
     """
     sizes = _project_list_sizes() if register is None else _list_sizes(register)
     out = detection_measures(panel)
@@ -160,28 +108,16 @@ def add_measures(panel: pd.DataFrame, register: pd.DataFrame | None = None) -> p
 
 
 def is_synthetic(panel: pd.DataFrame) -> bool:
-    """Return True when any row of ``panel`` is synthetic.
-
-    Any one synthetic row makes every figure drawn from the panel invented in
-    part, so outputs must carry the synthetic label.
+    """Whether any row of ``panel`` is synthetic: one such row makes every figure invented in part.
 
     >>> is_synthetic(pd.DataFrame({"data_status": ["reported", "synthetic"]}))
     True
-    >>> is_synthetic(pd.DataFrame({"data_status": ["reported"]}))
-    False
     """
     return bool((panel["data_status"] == STATUS_SYNTHETIC).any())
 
 
 def _ratio_pct(numerator: float, denominator: float) -> float | None:
-    """100 x numerator / denominator, or None when the denominator is zero.
-
-    A panel can validly plan nothing to date (or at all); the ratio is then
-    undefined, and None says so where a float division would warn and give NaN.
-
-    >>> _ratio_pct(1.0, 4.0), _ratio_pct(1.0, 0.0) is None
-    (25.0, True)
-    """
+    """100 x numerator / denominator, or None when the denominator is zero (a panel may plan nothing)."""
     if denominator == 0:
         return None
     return float(100.0 * numerator / denominator)
@@ -198,11 +134,7 @@ def forecast_delivery_pct(panel: pd.DataFrame) -> float | None:
 
 
 def aggregate_ytd_shortfall_pct(panel: pd.DataFrame) -> float | None:
-    """Net year-to-date shortfall: 100 x (1 - total delivered / total planned to date).
-
-    CCGs ahead of plan offset those behind, as in a sector total; the result
-    is negative when the panel as a whole is ahead, and None when nothing was
-    planned to date.
+    """Net year-to-date shortfall, 100 x (1 - delivered / planned): negative when ahead, None if nothing planned.
 
     >>> aggregate_ytd_shortfall_pct(pd.DataFrame({"ytd_plan_gbp_m": [0.0],
     ...                                           "ytd_actual_gbp_m": [0.2]})) is None

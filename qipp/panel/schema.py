@@ -1,17 +1,7 @@
-"""The CCG panel: one row per clinical commissioning group, its Q1 2013-14 return.
+"""The CCG panel: one row per CCG, its Q1 2013-14 NISFE return, written once as :data:`PANEL_SPEC`.
 
-The panel holds what a CCG's non-integrated single financial environment
-(NISFE) return for the first quarter of 2013-14 says about its QIPP savings,
-as HSJ, "Exclusive: Huge variation emerges in CCGs' efficiency ambition"
-(Q1 2013-14) describes them. It is written once, as data
-(:data:`PANEL_SPEC`); the pandera schema, the loader's type coercion and the
-data dictionary in ``data/README.md`` all come from it.
+Money is in £ million; derived measures are never stored (:mod:`qipp.panel.measures`).
 
-Money is in £ million. Derived measures (target as a share of allocation,
-shortfalls) are never stored: :mod:`qipp.panel.measures` computes them.
-
-Examples
---------
 >>> PANEL_COLUMNS[:3]
 ['ccg_code', 'ccg_name', 'region']
 >>> is_ods_code("11J"), is_ods_code("S001"), is_synthetic_code("S001")
@@ -21,7 +11,6 @@ Examples
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -47,16 +36,16 @@ SYNTHETIC_CODE_PATTERN = r"S[0-9]{3}"
 NAME_PATTERN = r"[A-Za-z0-9 ,.'’&()-]+"
 SYNTHETIC_NAME_PREFIX = "Synthetic CCG"
 
-# The only real CCGs a synthetic panel may show, because the articles publish
-# their targets; every other synthetic row is pseudonymous (decision 0005).
-NAMED_CCGS: dict[str, str] = {"11J": "NHS Dorset CCG", "07H": "NHS West Essex CCG"}
+# The only real CCGs a synthetic panel may show: the articles publish their targets (0005).
+DORSET_CODE, WEST_ESSEX_CODE = "11J", "07H"
+NAMED_CCGS: dict[str, str] = {DORSET_CODE: "NHS Dorset CCG", WEST_ESSEX_CODE: "NHS West Essex CCG"}
 
 _ODS = re.compile(ODS_CODE_PATTERN)
 _SYNTHETIC = re.compile(SYNTHETIC_CODE_PATTERN)
 
 
 def is_ods_code(code: str) -> bool:
-    """Return True when ``code`` has the form of a CCG ODS code of April 2013.
+    """Whether ``code`` has the form of a CCG ODS code of April 2013.
 
     >>> is_ods_code("07H"), is_ods_code("7H"), is_ods_code("../x")
     (True, False, False)
@@ -65,11 +54,7 @@ def is_ods_code(code: str) -> bool:
 
 
 def is_synthetic_code(code: str) -> bool:
-    """Return True when ``code`` is a pseudonymous code (``S`` and three digits).
-
-    >>> is_synthetic_code("S042"), is_synthetic_code("S42")
-    (True, False)
-    """
+    """Whether ``code`` is a pseudonymous code (``S`` and three digits)."""
     return bool(_SYNTHETIC.fullmatch(str(code)))
 
 
@@ -189,8 +174,13 @@ ROW_RULES: tuple[RowRule, ...] = (
     ),
 )
 
-# Money is £m, never negative, and never beyond any CCG's scale: such a value is a typo.
-_MONEY_READING: dict[str, Any] = {"negatives": False, "ceiling": MAX_MONEY_GBP_M}
+
+def _money(name: str, description: str, rule: Rule | None = None) -> Field:
+    # £m, never negative, never beyond any CCG's scale: such a value is a typo.
+    checks = (rule or ge(0),)
+    return Field(name, "float", description, checks, negatives=False, ceiling=MAX_MONEY_GBP_M)
+
+
 NAME_LENGTH = Rule(
     lambda s: _text(s).str.len() <= MAX_NAME_CHARS, f"at most {MAX_NAME_CHARS} characters"
 )
@@ -223,48 +213,15 @@ PANEL_SPEC = TableSpec(
             ),
         ),
         Field("region", "str", "NHS England region of April 2013", checks=(one_of(REGIONS),)),
-        Field(
-            "allocation_gbp_m",
-            "float",
-            "2013-14 resource allocation, £m",
-            checks=(gt(0),),
-            **_MONEY_READING,
-        ),
-        Field(
-            "qipp_plan_gbp_m",
-            "float",
-            "full-year QIPP savings plan, £m",
-            checks=(ge(0),),
-            **_MONEY_READING,
-        ),
-        Field(
+        _money("allocation_gbp_m", "2013-14 resource allocation, £m", gt(0)),
+        _money("qipp_plan_gbp_m", "full-year QIPP savings plan, £m"),
+        _money(
             "transformational_plan_gbp_m",
-            "float",
             "part of the plan from transformational schemes, £m (transactional = plan - this)",
-            checks=(ge(0),),
-            **_MONEY_READING,
         ),
-        Field(
-            "ytd_plan_gbp_m",
-            "float",
-            "savings planned to the end of Q1 (June 2013), £m",
-            checks=(ge(0),),
-            **_MONEY_READING,
-        ),
-        Field(
-            "ytd_actual_gbp_m",
-            "float",
-            "savings delivered to the end of Q1, £m",
-            checks=(ge(0),),
-            **_MONEY_READING,
-        ),
-        Field(
-            "forecast_outturn_gbp_m",
-            "float",
-            "forecast full-year savings delivery, £m",
-            checks=(ge(0),),
-            **_MONEY_READING,
-        ),
+        _money("ytd_plan_gbp_m", "savings planned to the end of Q1 (June 2013), £m"),
+        _money("ytd_actual_gbp_m", "savings delivered to the end of Q1, £m"),
+        _money("forecast_outturn_gbp_m", "forecast full-year savings delivery, £m"),
         Field(
             "uses_non_recurrent_fund",
             "bool",
@@ -285,16 +242,5 @@ MONEY_COLUMNS: list[str] = [c for c in PANEL_COLUMNS if c.endswith("_gbp_m")]
 
 
 def panel_schema() -> pa.DataFrameSchema:
-    """Return the pandera schema a loaded panel satisfies.
-
-    Returns
-    -------
-    pandera.pandas.DataFrameSchema
-        Strict (no extra columns), built from :data:`PANEL_SPEC`.
-
-    Examples
-    --------
-    >>> sorted(panel_schema().columns) == sorted(PANEL_COLUMNS)
-    True
-    """
+    """The strict pandera schema a loaded panel satisfies."""
     return PANEL_SPEC.schema()

@@ -1,10 +1,5 @@
-"""Words about a panel: the synthetic banner and a one-paragraph summary.
+"""Words about a panel: the synthetic banner (decision 0005) and a one-paragraph summary.
 
-Every output drawn from a synthetic panel carries :data:`SYNTHETIC_BANNER`
-(decision 0005), so an invented figure is never read as a real CCG's return.
-
-Examples
---------
 >>> from qipp.panel.synth import generate_panel
 >>> panel = generate_panel(seed=2)
 >>> banner_lines(panel) == [SYNTHETIC_BANNER]
@@ -31,11 +26,7 @@ from qipp.panel.schema import REGIONS
 
 
 def _ccgs(count: int) -> str:
-    """``"1 CCG"``, ``"2 CCGs"``.
-
-    >>> _ccgs(1), _ccgs(143)
-    ('1 CCG', '143 CCGs')
-    """
+    """``"1 CCG"``, ``"2 CCGs"``."""
     return f"{count} CCG" if count == 1 else f"{count} CCGs"
 
 
@@ -60,27 +51,12 @@ def _forecast_words(panel: pd.DataFrame) -> str:
 
 
 def banner_lines(panel: pd.DataFrame) -> list[str]:
-    """Return ``[SYNTHETIC_BANNER]`` when ``panel`` is synthetic, else ``[]``."""
+    """``[SYNTHETIC_BANNER]`` when ``panel`` is synthetic, else ``[]``."""
     return [SYNTHETIC_BANNER] if is_synthetic(panel) else []
 
 
 def summarise_panel(panel: pd.DataFrame, file: str = "panel", width: int = 88) -> str:
-    """Describe a validated panel in one paragraph.
-
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        A validated panel.
-    file : str, default "panel"
-        The name to open the paragraph with.
-    width : int, default 88
-        Line width for wrapping.
-
-    Returns
-    -------
-    str
-        The paragraph, wrapped to ``width``.
-    """
+    """A validated panel in one paragraph opening with ``file``, wrapped to ``width``."""
     measured = add_measures(panel)
     pct = measured["plan_pct_of_allocation"]
     counts = panel["region"].value_counts()

@@ -1,24 +1,9 @@
 """Templates for a user's CCG panel: an .xlsx to fill in, and an example with real codes.
 
-:func:`write_templates` writes, into ``data/templates/`` by default (``qipp panel
-template --write``):
+Both are generated and byte-for-byte reproducible (fixed times and zip dates, no
+compression), so a test can tell a stale committed template from a fresh one. The
+example's figures are invented; its codes, names and regions are the register's.
 
-- ``ccg_panel_template.xlsx``: sheet ``Data`` holds the header row (frozen), a
-  drop-down list on ``region``, ``data_status`` and ``uses_non_recurrent_fund``
-  for rows 2 to :data:`TEMPLATE_ROWS`, money formatted to three decimals; sheet
-  ``Read me`` holds the instructions and the columns, types, meanings and rules
-  of :data:`~qipp.panel.schema.PANEL_SPEC`;
-- ``ccg_panel_example_real_codes.csv``: a few real CCGs of April 2013 (ODS code,
-  name and region from the CCG register, :func:`qipp.reference.load_register`) with
-  **invented** figures, each row saying so in a ``notes`` column.
-
-Both are generated, never edited by hand, and byte-for-byte reproducible: the
-workbook's created and modified times are fixed (:data:`FIXED_TIME`) and its zip
-entries carry a fixed date and no compression, so a test can tell a stale
-committed template from a fresh one.
-
-Examples
---------
 >>> import tempfile, pathlib
 >>> paths = write_templates(pathlib.Path(tempfile.mkdtemp()))
 >>> [p.name for p in paths]
@@ -67,8 +52,7 @@ FIXED_TIME = dt.datetime(2013, 4, 1, 0, 0, 0)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 EXAMPLE_NOTE = "figures invented for illustration, not a real return"
 
-# Real CCGs of April 2013, one per region; their names and regions come from the register
-# (qipp.reference), so the example passes the register check. Every figure is invented.
+# Real CCGs of April 2013, one per region, named as the register names them.
 EXAMPLE_CODES: tuple[str, ...] = ("02T", "07H", "08H", "11J")
 # Invented figures, £m to three decimals, in MONEY_COLUMNS order, then the NR-fund flag.
 _EXAMPLE_FIGURES: dict[str, tuple[tuple[float, ...], bool]] = {
@@ -98,17 +82,6 @@ INSTRUCTIONS: tuple[str, ...] = (
 )
 
 
-def _rules(field_index: int) -> str:
-    """The rule column of the dictionary, as ``TableSpec.dictionary_markdown`` words it."""
-    f = PANEL_SPEC.fields[field_index]
-    rules = "; ".join(r.expected for r in f.checks) or "-"
-    if f.unique:
-        rules += "; unique"
-    if f.nullable:
-        rules += "; may be empty"
-    return rules
-
-
 def dictionary_rows() -> list[tuple[str, str, str, str]]:
     """The ``Read me`` table: (column, type, meaning, rule), fields then row rules.
 
@@ -118,8 +91,7 @@ def dictionary_rows() -> list[tuple[str, str, str, str]]:
     ['data_status', 'ccg_code (row rule)']
     """
     rows = [
-        (f.name, _TYPE_WORDS[f.dtype], f.description, _rules(i))
-        for i, f in enumerate(PANEL_SPEC.fields)
+        (f.name, _TYPE_WORDS[f.dtype], f.description, f.rule_words()) for f in PANEL_SPEC.fields
     ]
     rows += [(f"{r.column} (row rule)", "-", "-", r.expected) for r in PANEL_SPEC.row_rules]
     return rows
@@ -140,7 +112,7 @@ def _list_validation(values: tuple[str, ...], column: str) -> DataValidation:
 
 
 def build_template() -> Workbook:
-    """Return the template workbook (sheets ``Data`` and ``Read me``), not yet saved."""
+    """The template workbook (sheets ``Data`` and ``Read me``), not yet saved."""
     wb = Workbook()
     data = wb.active
     assert data is not None
@@ -200,12 +172,7 @@ def build_template() -> Workbook:
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
-    """Serialise ``workbook`` as .xlsx bytes that depend only on its content.
-
-    openpyxl's ``save`` stamps the modified time with the clock and its zip
-    entries with today's date; this keeps the workbook's own times (set them to
-    :data:`FIXED_TIME`) and rewrites every entry with :data:`ZIP_DATE`, stored
-    uncompressed so the bytes do not depend on the zlib build either.
+    """``workbook`` as .xlsx bytes that depend only on its content (not the clock or zlib).
 
     >>> workbook_bytes(build_template()) == workbook_bytes(build_template())
     True
@@ -251,18 +218,7 @@ def example_csv_text() -> str:
 
 
 def write_templates(directory: Path | str = TEMPLATES_DIR) -> list[Path]:
-    """Write the .xlsx template and the real-codes example into ``directory`` (atomically).
-
-    Parameters
-    ----------
-    directory : Path or str
-        Where to write; created if absent. Defaults to ``data/templates/``.
-
-    Returns
-    -------
-    list of Path
-        The template workbook, then the example CSV.
-    """
+    """Write the .xlsx template and the real-codes example into ``directory``; return their paths."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     xlsx = directory / TEMPLATE_XLSX_NAME

@@ -1,7 +1,5 @@
 """Bar charts shared by several findings: grouped bars by quarter, a few figures side by side.
 
-Examples
---------
 >>> import matplotlib.pyplot as plt
 >>> fig = bar_compare(["a", "b"], [1.0, 2.5], "£m", "Two figures", source="HSJ")
 >>> [t.get_text() for t in fig.axes[0].texts] + [fig.axes[0].get_xlabel()]
@@ -17,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from qipp.plotting._figure import finite_column, house, new_figure
+from qipp.plotting.figure import finite_column, house, new_figure
 from qipp.plotting.style import GREY, NAVY, ORANGE, PALETTE, finish_figure
 
 
@@ -35,13 +33,8 @@ def shortfall_by_quarter_chart(
 ) -> Figure:
     """Grouped bars: one group per quarter, one bar per organisation (long-format ``table``).
 
-    Quarters and organisations keep their order of first appearance; a missing
-    combination draws no bar.
-
-    Raises
-    ------
-    ValueError
-        A (quarter, organisation) pair appears twice.
+    Both keep their order of first appearance; a missing pair draws no bar, a repeated one
+    raises ValueError.
     """
     for column in (quarter_column, group_column):
         if column not in table.columns:

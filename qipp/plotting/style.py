@@ -1,11 +1,5 @@
 """House style: figure size, colours, rcParams, the source line and the synthetic-data banner.
 
-Every chart in :mod:`qipp.plotting` is drawn under these settings and finished
-by :func:`finish_figure`, which a notebook can also call on a figure of its own
-to give it the same furniture.
-
-Examples
---------
 >>> from matplotlib.figure import Figure
 >>> fig = Figure(figsize=FIGSIZE_IN, dpi=DPI)
 >>> _ = fig.subplots()
@@ -17,17 +11,15 @@ from __future__ import annotations
 
 import html
 import textwrap
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.typing import RcKeyType
 
 from qipp.banner import SYNTHETIC_BANNER
-
-if TYPE_CHECKING:
-    from matplotlib.typing import RcKeyType
 
 FIGSIZE_IN: tuple[float, float] = (8.0, 4.5)
 DPI: int = 100
@@ -47,7 +39,6 @@ BANNER_TEXT = SYNTHETIC_BANNER
 SOURCE_GID, BANNER_GID = "qipp-source-line", "qipp-synthetic-banner"
 _SOURCE_PT, _BANNER_PT = 7.5, 9.0
 
-# Keyed by RcKeyType, the key type plt.rc_context is annotated with.
 _HOUSE_RC: dict[RcKeyType, Any] = {
     "figure.figsize": FIGSIZE_IN,
     "figure.dpi": DPI,
@@ -69,13 +60,9 @@ _HOUSE_RC: dict[RcKeyType, Any] = {
 
 
 def apply_house_style() -> None:
-    """Set the seaborn theme and qipp's rcParams globally (idempotent).
+    """Set the seaborn theme and qipp's rcParams globally (idempotent); in Jupyter, show figures as PNG.
 
-    Notebooks call this once so their own ad-hoc charts match the helpers'. In a
-    Jupyter kernel it also registers the PNG display of figures. A notebook shows
-    a chart with ``plt.show()``; a figure shown as a cell's value instead leaves
-    pyplot as it is shown, so the inline backend does not show it a second time
-    at the end of the cell.
+    A figure shown as a cell's value then leaves pyplot, so it is not shown twice.
     """
     sns.set_theme(style="whitegrid", context="notebook", palette=list(PALETTE), rc=_HOUSE_RC)
     _enable_notebook_display()
@@ -97,12 +84,7 @@ def _enable_notebook_display() -> None:
 
 
 def _shown_once(print_png: Any) -> Any:
-    """Wrap the PNG printer of figures so that a figure it prints leaves pyplot.
-
-    ``plt.show()`` displays each open figure through this printer, then closes
-    them all; a figure that is a cell's value is printed before the end of the
-    cell, when the inline backend shows every figure still open.
-    """
+    """Wrap the PNG printer of figures so that a figure it prints leaves pyplot."""
     if getattr(print_png, "qipp_shown_once", False):
         return print_png
 
@@ -127,22 +109,7 @@ def _replace_text(fig: Figure, gid: str) -> None:
 
 
 def source_line(fig: Figure, source: str, synthetic: bool = False) -> Text:
-    """Write a small grey source line at the foot of ``fig`` (replacing any earlier one).
-
-    Parameters
-    ----------
-    fig : Figure
-    source : str
-        The citation, e.g. ``'HSJ, "Exclusive: ...", Q1 2013-14'``; "Source: " is prefixed.
-    synthetic : bool
-        Append the synthetic-data notice.
-
-    Returns
-    -------
-    Text
-        The line, wrapped to the figure's width. Leave room for it at the
-        bottom, or use :func:`finish_figure`, which does.
-    """
+    """Write a grey "Source: ..." line at the foot of ``fig``, replacing any; see :func:`finish_figure`."""
     _replace_text(fig, SOURCE_GID)
     # About 0.55 em per character in DejaVu Sans at this size.
     width_chars = int(fig.get_figwidth() * 72 / (_SOURCE_PT * 0.55))
@@ -153,13 +120,7 @@ def source_line(fig: Figure, source: str, synthetic: bool = False) -> Text:
 
 
 def synthetic_banner(fig: Figure) -> Text:
-    """Put a red "SYNTHETIC DATA" banner across the top of ``fig`` (once).
-
-    Returns
-    -------
-    Text
-        The banner. Leave room for it at the top, or use :func:`finish_figure`.
-    """
+    """Put a red "SYNTHETIC DATA" banner across the top of ``fig`` (once); see :func:`finish_figure`."""
     _replace_text(fig, BANNER_GID)
     return fig.text(
         0.5,
@@ -177,10 +138,7 @@ def synthetic_banner(fig: Figure) -> Text:
 
 
 def finish_figure(fig: Figure, source: str, synthetic: bool = False) -> Figure:
-    """Lay out ``fig`` leaving room for the source line (and banner), then add them.
-
-    Use on a notebook's own figure to give it the house furniture.
-    """
+    """Lay out ``fig`` leaving room for the source line (and banner), then add them."""
     height_pt = fig.get_figheight() * 72
     n_lines = source_line(fig, source, synthetic).get_text().count("\n") + 1
     bottom = (n_lines * _SOURCE_PT * 1.3 + 6) / height_pt
@@ -196,10 +154,6 @@ def finish_figure(fig: Figure, source: str, synthetic: bool = False) -> Figure:
 def synthetic_banner_html(detail: str = BANNER_TEXT) -> str:
     """A self-contained HTML banner (inline style, no external resources) for notebook output.
 
-    Show it with ``IPython.display.display(IPython.display.HTML(synthetic_banner_html()))``.
-
-    Examples
-    --------
     >>> "SYNTHETIC DATA" in synthetic_banner_html() and "<link" not in synthetic_banner_html()
     True
     """
@@ -213,8 +167,6 @@ def synthetic_banner_html(detail: str = BANNER_TEXT) -> str:
 def synthetic_banner_markdown(detail: str = BANNER_TEXT) -> str:
     """The banner as Markdown, for ``IPython.display.Markdown`` or a printed report.
 
-    Examples
-    --------
     >>> synthetic_banner_markdown().splitlines()[0]
     '> **SYNTHETIC DATA: invented CCGs calibrated to published totals, not real returns**'
     """

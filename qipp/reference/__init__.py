@@ -1,13 +1,7 @@
 """Real reference data on NHS organisations, 2012-2014, kept raw under ``data/reference/raw``.
 
-- :mod:`qipp.reference.raw`: the files, their checksums, reading them (Windows-1252).
-- :mod:`qipp.reference.register`: the CCG register of April 2013 (codes, names, area
-  teams, regions, registered populations).
-- :mod:`qipp.reference.match`: matching a panel's codes and names to the register.
-- :mod:`qipp.reference.pcts`: the PCTs of 2012 with their SHAs, and matching the PCT
-  names an article gives to them (only where a name identifies one PCT).
-
-Provenance, licence and checksums: ``data/reference/README.md`` and ``data/sources.csv``.
+The CCG register of April 2013, the PCTs of 2012 with their SHAs, and matching names to
+them. Provenance, licence and checksums: ``data/reference/README.md``.
 """
 
 from __future__ import annotations

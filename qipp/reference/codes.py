@@ -1,7 +1,4 @@
-"""NHS England's organisation codes and regions of April 2013, as the register uses them.
-
-The bottom of the reference layer: the panel's schema takes its code pattern and
-its regions from here, so the panel and the register cannot disagree on them.
+"""NHS England's organisation codes and regions of April 2013, shared by register and panel.
 
 >>> REGIONS[0], REGION_CCG_COUNTS_APRIL_2013["London"]
 ('North of England', 32)
@@ -9,8 +6,7 @@ its regions from here, so the panel and the register cannot disagree on them.
 
 from __future__ import annotations
 
-# NHS England's four commissioning regions of April 2013 with their CCG counts, as NHS
-# England published them; tests/unit/test_reference.py checks the register against them.
+# As NHS England published them; tests/unit/test_reference.py checks the register.
 REGION_CCG_COUNTS_APRIL_2013: dict[str, int] = {
     "North of England": 68,
     "Midlands and East of England": 61,

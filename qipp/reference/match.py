@@ -1,11 +1,5 @@
-"""Matching a panel's CCG codes and names to the register.
+"""Matching a panel's CCG codes and names to the register, case, "NHS", "CCG", "&" aside.
 
-Names are compared after normalising what differs between official lists without
-meaning anything: case, the "NHS" prefix, a "CCG" or "Clinical Commissioning
-Group" suffix, "&" for "and", apostrophes and punctuation.
-
-Examples
---------
 >>> normalised_name("NHS West Essex CCG") == normalised_name("west essex")
 True
 >>> names_match("NHS Bath & North East Somerset CCG", "NHS Bath and North East Somerset")
@@ -27,16 +21,18 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def normalised_name(name: str) -> str:
-    """A CCG name reduced to what identifies it (see the module docstring).
+    """A CCG name reduced to what identifies it.
 
-    >>> normalised_name("NHS Hammersmith & Fulham CCG")
-    'hammersmith and fulham'
     >>> normalised_name("NHS West London (Kensington and Chelsea, Queen’s Park and Paddington)")
     'west london kensington and chelsea queens park and paddington'
     """
-    text = str(name).casefold().replace("&", " and ")
-    text = _NOISE.sub(" ", _APOSTROPHES.sub("", text))
-    return " ".join(_NOT_WORD.sub(" ", text).split())
+    return plain_words(name, _NOISE)
+
+
+def plain_words(name: str, noise: re.Pattern[str]) -> str:
+    """``name`` in lower-case words, "&" as "and", without apostrophes or ``noise``."""
+    text = _APOSTROPHES.sub("", str(name).casefold().replace("&", " and "))
+    return " ".join(_NOT_WORD.sub(" ", noise.sub(" ", text)).split())
 
 
 def names_match(name: str, register_name: str) -> bool:
@@ -47,29 +43,10 @@ def names_match(name: str, register_name: str) -> bool:
 def closest_entries(
     code: str, name: str | None, register: pd.DataFrame, n: int = 3
 ) -> list[tuple[str, str]]:
-    """The register's CCGs closest to an unknown ``code`` (and ``name``, if given).
+    """Up to ``n`` of the register's CCGs closest to an unknown ``code`` (and ``name``).
 
-    Candidates whose names resemble ``name`` come first (a merged or renamed CCG
-    keeps most of its name), then those whose codes resemble ``code``.
+    Similar names come first (a merged or renamed CCG keeps most of its name), then codes.
 
-    Parameters
-    ----------
-    code : str
-        The code not found in the register.
-    name : str or None
-        The name the panel gives it, if any.
-    register : pandas.DataFrame
-        The register (:func:`qipp.reference.load_register`).
-    n : int
-        How many to return at most.
-
-    Returns
-    -------
-    list of (code, name)
-        Closest first, without repeats.
-
-    Examples
-    --------
     >>> register = pd.DataFrame({"ccg_code": ["07H", "11J", "07G"],
     ...                          "ccg_name": ["NHS West Essex", "NHS Dorset", "NHS Thurrock"]})
     >>> closest_entries("07X", "NHS West Essex CCG", register, n=2)

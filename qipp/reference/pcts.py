@@ -1,27 +1,7 @@
 """Primary care trusts of 2012 with their strategic health authorities, and naming an article's PCTs.
 
-:func:`load_pcts` joins ONS's list of PCTs and care trusts of 2012 (``PCO_2012.csv``)
-to its PCT to SHA lookup (``PCO12_SHA12_EN_LU.csv``) and SHA list (``SHA_2012.csv``):
-one row per PCT with its ODS code and SHA. Four cross-border PCTs appear in the lookup
-once per SHA they straddle, and ONS does not say which SHA led, so neither is picked:
-such a PCT lists both SHAs, in code order, joined by :data:`SHA_SEPARATOR`, and is
-marked ``cross_border``.
+A name matches a PCT only when it identifies exactly one (decision 0029).
 
-:func:`match_pcts` attaches a PCT to each organisation an article names only when the
-name identifies one PCT of the list (decision 0029). Names are compared after
-:func:`normalised_pct_name` sets aside what differs between lists without naming
-another trust: case, punctuation, "&" for "and", "NHS", "PCT", "Primary Care Trust",
-"Care Trust", and a trailing designation ("Teaching", "City", "County", "District":
-ONS lists "Wolverhampton City" where HSJ writes "NHS Wolverhampton"). No other
-likeness counts: a name that no PCT has, or that several have, stays unmatched and
-says why. The list is of 2012; a PCT renamed or merged after 2010-11 does not match.
-
-Examples
---------
->>> normalised_pct_name("NHS Heywood, Middleton & Rochdale PCT")
-'heywood middleton and rochdale'
->>> normalised_pct_name("Portsmouth City Teaching Primary Care Trust")
-'portsmouth'
 >>> pcts = pd.DataFrame({"pct_code": ["5MV", "5PQ"],
 ...                      "pct_name": ["Wolverhampton City", "Norfolk"],
 ...                      "sha_codes": ["Q34", "Q35"],
@@ -40,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from qipp.paths import REFERENCE_RAW_DIR
+from qipp.reference.match import plain_words
 from qipp.reference.raw import RAW_FILES, raw_path, read_raw
 from qipp.validation import DataError, Problem
 
@@ -49,25 +30,22 @@ MATCH_COLUMNS = ["organisation", "status", "pct_code", "pct_name", "sha_codes", 
 MATCHED, NO_MATCH, SEVERAL = "matched", "no match", "several candidates"
 
 _NOISE = re.compile(r"\b(nhs|national health service|primary care trust|care trust|pct)\b")
-# Designations ONS keeps at the end of some PCTs' names and articles drop; only at the
-# end, so "City and Hackney" and "County Durham" keep the word that names the place.
+# ONS writes "Wolverhampton City" where HSJ writes "NHS Wolverhampton"; only at the end,
+# so "City and Hackney" and "County Durham" keep the word that names the place.
 _DESIGNATION = re.compile(r"(?: (?:teaching|city|county|district))+$")
 # A plural names several trusts ("Manchester PCTs"): never one PCT of the list.
 _GROUP = re.compile(r"\b(pcts|primary care trusts|care trusts)\b")
-_APOSTROPHES = re.compile(r"['’‘`]")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def normalised_pct_name(name: str) -> str:
-    """A PCT's name reduced to the place it names (see the module docstring).
+    """A PCT's name reduced to the place it names.
 
     >>> normalised_pct_name("Isle of Wight National Health Service")
     'isle of wight'
     >>> normalised_pct_name("City and Hackney Teaching"), normalised_pct_name("County Durham")
     ('city and hackney', 'county durham')
     """
-    text = _APOSTROPHES.sub("", str(name).casefold().replace("&", " and "))
-    text = " ".join(_NOT_WORD.sub(" ", _NOISE.sub(" ", text)).split())
+    text = plain_words(name, _NOISE)
     bare = _DESIGNATION.sub("", text)
     return bare or text  # a name that is only a designation keeps it
 
@@ -106,28 +84,12 @@ def _unknown(
 
 
 def load_pcts(raw_dir: Path | str = REFERENCE_RAW_DIR) -> pd.DataFrame:
-    """The PCTs and care trusts of 2012, one row each, with their SHA or SHAs.
+    """The PCTs and care trusts of 2012, one row each, with their SHA, sorted by code.
 
-    Parameters
-    ----------
-    raw_dir : Path or str
-        Folder of the raw reference files; ``data/reference/raw`` by default.
+    ONS does not say which SHA led a cross-border PCT, so it lists both, in code order,
+    joined by :data:`SHA_SEPARATOR`, and is marked ``cross_border``. Raises DataError when
+    the lookup and the lists disagree or a list repeats a code.
 
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`PCT_COLUMNS`: ODS and ONS codes, name as ONS gives it, the SHA
-        ODS codes and names (two, joined by :data:`SHA_SEPARATOR`, for a cross-border
-        PCT) and ``cross_border``; sorted by ``pct_code``.
-
-    Raises
-    ------
-    DataError
-        If a PCT has no SHA in the lookup, the lookup names a PCT or SHA the lists
-        lack, or a list repeats a code.
-
-    Examples
-    --------
     >>> pcts = load_pcts()
     >>> pcts.loc[pcts["pct_name"] == "Norfolk", ["pct_code", "sha_names"]].values.tolist()
     [['5PQ', 'East of England']]
@@ -161,26 +123,11 @@ def load_pcts(raw_dir: Path | str = REFERENCE_RAW_DIR) -> pd.DataFrame:
 
 
 def match_pcts(names: Iterable[str], pcts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Attach a PCT of 2012 and its SHA to each name that identifies exactly one.
+    """Attach a PCT of 2012 and its SHA to each distinct name that identifies exactly one.
 
-    Parameters
-    ----------
-    names : iterable of str
-        Organisations as an article names them; repeats are matched once.
-    pcts : pandas.DataFrame, optional
-        Columns ``pct_code``, ``pct_name``, ``sha_codes``, ``sha_names``; by default
-        :func:`load_pcts`.
+    ``status`` is ``matched``, ``no match`` or ``several candidates``; ``why`` says why a
+    name is unmatched, listing the candidates when there are several.
 
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`MATCH_COLUMNS`, one row per distinct name in the order given.
-        ``status`` is ``matched`` (the PCT's code, name and SHA filled in),
-        ``no match`` or ``several candidates``; ``why`` says why a name is
-        unmatched, listing the candidates when there are several.
-
-    Examples
-    --------
     >>> pcts = pd.DataFrame({"pct_code": ["5AA", "5BB"], "pct_name": ["Ashby", "Ashby Teaching"],
     ...                      "sha_codes": ["Q30", "Q31"], "sha_names": ["North East", "North West"]})
     >>> print(match_pcts(["NHS Ashby"], pcts).loc[0, "why"])

@@ -1,9 +1,4 @@
-"""How reports name the CCG register and credit its sources, in one place.
-
-Every page or sentence that shows a registered population names the register
-with these words, and the index carries the credit line the Open Government
-Licence asks for. ``data/reference/README.md`` quotes the same credit;
-``tests/unit/test_reference_provenance.py`` checks that the two agree.
+"""How reports name the CCG register and credit its sources (Open Government Licence).
 
 >>> register_provenance().startswith("Registered populations: " + REGISTER_DESCRIPTION)
 True

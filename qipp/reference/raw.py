@@ -1,12 +1,5 @@
-"""The raw reference files under ``data/reference/raw/``: what each is, and reading them.
+"""The raw reference files under ``data/reference/raw/``, as published, checksummed, cp1252.
 
-The files are kept byte for byte as published (see ``data/reference/README.md``);
-``SHA256SUMS`` beside them records their checksums, and :func:`checksum_mismatches`
-compares the files with it. They are written in Windows-1252 (08Y's name holds a
-curly apostrophe, byte 0x92), which :func:`read_raw` decodes.
-
-Examples
---------
 >>> sorted(RAW_FILES)[:2]
 ['area_team_codes', 'ccg_area_team_region']
 >>> RAW_FILES["ccg_codes"].file_name
@@ -87,24 +80,9 @@ def raw_path(key: str, raw_dir: Path | str = REFERENCE_RAW_DIR) -> Path:
 
 
 def read_raw(key: str, raw_dir: Path | str = REFERENCE_RAW_DIR) -> pd.DataFrame:
-    """Read one raw reference file as text columns, decoded from Windows-1252.
+    """Read one raw reference file as text columns (``00C`` keeps its zeros).
 
-    Parameters
-    ----------
-    key : str
-        A key of :data:`RAW_FILES`.
-    raw_dir : Path or str
-        The folder holding the raw files; ``data/reference/raw`` by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Every column as text (codes such as ``00C`` keep their zeros).
-
-    Raises
-    ------
-    DataError
-        If the file is missing or lacks a column this project reads.
+    Raises DataError when the file is missing or lacks a column this project reads.
     """
     entry = RAW_FILES[key]
     path = raw_path(key, raw_dir)
@@ -133,10 +111,7 @@ def read_checksums(raw_dir: Path | str = REFERENCE_RAW_DIR) -> dict[str, str]:
 
 
 def checksum_mismatches(raw_dir: Path | str = REFERENCE_RAW_DIR) -> list[str]:
-    """Name every raw file whose bytes differ from ``SHA256SUMS`` (empty when all agree).
-
-    A file listed but missing is named too, as is a registered file not listed.
-    """
+    """Every raw file that differs from ``SHA256SUMS``, is missing, or is not listed there."""
     recorded = read_checksums(raw_dir)
     problems = []
     for name, digest in sorted(recorded.items()):

@@ -1,12 +1,5 @@
-"""The CCG register of April 2013: one row per CCG, built from the raw reference files.
+"""The CCG register of April 2013: ONS codes and names, area teams, regions, QOF list sizes.
 
-Codes and names come from the ONS code list (``CCG_APR_2013.csv``), the area team
-and region from the ONS lookup, the area team's ODS code from ``at.csv``, and the
-registered population from the CCG's QOF 2013-14 list size. The register is
-written as data (:data:`REGISTER_SPEC`) and validated on build.
-
-Examples
---------
 >>> register = load_register()
 >>> register.loc[register["ccg_code"] == "11J", ["ccg_name", "region"]].values.tolist()
 [['NHS Dorset', 'South of England']]
@@ -63,23 +56,10 @@ REGISTER_COLUMNS: list[str] = REGISTER_SPEC.columns
 
 
 def build_register(raw_dir: Path | str = REFERENCE_RAW_DIR) -> pd.DataFrame:
-    """Build the register from the raw files in ``raw_dir``.
+    """Build the register from the raw files, one row per CCG sorted by code.
 
-    Parameters
-    ----------
-    raw_dir : Path or str
-        Folder of the raw reference files; ``data/reference/raw`` by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per CCG, columns :data:`REGISTER_COLUMNS`, sorted by ``ccg_code``.
-
-    Raises
-    ------
-    DataError
-        If a file is missing, a CCG has no area team, area-team code or list
-        size, or the result breaks :data:`REGISTER_SPEC`.
+    Raises DataError when a file is missing, a CCG lacks a piece, or the result breaks
+    :data:`REGISTER_SPEC`.
     """
     codes = read_raw("ccg_codes", raw_dir).rename(
         columns={"CCG13CD": "ons_code", "CCG13CDH": "ccg_code", "CCG13NM": "ccg_name"}

@@ -12,7 +12,7 @@ class _Rounded:
     """Mixin: ``to_dict(digits)`` rounds every float field for a findings JSON."""
 
     def to_dict(self, digits: int | None = 4) -> dict:
-        """Return the fields as a dict, floats rounded to ``digits`` (None: as is)."""
+        """The fields as a dict, floats rounded to ``digits`` (None: as they are)."""
         # Only dataclasses mix this in, which mypy cannot see from the mixin itself.
         out = asdict(self)  # type: ignore[call-overload]
         if digits is None:
@@ -21,7 +21,7 @@ class _Rounded:
 
 
 def _paired_arrays(x: Iterable[float], y: Iterable[float]) -> tuple[np.ndarray, np.ndarray]:
-    """Return x and y as float arrays, refusing unequal lengths and missing values."""
+    """x and y as float arrays, refusing unequal lengths and missing values."""
     xa = np.asarray(x, dtype=float)
     ya = np.asarray(y, dtype=float)
     if xa.ndim != 1 or xa.shape != ya.shape:

@@ -1,8 +1,4 @@
-"""Logistic regression of a yes/no outcome on one predictor, refusing what has no estimate.
-
-statsmodels, slow to import, is imported only when :func:`logit_shortfall_on_target`
-fits a model.
-"""
+"""Logistic regression of a yes/no outcome on one predictor, refusing what has no estimate."""
 
 from __future__ import annotations
 
@@ -17,9 +13,8 @@ from qipp.display import ShownAsTable, Table, facts
 from qipp.stats._common import _paired_arrays, _Rounded
 from qipp.stats.formatting import p_value_text, percent_level
 
-# exp() of a log-odds beyond this overflows a float; no real effect per point of target is near it.
+# exp() of a log-odds beyond this overflows a float; no real effect is near it.
 _MAX_LOG_ODDS = 700.0
-# How a table names the columns the notebooks regress; any other column shows its own name.
 _LABELS = {
     "forecasts_shortfall": "forecasts any year-end shortfall",
     "plan_pct_of_allocation": "percentage point of target (plan as % of allocation)",
@@ -32,13 +27,10 @@ class SeparationError(ValueError):
 
 @dataclass(frozen=True)
 class LogitResult(ShownAsTable, _Rounded):
-    """Logistic regression of a 0/1 outcome on one predictor (plus a constant).
+    """Logistic regression of a 0/1 outcome on one predictor and a constant.
 
-    ``coef``, ``std_err`` and ``p_value`` are on the log-odds scale, per one
-    unit of the predictor; ``odds_ratio``, ``ci_low`` and ``ci_high`` are the
-    same effect as an odds ratio with its ``1 - alpha`` interval.
-
-    A notebook shows it as a table (:meth:`as_table`):
+    ``coef``, ``std_err`` and ``p_value`` are per unit of the predictor on the log-odds
+    scale; ``odds_ratio``, ``ci_low`` and ``ci_high`` the same as an odds ratio.
 
     >>> result = LogitResult(0.0789, 0.1621, 0.6276, 1.0821, 0.7875, 1.4869, 120, 30, True,
     ...                      "plan_pct_of_allocation", "forecasts_shortfall", 0.05)
@@ -90,35 +82,13 @@ def logit_shortfall_on_target(
     predictor: str = "plan_pct_of_allocation",
     alpha: float = 0.05,
 ) -> LogitResult:
-    """Logistic regression of a yes/no outcome on one predictor, with a constant.
+    """Logistic regression of a yes/no ``outcome`` column on a ``predictor`` column, with a constant.
 
-    Parameters
-    ----------
-    frame : DataFrame
-        One row per CCG.
-    outcome : str
-        Column of booleans or 0/1: does the CCG forecast any year-end shortfall.
-    predictor : str
-        Column of numbers: QIPP plan as % of resource allocation.
-    alpha : float
-        The odds-ratio interval is ``1 - alpha``.
-
-    Returns
-    -------
-    LogitResult
-        ``converged`` is False when the optimiser stopped without converging;
-        treat the estimates as unreliable then.
-
-    Raises
-    ------
-    KeyError
-        A named column is missing.
-    ValueError
-        Missing values, an outcome that is not 0/1, or only one outcome class.
-    SeparationError
-        The predictor splits the outcomes perfectly (complete or quasi-complete
-        separation): the odds ratio is infinite and no estimate exists.
+    ``converged`` is False when the optimiser did not converge: the estimates are then
+    unreliable. Raises KeyError for a missing column, ValueError for missing values or one
+    outcome class, SeparationError when the predictor splits the outcomes (nearly) perfectly.
     """
+    # statsmodels is slow to import: only a fit pays for it.
     import statsmodels.api as sm
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
@@ -153,8 +123,7 @@ def logit_shortfall_on_target(
     )
     coef = float(fit.params[1])
     low, high = (float(v) for v in fit.conf_int(alpha=alpha)[1])
-    # A predictor that barely varies, or nearly separates the outcome, drives the
-    # estimate towards infinity without statsmodels flagging it: refuse, not overflow.
+    # Near-separation drives the estimate towards infinity without statsmodels saying so.
     if not all(
         math.isfinite(v) and abs(v) < _MAX_LOG_ODDS for v in (coef, low, high, float(fit.bse[1]))
     ):

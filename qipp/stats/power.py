@@ -1,13 +1,5 @@
-"""Power of a test of zero correlation: analytic (Fisher z) and by simulation.
+"""Power of a test of zero correlation: analytic (Fisher z) and by simulating panels.
 
-:func:`power_for_r` and :func:`min_detectable_abs_r` answer "how large a
-correlation could 143 CCGs detect?" in closed form; :func:`detection_rate_by_rho`
-answers it by drawing panels. The simulation takes the panel generator as an
-argument, so it runs on the calibrated synthetic generator in a notebook and on
-a toy generator in the tests.
-
-Examples
---------
 >>> round(min_detectable_abs_r(143, alpha=0.05, power=0.8), 3)
 0.233
 """
@@ -22,71 +14,46 @@ import pandas as pd
 from scipy import optimize, stats
 
 from qipp.stats._common import _paired_arrays
+from qipp.stats.correlation import _KENDALL_Z_VARIANCE
 
 
-def power_for_r(r: float, n: int, alpha: float = 0.05, spearman: bool = True) -> float:
-    """Power of a two-sided test of zero correlation when the true value is ``r``.
+def power_for_r(
+    r: float, n: int, alpha: float = 0.05, spearman: bool = True, kendall: bool = False
+) -> float:
+    """Power of a two-sided test of zero correlation when the true value is ``r`` (Fisher z).
 
-    Fisher z approximation: under the null ``atanh(r_hat)`` has standard
-    error ``1 / sqrt(n - 3)``; under the alternative its mean is ``atanh(r)``
-    and, for Spearman (the default), its standard error is the Bonett-Wright
-    ``sqrt((1 + r**2 / 2) / (n - 3))`` used for the confidence interval.
-    ``spearman=False`` gives the textbook Pearson version.
+    The alternative's standard error is Bonett-Wright's for Spearman (the default),
+    ``1 / sqrt(n - 3)`` for Pearson (``spearman=False``), ``sqrt(0.437 / (n - 4))`` for
+    Kendall's tau (``kendall=True``, ``r`` then being tau).
 
-    Parameters
-    ----------
-    r : float
-        True correlation, ``-1 < r < 1``.
-    n : int
-        Number of pairs, at least 4.
-    alpha : float
-        Two-sided significance level.
-    spearman : bool
-        Use the Bonett-Wright variance for Spearman's rho.
-
-    Returns
-    -------
-    float
-        Probability of p < alpha.
-
-    Examples
-    --------
-    >>> round(power_for_r(0.0, 143), 3)
-    0.05
-    >>> round(power_for_r(0.3, 143), 3)
-    0.952
+    >>> round(power_for_r(0.0, 143), 3), round(power_for_r(0.3, 143), 3)
+    (0.05, 0.952)
     """
-    if n < 4:
-        raise ValueError(f"need n >= 4, got {n}")
+    if n < (5 if kendall else 4):
+        raise ValueError(f"need n >= {5 if kendall else 4}, got {n}")
     if not -1.0 < r < 1.0:
         raise ValueError(f"r must lie strictly between -1 and 1, got {r}")
     z_crit = stats.norm.ppf(1.0 - alpha / 2.0) / math.sqrt(n - 3)
     se_alt = math.sqrt(((1.0 + r**2 / 2.0) if spearman else 1.0) / (n - 3))
+    if kendall:  # r is Kendall's tau: one variance under the null and the alternative
+        se_alt = math.sqrt(_KENDALL_Z_VARIANCE / (n - 4))
+        z_crit = stats.norm.ppf(1.0 - alpha / 2.0) * se_alt
     z = math.atanh(r)
     return float(stats.norm.sf((z_crit - z) / se_alt) + stats.norm.cdf((-z_crit - z) / se_alt))
 
 
 def min_detectable_abs_r(
-    n: int, alpha: float = 0.05, power: float = 0.8, spearman: bool = True
+    n: int, alpha: float = 0.05, power: float = 0.8, spearman: bool = True, kendall: bool = False
 ) -> float:
-    """Smallest |r| that ``n`` pairs detect with the given power (two-sided test).
-
-    Solves :func:`power_for_r` for r. With ``spearman=False`` this matches the
-    closed form ``tanh((z_{1-alpha/2} + z_{power}) / sqrt(n - 3))``, which
-    ignores the (negligible) chance of rejecting in the wrong tail.
-
-    Examples
-    --------
-    >>> round(min_detectable_abs_r(143), 3)
-    0.233
-    >>> round(min_detectable_abs_r(143, spearman=False), 4)
-    0.2324
-    """
+    """Smallest |r| that ``n`` pairs detect with the given power: :func:`power_for_r` solved for r."""
     if not alpha < power < 1.0:
         raise ValueError(f"power must lie between alpha ({alpha}) and 1, got {power}")
     return float(
         optimize.brentq(
-            lambda r: power_for_r(r, n, alpha, spearman) - power, 0.0, 1.0 - 1e-12, xtol=1e-10
+            lambda r: power_for_r(r, n, alpha, spearman, kendall) - power,
+            0.0,
+            1.0 - 1e-12,
+            xtol=1e-10,
         )
     )
 
@@ -106,6 +73,15 @@ def _spearman_rows(x2d: np.ndarray, y2d: np.ndarray) -> tuple[np.ndarray, np.nda
     return rho, p
 
 
+def _kendall_rows(x2d: np.ndarray, y2d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row by row Kendall tau-b and two-sided p (scipy)."""
+    results = [stats.kendalltau(a, b) for a, b in zip(x2d, y2d, strict=True)]
+    return (
+        np.array([r.statistic for r in results], dtype=float),
+        np.array([r.pvalue for r in results], dtype=float),
+    )
+
+
 def _wilson(k: np.ndarray, n: int, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for k successes out of n."""
     z = stats.norm.ppf(1.0 - alpha / 2.0)
@@ -116,13 +92,7 @@ def _wilson(k: np.ndarray, n: int, alpha: float) -> tuple[np.ndarray, np.ndarray
 
 
 def simulation_seeds(seed: int, n_sims: int) -> list[int]:
-    """Per-draw seeds spawned from ``np.random.SeedSequence(seed)``.
-
-    Examples
-    --------
-    >>> simulation_seeds(1, 3) == simulation_seeds(1, 5)[:3]
-    True
-    """
+    """Per-draw seeds spawned from ``np.random.SeedSequence(seed)``: the first k never change."""
     return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(seed).spawn(n_sims)]
 
 
@@ -134,49 +104,22 @@ def detection_rate_by_rho(
     alpha: float = 0.05,
     x: str = "plan_pct_of_allocation",
     y: str = "forecast_gap_pct",
+    method: str = "spearman",
 ) -> pd.DataFrame:
-    """How often a Spearman test at ``alpha`` detects each injected correlation.
+    """How often a Spearman (or Kendall) test at ``alpha`` detects each injected correlation.
 
-    Draws ``n_sims`` panels per injected rho, computes Spearman's rho between
-    columns ``x`` and ``y`` of each, and counts p < ``alpha`` (two-sided).
-
-    Parameters
-    ----------
-    draw_panel : callable (seed: int, rho: float) -> DataFrame or mapping
-        Panel generator; its frame (or mapping of column name to array) must
-        hold columns ``x`` and ``y``.
-    rhos : sequence of float
-        Injected correlations, in the generator's own terms.
-    n_sims : int
-        Panels per rho.
-    seed : int
-        Root seed. Draw k uses the k-th seed of :func:`simulation_seeds` at
-        every rho (common random numbers), so each rho's row depends only on
-        ``(seed, rho, n_sims)``, not on the other rhos or their order.
-    alpha : float
-        Significance level of the test, and of the Wilson interval on the rate.
-    x, y : str
-        Column names.
-
-    Returns
-    -------
-    DataFrame
-        One row per rho: ``rho_injected``, ``n_sims``, ``alpha``, ``n_ccgs`` (mean panel
-        size), ``n_detected``, ``detection_rate``, ``rate_ci_low``,
-        ``rate_ci_high`` (Wilson), ``mean_realised_rho`` (over the panels where rho is
-        defined; NaN when it is defined in none), ``n_undefined`` (panels with a constant
-        ``x`` or ``y``, counted as not detected).
-
-    Raises
-    ------
-    KeyError
-        A panel lacks column ``x`` or ``y``.
-    ValueError
-        n_sims < 1, or a panel with missing values.
+    ``draw_panel(seed, rho)`` returns a frame (or mapping) holding columns ``x`` and ``y``.
+    Draw k uses the k-th seed of :func:`simulation_seeds` at every rho (common random
+    numbers), so a rho's row depends only on ``(seed, rho, n_sims)``. One row per rho:
+    ``rho_injected``, ``n_sims``, ``alpha``, ``n_ccgs`` (mean panel size), ``n_detected``,
+    ``detection_rate`` with its Wilson interval ``rate_ci_low``/``rate_ci_high``,
+    ``mean_realised_rho`` (NaN when defined in no panel) and ``n_undefined`` (panels with a
+    constant column, counted as not detected).
     """
     if n_sims < 1:
         raise ValueError(f"n_sims must be at least 1, got {n_sims}")
     seeds = simulation_seeds(seed, n_sims)
+    test_rows = _kendall_rows if method == "kendall" else _spearman_rows
     rows = []
     for rho_injected in rhos:
         xs, ys = [], []
@@ -197,13 +140,11 @@ def detection_rate_by_rho(
             ys.append(ya)
         sizes = {a.size for a in xs}
         if len(sizes) == 1:
-            rho_hat, p = _spearman_rows(np.vstack(xs), np.vstack(ys))
+            rho_hat, p = test_rows(np.vstack(xs), np.vstack(ys))
         else:  # panels of differing size cannot be stacked; test them one by one
-            pairs = [_spearman_rows(a[None, :], b[None, :]) for a, b in zip(xs, ys, strict=True)]
+            pairs = [test_rows(a[None, :], b[None, :]) for a, b in zip(xs, ys, strict=True)]
             rho_hat = np.concatenate([r for r, _ in pairs])
             p = np.concatenate([q for _, q in pairs])
-        # A small panel can draw a constant x or y, where rho is undefined: the test
-        # cannot reject there, so it counts as not detected (and is counted apart).
         undefined = np.isnan(rho_hat)
         detected = int((p[~undefined] < alpha).sum())
         low, high = _wilson(np.array(detected), n_sims, alpha)

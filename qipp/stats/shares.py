@@ -1,10 +1,4 @@
-"""Cumulative share of a total, for the savings profile and its chart.
-
-The rest of the savings-profile toolkit (year-on-year change, front-loading
-index, linear trend) lives in :mod:`qipp.findings.savings_profile.calc`;
-:func:`cumulative_share` stays in :mod:`qipp.stats` because :mod:`qipp.plotting`
-draws it and plotting sits below the analysis modules.
-"""
+"""Cumulative share of a total, for the savings profile and its chart."""
 
 from __future__ import annotations
 
@@ -14,7 +8,7 @@ import pandas as pd
 
 
 def _as_series(values: Iterable[float], name: str) -> pd.Series:
-    """Return ``values`` as a float Series (keeping a Series' index), non-negative."""
+    """``values`` as a float Series (keeping a Series' index), non-negative."""
     series = (
         values.astype(float)
         if isinstance(values, pd.Series)
@@ -30,8 +24,6 @@ def _as_series(values: Iterable[float], name: str) -> pd.Series:
 def cumulative_share(values: Iterable[float]) -> pd.Series:
     """Running total as a share (0 to 1) of the grand total.
 
-    Examples
-    --------
     >>> cumulative_share([3.8, 3.6, 2.9, 2.6]).round(3).tolist()
     [0.295, 0.574, 0.798, 1.0]
     """

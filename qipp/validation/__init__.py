@@ -1,26 +1,10 @@
 """Tables written as data, read strictly, and errors a person can act on.
 
-Every table qipp reads (the claims ledger, its tidy tables, a CCG panel) is
-described once as a :class:`TableSpec`: its columns, their types and rules,
-and its key. From that one description come the pandera schema enforced on
-load, the cell-by-cell type coercion, and the data dictionary in
-``data/README.md``.
+Each table qipp reads is described once as a :class:`TableSpec`; from it come the pandera
+schema, the cell-by-cell coercion and the data dictionary. A failed load raises
+:class:`DataError` listing every :class:`Problem` as ``file:row:column: what is wrong
+(expected ...)``, rows counted as a spreadsheet counts them (the header is row 1).
 
-A failed load raises :class:`DataError`, which carries every problem found as
-a :class:`Problem` printed as ``file:row:column: what is wrong (expected ...)``.
-Rows are counted as a spreadsheet counts them: the header is row 1, the first
-record row 2.
-
-One concern per module:
-
-- :mod:`qipp.validation.problems`: :class:`Problem`, :class:`DataError`;
-- :mod:`qipp.validation.spec`: :class:`Field`, :class:`Rule`, :class:`RowRule`,
-  :class:`TableSpec` and the rules :func:`ge`, :func:`gt`, :func:`matches`, :func:`one_of`;
-- :mod:`qipp.validation.read`: a CSV or .xlsx file into raw cells;
-- :mod:`qipp.validation.coerce`: raw cells typed and checked against a spec.
-
-Examples
---------
 >>> import pandas as pd
 >>> spec = TableSpec("toy", (Field("id", "str", "identifier", unique=True),
 ...                          Field("n", "int", "a count", checks=(ge(0),))))

@@ -1,11 +1,5 @@
-"""Coerce raw cells to a :class:`~qipp.validation.spec.TableSpec` and enforce it.
+"""Coerce raw cells to a :class:`TableSpec` and enforce it, collecting every problem first.
 
-Every problem is collected before anything is raised, so one
-:class:`~qipp.validation.problems.DataError` lists all that is wrong with a
-file: missing or unexpected columns, cells not of their type, broken rules.
-
-Examples
---------
 >>> from qipp.validation.spec import Field
 >>> spec = TableSpec("toy", (Field("flag", "bool", "yes or no"),))
 >>> coerce_and_validate(pd.DataFrame({"flag": ["yes", "0"]}), spec, "toy.csv")["flag"].tolist()
@@ -39,12 +33,7 @@ def _is_missing(value: object) -> bool:
 
 
 def _coerce_cell(value: object, field: Field, has_decimals: bool = False) -> object:
-    """Convert one raw cell; raise ValueError with the reason when it cannot be.
-
-    Numbers are read by :func:`qipp.validation.numbers.read_number`, which never
-    guesses: a decimal comma, a full-width digit or ``1e308`` is refused with how to
-    write it, never misread (decision 0027).
-    """
+    """Convert one raw cell; raise ValueError with the reason when it cannot be."""
     dtype = field.dtype
     if _is_missing(value):
         return None
@@ -123,8 +112,7 @@ def _coerce(
         if f.dtype == "str":
             series = series.astype("str").where(series.notna(), None)
         elif f.dtype == "bool" and not f.nullable:
-            # The schema wants a bool column; a missing or bad cell is already
-            # reported above, so False only stands in for it during the schema check.
+            # A missing or bad cell is reported above: False only stands in for the schema.
             series = series.where(series.notna(), False).astype(bool)
         out[f.name] = series
     return pd.DataFrame(out, index=raw.index), problems
@@ -174,30 +162,11 @@ def _schema_problems(
 def coerce_and_validate(
     raw: pd.DataFrame, spec: TableSpec, file: str, row_numbers: Sequence[int] | None = None
 ) -> pd.DataFrame:
-    """Coerce a frame of raw cells to ``spec`` and enforce its schema.
+    """Coerce raw cells to ``spec``'s types and enforce its schema; columns in spec order.
 
-    Parameters
-    ----------
-    raw : pandas.DataFrame
-        Cells as read (strings, numbers or empty), one row per record.
-    spec : TableSpec
-        The table's description.
-    file : str
-        The file name to put in error messages.
-    row_numbers : sequence of int, optional
-        The spreadsheet row of each record, for messages (a header found below
-        title rows moves them); by default the header is row 1.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Typed columns in the spec's order, index 0..n-1.
-
-    Raises
-    ------
-    DataError
-        Listing every missing or unexpected column, every cell that is not of
-        its type, and every rule broken.
+    ``row_numbers`` gives each record's spreadsheet row for messages (default: the header
+    is row 1). Raises DataError listing every missing or unexpected column, every cell not
+    of its type, and every rule broken.
     """
     raw = raw.reset_index(drop=True)
     rows = (
@@ -236,13 +205,6 @@ def coerce_and_validate(
 
 
 def load_table(path: Path | str, spec: TableSpec) -> pd.DataFrame:
-    """Read ``path`` and enforce ``spec``: the one way qipp loads a table.
-
-    Raises
-    ------
-    DataError
-        If the file cannot be read as a table or breaks the spec; every
-        problem is listed.
-    """
+    """Read ``path`` and enforce ``spec``: the one way qipp loads a table."""
     raw = read_raw_table(path)
     return coerce_and_validate(raw, spec, str(path))

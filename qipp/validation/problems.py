@@ -1,12 +1,5 @@
 """What went wrong in a table, said so a person can act on it.
 
-A failed load raises :class:`DataError`, which carries every problem found as
-a :class:`Problem` printed as ``file:row:column: what is wrong (expected ...)``.
-Rows are counted as a spreadsheet counts them: the header is row 1, the first
-record row 2.
-
-Examples
---------
 >>> print(Problem("a.csv", 3, "n", "'x' is not a whole number", "a whole number"))
 a.csv:3:n: 'x' is not a whole number (expected a whole number)
 """
@@ -22,21 +15,7 @@ FIRST_DATA_ROW = 2
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one cell, row, column or file.
-
-    Parameters
-    ----------
-    file : str
-        The file as the user named it.
-    row : int or None
-        Spreadsheet row (header is 1), or None when the problem is not a row's.
-    column : str or None
-        Column name, or None when the problem is not a column's.
-    message : str
-        What is wrong.
-    expected : str
-        What was expected instead.
-    """
+    """One thing wrong with one cell, row (spreadsheet row, header 1), column or file (None: not one)."""
 
     file: str
     row: int | None
@@ -54,14 +33,7 @@ class Problem:
 
 
 class DataError(ValueError):
-    """A table failed to load; ``problems`` lists every reason found.
-
-    Examples
-    --------
-    >>> err = DataError([Problem("a.csv", 2, "x", "missing value", "a number")])
-    >>> str(err)
-    'a.csv:2:x: missing value (expected a number)'
-    """
+    """A table failed to load; ``problems`` lists every reason found, one per line of its text."""
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems: list[Problem] = list(problems)

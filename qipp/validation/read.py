@@ -1,10 +1,5 @@
-"""Read a CSV or .xlsx file into a frame of raw cells, or say why it is not a table.
+"""Read a CSV or .xlsx file into a frame of raw cells (CSV cells stay text), or say why not.
 
-Nothing is typed here: every CSV cell stays text, so that coercion
-(:mod:`qipp.validation.coerce`) can name the cell that is not of its type.
-
-Examples
---------
 >>> try:
 ...     read_raw_table("no/such/file.csv")
 ... except DataError as err:
@@ -21,34 +16,17 @@ import pandas as pd
 
 from qipp.validation.problems import DataError, Problem
 
+NOT_A_TABLE = "a CSV (UTF-8) or .xlsx table with a header row"
+
 
 def _not_a_table(file: str, why: str) -> DataError:
-    return DataError(
-        [Problem(file, None, None, why, "a CSV (UTF-8) or .xlsx table with a header row")]
-    )
+    return DataError([Problem(file, None, None, why, NOT_A_TABLE)])
 
 
 def read_raw_table(path: Path | str) -> pd.DataFrame:
-    """Read a CSV or .xlsx file into a frame of raw cells, or explain why not.
+    """Read a CSV (UTF-8, BOM or not) or an .xlsx's first sheet into raw cells.
 
-    CSV is read as UTF-8 (a byte-order mark is accepted) with every cell kept
-    as text; .xlsx is read with openpyxl, first sheet.
-
-    Parameters
-    ----------
-    path : Path or str
-        The file to read.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One column per header cell, raw values.
-
-    Raises
-    ------
-    DataError
-        With a single file-level problem when the file does not exist, is
-        empty, binary, in another encoding, or a spreadsheet under a .csv name.
+    Raises DataError with one file-level problem when it is not such a table.
     """
     path = Path(path)
     file = str(path)

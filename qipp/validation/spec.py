@@ -1,12 +1,5 @@
-"""A table written as data: its fields, their types and rules, and its row rules.
+"""A table written as data: fields, types and rules, giving its schema, messages and dictionary.
 
-From one :class:`TableSpec` come the pandera schema enforced on load
-(:meth:`TableSpec.schema`), the words of every error message
-(:meth:`Field.expected_words`) and the data dictionary in ``data/README.md``
-(:meth:`TableSpec.dictionary_markdown`).
-
-Examples
---------
 >>> spec = TableSpec("toy", (Field("n", "int", "a count", checks=(ge(0),)),))
 >>> spec.columns, spec.fields[0].expected_words()
 (['n'], 'a whole number; a value >= 0')
@@ -34,44 +27,28 @@ _TYPE_WORDS = {
 
 @dataclass(frozen=True)
 class Rule:
-    """A named, element-wise rule on one column, with the words for a failure.
-
-    ``test`` maps a Series to a boolean Series (True where the value passes);
-    ``expected`` says what a passing value looks like.
-    """
+    """A rule on one column: ``test`` maps a Series to True where a value passes; ``expected`` says what passes."""
 
     test: Callable[[pd.Series], pd.Series]
     expected: str
 
     def to_check(self) -> pa.Check:
-        """Return this rule as a pandera check whose error text is ``expected``."""
+        """This rule as a pandera check whose error text is ``expected``."""
         return pa.Check(self.test, element_wise=False, error=self.expected)
 
 
 def ge(bound: float) -> Rule:
-    """Rule: value >= ``bound``.
-
-    >>> ge(0).expected
-    'a value >= 0'
-    """
+    """Rule: value >= ``bound``."""
     return Rule(lambda s: s >= bound, f"a value >= {bound:g}")
 
 
 def gt(bound: float) -> Rule:
-    """Rule: value > ``bound``.
-
-    >>> gt(0).expected
-    'a value > 0'
-    """
+    """Rule: value > ``bound``."""
     return Rule(lambda s: s > bound, f"a value > {bound:g}")
 
 
 def one_of(values: Iterable[str]) -> Rule:
-    """Rule: value is one of ``values``.
-
-    >>> one_of(["a", "b"]).expected
-    'one of: a, b'
-    """
+    """Rule: value is one of ``values``."""
     allowed = tuple(values)
     return Rule(lambda s: s.isin(allowed), "one of: " + ", ".join(allowed))
 
@@ -96,13 +73,21 @@ class Field:
     checks: tuple[Rule, ...] = ()
     unique: bool = False
     nullable: bool = False
-    # How numbers are read (qipp.validation.numbers): whether "-1.2" or "(1.2)" may be
-    # written, and the largest plausible magnitude, beyond which a value is refused.
+    # For numbers: may "-1.2" or "(1.2)" be written, and the largest plausible magnitude.
     negatives: bool = True
     ceiling: float | None = None
 
+    def rule_words(self) -> str:
+        """The data dictionary's rule column for this field."""
+        rules = "; ".join(r.expected for r in self.checks) or "-"
+        if self.unique:
+            rules += "; unique"
+        if self.nullable:
+            rules += "; may be empty"
+        return rules
+
     def expected_words(self) -> str:
-        """Describe what a valid value of this column is, in words."""
+        """What a valid value of this column is, in words."""
         words = [_TYPE_WORDS[self.dtype]]
         words += [rule.expected for rule in self.checks]
         if self.unique:
@@ -135,7 +120,7 @@ class TableSpec:
         return [f.name for f in self.fields]
 
     def schema(self) -> pa.DataFrameSchema:
-        """Build the pandera schema enforced on load."""
+        """The pandera schema enforced on load."""
         pandas_types = {"str": str, "float": float, "int": "Int64", "bool": bool}
         columns = {
             f.name: pa.Column(
@@ -150,15 +135,10 @@ class TableSpec:
         return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=False)
 
     def dictionary_markdown(self) -> str:
-        """Render the fields as a Markdown table (the data dictionary)."""
+        """The fields as a Markdown table (the data dictionary)."""
         lines = ["| column | type | meaning | rule |", "|---|---|---|---|"]
         for f in self.fields:
-            rules = "; ".join(r.expected for r in f.checks) or "-"
-            if f.unique:
-                rules += "; unique"
-            if f.nullable:
-                rules += "; may be empty"
-            lines.append(f"| `{f.name}` | {f.dtype} | {f.description} | {rules} |")
+            lines.append(f"| `{f.name}` | {f.dtype} | {f.description} | {f.rule_words()} |")
         for row_rule in self.row_rules:
             lines.append(f"| `{row_rule.column}` (row rule) | - | - | {row_rule.expected} |")
         return "\n".join(lines)

@@ -6,12 +6,12 @@ Slow (2,000 draws of the calibrated generator), so it lives in the integration t
 from __future__ import annotations
 
 from qipp.findings.target_gap.calc import GAP, TARGET
-from qipp.findings.target_gap.simulate import draw_target_and_gap
+from qipp.findings.target_gap.checks import draw_target_and_gap
 from qipp.stats import detection_rate_by_rho
 
 
 def draw(seed: int, rho: float) -> dict:
-    # The fast draw is the full panel's, to the last bit (tests/unit/test_simulated_panels.py).
+    # The fast draw is the full panel's, to the last bit (tests/unit/test_target_gap_draws.py).
     pct, gap = draw_target_and_gap(seed, rho)
     return {TARGET: pct, GAP: gap}
 

@@ -17,7 +17,7 @@ from edge_panels import (
 )
 
 from qipp.panel import add_measures, load_panel
-from qipp.panel.intake import read_panel
+from qipp.panel.intake.pipeline import read_panel
 from qipp.panel.schema import (
     MONEY_COLUMNS,
     NAMED_CCGS,

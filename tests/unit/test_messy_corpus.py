@@ -59,7 +59,7 @@ def clean_panel(relative: str) -> pd.DataFrame:
 @functools.cache
 def read(name: str) -> Any:
     """``read_panel`` on a corpus file: its PanelRead, or the DataError it raised."""
-    from qipp.panel.intake import read_panel
+    from qipp.panel.intake.pipeline import read_panel
 
     try:
         return read_panel(CORPUS / name)

@@ -24,7 +24,7 @@ REFUSED: dict[str, tuple[object, ...]] = {
     "power": (0, 1),
     "seed": (-1, 1.5),
     "n_sims": (0, -5),
-    "rho_max": (0, 1.2),
+    "rho_max": (-0.1, 1.2),
     "rho_step": (0, -0.1),
     "method": ("pearson", ""),
     "ccg_code": ("", "not a code"),

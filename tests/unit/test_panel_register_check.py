@@ -15,7 +15,7 @@ from edge_panels import edge_panel
 
 from qipp.cli import main
 from qipp.panel import DataError, load_panel, write_panel_csv
-from qipp.panel.intake import read_panel
+from qipp.panel.intake.pipeline import read_panel
 from qipp.panel.intake.register_check import (
     EXPECTED_CODE,
     EXPECTED_NAME,

@@ -12,6 +12,7 @@ import pytest
 
 from qipp import ledger
 from qipp.panel import DEFAULT_SEED, generate_panel, load_panel, read_sidecar
+from qipp.panel.schema import DORSET_CODE, WEST_ESSEX_CODE
 from qipp.panel.synth import panel_metadata, published_targets
 from qipp.panel.synth.allocations import (
     avoid_real_sizes,
@@ -24,10 +25,8 @@ from qipp.panel.synth.allocations import (
     register_lists,
 )
 from qipp.panel.synth.targets import (
-    DORSET_CODE,
     PER_HEAD_LOG_SD,
     SECTOR_ALLOCATION_GBP_M,
-    WEST_ESSEX_CODE,
     dorset_allocation_gbp_k,
 )
 from qipp.paths import SYNTHETIC_PANEL_CSV

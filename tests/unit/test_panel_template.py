@@ -196,7 +196,7 @@ def test_the_example_loads_with_its_notes_column_set_aside():
         raise
     expected = validate_panel_frame(_example_frame()[PANEL_COLUMNS], str(EXAMPLE))
     pd.testing.assert_frame_equal(panel.reset_index(drop=True), expected)
-    from qipp.panel.intake import read_panel
+    from qipp.panel.intake.pipeline import read_panel
 
     warnings = [str(w) for w in read_panel(EXAMPLE).warnings]
     assert len(warnings) == 1 and "'notes'" in warnings[0], warnings

@@ -18,6 +18,7 @@ from qipp import plotting
 from qipp.findings.claims import charts as claims_charts
 from qipp.findings.savings_profile import charts as savings_profile_charts
 from qipp.findings.target_gap import charts as target_gap_charts
+from qipp.findings.target_gap.checks import PowerAnalysis
 
 SOURCE = 'HSJ, "Exclusive: Huge variation emerges in CCGs\' efficiency ambition", Q1 2013-14'
 
@@ -47,6 +48,7 @@ DETECTION = pd.DataFrame(
         "mean_realised_rho": [0.0, 0.1, 0.2, 0.3],
     }
 )
+POWER = PowerAnalysis(143, 0.233, DETECTION, None, 0.8, 2013)
 QUARTERS = pd.DataFrame(
     {
         "quarter": ["Q1 2013-14", "Q1 2013-14", "Q2 2013-14"],
@@ -67,7 +69,7 @@ BUILDERS = {
         PANEL, source=SOURCE, synthetic=s, annotation="rho = 0.04"
     ),
     "detection_rate_chart": lambda s: target_gap_charts.detection_rate_chart(
-        DETECTION, source=SOURCE, synthetic=s, min_detectable_r=0.233
+        POWER, source=SOURCE, synthetic=s
     ),
     "annual_profile_chart": lambda s: savings_profile_charts.annual_profile_chart(
         ["2011-12", "2012-13", "2013-14", "2014-15"],
@@ -155,18 +157,22 @@ def test_detection_chart_axis_follows_the_chosen_rho_and_alpha(figure_of):
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "95% interval (Wilson)" in legend and "Fisher-z minimum detectable |r| = 0.23" in legend
     injected = figure_of(
-        lambda: target_gap_charts.detection_rate_chart(DETECTION, source=SOURCE, x="rho_injected")
+        lambda: target_gap_charts.detection_rate_chart(POWER, source=SOURCE, x="rho_injected")
     )
     assert injected.axes[0].get_xlabel() == "Correlation injected into the generator (rho)"
     with pytest.raises(ValueError, match="x must be one of mean_realised_rho, rho_injected"):
-        target_gap_charts.detection_rate_chart(DETECTION, source=SOURCE, x="rho")
+        target_gap_charts.detection_rate_chart(POWER, source=SOURCE, x="rho")
+    kendall = PowerAnalysis(143, 0.156, DETECTION, None, 0.8, method="kendall")
+    tau = figure_of(lambda: target_gap_charts.detection_rate_chart(kendall, source=SOURCE))
+    assert tau.axes[0].get_xlabel() == "Kendall tau of the simulated panels (mean)"
 
 
 def test_detection_chart_falls_back_to_the_injected_rho_where_a_realised_one_is_undefined(
     figure_of,
 ):
     undefined = DETECTION.assign(mean_realised_rho=[float("nan"), 0.1, 0.2, 0.3])
-    fig = figure_of(lambda: target_gap_charts.detection_rate_chart(undefined, source=SOURCE))
+    result = PowerAnalysis(143, 0.233, undefined, None, 0.8)
+    fig = figure_of(lambda: target_gap_charts.detection_rate_chart(result, source=SOURCE))
     assert fig.axes[0].get_xlabel() == "Correlation injected into the generator (rho)"
 
 

@@ -13,7 +13,8 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from qipp.findings.nhse_ccgs.charts import STAGES, commissioner_stages_chart, service_area_gap_chart
-from qipp.findings.pct_progress import calc as pp
+from qipp.findings.pct_progress.average import extrapolate_shortfall
+from qipp.findings.pct_progress.calc import Discrepancies, Progress, SavingsMix
 from qipp.findings.pct_progress.charts import (
     extrapolation_chart,
     forecast_misses_chart,
@@ -29,25 +30,31 @@ BREAKDOWN = pd.DataFrame(
     {"forecast_shortfall_pct": [15.0, 20.0, 40.0, 13.3]},
     index=["all", "primary_care", "public_health", "rest"],
 )
-PROGRESS = pd.DataFrame(
-    {
-        "organisation": ["A", "B", "C"],
-        "pct": [10.0, 40.0, 70.0],
-        "basis": ["published", "derived", "published"],
-        "year_end_forecast": [True, True, False],
-    }
+PROGRESS = Progress(
+    pd.DataFrame(
+        {
+            "organisation": ["A", "B", "C"],
+            "pct": [10.0, 40.0, 70.0],
+            "basis": ["published", "derived", "published"],
+            "year_end_forecast": [True, True, False],
+        }
+    )
 )
-MIX = pd.DataFrame(
-    {
-        "organisation": ["NHS C", "NHS C", "NHS D"],
-        "category": ["prescribing", "prescribing", "cuts"],
-        "period": ["2010-11"] * 3,
-        "basis": ["derived", "published", "derived"],
-        "share_pct": [20.0, 25.0, 55.0],
-    }
+MIX = SavingsMix(
+    pd.DataFrame(
+        {
+            "organisation": ["NHS C", "NHS C", "NHS D"],
+            "category": ["prescribing", "prescribing", "cuts"],
+            "period": ["2010-11"] * 3,
+            "basis": ["derived", "published", "derived"],
+            "share_pct": [20.0, 25.0, 55.0],
+        }
+    )
 )
-DISCREPANCIES = pd.DataFrame(
-    {"organisation": ["NHS C"], "category": ["prescribing"], "beyond_rounding": [True]}
+DISCREPANCIES = Discrepancies(
+    pd.DataFrame(
+        {"organisation": ["NHS C"], "category": ["prescribing"], "beyond_rounding": [True]}
+    )
 )
 
 
@@ -97,16 +104,17 @@ def test_forecast_misses_chart_draws_year_end_misses_and_the_average(figure):
 
 
 def test_extrapolation_chart_marks_the_band_and_where_it_is_reached(figure):
-    ext = pp.extrapolate_shortfall(20, 5, 25, published_gbp_bn=4, band_gbp_bn=(3.6, 4.4))
+    ext = extrapolate_shortfall(20, 5, 25, published_gbp_bn=4, band_gbp_bn=(3.6, 4.4))
     fig = extrapolation_chart(ext, source="HSJ")
     figure(fig)
     ax = fig.axes[0]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "Band reached from £18.00bn" in legend
-    assert "Shortfall at a 20% miss" in legend
+    assert "Shortfall at a 20% miss" in legend and len(legend) == 4
+    assert ax.get_xlabel() == "Efficiency challenge to 2014 (£bn)"
     assert ax.get_title(loc="left").startswith("A 20% miss applied to the £5bn-£25bn")
     assert _source_line(fig) == "Source: HSJ"
-    missed = pp.extrapolate_shortfall(5, 5, 25, published_gbp_bn=4, band_gbp_bn=(3.6, 4.4))
+    missed = extrapolate_shortfall(5, 5, 25, published_gbp_bn=4, band_gbp_bn=(3.6, 4.4))
     fig = extrapolation_chart(missed, source="HSJ")
     figure(fig)
     assert not any(

@@ -11,6 +11,7 @@ from IPython.lib.pretty import pretty
 from scipy import stats as sps
 
 from qipp import stats
+from qipp.stats.power import _spearman_rows as spearman_rows
 
 
 def toy_panel(seed: int, rho: float, n: int = 143) -> pd.DataFrame:
@@ -74,6 +75,7 @@ def test_to_dict_rounds_floats_only():
         "ci_high": 0.3,
         "n": 143,
         "alpha": 0.05,
+        "method": "spearman",
     }
 
 
@@ -196,7 +198,7 @@ def test_row_spearman_matches_scipy_with_ties():
     rng = np.random.default_rng(3)
     x = rng.integers(0, 5, size=(6, 30)).astype(float)  # many ties, like gaps floored at 0
     y = np.maximum(rng.normal(size=(6, 30)) + 0.3 * x, 0.0)
-    rho, p = stats._spearman_rows(x, y)
+    rho, p = spearman_rows(x, y)
     for i in range(6):
         ref = sps.spearmanr(x[i], y[i])
         assert rho[i] == pytest.approx(ref.statistic) and p[i] == pytest.approx(ref.pvalue)

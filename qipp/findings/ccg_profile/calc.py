@@ -1,22 +1,7 @@
-"""One CCG's QIPP profile: its target's rank with ties, its Q1 position, its region's peers.
+"""One CCG's QIPP profile: its figures, its target's rank, its region's peers, the panel's counts.
 
-The figures of ``notebooks/ccg_profile.ipynb``, computed here so the notebook
-only shows them; its tables are built by :mod:`qipp.findings.ccg_profile.tables`,
-its sentences by :mod:`qipp.findings.ccg_profile.text`.
-
-Ranks are competition ranks (1 = largest; two CCGs on the same value share
-it, the next is 3rd) taken on values rounded to the precision the profile
-shows, so two targets a reader sees as equal are stated as a tie. A rank or a
-median says whose CCGs it is over (:class:`Scope`): the panel's, or England's
-(or a region's) only when the panel holds exactly the CCGs of the CCG register
-of April 2013 (or of that region).
-
-Examples
---------
->>> rank_of([6.44, 2.5, 2.5, 0.28], 2.5)
-Rank(position=2, n=4, tied_with=1)
->>> rank_of([6.44, 2.5, 2.5, 0.28], 0.28).last, rank_of([1.0, 1.0], 1.0).all_tied
-(True, True)
+Ranks are competition ranks (1 = largest; two CCGs level share a rank, the next
+skips) on values rounded as the profile shows them, so a tie is one a reader sees.
 """
 
 from __future__ import annotations
@@ -28,6 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qipp.display import ShownAsTable, Table, table
+from qipp.ledger import claim
+from qipp.ledger.wording import as_published
 from qipp.panel import add_measures, is_synthetic, load_panel
 from qipp.paths import SYNTHETIC_PANEL_CSV, display_name
 from qipp.reference import load_register
@@ -37,6 +25,23 @@ TARGET_DECIMALS = 2
 SHORTFALL_DECIMALS = 1
 AMOUNT_DECIMALS = 2
 ENGLAND = "England"
+# HSJ's threshold for a CCG "short ... by 20 per cent or more": a definition, not a result.
+BEHIND_PCT = 20.0
+# Each count of CCGs the profile shows, with the claim that publishes it.
+COUNT_CLAIMS = {
+    "with a Q1 return": "ccg_q1_n_ccgs",
+    f"{BEHIND_PCT:g}% or more behind their Q1 plan": "ccg_q1_n_ytd_shortfall_20pct",
+    "behind their Q1 plan at all": "ccg_q1_n_ytd_any_slippage",
+    f"forecasting a year-end gap of {BEHIND_PCT:g}% or more": "ccg_q1_n_forecast_gap_20pct",
+}
+PEER_LABELS = {
+    "rank": "Rank in region",
+    "ccg_code": "Code",
+    "ccg_name": "CCG",
+    "plan_pct_of_allocation": "Target (% of allocation)",
+    "ytd_shortfall_pct": "Q1 shortfall (% of Q1 plan)",
+    "forecast_gap_pct": "Forecast gap (% of full-year plan)",
+}
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,6 @@ class Rank:
 
     @property
     def joint(self) -> bool:
-        """Whether another CCG has the same value."""
         return self.tied_with > 0
 
     @property
@@ -59,21 +63,19 @@ class Rank:
 
     @property
     def first(self) -> bool:
-        """Whether it is the largest (alone or jointly)."""
         return self.position == 1
 
     @property
     def last(self) -> bool:
-        """Whether it is the smallest (alone or jointly)."""
         return self.position + self.tied_with == self.n
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The CCGs a rank or median is over: ``n`` of them, in ``where`` (England or a region).
+    """The ``n`` CCGs a rank or median is over, in ``where`` (England or a region).
 
-    ``complete`` is True when they are exactly the register's CCGs of ``where``:
-    only then is a median England's (or the region's) rather than the panel's.
+    ``complete``: they are exactly the register's CCGs there, so a median is
+    England's (the region's), not only the panel's.
     """
 
     n: int
@@ -81,20 +83,107 @@ class Scope:
     complete: bool = False
 
 
-@dataclass(frozen=True)
-class RegionSummary:
-    """The panel's CCGs in one region: medians, how many forecast a shortfall, this CCG's rank."""
+def rank_of(values: Iterable[float], value: float, decimals: int = TARGET_DECIMALS) -> Rank:
+    """The competition rank of ``value`` among ``values``, ties at ``decimals``.
 
+    >>> rank_of([3.0, 2.004, 2.0, 1.0], 2.0)  # 2.004 shows as 2.00: a tie
+    Rank(position=2, n=4, tied_with=1)
+    """
+    shown = np.array([float(f"{float(v):.{decimals}f}") for v in values])
+    mine = float(f"{float(value):.{decimals}f}")
+    level = int((shown == mine).sum())
+    if level == 0:
+        raise ValueError(f"{value!r} is not among the values ranked")
+    return Rank(int((shown > mine).sum()) + 1, int(shown.size), level - 1)
+
+
+def scope_of(codes: Iterable[str], register: pd.DataFrame, where: str = ENGLAND) -> Scope:
+    """Whose CCGs ``codes`` are: ``where``'s when exactly the register's CCGs there.
+
+    >>> register = pd.DataFrame({"ccg_code": ["01A", "02B"], "region": ["London", "London"]})
+    >>> scope_of(["01A", "02B"], register), scope_of(["01A"], register, "London")
+    (Scope(n=2, where='England', complete=True), Scope(n=1, where='London', complete=False))
+    """
+    mine = set(codes)
+    listed = register if where == ENGLAND else register[register["region"] == where]
+    return Scope(len(mine), where, mine == set(listed["ccg_code"]))
+
+
+def load_profile_panel(panel_path: str) -> tuple[pd.DataFrame, bool, str]:
+    """The measured panel (blank: the committed synthetic one), whether synthetic, its name."""
+    path = Path(panel_path) if panel_path else SYNTHETIC_PANEL_CSV
+    panel = add_measures(load_panel(path))
+    return panel, is_synthetic(panel), display_name(path)
+
+
+def ccg_row(panel: pd.DataFrame, ccg_code: str) -> pd.Series:
+    """The panel's row of ``ccg_code``; KeyError naming the code when there is none."""
+    rows = panel[panel["ccg_code"] == ccg_code]
+    if rows.empty:
+        raise KeyError(f"CCG code {ccg_code!r} is not in the panel")
+    return rows.iloc[0]
+
+
+@dataclass(frozen=True)
+class RegionSummary(ShownAsTable):
+    """The panel's CCGs in one region: medians, forecast shortfalls, the CCG's rank, the peers.
+
+    ``peers`` holds the columns of :data:`PEER_LABELS`, largest target first;
+    its ``rank`` reads ``"=3"`` for a tie.
+    """
+
+    ccg_code: str
     scope: Scope
     rank: Rank
     median_target_pct: float
     median_ytd_shortfall_pct: float
     n_forecast_shortfall: int
+    peers: pd.DataFrame
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """The peers, this CCG's row highlighted."""
+        formats = dict.fromkeys(
+            ["ytd_shortfall_pct", "forecast_gap_pct"], f".{SHORTFALL_DECIMALS}f"
+        )
+        formats["plan_pct_of_allocation"] = f".{TARGET_DECIMALS}f"
+        return table(
+            self.peers,
+            labels=PEER_LABELS,
+            formats=formats,
+            highlight=(self.peers["ccg_code"] == self.ccg_code).tolist(),
+            caption=caption,
+        )
+
+
+def region_summary(
+    panel: pd.DataFrame, ccg_code: str, register: pd.DataFrame | None = None
+) -> RegionSummary:
+    """The panel's CCGs in ``ccg_code``'s region; ``register`` defaults to the project's."""
+    row = ccg_row(panel, ccg_code)
+    register = load_register() if register is None else register
+    # Sorted as shown: a tie at the precision shown lists its CCGs by code.
+    peers = (
+        panel[panel["region"] == row["region"]]
+        .assign(_shown=lambda f: f["plan_pct_of_allocation"].round(TARGET_DECIMALS))
+        .sort_values(["_shown", "ccg_code"], ascending=[False, True])
+    )
+    targets = peers["plan_pct_of_allocation"]
+    ranks = [rank_of(targets, value) for value in targets]
+    shown = [f"={r.position}" if r.joint else str(r.position) for r in ranks]
+    return RegionSummary(
+        ccg_code=str(ccg_code),
+        scope=scope_of(peers["ccg_code"], register, str(row["region"])),
+        rank=rank_of(targets, row["plan_pct_of_allocation"]),
+        median_target_pct=float(targets.median()),
+        median_ytd_shortfall_pct=float(peers["ytd_shortfall_pct"].median()),
+        n_forecast_shortfall=int(peers["forecasts_shortfall"].sum()),
+        peers=peers.assign(rank=shown).loc[:, list(PEER_LABELS)].reset_index(drop=True),
+    )
 
 
 @dataclass(frozen=True)
-class Profile:
-    """One CCG's figures (amounts in £m, shares in %) and where its target ranks."""
+class Profile(ShownAsTable):
+    """One CCG's figures (amounts in £m, shares in %), where its target ranks, its region."""
 
     ccg_code: str
     ccg_name: str
@@ -112,113 +201,31 @@ class Profile:
     median_target_pct: float
     region_summary: RegionSummary
 
-
-def rank_of(values: Iterable[float], value: float, decimals: int = TARGET_DECIMALS) -> Rank:
-    """The competition rank of ``value`` among ``values`` (1 = largest), ties at ``decimals``.
-
-    Raises
-    ------
-    ValueError
-        If ``value`` is not among ``values`` at that precision.
-
-    Examples
-    --------
-    >>> rank_of([3.0, 2.004, 2.0, 1.0], 2.0)  # 2.004 shows as 2.00: a tie
-    Rank(position=2, n=4, tied_with=1)
-    >>> rank_of([5.0], 5.0)
-    Rank(position=1, n=1, tied_with=0)
-    """
-    # Rounded as the profile prints them, so a tie is one the reader can see.
-    shown = np.array([float(f"{float(v):.{decimals}f}") for v in values])
-    mine = float(f"{float(value):.{decimals}f}")
-    level = int((shown == mine).sum())
-    if level == 0:
-        raise ValueError(f"{value!r} is not among the values ranked")
-    return Rank(int((shown > mine).sum()) + 1, int(shown.size), level - 1)
-
-
-def scope_of(codes: Iterable[str], register: pd.DataFrame, where: str = ENGLAND) -> Scope:
-    """Whose CCGs ``codes`` are: ``where``'s, when exactly the register's CCGs there.
-
-    Parameters
-    ----------
-    codes : iterable of str
-        The panel's CCG codes (in ``where``).
-    register : pandas.DataFrame
-        The CCG register (``ccg_code``, ``region``): :func:`qipp.reference.load_register`.
-    where : str
-        ``"England"`` or a region of the register.
-
-    Examples
-    --------
-    >>> register = pd.DataFrame({"ccg_code": ["01A", "02B"], "region": ["London", "London"]})
-    >>> scope_of(["01A", "02B"], register), scope_of(["01A"], register, "London")
-    (Scope(n=2, where='England', complete=True), Scope(n=1, where='London', complete=False))
-    """
-    mine = set(codes)
-    listed = register if where == ENGLAND else register[register["region"] == where]
-    return Scope(len(mine), where, mine == set(listed["ccg_code"]))
-
-
-def load_profile_panel(panel_path: str) -> tuple[pd.DataFrame, bool, str]:
-    """The measured panel, whether it is synthetic, and its name for a reader.
-
-    A blank ``panel_path`` reads the committed synthetic panel. The name is the
-    file's project-relative path or its bare name: never a machine path.
-    """
-    path = Path(panel_path) if panel_path else SYNTHETIC_PANEL_CSV
-    panel = add_measures(load_panel(path))
-    return panel, is_synthetic(panel), display_name(path)
-
-
-def _register(register: pd.DataFrame | None) -> pd.DataFrame:
-    return load_register() if register is None else register
-
-
-def region_summary(
-    panel: pd.DataFrame, ccg_code: str, register: pd.DataFrame | None = None
-) -> RegionSummary:
-    """The medians of ``ccg_code``'s region in the panel, and its target's rank there."""
-    row = ccg_row(panel, ccg_code)
-    peers = panel[panel["region"] == row["region"]]
-    return RegionSummary(
-        scope_of(peers["ccg_code"], _register(register), str(row["region"])),
-        rank_of(peers["plan_pct_of_allocation"], row["plan_pct_of_allocation"]),
-        float(peers["plan_pct_of_allocation"].median()),
-        float(peers["ytd_shortfall_pct"].median()),
-        int(peers["forecasts_shortfall"].sum()),
-    )
-
-
-def ccg_row(panel: pd.DataFrame, ccg_code: str) -> pd.Series:
-    """The panel's row of ``ccg_code``; KeyError naming the code when there is none."""
-    rows = panel[panel["ccg_code"] == ccg_code]
-    if rows.empty:
-        raise KeyError(f"CCG code {ccg_code!r} is not in the panel")
-    return rows.iloc[0]
+    def as_table(self, caption: str | None = None) -> Table:
+        """Planned, delivered or forecast, and the shortfall: to the end of Q1 and for the year."""
+        money = f",.{AMOUNT_DECIMALS}f"
+        frame = pd.DataFrame(
+            {
+                "Period": [
+                    "Q1 to date (April to June 2013): delivered",
+                    "Full year 2013-14: forecast",
+                ],
+                "Planned (£m)": [self.ytd_plan_gbp_m, self.plan_gbp_m],
+                "Delivered or forecast (£m)": [self.ytd_actual_gbp_m, self.forecast_gbp_m],
+                "Shortfall (% of plan)": [self.ytd_shortfall_pct, self.forecast_gap_pct],
+            }
+        )
+        formats = {"Shortfall (% of plan)": f".{SHORTFALL_DECIMALS}f"}
+        formats |= {"Planned (£m)": money, "Delivered or forecast (£m)": money}
+        return table(frame, formats=formats, caption=caption)
 
 
 def ccg_profile(
     panel: pd.DataFrame, ccg_code: str, register: pd.DataFrame | None = None
 ) -> Profile:
-    """Everything the profile states about ``ccg_code``.
-
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        A panel with the measures of :func:`qipp.panel.add_measures`.
-    ccg_code : str
-        A code of the panel.
-    register : pandas.DataFrame, optional
-        The CCG register (default: the project's), to tell whose CCGs the panel holds.
-
-    Raises
-    ------
-    KeyError
-        If ``ccg_code`` is not in the panel.
-    """
+    """Everything the profile states about ``ccg_code``; ``register`` tells whose CCGs they are."""
     row = ccg_row(panel, ccg_code)
-    register = _register(register)
+    register = load_register() if register is None else register
     targets = panel["plan_pct_of_allocation"]
     return Profile(
         ccg_code=str(ccg_code),
@@ -237,3 +244,35 @@ def ccg_profile(
         median_target_pct=float(targets.median()),
         region_summary=region_summary(panel, ccg_code, register),
     )
+
+
+def published(claim_id: str, claims: pd.DataFrame | None = None) -> str:
+    """A claim's value as HSJ published it, qualifier kept (``claims``: the project's ledger)."""
+    row = claim(claim_id, claims)
+    return as_published(row["value"], row["unit"], row["precision"], row["qualifier"])
+
+
+@dataclass(frozen=True)
+class PanelCounts(ShownAsTable):
+    """The panel's counts of CCGs behind plan (``panel``) beside HSJ's (``published``)."""
+
+    frame: pd.DataFrame
+
+    def as_table(self, caption: str | None = None) -> Table:
+        labels = {"measure": "CCGs", "panel": "This panel", "published": "HSJ, as published"}
+        return table(self.frame, labels=labels, caption=caption)
+
+
+def panel_counts(panel: pd.DataFrame, claims: pd.DataFrame | None = None) -> PanelCounts:
+    """The panel's counts of :data:`COUNT_CLAIMS`, each beside its claim as published.
+
+    >>> panel = pd.DataFrame({"ytd_shortfall_pct": [0.0, 5.0, 25.0],
+    ...                       "forecast_gap_pct": [0.0, 0.0, 20.0]})
+    >>> panel_counts(panel).frame["panel"].tolist()
+    [3, 1, 2, 1]
+    """
+    ytd, gap = panel["ytd_shortfall_pct"], panel["forecast_gap_pct"]
+    counts = [len(panel), (ytd >= BEHIND_PCT).sum(), (ytd > 0).sum(), (gap >= BEHIND_PCT).sum()]
+    shown = [published(claim_id, claims) for claim_id in COUNT_CLAIMS.values()]
+    rows = zip(COUNT_CLAIMS, map(int, counts), shown, strict=True)
+    return PanelCounts(pd.DataFrame(list(rows), columns=["measure", "panel", "published"]))

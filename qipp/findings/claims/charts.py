@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from qipp.plotting._figure import house, new_figure
+from qipp.plotting.figure import house, new_figure
 from qipp.plotting.style import AMBER, FIGSIZE_IN, GREEN, GREY, NAVY, RED, finish_figure
 
 
@@ -34,10 +34,10 @@ def scorecard_chart(
     colours: Mapping[str, str] | None = None,
     title: str | None = None,
 ) -> Figure:
-    """Stacked horizontal bars: claims per source (rows) split by status (columns).
+    """Stacked bars: claims per source (rows of the frame) split by status (its columns).
 
-    Colours follow the status words (reproduced green, approximate amber, not
-    reproduced red) unless ``colours`` maps a status to a colour.
+    Colours follow the status words (reproduced green, not reproduced red) unless
+    ``colours`` maps a status to one.
     """
     counts = counts_by_source_status.fillna(0)
     if counts.empty:

@@ -1,26 +1,19 @@
-"""NHS England against CCGs at Q1 2013-14 (notebook 04_nhs_england_vs_ccgs).
+"""NHS England against CCGs at Q1 2013-14 (notebook 04): figures recomputed and implied.
 
-Ambition, position at the end of June and forecast gap of the two kinds of
-commissioner, NHS England's service areas and its 2% non-recurrent fund, on the
-figures of HSJ's analysis of NHS England's internal NISFE report (Q1 2013-14).
-Figures no article states are implied and say so in a ``basis`` column; ranges are
-taken over the rounding of the published inputs (decision 0003). The verdict
-sentence is in :mod:`qipp.findings.nhse_ccgs.text`, re-exported here.
+A figure no article states says so in a ``basis`` column; ranges are over the inputs' rounding.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from qipp.derivations import DERIVATIONS, M_PER_BN, ratio, share_pct
-from qipp.findings.nhse_ccgs.text import (
-    CCG_GAP_PCT_ID,
-    NHSE_GAP_PCT_IDS,
-    VERDICT_CLAIM_IDS,
-    nhse_vs_ccgs_verdict,
-)
+from qipp.display import ShownAsTable, Table, table
 from qipp.findings.rows import (
     ORGANISATIONS,
     adhoc_derivation,
@@ -32,50 +25,88 @@ from qipp.findings.rows import (
     single_value,
     value_table,
 )
+from qipp.ledger.wording import as_published
 
-__all__ = [
-    "CCG_GAP_PCT_ID",
-    "NHSE_GAP_PCT_IDS",
-    "PRIMARY_CARE_GAP_IDS",
-    "VERDICT_CLAIM_IDS",
-    "ccg_gap_rounding",
-    "commissioner_comparison",
-    "nhse_vs_ccgs_verdict",
-    "nr_fund_context",
-    "plan_bounds",
-    "primary_care_plan_rounding",
-    "service_area_breakdown",
-]
+NHSE, CCGS = "NHS England", "CCGs"
+# The claims derive must reproduce for the verdict to say "Reproduced".
+NHSE_GAP_PCT_IDS = ("nhse_q1_forecast_gap_pct", "nhse_q1_forecast_gap_pct_headline")
+CCG_GAP_PCT_ID = "ccg_q1_forecast_gap_pct"
+VERDICT_CLAIM_IDS = (*NHSE_GAP_PCT_IDS, CCG_GAP_PCT_ID)
+# The fund's measures (Fund.frame's index).
+BUDGET, FUND = "NHS England budget implied by its plan", "non-recurrent fund"
+UNALLOCATED, FREE_SHARE = "fund not yet allocated", "unallocated, % of the fund"
+COVER = "unallocated / forecast QIPP gap"
+# The comparison's rows: header (with unit) and format, in the order shown.
+COMPARISON_ROWS: dict[str, tuple[str, str]] = {
+    "plan_gbp_m": ("Planned savings (£m)", ",.0f"),
+    "plan_pct_of_resources": ("Planned savings (% of budget or allocations)", ".1f"),
+    "implied_resources_gbp_bn": ("Budget or allocations the plan implies (£bn)", ",.1f"),
+    "ytd_shortfall_pct": ("Behind plan at the end of June (% of plan to date)", "g"),
+    "forecast_shortfall_gbp_m": ("Forecast year-end gap (£m)", ",.1f"),
+    "forecast_shortfall_pct_published": ("Forecast gap as published (% of plan)", "g"),
+    "forecast_shortfall_pct": ("Forecast gap recomputed (% of plan)", ".2f"),
+    "ytd_to_forecast_change_pp": ("Change, end of June to forecast (points)", "+.1f"),
+    "forecast_delivery_gbp_m": ("Forecast savings delivered (£m)", ",.1f"),
+    "forecast_delivery_pct_of_resources": ("Forecast savings delivered (% of resources)", ".2f"),
+    "forecast_shortfall_pct_of_resources": ("Forecast gap (% of resources)", ".3f"),
+}
+SERVICE_AREA_LABELS: dict[str, str] = {
+    "all": "NHS England, all areas",
+    "primary_care": "Primary care",
+    "public_health": "Public health",
+    "rest": "All but primary care (implied)",
+}
+# Precision each unit's derived figures are shown to (as_published's step).
+_SHOWN_STEP = {"GBP_bn": 0.01, "GBP_m": 0.1, "pct": 0.01, "ratio": 0.01, "count": 1.0}
 
-# Primary care's forecast gap in £m and as a share of its plan: together they imply the plan.
-PRIMARY_CARE_GAP_IDS = (
-    "nhse_q1_primary_care_forecast_gap_gbp_m",
-    "nhse_q1_primary_care_forecast_gap_pct",
-)
+
+def shown(value: float, unit: str) -> str:
+    """A derived figure with its unit, e.g. ``£26.71bn``."""
+    return as_published(float(value), unit, _SHOWN_STEP.get(unit, 0.01))
 
 
-def commissioner_comparison(position: pd.DataFrame, quarter: str = "Q1") -> pd.DataFrame:
+def number(cell: Any) -> float:
+    """A table cell as a float (pandas types a cell as any scalar)."""
+    return float(cell)
+
+
+def _figure(value: float, unit: str) -> float:
+    """A figure of a tidy table as a float, money in £m."""
+    return gbp_m(value, unit) if unit.startswith("GBP") else float(value)
+
+
+@dataclass(frozen=True)
+class Comparison(ShownAsTable):
+    """CCGs and NHS England side by side: ``frame`` is indexed by measure, one column each."""
+
+    frame: pd.DataFrame
+
+    @property
+    def nhse(self) -> pd.Series:
+        return self.frame[NHSE]
+
+    @property
+    def ccgs(self) -> pd.Series:
+        return self.frame[CCGS]
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """One row per measure, each in its own unit."""
+        organisations = tuple(str(c) for c in self.frame.columns)
+        rows = [
+            [label, *(format(number(v), spec) for v in self.frame.loc[measure])]
+            for measure, (label, spec) in COMPARISON_ROWS.items()
+        ]
+        frame = pd.DataFrame(rows, columns=["Measure", *organisations])
+        # Formatted row by row to text, so say which columns are numbers (right-aligned).
+        return dataclasses.replace(table(frame, caption=caption), numeric=organisations)
+
+
+def commissioner_comparison(position: pd.DataFrame, quarter: str = "Q1") -> Comparison:
     """Ambition, position and forecast of CCGs and NHS England side by side.
 
-    Parameters
-    ----------
-    position : pandas.DataFrame
-        The tidy ``commissioner_position_1314`` table (``quarter``, ``org_type``,
-        ``measure``, ``value``, ``unit``).
-    quarter : str
-        The quarter compared.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by measure, one column per organisation (``CCGs``, ``NHS England``).
-        Money in £m except ``implied_resources_gbp_bn``; ``forecast_shortfall_pct`` is
-        recomputed as gap / plan beside the published one.
-
-    Raises
-    ------
-    ValueError
-        If an organisation lacks one of the five published measures needed.
+    ``position`` is the tidy ``commissioner_position_1314`` table. Money is in £m except
+    ``implied_resources_gbp_bn``; ``forecast_shortfall_pct`` is recomputed as gap / plan
+    beside the published one.
     """
     needed = (
         "plan",
@@ -88,7 +119,7 @@ def commissioner_comparison(position: pd.DataFrame, quarter: str = "Q1") -> pd.D
     for org in ("ccg", "nhs_england"):
         rows = position.loc[(position["quarter"] == quarter) & (position["org_type"] == org)]
         got = {
-            m: (gbp_m(v, u) if u.startswith("GBP") else float(v))
+            m: _figure(v, u)
             for m, v, u in zip(rows["measure"], rows["value"], rows["unit"], strict=True)
         }
         missing = [m for m in needed if m not in got]
@@ -110,51 +141,68 @@ def commissioner_comparison(position: pd.DataFrame, quarter: str = "Q1") -> pd.D
             "forecast_delivery_pct_of_resources": share_pct(plan - gap, resources),
             "forecast_shortfall_pct_of_resources": share_pct(gap, resources),
         }
-    return pd.DataFrame(columns).rename_axis("measure")
+    return Comparison(pd.DataFrame(columns).rename_axis("measure"))
 
 
-def service_area_breakdown(areas: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ServiceAreas(ShownAsTable):
+    """NHS England's service areas: ``frame`` indexed by area, NaN where nothing is known."""
+
+    frame: pd.DataFrame
+
+    def plan_bounds(self, area: str, largest: str) -> dict[str, float]:
+        """Upper bounds on the plan of an ``area`` whose gap is published only as a share.
+
+        ``max_plan_gbp_m``: if ``area`` carried the whole remainder of the gap;
+        ``max_plan_if_<largest>_largest_gbp_m``: if its gap is below ``largest``'s.
+        """
+        gaps = self.frame["forecast_shortfall_gbp_m"]
+        share = float(self.frame["forecast_shortfall_pct"].loc[area]) / 100
+        return {
+            "max_plan_gbp_m": ratio(float(gaps.loc["rest"]), share),
+            f"max_plan_if_{largest}_largest_gbp_m": ratio(float(gaps.loc[largest]), share),
+        }
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """Plan, forecast gap, shares of the whole and the basis; a dash where unknown."""
+        frame = self.frame.rename(index=SERVICE_AREA_LABELS).reset_index()
+        one_decimal = dict.fromkeys(frame.select_dtypes("number").columns, ",.1f")
+        return table(
+            frame,
+            labels={
+                "service_area": "Service area",
+                "plan_gbp_m": "Plan (£m)",
+                "forecast_shortfall_gbp_m": "Forecast gap (£m)",
+                "forecast_shortfall_pct": "Forecast gap (% of the area's plan)",
+                "share_of_plan_pct": "Share of NHS England's plan (%)",
+                "share_of_shortfall_pct": "Share of NHS England's gap (%)",
+                "basis": "Basis",
+            },
+            formats=one_decimal | {"forecast_shortfall_pct": ".2f"},
+            caption=caption,
+        )
+
+
+def service_area_breakdown(areas: pd.DataFrame) -> ServiceAreas:
     """NHS England's plan and forecast gap by service area, with what the figures imply.
 
-    An area with a published gap in £m and as a share gets an implied plan
-    (gap / share); the remainder row is NHS England's total less every area whose
-    plan and gap are both known (so it includes areas with only a share published).
-
-    Parameters
-    ----------
-    areas : pandas.DataFrame
-        The tidy ``nhse_q1_1314_by_service_area`` table (``service_area``, ``measure``,
-        ``value``, ``unit``); ``all`` must have ``plan`` and ``forecast_shortfall``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by service area: ``plan_gbp_m``, ``forecast_shortfall_gbp_m``,
-        ``forecast_shortfall_pct``, ``share_of_plan_pct``, ``share_of_shortfall_pct``,
-        ``basis``; NaN where the figures do not determine a value.
+    ``areas`` is the tidy ``nhse_q1_1314_by_service_area`` table; area ``all`` must have a
+    plan and a forecast gap. An area with a gap in £m and as a share gets an implied plan;
+    the ``rest`` row is the total less every area whose plan and gap are both known.
     """
     got: dict[str, dict[str, float]] = {}
     for area, measure, value, unit in zip(
         areas["service_area"], areas["measure"], areas["value"], areas["unit"], strict=True
     ):
-        got.setdefault(area, {})[measure] = (
-            gbp_m(value, unit) if unit.startswith("GBP") else float(value)
-        )
-    whole = got.get("all", {})
+        got.setdefault(area, {})[measure] = _figure(value, unit)
+    whole = got.pop("all", {})
     if "plan" not in whole or "forecast_shortfall" not in whole:
         raise ValueError("service area 'all' needs both plan and forecast_shortfall")
-    rows = {
-        "all": {
-            "plan_gbp_m": whole["plan"],
-            "forecast_shortfall_gbp_m": whole["forecast_shortfall"],
-            "forecast_shortfall_pct": share_pct(whole["forecast_shortfall"], whole["plan"]),
-            "basis": "published plan and gap",
-        }
-    }
+    total_plan, total_gap = whole["plan"], whole["forecast_shortfall"]
+    total_pct = share_pct(total_gap, total_plan)
+    rows = {"all": (total_plan, total_gap, total_pct, "published plan and gap")}
     known_plan = known_gap = 0.0
     for area, figures in got.items():
-        if area == "all":
-            continue
         plan, gap, pct = (
             figures.get(k, math.nan)
             for k in ("plan", "forecast_shortfall", "forecast_shortfall_pct")
@@ -168,149 +216,84 @@ def service_area_breakdown(areas: pd.DataFrame) -> pd.DataFrame:
             basis = "only the share is published" if not math.isnan(pct) else "incomplete"
         if not (math.isnan(plan) or math.isnan(gap)):
             known_plan, known_gap = known_plan + plan, known_gap + gap
-        rows[area] = {
-            "plan_gbp_m": plan,
-            "forecast_shortfall_gbp_m": gap,
-            "forecast_shortfall_pct": pct,
-            "basis": basis,
-        }
-    rest_plan, rest_gap = whole["plan"] - known_plan, whole["forecast_shortfall"] - known_gap
-    rows["rest"] = {
-        "plan_gbp_m": rest_plan,
-        "forecast_shortfall_gbp_m": rest_gap,
-        "forecast_shortfall_pct": share_pct(rest_gap, rest_plan),
-        "basis": "remainder: all - areas with plan and gap",
-    }
-    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("service_area")
+        rows[area] = (plan, gap, pct, basis)
+    rest_plan, rest_gap = total_plan - known_plan, total_gap - known_gap
+    rest_pct = share_pct(rest_gap, rest_plan)
+    rows["rest"] = (rest_plan, rest_gap, rest_pct, "remainder: all - areas with plan and gap")
+    columns = ["plan_gbp_m", "forecast_shortfall_gbp_m", "forecast_shortfall_pct", "basis"]
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis(
+        "service_area"
+    )
     # One value at a time: share_pct is derive's arithmetic on single figures.
-    table.insert(3, "share_of_plan_pct", [share_pct(p, whole["plan"]) for p in table["plan_gbp_m"]])
-    table.insert(
-        4,
-        "share_of_shortfall_pct",
-        [share_pct(g, whole["forecast_shortfall"]) for g in table["forecast_shortfall_gbp_m"]],
-    )
-    return table
+    frame.insert(3, "share_of_plan_pct", [share_pct(p, total_plan) for p in frame["plan_gbp_m"]])
+    gaps = frame["forecast_shortfall_gbp_m"]
+    frame.insert(4, "share_of_shortfall_pct", [share_pct(g, total_gap) for g in gaps])
+    return ServiceAreas(frame)
 
 
-def plan_bounds(breakdown: pd.DataFrame, area: str, largest: str) -> dict[str, float]:
-    """Upper bounds on the plan of an area whose gap is published only as a share.
+@dataclass(frozen=True)
+class Fund(ShownAsTable):
+    """The non-recurrent fund's figures: ``frame`` indexed by measure (value, low, high, unit)."""
 
-    ``max_plan_gbp_m``: if ``area`` carried the whole remainder of the gap.
-    ``max_plan_if_<largest>_largest_gbp_m``: if ``largest`` is the biggest single
-    contributor, so ``area``'s gap is below ``largest``'s.
+    frame: pd.DataFrame
 
-    Examples
-    --------
-    >>> table = pd.DataFrame({"forecast_shortfall_gbp_m": [20.0, float("nan"), 10.0],
-    ...                       "forecast_shortfall_pct": [10.0, 40.0, 5.0]},
-    ...                      index=["pc", "ph", "rest"])
-    >>> plan_bounds(table, "ph", "pc")
-    {'max_plan_gbp_m': 25.0, 'max_plan_if_pc_largest_gbp_m': 50.0}
+    def value(self, measure: str) -> float:
+        """The central value of one measure (:data:`FUND`, :data:`UNALLOCATED` ...)."""
+        return number(self.frame.loc[measure, "value"])
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """Each figure with its unit and its range over the rounding."""
+        fund, ranges = self.frame, ("value", "low", "high")
+        frame = fund.reset_index()
+        frame["measure"] = [str(m)[:1].upper() + str(m)[1:] for m in fund.index]
+        for column in ranges:
+            frame[column] = [shown(v, u) for v, u in zip(fund[column], fund["unit"], strict=True)]
+        labels = {"measure": "Measure", "value": "Central", "low": "Low (rounding)"}
+        labels |= {"high": "High (rounding)", "basis": "Basis"}
+        shown_table = table(frame, labels=labels, columns=list(labels), caption=caption)
+        return dataclasses.replace(shown_table, numeric=tuple(labels[c] for c in ranges))
+
+
+def nr_fund_context(claims: pd.DataFrame) -> Fund:
+    """NHS England's non-recurrent fund: its implied size and the part not yet allocated.
+
+    The fund is the national rule's share (taken as exact) of the budget its plan implies.
     """
-    # Columns looked up by label type as numbers; breakdown.loc[label, column] is any scalar.
-    gaps = breakdown["forecast_shortfall_gbp_m"]
-    share = float(breakdown["forecast_shortfall_pct"].loc[area]) / 100
-    return {
-        "max_plan_gbp_m": ratio(float(gaps.loc["rest"]), share),
-        f"max_plan_if_{largest}_largest_gbp_m": ratio(float(gaps.loc[largest]), share),
-    }
-
-
-def nr_fund_context(claims: pd.DataFrame) -> pd.DataFrame:
-    """NHS England's 2 per cent non-recurrent fund: its implied size and the £56m unallocated.
-
-    The budget is the one NHS England's plan implies (£374m at 1.4 per cent, a derive
-    context figure). The 2 per cent is a national rule, so it is taken as exact.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by measure: ``value``, ``low``, ``high``, ``unit``, ``basis``.
-    """
-    plan, plan_pct, fund_pct = (
-        "nhse_q1_plan_gbp_m",
-        "nhse_plan_pct_of_budget",
-        "nr_fund_pct_of_budget",
-    )
+    plan, plan_pct, rule = "nhse_q1_plan_gbp_m", "nhse_plan_pct_of_budget", "nr_fund_pct_of_budget"
     unallocated, gap = "nhse_q1_nr_fund_unallocated_gbp_m", "nhse_q1_forecast_gap_gbp_m"
     budget = context(plan_pct, (plan, plan_pct))
     fund = adhoc_derivation(
-        (plan, plan_pct, fund_pct),
+        (plan, plan_pct, rule),
         lambda p, pp, fp: single_value(budget, p, pp) * M_PER_BN * fp / 100,
         "budget x 2%",
     )
     free_share = adhoc_derivation(
-        (unallocated, plan, plan_pct, fund_pct),
+        (unallocated, plan, plan_pct, rule),
         lambda u, p, pp, fp: share_pct(u, single_value(fund, p, pp, fp)),
         "100 x unallocated / fund",
     )
     cover = adhoc_derivation((unallocated, gap), ratio, "unallocated / forecast QIPP gap")
-    exact = (fund_pct,)
-    return value_table(
-        [
-            derived_row(
-                "NHS England budget implied by its plan",
-                budget,
-                claims,
-                "GBP_bn",
-                "implied: plan / plan's share of budget",
-            ),
-            derived_row(
-                "non-recurrent fund",
-                fund,
-                claims,
-                "GBP_m",
-                "implied: the national rule's share of that budget",
-                exact,
-            ),
-            published_row("fund not yet allocated", claims, unallocated),
-            derived_row(
-                "unallocated, % of the fund",
-                free_share,
-                claims,
-                "pct",
-                "implied: unallocated / fund",
-                exact,
-            ),
-            derived_row(
-                "unallocated / forecast QIPP gap",
-                cover,
-                claims,
-                "ratio",
-                "unallocated fund / NHS England's forecast gap",
-            ),
-        ]
-    )
+    of_budget = "implied: the national rule's share of that budget"
+    rows = [
+        derived_row(BUDGET, budget, claims, "GBP_bn", "implied: plan / plan's share of budget"),
+        derived_row(FUND, fund, claims, "GBP_m", of_budget, exact=(rule,)),
+        published_row(UNALLOCATED, claims, unallocated),
+        derived_row(FREE_SHARE, free_share, claims, "pct", "implied: unallocated / fund", (rule,)),
+        derived_row(COVER, cover, claims, "ratio", "unallocated fund / NHS England's forecast gap"),
+    ]
+    return Fund(value_table(rows))
 
 
 def ccg_gap_rounding(claims: pd.DataFrame) -> tuple[float, float]:
-    """The CCGs' forecast gap (% of plan) over the rounding of the published gap and plan.
-
-    The plan is published only to one decimal place in £bn, so the share carries
-    its rounding; derive's derivation of the published share gives the range.
-
-    Examples
-    --------
-    >>> from qipp.ledger import load_claims
-    >>> low, high = ccg_gap_rounding(load_claims())
-    >>> low < high
-    True
-    """
+    """The CCGs' forecast gap (% of plan) over the rounding of the published gap and plan."""
     derivation = DERIVATIONS[CCG_GAP_PCT_ID]
     low, high = derivation.interval(rounding_intervals(claims, derivation.inputs))
     return float(low), float(high)
 
 
 def primary_care_plan_rounding(claims: pd.DataFrame) -> tuple[float, float]:
-    """Primary care's implied plan (gap / share, £m) over the rounding of both inputs.
-
-    Examples
-    --------
-    >>> from qipp.ledger import load_claims
-    >>> low, high = primary_care_plan_rounding(load_claims())
-    >>> low < high
-    True
-    """
-    implied = context(PRIMARY_CARE_GAP_IDS[1], PRIMARY_CARE_GAP_IDS)
+    """Primary care's implied plan (gap / share, £m) over the rounding of both inputs."""
+    gap_ids = ("nhse_q1_primary_care_forecast_gap_gbp_m", "nhse_q1_primary_care_forecast_gap_pct")
+    implied = context(gap_ids[1], gap_ids)
     low, high = implied.interval(rounding_intervals(claims, implied.inputs))
     return float(low), float(high)

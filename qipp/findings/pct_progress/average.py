@@ -1,18 +1,11 @@
-"""What HSJ's 24% average miss implies (notebook 05_pct_progress_2010), as arithmetic.
+"""What HSJ's average miss implies (notebook 05): for the PCTs not named, and the £bn shortfall.
 
-Two questions about the published average, neither needing the table of plans:
-what mean the PCTs the article does not name must have had for the named ones
-to average 24% (:func:`others_mean_table`, :func:`min_reporting_for_mean`), and
-what that average gives when applied to the £15bn-£20bn efficiency challenge,
-set against the article's "around £5bn" (:func:`extrapolate_shortfall`).
+Arithmetic on published figures: :func:`average_check` and :func:`article_extrapolation`
+read them from the ledger.
 
-Examples
---------
 >>> ext = extrapolate_shortfall(24, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
 >>> round(ext.shortfall_low_gbp_bn, 2), round(ext.shortfall_high_gbp_bn, 2), ext.meets_band
 (3.6, 4.8, True)
->>> round(ext.challenge_for_band_low_gbp_bn, 2), ext.share_of_range_in_band
-(18.75, 0.25)
 """
 
 from __future__ import annotations
@@ -23,24 +16,25 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from qipp.derive import tolerance
+from qipp.display import ShownAsTable, Table, facts
+from qipp.findings.pct_progress.calc import Progress, shown, source_caption
+from qipp.findings.rows import claims_by_id, qualifier_or_none
+from qipp.ledger.wording import as_published
+
+RANGE_IDS = ("pct_wolverhampton_forecast_miss_pct", "pct_west_sussex_forecast_miss_pct")
+MEAN_ID = "pct_mean_forecast_miss_pct"
+N_REPORTS_ID = "pct_n_progress_reports"
+CHALLENGE_IDS = ("pct_qipp_challenge_low_gbp_bn", "pct_qipp_challenge_high_gbp_bn")
+EXTRAPOLATED_ID = "pct_extrapolated_shortfall_gbp_bn"
+# Panel sizes shown beside the smallest ones and the published count, for comparison.
+ILLUSTRATIVE_N_REPORTING = (10, 15)
+
 
 def implied_others_mean_pct(
     published_mean_pct: float, known_pct: Sequence[float], n_reporting: int
 ) -> float:
-    """Mean the unnamed PCTs must have for ``n_reporting`` PCTs to average the published mean.
-
-    An unweighted mean over ``n_reporting`` PCTs, of which ``known_pct`` are named.
-
-    Raises
-    ------
-    ValueError
-        If ``n_reporting`` does not exceed the number of named PCTs.
-
-    Examples
-    --------
-    >>> implied_others_mean_pct(24, [10, 48], 4)
-    19.0
-    """
+    """Unweighted mean the unnamed PCTs need for ``n_reporting`` to average the published mean."""
     k = len(known_pct)
     if n_reporting <= k:
         raise ValueError(f"n_reporting must exceed the {k} named PCT(s), got {n_reporting}")
@@ -54,16 +48,7 @@ def others_mean_table(
     floor_pct: float,
     ceiling_pct: float,
 ) -> pd.DataFrame:
-    """For each number of reporting PCTs, the mean the others need and whether it is possible.
-
-    Possible means inside ``[floor_pct, ceiling_pct]``: every reporting PCT's
-    miss lies in the published range, so the others' mean must too.
-
-    Examples
-    --------
-    >>> others_mean_table(24, [10, 48, 37.5], [4, 5], 10, 48)["possible"].tolist()
-    [False, True]
-    """
+    """Per number of reporting PCTs, the mean the others need and whether it is in the range."""
     rows = []
     for n in n_values:
         mean = implied_others_mean_pct(published_mean_pct, known_pct, n)
@@ -74,19 +59,7 @@ def others_mean_table(
 def min_reporting_for_mean(
     published_mean_pct: float, known_pct: Sequence[float], floor_pct: float, ceiling_pct: float
 ) -> int:
-    """Fewest reporting PCTs for which the published mean is possible (see :func:`others_mean_table`).
-
-    Raises
-    ------
-    ValueError
-        If the published mean lies outside ``[floor_pct, ceiling_pct]``, where
-        no number of PCTs can produce it.
-
-    Examples
-    --------
-    >>> min_reporting_for_mean(24, [10, 48, 37.5], 10, 48)
-    5
-    """
+    """Fewest reporting PCTs for which the published mean is possible."""
     if not floor_pct <= published_mean_pct <= ceiling_pct:
         raise ValueError(
             f"a mean of {published_mean_pct:g}% lies outside the range "
@@ -100,17 +73,12 @@ def min_reporting_for_mean(
 
 
 @dataclass(frozen=True)
-class Extrapolation:
-    """A mean miss applied to a range of challenge sizes, set against a published figure.
+class Extrapolation(ShownAsTable):
+    """A mean miss applied to a range of challenge sizes, set against a published shortfall.
 
-    ``shortfall_*`` are the miss applied to each end of the challenge range and
-    its midpoint; ``band_*`` the values the published figure admits;
-    ``challenge_for_band_low_gbp_bn`` the smallest challenge whose shortfall
-    reaches the band (NaN if none in the range) and ``share_of_range_in_band``
-    the fraction of the challenge range whose shortfall lies in the band;
-    ``challenge_for_published_gbp_bn`` the challenge that gives exactly the
-    published figure, and ``miss_for_published_*_pct`` the miss that would give
-    it on each end of the range.
+    ``challenge_for_band_low_gbp_bn`` is the smallest challenge whose shortfall reaches
+    the band (NaN if none in the range); ``miss_for_published_*_pct`` the miss that
+    gives the published figure on each end of the range.
     """
 
     mean_miss_pct: float
@@ -131,8 +99,36 @@ class Extrapolation:
     miss_for_published_high_pct: float
 
     def to_dict(self, digits: int = 4) -> dict:
-        """Return the fields as a dict, floats rounded to ``digits``."""
+        """The fields as a dict, floats rounded to ``digits``."""
         return {k: round(v, digits) if isinstance(v, float) else v for k, v in asdict(self).items()}
+
+    def as_table(self, caption: str | None = None) -> Table:
+        rate, low, high = self.mean_miss_pct, self.challenge_low_gbp_bn, self.challenge_high_gbp_bn
+        published = f"£{self.published_gbp_bn:g}bn"
+        items = {
+            f"{rate:g}% of £{low:g}bn (£bn)": self.shortfall_low_gbp_bn,
+            f"{rate:g}% of £{high:g}bn (£bn)": self.shortfall_high_gbp_bn,
+            "Midpoint of that range (£bn)": self.shortfall_mid_gbp_bn,
+            f"Published {published}: low end of its band (£bn)": self.band_low_gbp_bn,
+            f"Published {published}: high end of its band (£bn)": self.band_high_gbp_bn,
+            "Smallest challenge that reaches the band (£bn)": self.challenge_for_band_low_gbp_bn,
+            "Share of the challenge range that reaches it (%)": 100 * self.share_of_range_in_band,
+            f"Challenge at which {rate:g}% gives exactly {published} (£bn)": (
+                self.challenge_for_published_gbp_bn
+            ),
+            f"Miss giving {published} on £{high:g}bn (%)": self.miss_for_published_low_pct,
+            f"Miss giving {published} on £{low:g}bn (%)": self.miss_for_published_high_pct,
+        }
+        return facts(
+            items,
+            formats=dict.fromkeys(items, ",.2f"),
+            na_rep="none in the range",
+            caption=caption
+            or source_caption(
+                "Computed by qipp.findings.pct_progress.average.extrapolate_shortfall; the band "
+                "is qipp.derive.tolerance's (decision 0003)."
+            ),
+        )
 
 
 def extrapolate_shortfall(
@@ -143,24 +139,9 @@ def extrapolate_shortfall(
     published_gbp_bn: float,
     band_gbp_bn: tuple[float, float],
 ) -> Extrapolation:
-    """Apply a mean miss to a range of challenge sizes and compare with a published shortfall.
+    """Apply a mean miss (%) to a range of challenge sizes (£bn), against a published shortfall.
 
-    Parameters
-    ----------
-    mean_miss_pct : float
-        The average miss (per cent of planned savings).
-    challenge_low_gbp_bn, challenge_high_gbp_bn : float
-        The ends of the efficiency challenge (£bn).
-    published_gbp_bn : float
-        The shortfall as published.
-    band_gbp_bn : (float, float)
-        The values the published figure admits (``qipp.derive.tolerance``).
-
-    Raises
-    ------
-    ValueError
-        A non-positive miss, a range whose low end exceeds its high end, or an
-        empty band.
+    ``band_gbp_bn`` holds the values the published figure admits (``qipp.derive.tolerance``).
     """
     if mean_miss_pct <= 0:
         raise ValueError(f"mean_miss_pct must be positive, got {mean_miss_pct}")
@@ -179,10 +160,7 @@ def extrapolate_shortfall(
     in_high = min(challenge_high_gbp_bn, band_high / rate)
     width = challenge_high_gbp_bn - challenge_low_gbp_bn
     meets = in_low <= in_high
-    if width > 0:
-        share = max(0.0, in_high - in_low) / width
-    else:
-        share = 1.0 if meets else 0.0
+    share = max(0.0, in_high - in_low) / width if width > 0 else float(meets)
     return Extrapolation(
         mean_miss_pct=float(mean_miss_pct),
         challenge_low_gbp_bn=float(challenge_low_gbp_bn),
@@ -204,20 +182,81 @@ def extrapolate_shortfall(
 
 
 def extrapolation_curve(ext: Extrapolation, challenge_gbp_bn: Iterable[float]) -> pd.DataFrame:
-    """The shortfall the mean miss gives at each challenge size, and whether it is in the band.
-
-    Examples
-    --------
-    >>> ext = extrapolate_shortfall(24, 15, 20, published_gbp_bn=5, band_gbp_bn=(4.5, 5.5))
-    >>> extrapolation_curve(ext, [15, 20])["in_band"].tolist()
-    [False, True]
-    """
+    """The shortfall the mean miss gives at each challenge size, and whether it is in the band."""
     challenge = np.asarray(list(challenge_gbp_bn), dtype=float)
     shortfall = ext.mean_miss_pct / 100.0 * challenge
+    in_band = (shortfall >= ext.band_low_gbp_bn) & (shortfall <= ext.band_high_gbp_bn)
     return pd.DataFrame(
-        {
-            "challenge_gbp_bn": challenge,
-            "shortfall_gbp_bn": shortfall,
-            "in_band": (shortfall >= ext.band_low_gbp_bn) & (shortfall <= ext.band_high_gbp_bn),
-        }
+        {"challenge_gbp_bn": challenge, "shortfall_gbp_bn": shortfall, "in_band": in_band}
+    )
+
+
+@dataclass(frozen=True)
+class AverageCheck(ShownAsTable):
+    """What the published average miss allows, given the misses the article names.
+
+    ``known_pct``: one year-end miss per PCT named (or computable), in the order of
+    ``organisations``; ``n_reports``: the PCTs HSJ analysed, ``n_reports_text`` as the
+    article says it; ``others``: :func:`others_mean_table` over a few panel sizes.
+    """
+
+    range_pct: tuple[float, float]
+    mean_miss_pct: float
+    organisations: tuple[str, ...]
+    known_pct: tuple[float, ...]
+    n_reports: int
+    n_reports_text: str
+    min_reporting: int
+    others: pd.DataFrame
+
+    def as_table(self, caption: str | None = None) -> Table:
+        function = "qipp.findings.pct_progress.average.others_mean_table"
+        detail = f"Unweighted means; computed by {function}."
+        return shown(self.others, caption or source_caption(detail), ["unnamed_mean_pct"])
+
+
+def average_check(
+    claims: pd.DataFrame,
+    progress: Progress,
+    illustrative_n: Iterable[int] = ILLUSTRATIVE_N_REPORTING,
+) -> AverageCheck:
+    """The published range, average and count of reports, checked against the named misses.
+
+    ``illustrative_n``: further numbers of reporting PCTs to show (one not above the
+    named PCTs' count is skipped).
+    """
+    by_id = claims_by_id(claims, (*RANGE_IDS, MEAN_ID, N_REPORTS_ID))
+    low, high = (float(by_id[i]["value"]) for i in RANGE_IDS)
+    mean = float(by_id[MEAN_ID]["value"])
+    known = tuple(float(p) for p in progress.year_end["pct"])
+    count = by_id[N_REPORTS_ID]
+    n_reports, k = int(count["value"]), len(known)
+    sizes = sorted({k + 1, k + 2, n_reports, *(n for n in illustrative_n if n > k)})
+    return AverageCheck(
+        range_pct=(low, high),
+        mean_miss_pct=mean,
+        organisations=tuple(str(o) for o in progress.year_end["organisation"]),
+        known_pct=known,
+        n_reports=n_reports,
+        n_reports_text=as_published(
+            float(count["value"]), count["unit"], float(count["precision"]), count["qualifier"]
+        ),
+        min_reporting=min_reporting_for_mean(mean, known, low, high),
+        others=others_mean_table(mean, known, sizes, low, high),
+    )
+
+
+def article_extrapolation(claims: pd.DataFrame) -> Extrapolation:
+    """The published average miss applied to the published challenge, against the shortfall.
+
+    The "around" shortfall is read as the band of :func:`qipp.derive.tolerance`.
+    """
+    by_id = claims_by_id(claims, (MEAN_ID, *CHALLENGE_IDS, EXTRAPOLATED_ID))
+    published = by_id[EXTRAPOLATED_ID]
+    value, precision = float(published["value"]), float(published["precision"])
+    band = tolerance(value, precision, qualifier_or_none(published["qualifier"]))
+    low, high = (float(by_id[i]["value"]) for i in CHALLENGE_IDS)
+    mean = float(by_id[MEAN_ID]["value"])
+    return extrapolate_shortfall(
+        mean, low, high, published_gbp_bn=value, band_gbp_bn=(band.lo, band.hi)
     )

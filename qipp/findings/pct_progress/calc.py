@@ -1,213 +1,175 @@
-"""PCTs' progress on QIPP in 2010-11 (notebook 05_pct_progress_2010).
+"""PCTs' 2010-11 plans as HSJ published them (notebook 05): misses, unidentified savings, mix.
 
-HSJ ("PCTs make slow progress with QIPP", 2010-11) read the progress reports of
-more than 20 primary care trusts: forecast misses from 10% to 48% of planned
-savings, 24% on average, which it extrapolated to "around £5bn" short of the
-£15bn-£20bn efficiency challenge. These functions work on the tidy table
-``pct_plans_2010_11`` (one row per organisation, period and measure, values from
-the ledger): the misses and other progress signals, unidentified savings, and
-the savings mix with the shares that do not reconcile with the amounts beside
-them.
-
-What the published average implies for the PCTs not named, the extrapolation
-and where the published shortfall sits in it are arithmetic on published figures,
-in :mod:`qipp.findings.pct_progress.average`, fed from the ledger by
-:mod:`qipp.findings.pct_progress.claims`; the sentences that report them are in
-:mod:`qipp.findings.pct_progress.text`. All are re-exported here, so the notebook
-imports the whole toolkit from one place (the examples live with them).
+Each function takes the tidy table ``pct_plans_2010_11`` (``organisation``, ``period``,
+``measure``, ``value``, from :func:`qipp.ledger.load_tidy_table`) or a result built from it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from qipp.findings.pct_progress.average import (
-    Extrapolation,
-    extrapolate_shortfall,
-    extrapolation_curve,
-    implied_others_mean_pct,
-    min_reporting_for_mean,
-    others_mean_table,
-)
-from qipp.findings.pct_progress.claims import (
-    ARTICLE,
-    EXTRAPOLATED_ID,
-    MEAN_ID,
-    RANGE_IDS,
-    AverageCheck,
-    article_extrapolation,
-    average_check,
-)
-from qipp.findings.pct_progress.text import (
-    assumptions_paragraph,
-    average_sentence,
-    band_sentence,
-    claim_paragraph,
-    inconsistent_notes,
-    pct_progress_verdict,
-    reconciliation_sentences,
-)
+from qipp.display import ShownAsTable, Table, table
+from qipp.ledger import cite
 
-__all__ = [
-    "ARTICLE",
-    "DERIVED",
-    "EXTRAPOLATED_ID",
-    "MEAN_ID",
-    "PART_MEASURES",
-    "PUBLISHED",
-    "RANGE_IDS",
-    "SHARE_MEASURES",
-    "AverageCheck",
-    "Extrapolation",
-    "article_extrapolation",
-    "assumptions_paragraph",
-    "average_check",
-    "average_sentence",
-    "band_sentence",
-    "claim_paragraph",
-    "extrapolate_shortfall",
-    "extrapolation_curve",
-    "implied_others_mean_pct",
-    "inconsistent_notes",
-    "min_reporting_for_mean",
-    "mix_discrepancies",
-    "others_mean_table",
-    "pct_progress_verdict",
-    "progress_measures",
-    "reconciliation_sentences",
-    "savings_mix",
-    "unidentified_savings",
-]
-
-# Published shares of a plan, by the measure names of pct_plans_2010_11.
-SHARE_MEASURES: dict[str, str] = {
+ARTICLE = "hsj_pct_progress_2010"
+# Published shares of a plan, and parts of a plan published in £m, by measure name.
+SHARE_MEASURES = {
     "urgent_care_over_75s_share_pct": "urgent care (over-75s)",
     "elective_variation_share_pct": "elective care variation",
     "prescribing_share_pct": "prescribing",
     "demand_management_share_pct": "demand management",
 }
-# Parts of a plan published in £m, whose share of the same plan can be computed.
-PART_MEASURES: dict[str, str] = {
-    "prescribing_saving": "prescribing",
-    "nonrecurrent_cuts": "non-recurrent cuts",
+PART_MEASURES = {"prescribing_saving": "prescribing", "nonrecurrent_cuts": "non-recurrent cuts"}
+# Which measures are progress signals: (signal, derived from £m, a year-end forecast).
+SIGNALS = {
+    "forecast_miss_pct": ("forecast year-end miss", False, True),
+    "forecast_miss": ("possible year-end miss", True, True),
+    "at_risk": ("savings rated high risk of not being made", True, False),
+    "ytd_shortfall_pct": ("behind plan, year to date", False, False),
 }
 PUBLISHED, DERIVED = "published", "derived"
+PLANS = "data/tables/pct_plans_2010_11.csv via the ledger"
+# The header each column shows under in this finding's tables (a PCT's is "As HSJ names it").
+LABELS = {
+    "organisation": "Organisation",
+    "period": "Period",
+    "signal": "Signal",
+    "category": "Savings from",
+    "pct": "Share of the plan (%)",
+    "share_pct": "Share of the plan (%)",
+    "basis": "Basis",
+    "year_end_forecast": "Year-end forecast",
+    "plan_gbp_m": "Plan (£m)",
+    "amount_gbp_m": "Amount (£m)",
+    "unidentified_gbp_m": "Not yet identified (£m)",
+    "unidentified_pct": "Derived (% of plan)",
+    "published_pct": "Published (% of plan)",
+    "agrees": "Derived rounds to published",
+    "derived_pct": "Share the amount gives (%)",
+    "gap_pct_points": "Difference (points)",
+    "beyond_rounding": "Beyond rounding",
+    "published_amount_gbp_m": "Published amount (£m)",
+    "amount_at_published_pct_gbp_m": "Amount the published share gives (£m)",
+    "n_reporting": "PCTs reporting a year-end forecast",
+    "n_unnamed": "Of them not named",
+    "unnamed_mean_pct": "Mean miss the unnamed need (%)",
+    "possible": "Possible (inside the published range)",
+    "id": "Claim",
+    "quote": "As the article puts it",
+    "as_published": "As published",
+    "recomputed": "Recomputed",
+    "status": "Status",
+    "note": "How qipp.derive checked it",
+    "pct_code": "PCT code (ODS)",
+    "pct_name": "PCT (as ONS names it)",
+    "sha_codes": "SHA code (ODS)",
+    "sha_names": "Strategic health authority",
+    "why": "Why not matched",
+}
 
-_TABLE_COLUMNS = ("organisation", "period", "measure", "value")
+
+def source_caption(detail: str) -> str:
+    """A table's caption: the article as its source, then ``detail``."""
+    return f"Source: {cite(ARTICLE)}. {detail}"
 
 
-def _check_table(table: pd.DataFrame) -> None:
-    missing = [c for c in _TABLE_COLUMNS if c not in table.columns]
+def shown(
+    frame: pd.DataFrame,
+    caption: str,
+    one_decimal: Sequence[str] = (),
+    *,
+    labels: dict[str, str] | None = None,
+    formats: dict[str, str] | None = None,
+    **options: Any,
+) -> Table:
+    """``frame`` under :data:`LABELS` (or ``labels``), ``one_decimal`` columns to one decimal."""
+    labels, formats = LABELS | (labels or {}), dict.fromkeys(one_decimal, ",.1f") | (formats or {})
+    return table(frame, labels=labels, formats=formats, caption=caption, **options)
+
+
+def _lookup(plans: pd.DataFrame, column: str = "value") -> dict[tuple[str, str, str], float]:
+    needs = ["organisation", "period", "measure", "value"]
+    missing = [c for c in needs if c not in plans.columns]
     if missing:
-        raise KeyError(
-            f"table lacks column(s) {', '.join(missing)} (needs {', '.join(_TABLE_COLUMNS)})"
-        )
-    if table.duplicated(["organisation", "period", "measure"]).any():
+        raise KeyError(f"table lacks column(s) {', '.join(missing)} (needs {', '.join(needs)})")
+    if plans.duplicated(needs[:3]).any():
         raise ValueError("each (organisation, period, measure) must appear once")
+    keys = plans.loc[:, [*needs[:3], column]]
+    return {(o, p, m): float(v) for o, p, m, v in keys.itertuples(index=False)}
 
 
-def _lookup(table: pd.DataFrame) -> dict[tuple[str, str, str], float]:
-    _check_table(table)
-    return {
-        (o, p, m): float(v)
-        for o, p, m, v in table.loc[:, list(_TABLE_COLUMNS)].itertuples(index=False)
-    }
+@dataclass(frozen=True)
+class Progress(ShownAsTable):
+    """Every progress signal as a percentage of the PCT's plan (``frame``, one row each).
 
-
-def progress_measures(table: pd.DataFrame) -> pd.DataFrame:
-    """Every progress signal in the table as a percentage of the organisation's plan.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Columns ``organisation``, ``period``, ``measure`` and ``value``
-        (``pct_plans_2010_11`` from :func:`qipp.ledger.load_tidy_table`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per signal: ``organisation``, ``signal``, ``pct``, ``amount_gbp_m``
-        and ``plan_gbp_m`` (NaN when not published), ``basis`` (published, or
-        derived from £m figures) and ``year_end_forecast`` (True only for a
-        forecast year-end miss, the measure the 24% average is of).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"organisation": ["A", "B", "B"], "period": ["2010-11"] * 3,
-    ...                   "measure": ["forecast_miss_pct", "plan", "forecast_miss"],
-    ...                   "value": [10.0, 40.0, 10.0]})
-    >>> progress_measures(t)[["organisation", "pct", "basis"]].values.tolist()
-    [['A', 10.0, 'published'], ['B', 25.0, 'derived']]
+    ``amount_gbp_m`` and ``plan_gbp_m`` are NaN when not published; ``year_end_forecast``
+    is True only for a forecast year-end miss, the measure the published average is of.
     """
-    values = _lookup(table)
+
+    frame: pd.DataFrame
+
+    @property
+    def year_end(self) -> pd.DataFrame:
+        """The forecast year-end misses only."""
+        return self.frame.loc[self.frame["year_end_forecast"]]
+
+    def as_table(self, caption: str | None = None) -> Table:
+        detail = (
+            f"Figures: {PLANS}; derived shares: qipp.findings.pct_progress.calc."
+            "progress_measures. A dash: not given in the article."
+        )
+        return shown(
+            self.frame, caption or source_caption(detail), ["pct", "amount_gbp_m", "plan_gbp_m"]
+        )
+
+
+def progress_measures(plans: pd.DataFrame) -> Progress:
+    """Every progress signal in the table (:data:`SIGNALS`) as a percentage of the plan."""
+    values = _lookup(plans)
     rows = []
     for (org, period, measure), value in values.items():
+        if measure not in SIGNALS:
+            continue
+        signal, from_amount, year_end = SIGNALS[measure]
         plan = values.get((org, period, "plan"), np.nan)
-        if measure == "forecast_miss_pct":
-            rows.append((org, "forecast year-end miss", value, np.nan, plan, PUBLISHED, True))
-        elif measure == "forecast_miss" and np.isfinite(plan):
-            rows.append(
-                (org, "possible year-end miss", 100 * value / plan, value, plan, DERIVED, True)
-            )
-        elif measure == "at_risk" and np.isfinite(plan):
-            rows.append(
-                (
-                    org,
-                    "savings rated high risk of not being made",
-                    100 * value / plan,
-                    value,
-                    plan,
-                    DERIVED,
-                    False,
-                )
-            )
-        elif measure == "ytd_shortfall_pct":
-            rows.append((org, "behind plan, year to date", value, np.nan, plan, PUBLISHED, False))
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "organisation",
-            "signal",
-            "pct",
-            "amount_gbp_m",
-            "plan_gbp_m",
-            "basis",
-            "year_end_forecast",
-        ],
-    )
+        if not from_amount:
+            rows.append((org, signal, value, np.nan, plan, PUBLISHED, year_end))
+        elif np.isfinite(plan):
+            rows.append((org, signal, 100 * value / plan, value, plan, DERIVED, year_end))
+    columns = ["organisation", "signal", "pct", "amount_gbp_m", "plan_gbp_m", "basis"]
+    return Progress(pd.DataFrame(rows, columns=[*columns, "year_end_forecast"]))
 
 
-def unidentified_savings(table: pd.DataFrame) -> pd.DataFrame:
-    """Savings not yet identified, as a share of the plan of the same organisation and period.
+@dataclass(frozen=True)
+class Unidentified(ShownAsTable):
+    """Savings not yet identified, as a share of the same organisation's plan for the period.
 
-    Returns
-    -------
-    pandas.DataFrame
-        ``organisation``, ``period``, ``plan_gbp_m``, ``unidentified_gbp_m``,
-        ``unidentified_pct`` (derived), ``published_pct`` (NaN if none) and
-        ``agrees``: whether the derived share rounds to the published one at the
-        step it was stated to (None when the table has no ``precision`` column).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"organisation": ["N"] * 3, "period": ["2010-11"] * 3,
-    ...                   "measure": ["plan", "unidentified", "unidentified_pct"],
-    ...                   "value": [40.0, 10.0, 25.0], "precision": [0.1, 1.0, 1.0]})
-    >>> unidentified_savings(t)[["unidentified_pct", "published_pct", "agrees"]].values.tolist()
-    [[25.0, 25.0, True]]
+    ``agrees``: the derived share rounds to the published one at its stated step (None
+    when the table has no ``precision`` column).
     """
-    values = _lookup(table)
-    precisions = (
-        {
-            (o, p, m): float(x)
-            for o, p, m, x in table.loc[
-                :, ["organisation", "period", "measure", "precision"]
-            ].itertuples(index=False)
-        }
-        if "precision" in table.columns
-        else {}
-    )
+
+    frame: pd.DataFrame
+
+    def as_table(self, caption: str | None = None) -> Table:
+        function = "qipp.findings.pct_progress.calc.unidentified_savings"
+        detail = f"Figures: {PLANS}; derived by {function}."
+        return shown(
+            self.frame,
+            caption or source_caption(detail),
+            ["plan_gbp_m", "unidentified_gbp_m", "unidentified_pct"],
+            formats={"published_pct": "g"},
+        )
+
+
+def unidentified_savings(plans: pd.DataFrame) -> Unidentified:
+    """Savings not yet identified, as a share of the plan of the same organisation and period."""
+    values = _lookup(plans)
+    steps = _lookup(plans, "precision") if "precision" in plans.columns else {}
     rows = []
     for (org, period, measure), amount in values.items():
         if measure != "unidentified":
@@ -219,116 +181,110 @@ def unidentified_savings(table: pd.DataFrame) -> pd.DataFrame:
             )
         derived = 100 * amount / plan
         published = values.get((org, period, "unidentified_pct"), np.nan)
-        step = precisions.get((org, period, "unidentified_pct"), np.nan)
-        # Agrees when the derived share rounds to the published one at its stated step.
+        step = steps.get((org, period, "unidentified_pct"), np.nan)
         agrees = bool(abs(derived - published) <= step / 2) if np.isfinite(step) else None
         rows.append((org, period, plan, amount, derived, published, agrees))
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "organisation",
-            "period",
-            "plan_gbp_m",
-            "unidentified_gbp_m",
-            "unidentified_pct",
-            "published_pct",
-            "agrees",
-        ],
-    )
+    columns = ["organisation", "period", "plan_gbp_m", "unidentified_gbp_m", "unidentified_pct"]
+    return Unidentified(pd.DataFrame(rows, columns=[*columns, "published_pct", "agrees"]))
 
 
-def savings_mix(table: pd.DataFrame) -> pd.DataFrame:
-    """Each published share of a plan, and each share computable from a £m part of it.
+@dataclass(frozen=True)
+class SavingsMix(ShownAsTable):
+    """Each share of a plan, published or derived from a £m part; ``plan_gbp_m`` NaN if none."""
 
-    Returns
-    -------
-    pandas.DataFrame
-        ``organisation``, ``period``, ``category``, ``share_pct``, ``basis``
-        (published share, or derived from a £m part), ``plan_gbp_m`` (NaN if no
-        plan for that period) and ``amount_gbp_m`` (the published part, or the
-        share times the plan).
+    frame: pd.DataFrame
 
-    Examples
-    --------
-    >>> t = pd.DataFrame({"organisation": ["C"] * 3, "period": ["2010-11"] * 3,
-    ...                   "measure": ["plan", "prescribing_share_pct", "prescribing_saving"],
-    ...                   "value": [40.0, 30.0, 10.0]})
-    >>> savings_mix(t)[["share_pct", "basis", "amount_gbp_m"]].values.tolist()
-    [[30.0, 'published', 12.0], [25.0, 'derived', 10.0]]
-    """
-    values = _lookup(table)
+    def as_table(self, caption: str | None = None) -> Table:
+        function = "qipp.findings.pct_progress.calc.savings_mix"
+        detail = f"Figures: {PLANS}; derived by {function}. A dash: no plan given for that period."
+        columns = ["organisation", "category", "period", "share_pct", "basis", "plan_gbp_m"]
+        return shown(
+            self.frame,
+            caption or source_caption(detail),
+            ["share_pct", "plan_gbp_m", "amount_gbp_m"],
+            columns=[*columns, "amount_gbp_m"],
+            labels={"period": "Plan's period"},
+        )
+
+
+def savings_mix(plans: pd.DataFrame) -> SavingsMix:
+    """Each published share of a plan, and each share computable from a £m part of it."""
+    values = _lookup(plans)
     rows = []
     for (org, period, measure), value in values.items():
         plan = values.get((org, period, "plan"), np.nan)
         if measure in SHARE_MEASURES:
-            rows.append(
-                (org, period, SHARE_MEASURES[measure], value, PUBLISHED, plan, value / 100 * plan)
-            )
+            category = SHARE_MEASURES[measure]
+            rows.append((org, period, category, value, PUBLISHED, plan, value / 100 * plan))
         elif measure in PART_MEASURES:
             if not np.isfinite(plan):
                 raise ValueError(
                     f"{org} ({period}) has a £m {measure} but no plan to set it against"
                 )
-            rows.append(
-                (org, period, PART_MEASURES[measure], 100 * value / plan, DERIVED, plan, value)
-            )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "organisation",
-            "period",
-            "category",
-            "share_pct",
-            "basis",
-            "plan_gbp_m",
-            "amount_gbp_m",
-        ],
-    )
+            category = PART_MEASURES[measure]
+            rows.append((org, period, category, 100 * value / plan, DERIVED, plan, value))
+    columns = ["organisation", "period", "category", "share_pct", "basis", "plan_gbp_m"]
+    return SavingsMix(pd.DataFrame(rows, columns=[*columns, "amount_gbp_m"]))
 
 
-def mix_discrepancies(mix: pd.DataFrame, half_step_pct_points: float = 0.5) -> pd.DataFrame:
-    """Where a published share and the share its £m amount gives are both known, set them side by side.
+@dataclass(frozen=True)
+class Discrepancies(ShownAsTable):
+    """A published share beside the share its £m amount gives, and the amount each implies.
 
-    Parameters
-    ----------
-    mix : pandas.DataFrame
-        From :func:`savings_mix`.
-    half_step_pct_points : float
-        Half the step the published shares are stated to (whole per cents: 0.5);
-        a gap wider than this is beyond the published share's rounding.
+    ``gap_pct_points`` is derived minus published.
+    """
 
-    Returns
-    -------
-    pandas.DataFrame
-        ``organisation``, ``period``, ``category``, ``published_pct``,
-        ``derived_pct``, ``gap_pct_points`` (derived minus published),
-        ``beyond_rounding``, ``plan_gbp_m``, ``published_amount_gbp_m`` and
-        ``amount_at_published_pct_gbp_m``.
+    frame: pd.DataFrame
 
-    Examples
-    --------
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """The rows whose gap is beyond the published share's rounding."""
+        return self.frame.loc[self.frame["beyond_rounding"]]
+
+    def as_table(self, caption: str | None = None) -> Table:
+        function = "qipp.findings.pct_progress.calc.mix_discrepancies"
+        formats = {"published_pct": "g", "derived_pct": ".2f", "gap_pct_points": "+.2f"}
+        return shown(
+            self.frame,
+            caption or source_caption(f"Derived by {function} (same article)."),
+            ["plan_gbp_m", "published_amount_gbp_m"],
+            columns=[c for c in self.frame.columns if c != "period"],
+            labels={"published_pct": "Published share (%)"},
+            formats=formats | {"amount_at_published_pct_gbp_m": ",.2f"},
+            split_after=5,
+        )
+
+
+def mix_discrepancies(mix: SavingsMix, half_step_pct_points: float = 0.5) -> Discrepancies:
+    """Where a published share and the share its £m amount gives are both known, side by side.
+
+    ``half_step_pct_points``: half the step the published shares are stated to; a wider
+    gap is beyond the published share's rounding.
+
     >>> t = pd.DataFrame({"organisation": ["C"] * 3, "period": ["2010-11"] * 3,
     ...                   "measure": ["plan", "prescribing_share_pct", "prescribing_saving"],
     ...                   "value": [40.0, 30.0, 10.0]})
-    >>> mix_discrepancies(savings_mix(t))[["published_pct", "derived_pct", "gap_pct_points"]].values.tolist()
-    [[30.0, 25.0, -5.0]]
+    >>> mix = savings_mix(t)
+    >>> mix.frame[["share_pct", "basis", "amount_gbp_m"]].values.tolist()
+    [[30.0, 'published', 12.0], [25.0, 'derived', 10.0]]
+    >>> mix_discrepancies(mix).frame[["gap_pct_points", "beyond_rounding"]].values.tolist()
+    [[-5.0, True]]
     """
     keys = ["organisation", "period", "category"]
-    published = mix[mix["basis"] == PUBLISHED].set_index(keys)
-    derived = mix[mix["basis"] == DERIVED].set_index(keys)
-    both = published.merge(
-        derived, how="inner", left_index=True, right_index=True, suffixes=("_pub", "_der")
-    )
+    frame = mix.frame
+    published = frame[frame["basis"] == PUBLISHED].set_index(keys)
+    derived = frame[frame["basis"] == DERIVED].set_index(keys)
+    both = published.merge(derived, left_index=True, right_index=True, suffixes=("_pub", "_der"))
+    gap = both["share_pct_der"] - both["share_pct_pub"]
     out = pd.DataFrame(
         {
             "published_pct": both["share_pct_pub"],
             "derived_pct": both["share_pct_der"],
-            "gap_pct_points": both["share_pct_der"] - both["share_pct_pub"],
-            "beyond_rounding": (both["share_pct_der"] - both["share_pct_pub"]).abs()
-            > half_step_pct_points,
+            "gap_pct_points": gap,
+            "beyond_rounding": gap.abs() > half_step_pct_points,
             "plan_gbp_m": both["plan_gbp_m_der"],
             "published_amount_gbp_m": both["amount_gbp_m_der"],
             "amount_at_published_pct_gbp_m": both["amount_gbp_m_pub"],
         }
     )
-    return out.reset_index()
+    return Discrepancies(out.reset_index())

@@ -1,113 +1,26 @@
-"""The shape of the £13bn QIPP tracker profile (notebook 03_front_loaded_savings).
+"""The shape of the tracker's savings profile: per year, how front-loaded, a straight line.
 
-HSJ (DH QIPP tracker, Q1 2012-13) reported that PCTs anticipated £13bn of
-savings from 2011-12 to 2014-15, "front-loaded" at 3.8, 3.6, 2.9 and 2.6 £bn a
-year. These functions read such a profile from the ledger (a Series indexed by
-financial year), set a part against the total of named years, and set the
-2011-12 estimates the tracker's first year is compared with side by side.
-
-The profile's shape (running share, change year on year, a front-loading index,
-a fitted straight line) is measured in :mod:`qipp.findings.savings_profile.shape`
-and put into words in :mod:`qipp.findings.savings_profile.text`.
-:func:`qipp.stats.cumulative_share` stays in :mod:`qipp.stats` because
-:mod:`qipp.plotting` draws it. All three are re-exported here so a notebook
-imports the whole profile toolkit from one place.
-
-Examples
---------
->>> profile = pd.Series([3.8, 3.6, 2.9, 2.6],
-...                     index=["2011-12", "2012-13", "2013-14", "2014-15"])
->>> round(float(profile.sum()), 1), round(first_years_share(profile), 3)
-(12.9, 0.574)
->>> round(front_loading_index(profile), 3), is_non_increasing(profile)
-(0.111, True)
->>> round(share_of_years_pct(4.5, profile, ["2012-13", "2013-14", "2014-15"]), 2)
-49.45
+A profile is a Series of £bn indexed by financial year ("2011-12", ...).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from itertools import pairwise
 
+import numpy as np
 import pandas as pd
 
-from qipp.findings.savings_profile.shape import (
-    ProfileShape,
-    TrendResult,
-    first_years_share,
-    front_loading_index,
-    is_non_increasing,
-    linear_trend,
-    profile_shape,
-    profile_table,
-    year_on_year_change,
-)
-from qipp.findings.savings_profile.text import contrast_sentence, front_loading_verdict
-from qipp.ledger import claim_values
-from qipp.stats import cumulative_share
-
-__all__ = [
-    "ESTIMATE_LABELS",
-    "LOCAL_CLAIMS",
-    "LocalShare",
-    "ProfileShape",
-    "TrendResult",
-    "compare_estimates",
-    "contrast_sentence",
-    "cumulative_share",
-    "estimate_values",
-    "financial_year_start",
-    "first_years_share",
-    "front_loading_index",
-    "front_loading_verdict",
-    "is_non_increasing",
-    "linear_trend",
-    "local_share",
-    "profile_from_table",
-    "profile_shape",
-    "profile_table",
-    "share_of_years_pct",
-    "trend_of",
-    "year_on_year_change",
-]
-
-# The 2011-12 estimates of data/tables/savings_2011_12_estimates.csv as a reader names
-# them. "DH" is the Department of Health; its reported figure appears twice, as HSJ
-# quoted the announcement and as the NAO reported it.
-ESTIMATE_LABELS = {
-    "tracker_anticipated": "Tracker: anticipated",
-    "dh_announced": "DH: announced (HSJ)",
-    "dh_forecast": "DH: forecast (NAO)",
-    "dh_reported": "DH: reported (NAO)",
-    "nao_substantiated": "NAO: substantiated",
-}
-# The tracker's local schemes over years two to four, their published share of the
-# saving required then, and the part of them rated fully on track (claims.csv).
-LOCAL_CLAIMS = (
-    "tracker_local_yrs2_4_gbp_bn",
-    "tracker_local_share_yrs2_4_pct",
-    "tracker_on_track_yrs2_4_gbp_bn",
-)
+from qipp.display import ShownAsTable, Table, facts, table
+from qipp.stats import cumulative_share, p_value_text, percent_level
 
 _FINANCIAL_YEAR = re.compile(r"(\d{4})-(\d{2})")
 
 
 def financial_year_start(year: str) -> int:
-    """Return the calendar year a financial year starts in: 2011 for ``"2011-12"``.
-
-    Raises
-    ------
-    ValueError
-        If ``year`` is not of the form ``YYYY-YY`` with consecutive years.
-
-    Examples
-    --------
-    >>> financial_year_start("2011-12"), financial_year_start("1999-00")
-    (2011, 1999)
-    """
+    """The calendar year a financial year starts in: 2011 for ``"2011-12"``."""
     match = _FINANCIAL_YEAR.fullmatch(str(year))
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
         raise ValueError(f"{year!r} is not a financial year such as 2011-12")
@@ -115,27 +28,10 @@ def financial_year_start(year: str) -> int:
 
 
 def profile_from_table(table: pd.DataFrame, unit: str = "GBP_bn") -> pd.Series:
-    """Turn a tidy yearly table into a profile Series indexed by financial year.
+    """A profile from a tidy yearly table (``year``, ``programme_year``, ``value``, ``unit``).
 
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Columns ``year``, ``programme_year``, ``value`` and ``unit``, one row per
-        year (as :func:`qipp.ledger.load_tidy_table` returns
-        ``tracker_savings_profile``).
-    unit : str
-        The unit every row must carry.
-
-    Returns
-    -------
-    pandas.Series
-        Values in programme-year order, named ``savings_gbp_bn``.
-
-    Raises
-    ------
-    ValueError
-        A year twice, programme years that are not 1, 2, 3, ..., years that do
-        not follow one another, or a row in another unit.
+    Refuses a year twice, programme years other than 1, 2, 3, ..., years that do
+    not follow one another, and a row in another ``unit``.
     """
     ordered = table.sort_values("programme_year")
     if ordered["year"].duplicated().any():
@@ -148,152 +44,235 @@ def profile_from_table(table: pd.DataFrame, unit: str = "GBP_bn") -> pd.Series:
     other = ordered.loc[ordered["unit"] != unit, "year"].tolist()
     if other:
         raise ValueError(f"every value must be in {unit}; not so for {', '.join(other)}")
-    return pd.Series(
-        ordered["value"].astype(float).to_numpy(),
-        index=ordered["year"].to_list(),
-        name="savings_gbp_bn",
-    )
+    values = ordered["value"].astype(float).to_numpy()
+    return pd.Series(values, index=ordered["year"].to_list(), name="savings_gbp_bn")
 
 
-def trend_of(profile: pd.Series, alpha: float = 0.05) -> TrendResult:
-    """The straight line through ``profile``, over the calendar year each financial year starts in.
+def _profile(values: Iterable[float], name: str) -> pd.Series:
+    """``values`` as a float Series (a Series keeps its index): non-empty, finite, >= 0."""
+    series = pd.Series(values if isinstance(values, pd.Series) else list(values), dtype=float)
+    if series.empty or not np.isfinite(series.to_numpy()).all():
+        raise ValueError(f"{name}: values must be non-empty with no missing entries")
+    if (series < 0).any() or series.sum() <= 0:
+        raise ValueError(f"{name}: values must be non-negative with a positive total")
+    return series
 
-    >>> trend = trend_of(pd.Series([3.8, 3.6, 2.9, 2.6],
-    ...                            index=["2011-12", "2012-13", "2013-14", "2014-15"]))
-    >>> round(trend.slope, 2), round(trend.predict(2011), 2)
-    (-0.43, 3.87)
+
+def front_loading_index(values: Iterable[float]) -> float:
+    """Centre of mass rescaled: +1 all in the first period, 0 flat, -1 all in the last.
+
+    With periods ``t = 0 .. T-1`` and centre ``c = sum(t v) / sum(v)``, it is ``1 - 2c / (T-1)``.
+
+    >>> front_loading_index([1, 1, 1]), front_loading_index([0, 0, 5])
+    (0.0, -1.0)
     """
-    return linear_trend([financial_year_start(y) for y in profile.index], profile, alpha=alpha)
+    series = _profile(values, "front_loading_index")
+    if len(series) < 2:
+        raise ValueError("front_loading_index needs at least two periods")
+    t = np.arange(len(series), dtype=float)
+    centre = float((t * series.to_numpy()).sum() / series.sum())
+    return 1.0 - 2.0 * centre / (len(series) - 1)
+
+
+def first_years_share(values: Iterable[float], n_years: int = 2) -> float:
+    """Share (0 to 1) of the total in the first ``n_years`` periods."""
+    series = _profile(values, "first_years_share")
+    if not 1 <= n_years <= len(series):
+        raise ValueError(f"n_years must be from 1 to {len(series)}, got {n_years}")
+    return float(series.iloc[:n_years].sum() / series.sum())
+
+
+def is_non_increasing(values: Iterable[float]) -> bool:
+    """True when no period is larger than the one before it."""
+    series = _profile(values, "is_non_increasing")
+    return bool((series.diff().dropna() <= 0).all())
+
+
+def years_phrase(years: tuple[str, ...]) -> str:
+    """Years as a reader names them: "2011-12 and 2012-13", "2012-13 to 2014-15"."""
+    return " and ".join(years) if len(years) <= 2 else f"{years[0]} to {years[-1]}"
 
 
 @dataclass(frozen=True)
-class LocalShare:
-    """Local QIPP schemes' savings over the later years, as a share of the saving required.
+class ProfileTable(ShownAsTable):
+    """Per year (``frame``): savings, running total and share, change on the year."""
 
-    ``required_gbp_bn`` is the profile's total over ``years``; ``share_pct`` the
-    recomputed share, ``published_share_pct`` the article's, stated to
-    ``published_step``; ``on_track_gbp_bn`` the part of the local savings rated
-    fully on track.
+    frame: pd.DataFrame
+    source: str = "the yearly figures"
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """The yearly table, a dash for the first year's change."""
+        labels = {"year": "Year", "savings_gbp_bn": "Savings (£bn)"}
+        labels |= {"cumulative_gbp_bn": "Running total (£bn)"}
+        labels |= {"cumulative_share_pct": "Running share (%)"}
+        labels |= {"change_gbp_bn": "Change (£bn)", "change_pct": "Change (%)"}
+        formats = {c: ".1f" for c in self.frame.columns} | {
+            c: "+.1f" for c in ("change_gbp_bn", "change_pct")
+        }
+        return table(
+            self.frame.reset_index(),
+            labels=labels,
+            formats=formats,
+            caption=caption
+            or f"Source: {self.source}; qipp.findings.savings_profile.calc.profile_table. "
+            "Running share: of the total so far; change: on the year before.",
+        )
+
+
+def profile_table(profile: pd.Series, source: str = "the yearly figures") -> ProfileTable:
+    """The savings of each year, the running total and share, and the change on the year.
+
+    >>> print(profile_table(pd.Series([2.0, 1.0], index=["2011-12", "2012-13"]), "HSJ").as_table())
+       Year Savings (£bn) Running total (£bn) Running share (%) Change (£bn) Change (%)
+    2011-12           2.0                 2.0              66.7            –          –
+    2012-13           1.0                 3.0             100.0         -1.0      -50.0
+    Source: HSJ; qipp.findings.savings_profile.calc.profile_table. Running share: of the total so far; change: on the year before.
     """
-
-    local_gbp_bn: float
-    years: tuple[str, ...]
-    required_gbp_bn: float
-    share_pct: float
-    published_share_pct: float
-    published_step: float
-    on_track_gbp_bn: float
-
-    @property
-    def on_track_pct(self) -> float:
-        """The part rated fully on track, as a percentage of the local savings."""
-        return 100.0 * self.on_track_gbp_bn / self.local_gbp_bn
-
-
-def local_share(profile: pd.Series, claims: pd.DataFrame) -> LocalShare:
-    """Local schemes' share of the saving required in every year of ``profile`` but the first.
-
-    Parameters
-    ----------
-    profile : pandas.Series
-        Savings per year in £bn (:func:`profile_from_table`).
-    claims : pandas.DataFrame
-        The ledger (:func:`qipp.ledger.load_claims`), holding :data:`LOCAL_CLAIMS`.
-    """
-    values = claim_values(claims)
-    local, share, on_track = (values[c] for c in LOCAL_CLAIMS)
-    step = claims.set_index("id")["precision"].astype(float).loc[LOCAL_CLAIMS[1]]
-    years = tuple(str(y) for y in profile.index[1:])
-    return LocalShare(
-        local_gbp_bn=local,
-        years=years,
-        required_gbp_bn=float(profile.loc[list(years)].sum()),
-        share_pct=share_of_years_pct(local, profile, years),
-        published_share_pct=share,
-        published_step=float(step),
-        on_track_gbp_bn=on_track,
-    )
-
-
-def estimate_values(table: pd.DataFrame) -> dict[str, float]:
-    """``{estimate: value}`` of a tidy table of estimates (``savings_2011_12_estimates``).
-
-    >>> estimate_values(pd.DataFrame({"estimate": ["a", "b"], "value": [3.8, 5.8]}))
-    {'a': 3.8, 'b': 5.8}
-    """
-    return {str(e): float(v) for e, v in zip(table["estimate"], table["value"], strict=True)}
-
-
-def share_of_years_pct(part: float, profile: pd.Series, years: Sequence[str]) -> float:
-    """``part`` as a percentage of the profile's total over ``years``.
-
-    The tracker's local schemes (£4.5bn) are set against the saving required in
-    years two to four, which is the profile's 2012-13 to 2014-15 total.
-
-    Raises
-    ------
-    KeyError
-        A year not in the profile; the message lists the years it has.
-
-    Examples
-    --------
-    >>> round(share_of_years_pct(1.0, pd.Series([4.0, 2.0, 2.0], index=["a", "b", "c"]), ["b", "c"]), 1)
-    25.0
-    """
-    missing = [year for year in years if year not in profile.index]
-    if missing:
-        raise KeyError(f"years {missing} not in the profile (it has {', '.join(profile.index)})")
-    whole = float(profile.loc[list(years)].sum())
-    if whole <= 0:
-        raise ValueError("the profile's total over those years must be positive")
-    return 100.0 * part / whole
-
-
-def compare_estimates(
-    table: pd.DataFrame, reference: str, labels: Mapping[str, str]
-) -> pd.DataFrame:
-    """Set several estimates of one quantity side by side, against a reference estimate.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Columns ``estimate`` and ``value`` (and ``source``), one row per estimate
-        (``savings_2011_12_estimates`` from :func:`qipp.ledger.load_tidy_table`).
-    reference : str
-        The ``estimate`` every other is compared with (the tracker's figure).
-    labels : mapping
-        ``estimate`` -> a readable label; every estimate needs one.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by label, in the table's order: ``value_gbp_bn``, ``minus_reference_gbp_bn``
-        and ``pct_of_reference``, plus ``source`` when the table has it.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"estimate": ["ours", "theirs"], "value": [4.0, 5.0]})
-    >>> compare_estimates(t, "ours", {"ours": "Ours", "theirs": "Theirs"}).loc["Theirs"].tolist()
-    [5.0, 1.0, 125.0]
-    """
-    unknown = sorted(set(table["estimate"]) - set(labels))
-    if unknown:
-        raise KeyError(f"no label for estimate(s) {', '.join(unknown)}")
-    rows = table.set_index("estimate")
-    if reference not in rows.index:
-        raise KeyError(f"reference estimate {reference!r} not in the table")
-    # A float Series looked up by label is typed float; rows.loc[label, column] is any scalar.
-    values = rows["value"].astype(float)
-    base = float(values.loc[reference])
-    out = pd.DataFrame(
+    savings = _profile(profile, "profile_table")
+    frame = pd.DataFrame(
         {
-            "value_gbp_bn": values,
-            "minus_reference_gbp_bn": values - base,
-            "pct_of_reference": 100.0 * values / base,
+            "savings_gbp_bn": savings,
+            "cumulative_gbp_bn": savings.cumsum(),
+            "cumulative_share_pct": 100 * cumulative_share(savings),
+            "change_gbp_bn": savings.diff(),
+            "change_pct": 100 * savings.pct_change(),
         }
     )
-    if "source" in rows.columns:
-        out["source"] = rows["source"]
-    out.index = [labels[e] for e in out.index]
-    out.index.name = "estimate"
-    return out
+    frame.index.name = "year"
+    return ProfileTable(frame, source)
+
+
+@dataclass(frozen=True)
+class ProfileShape(ShownAsTable):
+    """How front-loaded a profile is.
+
+    ``early_share`` (0 to 1) is the share of the ``early_years``; ``largest_fall_year``
+    the year the profile falls most into (None when it never falls).
+    """
+
+    years: tuple[str, ...]
+    early_years: tuple[str, ...]
+    early_share: float
+    front_loading_index: float
+    falls_every_year: bool
+    largest_fall_year: str | None
+    largest_fall_gbp_bn: float | None
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """The shares of the early and late years, the index, and the falls."""
+        late = self.years[len(self.early_years) :]
+        share = 100 * self.early_share
+        rows = {
+            f"Share of the total in {years_phrase(self.early_years)} (%)": f"{share:.1f}",
+            f"Share of the total in {years_phrase(late)} (%)": f"{100 - share:.1f}",
+            "Front-loading index (-1 to +1)": f"{self.front_loading_index:.3f}",
+            "Falls every year": self.falls_every_year,
+        }
+        if self.largest_fall_year is None:
+            rows["Largest fall (£bn)"] = "none: it never falls"
+        else:
+            rows[f"Largest fall, into {self.largest_fall_year} (£bn)"] = (
+                f"{self.largest_fall_gbp_bn:.1f}"
+            )
+        return facts(
+            rows,
+            caption=caption
+            or "Source: the yearly figures above; "
+            "qipp.findings.savings_profile.calc.profile_shape.",
+        )
+
+
+def profile_shape(profile: pd.Series, n_early: int = 2) -> ProfileShape:
+    """Measure how front-loaded ``profile`` is; ``n_early`` years count as early.
+
+    >>> shape = profile_shape(pd.Series([4.0, 3.0, 2.5, 2.0],
+    ...                                 index=["2011-12", "2012-13", "2013-14", "2014-15"]))
+    >>> round(shape.early_share, 4), shape.falls_every_year, shape.largest_fall_year
+    (0.6087, True, '2012-13')
+    """
+    series = _profile(profile, "profile_shape")
+    change = series.diff().iloc[1:]
+    falls = change[change < 0]
+    largest = None if falls.empty else str(falls.idxmin())
+    return ProfileShape(
+        years=tuple(str(y) for y in series.index),
+        early_years=tuple(str(y) for y in series.index[:n_early]),
+        early_share=first_years_share(series, n_years=n_early),
+        front_loading_index=front_loading_index(series),
+        falls_every_year=is_non_increasing(series),
+        largest_fall_year=largest,
+        largest_fall_gbp_bn=None if largest is None else float(change[largest]),
+    )
+
+
+@dataclass(frozen=True)
+class TrendResult(ShownAsTable):
+    """The least-squares line ``value = intercept + slope * year``; interval at ``1 - alpha``."""
+
+    slope: float
+    intercept: float
+    r_squared: float
+    p_value: float
+    slope_ci_low: float
+    slope_ci_high: float
+    n: int
+    alpha: float
+
+    def predict(self, year: float) -> float:
+        """The fitted value at ``year``."""
+        return self.intercept + self.slope * year
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """The slope with its interval, R squared, the slope's p-value and the points."""
+        interval = f"{self.slope_ci_low:.2f} to {self.slope_ci_high:.2f}"
+        return facts(
+            {
+                "Slope (£bn a year)": f"{self.slope:.2f}",
+                f"{percent_level(1 - self.alpha)} CI of the slope (£bn a year)": interval,
+                "R squared": f"{self.r_squared:.3f}",
+                "p-value of the slope": p_value_text(self.p_value, self.alpha),
+                "Years (points)": self.n,
+            },
+            caption=caption
+            or "Source: the yearly figures above; ordinary least squares "
+            "(qipp.findings.savings_profile.calc.linear_trend).",
+        )
+
+    def to_dict(self, digits: int | None = 4) -> dict:
+        """The fields, floats rounded to ``digits`` (None: as they are)."""
+        out = asdict(self)
+        if digits is None:
+            return out
+        return {k: round(v, digits) if isinstance(v, float) else v for k, v in out.items()}
+
+
+def linear_trend(profile: pd.Series, alpha: float = 0.05) -> TrendResult:
+    """OLS line through ``profile`` over the calendar year each financial year starts in.
+
+    >>> trend = linear_trend(pd.Series([3.8, 3.6, 2.9, 2.6],
+    ...                                index=["2011-12", "2012-13", "2013-14", "2014-15"]))
+    >>> round(trend.slope, 2), round(trend.r_squared, 3), round(trend.predict(2015), 2)
+    (-0.43, 0.956, 2.15)
+    """
+    import statsmodels.api as sm  # slow to import, and only the line needs it
+
+    years = np.array([financial_year_start(y) for y in profile.index], dtype=float)
+    values = profile.to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        raise ValueError("values must have no missing or infinite entries")
+    if values.size < 3:
+        raise ValueError(f"need at least 3 points for a trend with a p-value, got {values.size}")
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(f"alpha must lie between 0 and 1, got {alpha}")
+    fit = sm.OLS(values, sm.add_constant(years)).fit()
+    low, high = (float(v) for v in fit.conf_int(alpha=alpha)[1])
+    return TrendResult(
+        slope=float(fit.params[1]),
+        intercept=float(fit.params[0]),
+        r_squared=float(fit.rsquared),
+        p_value=float(fit.pvalues[1]),
+        slope_ci_low=low,
+        slope_ci_high=high,
+        n=int(values.size),
+        alpha=alpha,
+    )

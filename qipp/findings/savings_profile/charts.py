@@ -1,4 +1,4 @@
-"""Charts of notebook 03: savings per year with a fitted line, and the profile trend."""
+"""Charts of finding 3: savings per year with their running share, and with a fitted line."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from qipp.plotting._figure import house, new_figure
+from qipp.plotting.figure import house, new_figure
 from qipp.plotting.style import NAVY, ORANGE, finish_figure
 from qipp.stats import cumulative_share
 
@@ -20,7 +20,7 @@ def annual_profile_chart(
     synthetic: bool = False,
     title: str | None = None,
 ) -> Figure:
-    """Bars of savings per financial year (£bn) with the cumulative share of the total as a line."""
+    """Bars of savings per financial year (£bn), the running share of the total as a line."""
     values = np.asarray(values_gbp_bn, dtype=float)
     if len(years) != values.size:
         raise ValueError(f"{len(years)} years but {values.size} values")
@@ -62,34 +62,8 @@ def profile_trend_chart(
 ) -> Figure:
     """Bars of savings per financial year (£bn) with a straight line fitted to them.
 
-    Parameters
-    ----------
-    years : sequence of str
-        Financial years, in order (the bars' labels).
-    values_gbp_bn, fitted_gbp_bn : sequence of float
-        The savings of each year, and the fitted line's value in that year.
-    slope_gbp_bn, r_squared : float
-        The line's change per year and its R squared, named in the legend.
-    source : str
-        The source line under the chart.
-    synthetic : bool
-        Whether the figures are synthetic (adds the banner).
-    title : str, optional
-        Defaults to a description of the chart.
-
-    Raises
-    ------
-    ValueError
-        Lengths that differ, or a missing value.
-
-    Examples
-    --------
-    >>> import matplotlib.pyplot as plt
-    >>> fig = profile_trend_chart(["2011-12", "2012-13", "2013-14"], [3.0, 2.0, 1.5],
-    ...                           [2.9, 2.25, 1.6], slope_gbp_bn=-0.65, r_squared=0.96, source="HSJ")
-    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    ['Straight line: -0.65 £bn a year (R² 0.96)', 'Savings in the year (£bn)']
-    >>> plt.close(fig)
+    ``fitted_gbp_bn`` is the line's value in each year; ``slope_gbp_bn`` and
+    ``r_squared`` are named in the legend.
     """
     values = np.asarray(values_gbp_bn, dtype=float)
     fitted = np.asarray(fitted_gbp_bn, dtype=float)

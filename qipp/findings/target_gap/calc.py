@@ -1,35 +1,17 @@
-"""Target size against forecast gap across CCGs (notebook 02_target_size_vs_gap).
+"""Finding 2's computation: the spread of targets and the declared test of target against gap.
 
-HSJ ("Exclusive: Huge variation emerges in CCGs' efficiency ambition", Q1 2013-14)
-reported a 23-fold spread of CCG QIPP targets and no correlation between a CCG's
-target and whether it forecast a year-end shortfall. These functions summarise the
-targets of any validated panel, run the declared test of the finding, and measure
-what the panel's own number of CCGs could detect.
+Every statistic a panel cannot support is None with the reason, never a crash or a NaN.
 
-Any panel that validates must get an answer, so every statistic that a panel
-cannot support is detected up front (the ``*_undefined_reason`` functions) and
-reported as None with the reason, never as a crash or a NaN. The sentences
-about these results live in :mod:`qipp.findings.target_gap.text`.
-
-The declared rule (docs/decisions/0025): Spearman's rank correlation between
-target and forecast gap is the primary test and decides the verdict; the
-logistic regression of forecasting any shortfall is reported beside it as a
-supporting test and never overturns it.
-
-Examples
---------
 >>> panel = pd.DataFrame({"ccg_code": ["A", "B", "C", "D"],
 ...                       "plan_pct_of_allocation": [0.5, 2.0, 3.0, 6.0]})
->>> summary = target_summary(panel)
->>> summary["median_target_pct"], summary["fold_variation"], summary["n_under_1pct"]
+>>> spread = target_summary(panel)
+>>> spread.median_target_pct, spread.fold_variation, spread.n_under_1pct
 (2.5, 12.0, 1)
->>> spearman_undefined_reason([1.0, 2.0, 3.0], [0.0, 1.0, 2.0])
-'only 3 CCGs: a rank correlation with a confidence interval needs at least 4'
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,125 +19,134 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from qipp.display import Table
-from qipp.findings.target_gap.simulate import draw_target_and_gap
-from qipp.findings.target_gap.tables import power_table, results_table
+from qipp import stats
+from qipp.display import ShownAsTable, Table, facts, table
 from qipp.panel import add_measures, load_panel
-from qipp.panel.synth.allocations import register_lists
-from qipp.panel.synth.draw import check_inputs
-from qipp.panel.synth.targets import published_targets
 from qipp.paths import SYNTHETIC_PANEL_CSV, display_name
-from qipp.stats import (
-    LogitResult,
-    SeparationError,
-    ShownAsTable,
-    SpearmanResult,
-    detection_rate_by_rho,
-    logit_shortfall_on_target,
-    min_detectable_abs_r,
-    spearman_with_ci,
-)
+from qipp.stats import LogitResult, SpearmanResult, format_r, p_value_text, percent_level
 
-TARGET = "plan_pct_of_allocation"
-GAP = "forecast_gap_pct"
-OUTCOME = "forecasts_shortfall"
-PRIMARY_TEST = "spearman"
-# Fisher's z interval has standard error sqrt(... / (n - 3)), so n must exceed 3.
-MIN_CCGS_FOR_CORRELATION = 4
+TARGET, GAP, OUTCOME = "plan_pct_of_allocation", "forecast_gap_pct", "forecasts_shortfall"
+METHODS = ("spearman", "kendall")
+SYMBOL = {"spearman": "rho", "kendall": "tau"}
+# Pairs each test's Fisher-z interval needs: its standard error divides by n - 3 or n - 4.
+MIN_CCGS = {"spearman": 4, "kendall": 5}
+MIN_CCGS_FOR_LOGIT = 4
+# A panel whose test cannot see a moderate correlation with the chosen power is inconclusive.
+MODERATE_RHO = 0.3
+DECISION_RECORD = "decision 0025"
+
+
+def on_test_scale(rho: float, method: str) -> float:
+    """A correlation on Spearman's scale put on ``method``'s: Kendall's tau = (2/pi) asin(rho)."""
+    return rho if method == "spearman" else 2 / math.pi * math.asin(rho)
+
+
+def _ccgs(n: int) -> str:
+    return f"{n:,} CCG{'' if n == 1 else 's'}"
 
 
 def read_panel(panel_path: str) -> tuple[pd.DataFrame, str]:
-    """The panel at ``panel_path`` with its measures, and the file's name for a caption.
-
-    A blank ``panel_path`` reads the committed synthetic panel. The file is read
-    and validated by :func:`qipp.panel.load_panel` (a panel that breaks the
-    schema stops here, every problem listed), the measures added by
-    :func:`qipp.panel.add_measures`.
-
-    >>> panel, name = read_panel("")
-    >>> name, "plan_pct_of_allocation" in panel
-    ('data/synthetic/ccg_panel_q1_2013_14.csv', True)
-    """
+    """The panel at ``panel_path`` (blank: the committed synthetic one), measures added, and its name."""
     path = Path(panel_path) if panel_path.strip() else SYNTHETIC_PANEL_CSV
     return add_measures(load_panel(path)), display_name(path)
 
 
-def target_summary(panel: pd.DataFrame) -> dict[str, float | int | str | None]:
-    """Summarise the distribution of targets (plan as % of allocation).
+@dataclass(frozen=True)
+class TargetSpread(ShownAsTable):
+    """The spread of targets; ``fold_variation`` is None when a CCG plans nothing (a 0% target)."""
 
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        A panel with ``plan_pct_of_allocation`` (``qipp.panel.add_measures``) and
-        ``ccg_code``.
+    n_ccgs: int
+    median_target_pct: float
+    min_target_pct: float
+    min_target_ccg: str
+    max_target_pct: float
+    max_target_ccg: str
+    fold_variation: float | None
+    n_zero_targets: int
+    n_under_1pct: int
+    n_over_4pct: int
+    source: str | None = None
 
-    Returns
-    -------
-    dict
-        n_ccgs, median/min/max target %, the CCG codes at the extremes, the fold
-        variation (max / min; None when the smallest target is 0, since a CCG that
-        plans nothing makes the ratio undefined), the number of zero targets, and
-        the counts under 1% and over 4%.
-    """
+    def as_table(self, caption: str | None = None) -> Table:
+        """One measure a row; the fold variation says why it is undefined."""
+        zero, fold = self.n_zero_targets, self.fold_variation
+        return facts(
+            {
+                "CCGs": self.n_ccgs,
+                "The panel's median target (% of allocation)": self.median_target_pct,
+                "Smallest target (% of allocation)": (
+                    f"{self.min_target_pct:.2f} ({self.min_target_ccg})"
+                ),
+                "Largest target (% of allocation)": (
+                    f"{self.max_target_pct:.2f} ({self.max_target_ccg})"
+                ),
+                "Largest / smallest target (fold)": f"{fold:,.1f}"
+                if fold is not None
+                else f"undefined: {_ccgs(zero)} plan{'s' if zero == 1 else ''} no savings",
+                "CCGs with a 0% target": zero,
+                "CCGs with a target under 1%": self.n_under_1pct,
+                "CCGs with a target over 4%": self.n_over_4pct,
+            },
+            caption=caption
+            or f"Source: {self.source}; qipp.findings.target_gap.calc.target_summary.",
+        )
+
+
+def target_summary(panel: pd.DataFrame, source: str | None = None) -> TargetSpread:
+    """Summarise the targets (plan as % of allocation) of a panel with measures."""
     pct, codes = panel[TARGET], panel["ccg_code"]
     # Positions rather than labels, so the codes are right whatever the panel's index.
     smallest, largest = pct.argmin(), pct.argmax()
-    return {
-        "n_ccgs": int(len(panel)),
-        "median_target_pct": float(pct.median()),
-        "min_target_pct": float(pct.min()),
-        "min_target_ccg": str(codes.iloc[smallest]),
-        "max_target_pct": float(pct.max()),
-        "max_target_ccg": str(codes.iloc[largest]),
-        "fold_variation": float(pct.max() / pct.min()) if pct.min() > 0 else None,
-        "n_zero_targets": int((pct == 0).sum()),
-        "n_under_1pct": int((pct < 1).sum()),
-        "n_over_4pct": int((pct > 4).sum()),
-    }
+    return TargetSpread(
+        int(len(panel)),
+        float(pct.median()),
+        float(pct.min()),
+        str(codes.iloc[smallest]),
+        float(pct.max()),
+        str(codes.iloc[largest]),
+        float(pct.max() / pct.min()) if pct.min() > 0 else None,
+        int((pct == 0).sum()),
+        int((pct < 1).sum()),
+        int((pct > 4).sum()),
+        source,
+    )
 
 
-def spearman_undefined_reason(target: npt.ArrayLike, gap: npt.ArrayLike) -> str | None:
+def too_few(
+    n: int, method: str, what: str = "a rank correlation with a confidence interval"
+) -> str | None:
+    """Why ``n`` CCGs are too few for ``method``'s test, or None."""
+    need = MIN_CCGS[method]
+    return f"only {_ccgs(n)}: {what} needs at least {need}" if n < need else None
+
+
+def correlation_undefined_reason(
+    target: npt.ArrayLike, gap: npt.ArrayLike, method: str = "spearman", whose: str = "CCG"
+) -> str | None:
     """Why the rank correlation of target and gap cannot be computed, or None when it can.
 
-    >>> spearman_undefined_reason([1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0])
+    >>> correlation_undefined_reason([1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0])
     'no CCG forecasts a shortfall, so every forecast gap is 0'
-    >>> spearman_undefined_reason([2.0, 2.0, 2.0, 2.0], [0.0, 1.0, 5.0, 0.0])
-    'every CCG has the same target (2.00% of allocation)'
-    >>> spearman_undefined_reason([1.0, 2.0, 3.0, 4.0], [0.0, 1.0, 5.0, 0.0]) is None
-    True
     """
     x, y = np.asarray(target, dtype=float), np.asarray(gap, dtype=float)
-    if x.size < MIN_CCGS_FOR_CORRELATION:
-        return (
-            f"only {x.size} CCG{'' if x.size == 1 else 's'}: a rank correlation with a "
-            f"confidence interval needs at least {MIN_CCGS_FOR_CORRELATION}"
-        )
+    if reason := too_few(x.size, method):
+        return reason
     if np.all(x == x[0]):
-        return f"every CCG has the same target ({x[0]:.2f}% of allocation)"
+        return f"every {whose} has the same target ({x[0]:.2f}% of allocation)"
     if np.all(y == y[0]):
         if y[0] == 0:
-            return "no CCG forecasts a shortfall, so every forecast gap is 0"
-        return f"every CCG forecasts the same gap ({y[0]:.1f}% of its plan)"
+            return f"no {whose} forecasts a shortfall, so every forecast gap is 0"
+        return f"every {whose} forecasts the same gap ({y[0]:.1f}% of its plan)"
     return None
 
 
 def logit_undefined_reason(panel: pd.DataFrame) -> str | None:
-    """Why the logistic regression of forecasting a shortfall on target cannot be fitted.
-
-    The same conditions :func:`qipp.stats.logit_shortfall_on_target` refuses, checked
-    first so that a notebook can say so instead of failing.
-
-    >>> toy = pd.DataFrame({TARGET: [1.0, 2.0, 3.0, 4.0], OUTCOME: [True] * 4})
-    >>> logit_undefined_reason(toy)
-    'every CCG forecasts a shortfall (4 of 4), so there is no contrast to model'
-    >>> logit_undefined_reason(toy.assign(**{OUTCOME: [False, False, True, True]}))
-    'target size separates the CCGs forecasting a shortfall from the rest perfectly, so the odds ratio is infinite'
-    """
+    """Why the logistic regression of forecasting a shortfall on target cannot be fitted."""
     x = panel[TARGET].to_numpy(dtype=float)
     y = panel[OUTCOME].to_numpy(dtype=bool)
     n_events = int(y.sum())
-    if x.size < MIN_CCGS_FOR_CORRELATION:
-        return f"only {x.size} CCG{'' if x.size == 1 else 's'}: too few to fit a regression"
+    if x.size < MIN_CCGS_FOR_LOGIT:
+        return f"only {_ccgs(x.size)}: too few to fit a regression"
     if n_events == 0:
         return "no CCG forecasts a shortfall, so there is no contrast to model"
     if n_events == y.size:
@@ -171,143 +162,137 @@ def logit_undefined_reason(panel: pd.DataFrame) -> str | None:
     return None
 
 
-def power_undefined_reason(n_ccgs: int) -> str | None:
-    """Why no power figure exists for ``n_ccgs`` CCGs, or None.
+def rank_correlation(
+    x: npt.ArrayLike, y: npt.ArrayLike, alpha: float, method: str
+) -> SpearmanResult:
+    """Spearman's rho or Kendall's tau-b (``method``) with its Fisher-z interval."""
+    test = stats.kendall_with_ci if method == "kendall" else stats.spearman_with_ci
+    return test(np.asarray(x, dtype=float), np.asarray(y, dtype=float), alpha=alpha)
 
-    >>> power_undefined_reason(3)
-    'only 3 CCGs: the power of a rank correlation test needs at least 4'
-    """
-    if n_ccgs < MIN_CCGS_FOR_CORRELATION:
-        return (
-            f"only {n_ccgs} CCG{'' if n_ccgs == 1 else 's'}: the power of a rank "
-            f"correlation test needs at least {MIN_CCGS_FOR_CORRELATION}"
-        )
-    return None
+
+def min_detectable(n_ccgs: int, alpha: float, power: float, method: str) -> float | None:
+    """The smallest |correlation| ``n_ccgs`` CCGs detect with ``power``, on ``method``'s scale."""
+    if too_few(n_ccgs, method):
+        return None
+    return stats.min_detectable_abs_r(n_ccgs, alpha, power, kendall=method == "kendall")
 
 
 @dataclass(frozen=True)
 class TargetGapTests(ShownAsTable):
-    """The declared test of the finding and its supporting test, on one panel.
+    """The declared test (the rank correlation, which alone decides) and the supporting logit.
 
-    ``spearman`` (primary) and ``logit`` (supporting) are None when the panel
-    cannot support them, with the reason in ``spearman_reason``/``logit_reason``.
-    ``correlated`` is decided by the primary test alone (None when it is undefined).
-    ``source`` names the panel in the table a notebook shows (:meth:`as_table`).
+    A test the panel cannot support is None, with the reason beside it.
     """
 
-    spearman: SpearmanResult | None
-    spearman_reason: str | None
+    method: str
+    correlation: SpearmanResult | None
+    correlation_reason: str | None
     logit: LogitResult | None
     logit_reason: str | None
     alpha: float
+    power: float = 0.8
+    min_detectable: float | None = None  # the |correlation| the test sees with ``power``
     source: str | None = None
-
-    def as_table(self, caption: str | None = None) -> Table:
-        """Both tests, one row each, with the reason where one could not run."""
-        return results_table(self, caption)
 
     @property
     def deciding_test(self) -> str | None:
-        """``"spearman"`` when the primary test ran, else None (nothing decided)."""
-        return PRIMARY_TEST if self.spearman is not None else None
+        """The method when the primary test ran, else None (nothing decided)."""
+        return self.method if self.correlation is not None else None
 
     @property
     def correlated(self) -> bool | None:
         """Whether the primary test detects a correlation at ``alpha``."""
-        return None if self.spearman is None else bool(self.spearman.p_value < self.alpha)
+        return None if self.correlation is None else bool(self.correlation.p_value < self.alpha)
 
     @property
     def supporting_agrees(self) -> bool | None:
-        """Whether the logit reaches the same conclusion at ``alpha`` (None if either is missing)."""
-        if self.spearman is None or self.logit is None:
+        """Whether the logit reaches the primary test's conclusion (None if either is missing)."""
+        if self.correlation is None or self.logit is None:
             return None
         return bool(self.logit.p_value < self.alpha) == self.correlated
 
+    @property
+    def moderate(self) -> float:
+        """A moderate correlation (:data:`MODERATE_RHO`) on the test's scale."""
+        return on_test_scale(MODERATE_RHO, self.method)
+
+    @property
+    def could_miss(self) -> float | None:
+        """The smallest detectable correlation, when nothing was detected and it is above a moderate one."""
+        if self.correlated is not False or self.min_detectable is None:
+            return None
+        return self.min_detectable if self.min_detectable > self.moderate else None
+
+    def as_table(self, caption: str | None = None) -> Table:
+        """Both tests, one row each, with the reason where one could not run."""
+        r, logit, alpha = self.correlation, self.logit, self.alpha
+        name = "Kendall's" if self.method == "kendall" else "Spearman's"
+        estimates = [
+            f"cannot be computed: {self.correlation_reason}"
+            if r is None
+            else f"{SYMBOL[self.method]} {format_r(r.rho)}",
+            f"cannot be fitted: {self.logit_reason}"
+            if logit is None
+            else f"odds ratio {logit.odds_ratio:.2f} per point of target"
+            + ("" if logit.converged else " (fit did not converge)"),
+        ]
+        intervals = [
+            None if r is None else f"{format_r(r.ci_low)} to {format_r(r.ci_high)}",
+            None if logit is None else f"{logit.ci_low:.2f} to {logit.ci_high:.2f}",
+        ]
+        both = (r, logit)
+        frame = pd.DataFrame(
+            {
+                "Test": [
+                    f"{name} rank correlation of target and forecast gap",
+                    "Logistic regression of forecasting any shortfall on target",
+                ],
+                "Role": ["primary: decides the verdict", "supporting"],
+                "Estimate": estimates,
+                f"{percent_level(1 - alpha)} interval": intervals,
+                "p-value": [None if t is None else p_value_text(t.p_value, alpha) for t in both],
+                "CCGs": [None if t is None else t.n for t in both],
+                f"Detected at {percent_level(alpha)}": [
+                    None if t is None else bool(t.p_value < alpha) for t in both
+                ],
+            }
+        )
+        where = f"Source: {self.source}. " if self.source else ""
+        return table(
+            frame,
+            # A test that could not run leaves its count empty, which makes the column float.
+            formats={"CCGs": lambda v: f"{int(v):,}"},
+            caption=caption
+            or f"{where}The rank correlation alone decides the verdict; the regression is "
+            f"reported beside it ({DECISION_RECORD}). "
+            "qipp.findings.target_gap.calc.run_target_gap_tests.",
+        )
+
 
 def run_target_gap_tests(
-    panel: pd.DataFrame, alpha: float = 0.05, source: str | None = None
+    panel: pd.DataFrame,
+    alpha: float = 0.05,
+    source: str | None = None,
+    *,
+    method: str = "spearman",
+    power: float = 0.8,
 ) -> TargetGapTests:
-    """Run the primary (Spearman) and supporting (logit) tests where the panel supports them.
-
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        A validated panel with measures (``qipp.panel.add_measures``).
-    alpha : float
-        Significance level.
-    source : str, optional
-        The panel's file name, for the caption of the results' table.
-    """
-    spearman_reason = spearman_undefined_reason(panel[TARGET], panel[GAP])
-    spearman = None if spearman_reason else spearman_with_ci(panel[TARGET], panel[GAP], alpha=alpha)
-    logit_reason = logit_undefined_reason(panel)
-    logit = None
+    """Run the primary rank correlation (``method``) and the supporting logit where they can run."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    reason = correlation_undefined_reason(panel[TARGET], panel[GAP], method)
+    correlation = None if reason else rank_correlation(panel[TARGET], panel[GAP], alpha, method)
+    logit, logit_reason = None, logit_undefined_reason(panel)
     if logit_reason is None:
         try:
-            logit = logit_shortfall_on_target(panel, alpha=alpha)
-        except SeparationError:
+            logit = stats.logit_shortfall_on_target(panel, alpha=alpha)
+        except stats.SeparationError:
             # Quasi-separation and near-constant targets show only in the fit itself.
             logit_reason = (
                 "target size nearly separates the outcomes or barely varies, "
                 "so the odds ratio cannot be estimated"
             )
-    return TargetGapTests(spearman, spearman_reason, logit, logit_reason, alpha, source)
-
-
-def injected_rhos(rho_max: float, rho_step: float) -> list[float]:
-    """The correlations the simulation injects: 0 to ``rho_max`` in steps of ``rho_step``.
-
-    >>> injected_rhos(0.5, 0.1)
-    [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
-    >>> injected_rhos(0.2, 0.15)
-    [0.0, 0.15]
-    """
-    if rho_step <= 0 or not 0 <= rho_max < 1:
-        raise ValueError(f"need 0 <= rho_max < 1 and rho_step > 0, got {rho_max} and {rho_step}")
-    # Half a step of slack, so that float steps (0.1 * 3) still reach rho_max.
-    return [round(float(r), 3) for r in np.arange(0.0, rho_max + rho_step / 2, rho_step)]
-
-
-@dataclass(frozen=True)
-class PowerAnalysis(ShownAsTable):
-    """What a panel of ``n_ccgs`` CCGs can detect (None with ``reason`` when nothing can be said).
-
-    ``power`` and ``seed`` are the chosen power and the simulation's seed, named
-    in the table a notebook shows (:meth:`as_table`).
-    """
-
-    n_ccgs: int
-    min_detectable_abs_r: float | None
-    detection: pd.DataFrame | None
-    reason: str | None
-    power: float | None = None
-    seed: int | None = None
-
-    def as_table(self, caption: str | None = None) -> Table:
-        """The detection rate at each injected correlation, or why there is none."""
-        return power_table(self, caption)
-
-
-def power_analysis(
-    n_ccgs: int, *, alpha: float, power: float, rhos: Sequence[float], n_sims: int, seed: int
-) -> PowerAnalysis:
-    """Minimum detectable |rho| and simulated detection rates for a panel of ``n_ccgs``.
-
-    The simulated panels have the panel's own size (:func:`draw_measured_panel`),
-    so the figures describe the panel given, not HSJ's 143 CCGs. Each draw is
-    read as its two tested measures alone (:func:`draw_target_and_gap`).
-    """
-    reason = power_undefined_reason(n_ccgs)
-    if reason is not None:
-        return PowerAnalysis(n_ccgs, None, None, reason, power, seed)
-    min_r = min_detectable_abs_r(n_ccgs, alpha=alpha, power=power)
-
-    targets, lists = published_targets(), register_lists()
-    check_inputs(targets, lists)  # once, not at each of the thousand draws
-
-    def draw(draw_seed: int, rho: float) -> dict[str, np.ndarray]:
-        pct, gap = draw_target_and_gap(draw_seed, rho, n_ccgs, targets=targets, lists=lists)
-        return {TARGET: pct, GAP: gap}
-
-    detection = detection_rate_by_rho(draw, rhos, n_sims=n_sims, seed=seed, alpha=alpha)
-    return PowerAnalysis(n_ccgs, min_r, detection, None, power, seed)
+    least = min_detectable(len(panel), alpha, power, method)
+    return TargetGapTests(
+        method, correlation, reason, logit, logit_reason, alpha, power, least, source
+    )

@@ -1,10 +1,5 @@
-"""The check table: each published CCG-level aggregate, computed on a panel.
+"""The check table: each published CCG-level aggregate (:data:`CHECKS`), computed on a panel.
 
-:data:`CHECKS` lists every aggregate with its claim id and matching rule;
-:func:`check_panel` sets each beside the published value from the ledger.
-
-Examples
---------
 >>> CHECKS[0].claim_id, CHECKS[0].rule
 ('ccg_q1_n_ccgs', 'equal')
 """
@@ -17,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from qipp.ledger import claim_values
 from qipp.panel.measures import (
     add_measures,
     aggregate_ytd_shortfall_pct,
@@ -24,9 +20,8 @@ from qipp.panel.measures import (
     largest_targets,
     sector_plan_pct,
 )
+from qipp.panel.schema import DORSET_CODE, WEST_ESSEX_CODE
 
-DORSET_CODE = "11J"
-WEST_ESSEX_CODE = "07H"
 TOP_N = 15
 
 MATCH = "match"
@@ -41,20 +36,9 @@ NOT_IN_PANEL = "not in panel"
 class AggregateCheck:
     """One published aggregate: its claim id, words, computation and matching rule.
 
-    Parameters
-    ----------
-    claim_id : str
-        The claim's id in the ledger (``data/claims.csv``).
-    label : str
-        What the aggregate is, in words.
-    compute : callable
-        Maps a panel with measures (:func:`~qipp.panel.measures.add_measures`)
-        to the panel's value, or None when the panel lacks what it needs.
-    decimals : int or None
-        Decimals the article printed; a value matches when it rounds to the
-        published one. None for a count, which must be equal.
-    soft_tolerance : float or None
-        For a soft target, how near counts as near; None for an exact one.
+    ``compute`` maps a panel with measures to its value (None when the panel lacks what it
+    needs); ``decimals`` are those the article printed (None: a count, which must be
+    equal); ``soft_tolerance`` how near a soft target must come (None: exact).
     """
 
     claim_id: str
@@ -65,11 +49,7 @@ class AggregateCheck:
 
     @property
     def rule(self) -> str:
-        """The matching rule in words.
-
-        >>> AggregateCheck("x", "x", len, decimals=2).rule
-        'rounds to 2 dp'
-        """
+        """The matching rule in words."""
         if self.soft_tolerance is not None:
             return f"within {self.soft_tolerance:g} (soft)"
         return "equal" if self.decimals is None else f"rounds to {self.decimals} dp"
@@ -77,12 +57,9 @@ class AggregateCheck:
     def status(self, published: float | None, value: float | None) -> str:
         """Compare ``value`` with ``published`` under this aggregate's rule.
 
-        >>> AggregateCheck("x", "x", len, decimals=2).status(2.47, 2.4712)
-        'match'
-        >>> AggregateCheck("x", "x", len, decimals=2).status(2.47, 2.476)
-        'MISMATCH'
-        >>> AggregateCheck("x", "x", len).status(34.0, 33.0)
-        'MISMATCH'
+        >>> check = AggregateCheck("x", "x", len, decimals=2)
+        >>> check.status(2.47, 2.4712), check.status(2.47, 2.476), check.rule
+        ('match', 'MISMATCH', 'rounds to 2 dp')
         >>> AggregateCheck("x", "x", len, soft_tolerance=1.0).status(11, 12.5)
         'off (soft target)'
         """
@@ -203,56 +180,19 @@ CLAIM_IDS: tuple[str, ...] = tuple(c.claim_id for c in CHECKS)
 
 
 def panel_aggregates(panel: pd.DataFrame) -> dict[str, float | None]:
-    """Compute every published aggregate on ``panel``.
-
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        A validated panel (measures are added here).
-
-    Returns
-    -------
-    dict of str to float or None
-        Claim id to the panel's value (None when the panel cannot give it,
-        e.g. a panel without NHS Dorset CCG).
-    """
+    """Every published aggregate on a validated ``panel`` (None where it cannot give one)."""
     measured = add_measures(panel)
     return {check.claim_id: check.compute(measured) for check in CHECKS}
 
 
 def published_values() -> dict[str, float]:
-    """Return the published values of :data:`CLAIM_IDS` from the claims ledger.
-
-    Raises
-    ------
-    RuntimeError
-        If the ledger (``qipp.ledger``) cannot be loaded.
-    """
-    try:
-        from qipp.ledger import claim_values
-    except ImportError as exc:
-        raise RuntimeError(f"the claims ledger (qipp.ledger) is not available: {exc}") from None
+    """The published values of :data:`CLAIM_IDS` from the claims ledger."""
     values = claim_values()
     return {claim_id: values[claim_id] for claim_id in CLAIM_IDS if claim_id in values}
 
 
 def check_panel(panel: pd.DataFrame, published: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Set each published aggregate beside the panel's value.
-
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        A validated panel.
-    published : mapping of str to float, optional
-        Claim id to published value; by default read from the ledger.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per aggregate: ``claim_id``, ``aggregate``, ``published``,
-        ``panel``, ``rule`` and ``status`` (match, MISMATCH, near/off for soft
-        targets, or why there is nothing to compare).
-    """
+    """Each published aggregate (from the ledger by default) beside the panel's value and status."""
     if published is None:
         published = published_values()
     values = panel_aggregates(panel)

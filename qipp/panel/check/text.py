@@ -1,11 +1,4 @@
-"""The check table as people read it: a notebook frame, a summary line, terminal text.
-
-Examples
---------
->>> t = pd.DataFrame({"claim_id": ["a", "b"], "status": [MATCH, MISMATCH]})
->>> hard_mismatches(t)
-['b']
-"""
+"""The check table as people read it: a notebook frame, a summary line, terminal text."""
 
 from __future__ import annotations
 
@@ -57,7 +50,7 @@ def match_summary(table: pd.DataFrame) -> str:
 
 
 def format_check_table(table: pd.DataFrame) -> str:
-    """Render :func:`check_panel`'s table as fixed-width text for a terminal.
+    """:func:`check_panel`'s table as fixed-width text for a terminal.
 
     >>> row = {"claim_id": "ccg_q1_n_ccgs", "aggregate": "CCGs in the panel",
     ...        "published": 143.0, "panel": 143.0, "rule": "equal", "status": "match"}
@@ -73,8 +66,7 @@ def format_check_table(table: pd.DataFrame) -> str:
 
     header = ["claim_id", "published", "panel", "rule", "status"]
     cells = [header]
-    # Plain tuples, in header order: pandas' stubs type a named row's fields as any
-    # scalar, where these are text and numbers.
+    # Plain tuples: pandas' stubs type a named row's fields as any scalar.
     for claim_id, published, panel, rule, status in table[header].itertuples(
         index=False, name=None
     ):

@@ -1,10 +1,7 @@
 """``qipp panel fix``: a cleaned copy of a panel file, and exactly what changed.
 
-The copy applies only what reading the file already did, and said: canonical
-headers, the table cut from its sheet (title, blank and total rows dropped),
-case normalised, numbers written plainly in £m to three decimals. A file with
-an ambiguous value is refused before anything is written (the reader raises),
-so the copy never holds a guess. Columns set aside are kept, after the panel's.
+The copy applies only what reading the file already did and said, so it never holds a
+guess; columns set aside are kept, after the panel's.
 
 Examples
 --------
@@ -22,8 +19,9 @@ import pandas as pd
 
 from qipp.atomic import atomic_write_bytes, atomic_write_text
 from qipp.csvsafe import frame_to_csv, safe_frame
-from qipp.panel.intake.locate import column_letter, match_header
+from qipp.panel.intake.locate import match_header
 from qipp.panel.intake.pipeline import PanelRead
+from qipp.panel.intake.text import column_letter
 from qipp.panel.schema import MONEY_COLUMNS, PANEL_COLUMNS
 
 # Enough lines to review a change by eye; the count of the rest is printed.
@@ -36,7 +34,7 @@ def header_changes(header: Sequence[object], columns: Sequence[str]) -> list[str
     for position, cell in enumerate(header):
         column = match_header(cell, columns)
         if column is not None and str(cell) != column:
-            lines.append(f"column {column_letter(position)}: {str(cell)!r} -> {column}")
+            lines.append(f"column {column_letter(position + 1)}: {str(cell)!r} -> {column}")
     return lines
 
 
@@ -91,11 +89,7 @@ def _same_number(before: object, after: str) -> bool:
 
 
 def write_fixed(fixed: pd.DataFrame, out: Path) -> None:
-    """Write the cleaned table atomically as CSV (UTF-8) or .xlsx, by ``out``'s suffix.
-
-    Either is formula-safe (:mod:`qipp.csvsafe`): a text cell starting with ``=``
-    is written as text, not as a formula.
-    """
+    """Write the cleaned table atomically, formula-safe, as CSV (UTF-8) or .xlsx by ``out``'s suffix."""
     if out.suffix.lower() in {".xlsx", ".xlsm"}:
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:

@@ -1,14 +1,9 @@
 """Read a panel file's bytes into raw cells, within bounds, or say in one line why not.
 
-A user's file may be any size and any shape: a few-kB workbook declaring
-``A1:XFD1048576`` once took 5.7 GB through ``pandas.read_excel``, and a 300 MB
-cell printed 314 MB of error output. So every size in :mod:`.limits` is checked
-before the bytes it guards are read or inflated, an .xlsx is streamed row by row
-(its declared dimension ignored), and anything a parser raises becomes one
-:class:`DataError` line. Text files are decoded by :mod:`.text`.
+Every size in :mod:`.limits` is checked before the bytes it guards are read or inflated,
+an .xlsx is streamed row by row (its declared dimension ignored), and anything a parser
+raises becomes one :class:`DataError` line.
 
-Examples
---------
 >>> grid = Grid("sheet 'Data'", "Data", (("ccg_code", "ccg_name"), ("00C", "NHS Darlington CCG")))
 >>> grid.rows[1][0]  # spreadsheet row 2, column A
 '00C'
@@ -51,27 +46,15 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ""}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 # The header may sit below a title block, so the rows read reach past MAX_ROWS.
 LAST_ROW = MAX_ROWS + HEADER_SEARCH_ROWS
-# Only sheets are streamed; openpyxl builds every other part whole in memory (a 90 MB
-# styles.xml of a few kB zipped took over 1.5 GB), so each is held to a tenth of the whole.
 
 
 @dataclass(frozen=True)
 class Grid:
-    """The cells of one table-like thing in a file: a CSV, or one sheet of a workbook.
+    """The cells of a CSV, or of one sheet of a workbook, as read.
 
-    Parameters
-    ----------
-    label : str
-        ``""`` for CSV/TSV, ``"sheet 'Data'"`` for a workbook sheet; messages start with it.
-    sheet : str or None
-        The sheet's name, None for CSV.
-    rows : tuple of tuple
-        ``rows[i]`` is spreadsheet row ``i + 1`` (trailing blank rows dropped). CSV cells
-        are always str; .xlsx cells are str, int, float, bool, datetime (or time, timedelta)
-        or None, as openpyxl reads them (formulas as their last saved value). Nothing
-        is stripped; rows keep their own widths.
-    notes : tuple of str
-        One-line facts about how the file was read, e.g. :data:`WINDOWS_1252_NOTE`.
+    ``label`` starts messages (``""`` for a CSV, ``"sheet 'Data'"``); ``rows[i]`` is
+    spreadsheet row ``i + 1``, unstripped, trailing blank rows dropped (CSV cells are str,
+    .xlsx cells as openpyxl reads them, formulas as their last saved value).
     """
 
     label: str
@@ -81,31 +64,11 @@ class Grid:
 
 
 def read_grids(path: Path | str, sheet: str | int | None = None) -> list[Grid]:
-    """Read a CSV/TSV/.txt (one grid) or an .xlsx/.xlsm (one grid per sheet).
+    """Read a CSV/TSV/.txt (one grid) or an .xlsx/.xlsm (one grid per sheet, in order).
 
-    Parameters
-    ----------
-    path : Path or str
-        The file as the user named it.
-    sheet : str or int, optional
-        A workbook sheet's name, or its 1-based number (int or digit string). None
-        reads every sheet. A CSV accepts only None or 1.
+    ``sheet`` is a sheet's name or 1-based number (None: every sheet; a CSV has only 1).
+    Raises DataError with one problem naming the file and what is wrong.
 
-    Returns
-    -------
-    list of Grid
-        In workbook order.
-
-    Raises
-    ------
-    DataError
-        With one problem naming the file and what is wrong: missing, empty, binary or
-        too large; a damaged or oversized workbook; an unknown sheet (its message lists
-        the sheets); a sheet too long or wide; a cell over ``MAX_CELL_CHARS`` (named by
-        row and column); text that cannot be decoded (named by row and column).
-
-    Examples
-    --------
     >>> try:
     ...     read_grids("no/such/file.csv")
     ... except DataError as err:
@@ -145,7 +108,7 @@ def _read_bounded(path: Path, file: str) -> bytes:
         raise fail(file, "this is not a regular file")
     try:
         with path.open("rb") as handle:
-            # Read one byte past the limit: the file may grow after a stat().
+            # One byte past the limit: the file may grow after a stat().
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise fail(file, f"the file cannot be opened ({exc.strerror or exc})") from None
@@ -167,8 +130,7 @@ def _read_bounded(path: Path, file: str) -> bytes:
 def _read_workbook(data: bytes, file: str, sheet: str | int | None) -> list[Grid]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            # zipfile stops each part at its declared size (then fails its CRC), so the
-            # declared sizes bound what parsing can inflate: check them before parsing.
+            # zipfile stops each part at its declared size, so these bound what can inflate.
             parts = [(info.filename, info.file_size) for info in archive.infolist()]
     except Exception as exc:
         raise _unreadable(file, exc) from None
@@ -209,7 +171,7 @@ def _read_workbook(data: bytes, file: str, sheet: str | int | None) -> list[Grid
 
 
 def _parsed_whole(name: str) -> bool:
-    """Whether openpyxl reads part ``name`` whole (styles, workbook, shared strings...).
+    """Whether openpyxl reads part ``name`` whole (anything but a sheet).
 
     >>> _parsed_whole("xl/styles.xml"), _parsed_whole("xl/worksheets/sheet1.xml")
     (True, False)
@@ -239,7 +201,7 @@ def _read_sheet(worksheet: Any, name: str, file: str) -> Grid:
     label = f"sheet {quote(name)}"
     if not hasattr(worksheet, "iter_rows"):
         return Grid(label, name, (), ("a chart sheet: no cells",))
-    # The declared <dimension> is a claim, not a fact: a tiny sheet may declare A1:XFD1048576.
+    # A few-kB sheet declaring A1:XFD1048576 once took 5.7 GB through pandas.read_excel.
     worksheet.reset_dimensions()
     rows = worksheet.iter_rows(values_only=True)
     return Grid(label, name, _collect(rows, file, f"{label}, "))
@@ -277,11 +239,9 @@ def _empty(cell: object) -> bool:
 def _collect(
     rows: Iterable[Sequence[object]], file: str, where: str
 ) -> tuple[tuple[object, ...], ...]:
-    """The rows, refusing a long cell, a wide row, or more rows of data than a panel has.
+    """The rows, refusing a long cell, a wide row, or more filled rows than ``MAX_ROWS``.
 
-    Rows of data are the filled rows after the first (the header, or a title above
-    it): at most ``MAX_ROWS``, and none past ``LAST_ROW``. Blank rows after the data
-    are passed over, not kept (formatting often reaches far below the data).
+    Blank rows after the data are not kept: formatting often reaches far below it.
     """
     kept: list[tuple[object, ...]] = []
     last_filled = filled_rows = 0

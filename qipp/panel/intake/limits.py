@@ -1,12 +1,5 @@
-"""Every threshold the panel intake applies, defined once.
+"""Every threshold the panel intake applies, defined once and listed in :data:`THRESHOLDS`.
 
-The data dictionary and the decision record list :data:`THRESHOLDS`, so a
-limit changed here is changed everywhere it is described.
-
-Examples
---------
->>> MAX_CELL_CHARS < MAX_FILE_BYTES
-True
 >>> [t.name for t in THRESHOLDS][:3]
 ['MAX_FILE_BYTES', 'MAX_UNCOMPRESSED_XLSX_BYTES', 'MAX_WHOLE_PART_BYTES']
 >>> names = {n for n in globals() if n.isupper() and n != "THRESHOLDS"}
@@ -18,55 +11,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# A 143-CCG return is ~20 kB; 1000 times that is still a panel, more is not.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-# Sum of the workbook's declared uncompressed parts: the zip-bomb guard.
+from qipp.validation.numbers import QUOTE_CHARS
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a 143-CCG return is ~20 kB
 MAX_UNCOMPRESSED_XLSX_BYTES = 100 * 1024 * 1024
-# Any part other than a sheet (styles, shared strings): openpyxl parses these whole,
-# so 90 MB of styles once took over 1.5 GB; a panel's are a few kB.
+# openpyxl parses these whole: 90 MB of styles once took over 1.5 GB; a panel's are a few kB.
 MAX_WHOLE_PART_BYTES = 10 * 1024 * 1024
-# Data rows per sheet: England had 211 CCGs at most.
-MAX_ROWS = 10_000
+MAX_ROWS = 10_000  # England had 211 CCGs at most
 MAX_COLUMNS = 100
-# Any cell; longer text is not a figure or a name, and breaks charts and messages.
 MAX_CELL_CHARS = 1_000
-# ccg_name: the longest real CCG name is under 80 characters.
-MAX_NAME_CHARS = 200
-# The header row is searched for among the first rows of each sheet.
+MAX_NAME_CHARS = 200  # the longest real CCG name is under 80 characters
 HEADER_SEARCH_ROWS = 20
-# Longest cell text quoted in a message (same as qipp.validation.numbers.QUOTE_CHARS).
-QUOTE_CHARS = 80
-# £10bn: above any CCG allocation (the largest in 2013-14 was about £1.3bn).
-MAX_MONEY_GBP_M = 10_000.0
-# Existing cap on problem lines printed (qipp.cli._base.MAX_PROBLEMS_SHOWN).
+MAX_MONEY_GBP_M = 10_000.0  # the largest CCG allocation in 2013-14 was about £1.3bn
 MAX_PROBLEM_LINES = 50
-# Plausibility: an error when ytd_actual > factor x qipp_plan (Q1 cannot beat the year).
-Q1_ACTUAL_OVER_FULL_YEAR_PLAN_FACTOR = 1.0
-# Plausibility: a warning when ytd_actual > factor x ytd_plan (ytd_plan > 0).
+Q1_ACTUAL_OVER_FULL_YEAR_PLAN_FACTOR = 1.0  # Q1 cannot beat the year
 Q1_ACTUAL_OVER_Q1_PLAN_WARN_FACTOR = 2.0
 
 
 @dataclass(frozen=True)
 class Threshold:
-    """One limit or plausibility factor, described for the data dictionary.
-
-    Parameters
-    ----------
-    name : str
-        The constant's name in this module.
-    value : float
-        Its value.
-    unit : str
-        What the value counts (bytes, rows, characters, £m, times).
-    guards : str
-        What the limit protects against.
-
-    Examples
-    --------
-    >>> t = THRESHOLDS[0]
-    >>> (t.name, t.value == MAX_FILE_BYTES, t.unit)
-    ('MAX_FILE_BYTES', True, 'bytes')
-    """
+    """One limit or plausibility factor (a constant of this module), described for the data dictionary."""
 
     name: str
     value: float

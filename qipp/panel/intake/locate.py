@@ -1,17 +1,9 @@
 """Find the panel inside a sheet as people lay it out: titles, cover sheets, totals.
 
-A NISFE return is rarely a bare table: a title merged across the top, a cover
-sheet, friendly headers ("CCG Code", "Allocation (£m)"), a "Total" row at the
-foot. :func:`locate_table` finds the header among the first
-:data:`~qipp.panel.intake.limits.HEADER_SEARCH_ROWS` rows of each sheet, maps
-its cells to column names (each column's own name, or one of
-:data:`HEADER_ALIASES`, case, spacing and a trailing ``(£m)`` aside), drops
-blank rows and a trailing total (checking its figures), and sets aside columns
-the panel lacks. Each step is a note or a warning; only a table not found, or
-missing columns, is an error.
+Headers match by name or alias (:data:`HEADER_ALIASES`), case, spacing and ``(£m)`` aside;
+blank rows and a trailing total go, extra columns are set aside. Each step is a note or a
+warning; only a table not found, or missing columns, is an error.
 
-Examples
---------
 >>> match_header("CCG Code", ["ccg_code"]), match_header("Q1 Actual (£m)", ["ytd_actual_gbp_m"])
 ('ccg_code', 'ytd_actual_gbp_m')
 >>> match_header("Allocation (£000)", ["allocation_gbp_m"]) is None  # another unit: never guessed
@@ -30,12 +22,12 @@ import pandas as pd
 from qipp.panel.intake.grid import Grid
 from qipp.panel.intake.limits import HEADER_SEARCH_ROWS
 from qipp.panel.intake.report import row_ranges
+from qipp.panel.intake.text import column_letter
 from qipp.panel.schema import MONEY_COLUMNS
 from qipp.validation import DataError, Problem
 from qipp.validation.numbers import NumberError, column_has_decimals, quote, read_number
 
-# Other headers each column accepts (as header_key gives them, units aside). Short
-# on purpose: the friendly forms of each name a return is likely to use. A header
+# Other headers each column accepts (as header_key gives them). Short on purpose: a header
 # not listed is reported with the closest match, never guessed.
 _ALIASES: dict[str, tuple[str, ...]] = {
     "ccg_code": ("ccg code", "code", "ods code"),
@@ -100,22 +92,9 @@ def alias_table() -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class LocatedTable:
-    """The panel's cells as found in a file, and what was done to find them.
+    """The panel's cells as found (``frame`` indexed by spreadsheet row), and how they were found.
 
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Columns found (canonical names), cells as read, index spreadsheet row numbers.
-    extra : dict of str to list
-        Columns set aside: header text (or ``column F`` when it has none) -> values.
-    grid : Grid
-        The sheet (or CSV) the table was found in.
-    header_row : int
-        Spreadsheet row number of the header.
-    notes : tuple of str
-        One-line facts: sheet used, header row, rows dropped.
-    warnings : tuple of Problem
-        Columns set aside; a total row whose figures differ from the rows above.
+    ``extra`` maps a column set aside (its header, or ``column F``) to its values.
     """
 
     frame: pd.DataFrame
@@ -124,20 +103,6 @@ class LocatedTable:
     header_row: int
     notes: tuple[str, ...]
     warnings: tuple[Problem, ...]
-
-
-def column_letter(position: int) -> str:
-    """A spreadsheet's name for the 0-based column ``position``.
-
-    >>> column_letter(0), column_letter(25), column_letter(27)
-    ('A', 'Z', 'AB')
-    """
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _empty(cell: object) -> bool:
@@ -192,7 +157,7 @@ def _closest(column: str, header: tuple[object, ...], unmatched: dict[str, int])
     if not close:
         return column
     i = unmatched[max(close)[1]]
-    return f"{column} (closest header: {quote(header[i])}, column {column_letter(i)})"
+    return f"{column} (closest header: {quote(header[i])}, column {column_letter(i + 1)})"
 
 
 def _header_problems(
@@ -203,7 +168,7 @@ def _header_problems(
     for column in columns:
         at = [i for i, c in matched.items() if c == column]
         if len(at) > 1:
-            named = " and ".join(f"{quote(header[i])} (column {column_letter(i)})" for i in at)
+            named = " and ".join(f"{quote(header[i])} (column {column_letter(i + 1)})" for i in at)
             message = f"{len(at)} columns mean {column}: {named}"
             problems.append(Problem(file, row, column, message, "each column once"))
     missing = [c for c in columns if c not in matched.values()]
@@ -269,9 +234,9 @@ def _set_aside(
         text = "" if _empty(_cell(header, i)) else str(_cell(header, i)).strip()
         if i in matched or (not text and all(map(_empty, cells))):
             continue  # a panel column, or a blank spacer column
-        name = text or f"column {column_letter(i)}"
-        extra[name if name not in extra else f"{name} (column {column_letter(i)})"] = cells
-        described.append(f"{quote(name)} (column {column_letter(i)})")
+        name = text or f"column {column_letter(i + 1)}"
+        extra[name if name not in extra else f"{name} (column {column_letter(i + 1)})"] = cells
+        described.append(f"{quote(name)} (column {column_letter(i + 1)})")
     message = f"{_plural(len(extra), 'column')} not in the panel set aside, not checked: "
     expected = "only the panel's columns"
     warning = Problem(file, row, None, message + ", ".join(described), expected)
@@ -281,29 +246,11 @@ def _set_aside(
 def locate_table(
     grids: Sequence[Grid], columns: Sequence[str], file: str, sheet_given: bool
 ) -> LocatedTable:
-    """Find the table of ``columns`` in ``grids``; see the module docstring.
+    """Find the table of ``columns`` (a header must name at least half) in ``grids``.
 
-    Parameters
-    ----------
-    grids : sequence of Grid
-        The file's sheets in order (one for a CSV).
-    columns : sequence of str
-        Canonical column names; a header row must name at least half of them.
-    file : str
-        The file as the user named it, for messages.
-    sheet_given : bool
-        The user chose the sheet, so it is not announced in a note.
-
-    Returns
-    -------
-    LocatedTable
-
-    Raises
-    ------
-    DataError
-        One problem when no header is found (saying where it looked) or when
-        columns are missing (all of them, each with the closest header found);
-        one per column named twice.
+    ``sheet_given``: the user chose the sheet, so no note names it. Raises DataError when
+    no header is found (saying where it looked), when columns are missing (each with the
+    closest header), or when a column is named twice.
     """
     needed = (len(columns) + 1) // 2
     found = [(n, g, *_best_header(g, columns)) for n, g in enumerate(grids)]
@@ -323,7 +270,7 @@ def locate_table(
     if problems:
         raise DataError(problems)
 
-    # Data rows by spreadsheet row number. Blank rows go, noted only between rows.
+    # Blank rows go, noted only between rows.
     body = {i + 1: row for i, row in enumerate(grid.rows) if i > index}
     kept = [r for r, row in body.items() if not all(map(_empty, row))]
     inner_blank = sorted(set(body).difference(kept).intersection(range(kept[-1]))) if kept else []

@@ -1,15 +1,8 @@
-"""Fix the spelling variants a person cannot see as wrong, and say so per column.
+"""Fix the spelling variants a person cannot see as wrong (``london``), and say so per column.
 
-A return that writes ``london`` or ``Reported`` means exactly ``London`` and
-``reported``; refusing it would only teach people to distrust the checker.
-:func:`normalise_cells` replaces a cell only when the replacement is an exact
-case or space variant of a valid value (``'00c'`` -> ``'00C'``, ``'MIDLANDS
-AND EAST OF ENGLAND'``), never a guess: ``'Londn'`` is left for the validator,
-whose message can offer :func:`did_you_mean`. Every change is counted in one
-note per column, so nothing is changed silently.
+Only an exact case or space variant of a valid value is replaced, never a guess:
+``'Londn'`` is left for the validator, whose message can offer :func:`did_you_mean`.
 
-Examples
---------
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"ccg_code": ["00c", "11J"], "region": ["london", "Londn"]})
 >>> fixed, notes = normalise_cells(frame)
@@ -28,8 +21,7 @@ import pandas as pd
 
 from qipp.panel.schema import DATA_STATUSES, REGIONS, is_ods_code, is_synthetic_code
 
-# The words the validator reads as true or false (after strip and lower-case);
-# private there, imported so the two cannot drift apart.
+# The validator's true/false words, imported so the two cannot drift apart.
 from qipp.validation.coerce import _FALSE, _TRUE
 from qipp.validation.numbers import quote
 
@@ -100,25 +92,9 @@ def _note(column: str, counts: dict[str, int], example: tuple[str, str]) -> str:
 def normalise_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """Replace exact case/space variants of valid values; one note per column changed.
 
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Raw cells with canonical column names (as :func:`~.locate.locate_table` gives).
+    Cells that are not text, or that no fix makes valid, are left as they were. Each note
+    counts each kind of change, with the first as an example.
 
-    Returns
-    -------
-    frame : pandas.DataFrame
-        A copy, same index: ``ccg_code`` stripped and upper-cased where that makes
-        a code; ``region`` folded to the name in :data:`~qipp.panel.schema.REGIONS`;
-        ``data_status`` and ``uses_non_recurrent_fund`` stripped and lower-cased
-        where that makes a word the validator reads. Cells that are not text, or
-        that no fix makes valid, are left exactly as they were.
-    notes : tuple of str
-        One per column changed, counting each kind of change, with the first
-        change as an example.
-
-    Examples
-    --------
     >>> frame = pd.DataFrame({"data_status": ["Reported", " reported", "reported"],
     ...                       "uses_non_recurrent_fund": ["Yes", "N", "maybe"]})
     >>> fixed, notes = normalise_cells(frame)
@@ -152,15 +128,10 @@ def normalise_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]
 
 
 def did_you_mean(value: object, choices: Iterable[str]) -> str | None:
-    """The choice ``value`` is closest to, when close enough to be a typo; else None.
+    """The choice ``value`` is closest to (case and spacing aside) when close enough to be a typo.
 
-    Case and spacing are set aside (difflib ratio of at least 0.6 on folded text),
-    so a message can say "did you mean 'London'?" without qipp guessing for the user.
-
-    >>> did_you_mean("Londn", REGIONS), did_you_mean("south england", REGIONS)
-    ('London', 'South of England')
-    >>> did_you_mean("Wales", REGIONS) is None, did_you_mean("synth", DATA_STATUSES)
-    (True, 'synthetic')
+    >>> did_you_mean("south england", REGIONS)
+    'South of England'
     """
     folded = {_fold(c): c for c in choices}
     match = difflib.get_close_matches(_fold(str(value)), list(folded), n=1, cutoff=0.6)

@@ -1,20 +1,12 @@
 """A user's panel file, from bytes to a validated panel, with every step said aloud.
 
-:func:`read_panel` runs the intake in order (decision 0027):
-
-1. :func:`~qipp.panel.intake.grid.read_grids`: bytes to cells, within the limits;
-2. :func:`~qipp.panel.intake.locate.locate_table`: the sheet, the header row, the
-   columns (aliases allowed), extra columns set aside, total and blank rows dropped;
-3. :func:`~qipp.panel.intake.normalise.normalise_cells`: case fixes, each summarised;
-4. :func:`~qipp.panel.io.validate_panel_frame`: types (numbers read strictly) and rules;
-5. :func:`~qipp.panel.intake.register_check.register_problems`: a reported panel's
-   codes, regions and names against the CCG register of April 2013 (decision 0029);
-6. :func:`~qipp.panel.intake.plausibility.plausibility_warnings`: unusual figures.
-
-It returns the panel with its notes (facts about how it was read) and warnings
-(problems that do not stop the load), or raises :class:`PanelDataError`, whose
-text collapses repeated problems into one line each
-(:func:`~qipp.panel.intake.report.collapse`).
+>>> import tempfile, pathlib
+>>> from qipp.panel.io import write_panel_csv
+>>> from qipp.panel.synth import generate_panel
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "panel.csv"
+>>> write_panel_csv(generate_panel(seed=1), path)
+>>> len(load_panel(path))
+143
 """
 
 from __future__ import annotations
@@ -43,8 +35,8 @@ _NOT_ALLOWED = re.compile(r"^(?P<value>'.*') is not allowed$")
 class PanelDataError(DataError):
     """A panel file that cannot be loaded; its text collapses repeated problems.
 
-    ``notes`` say what reading had done before it failed (e.g. a code upper-cased),
-    so a message quoting a normalised value can be matched to what the user typed.
+    ``notes`` say what reading had done before it failed (a code upper-cased, say), so a
+    message quoting a normalised value can be matched to what the user typed.
     """
 
     def __init__(self, problems: list[Problem], notes: tuple[str, ...] = ()):
@@ -59,25 +51,10 @@ class PanelDataError(DataError):
 class PanelRead:
     """A validated panel and what reading it involved.
 
-    Attributes
-    ----------
-    panel : pandas.DataFrame
-        The validated panel (canonical columns, index 0..n-1).
-    notes : tuple of str
-        Facts about how the file was read: encoding, delimiter, sheet, header
-        row, rows dropped, values normalised.
-    warnings : tuple of Problem
-        Unusual but possible: extra columns set aside, a total row that does
-        not add up, a code or name not the register's, figures worth checking.
-        ``--strict`` makes them errors.
-    extra : dict of str to list
-        Columns set aside, by header, in row order.
-    row_numbers : tuple of int
-        The spreadsheet row of each panel row.
-    raw : pandas.DataFrame or None
-        The panel's cells as found, before normalisation (index: spreadsheet rows).
-    header : tuple
-        The header row's cells as written.
+    ``notes`` are facts about how the file was read (encoding, sheet, header row, rows
+    dropped, values normalised); ``warnings`` what is unusual but possible (``--strict``
+    makes them errors); ``extra`` the columns set aside; ``raw`` the cells as found, before
+    normalisation, indexed by spreadsheet row; ``header`` the header row as written.
     """
 
     panel: pd.DataFrame
@@ -111,25 +88,10 @@ def _with_hints(problems: list[Problem]) -> list[Problem]:
 
 
 def read_panel(path: Path | str, sheet: str | int | None = None) -> PanelRead:
-    """Read, locate, normalise and validate a panel file (CSV, TSV or .xlsx).
+    """Read, locate, normalise and validate a panel file (CSV, TSV or .xlsx; decision 0027).
 
-    Parameters
-    ----------
-    path : Path or str
-        The file.
-    sheet : str or int, optional
-        A workbook's sheet, by name or 1-based number; by default the first
-        sheet whose header row matches the panel's columns.
-
-    Returns
-    -------
-    PanelRead
-
-    Raises
-    ------
-    PanelDataError
-        Every problem found (collapsed when printed); one line when the file
-        cannot be read as a table at all.
+    ``sheet`` is a workbook's sheet by name or 1-based number (default: the first whose
+    header matches). Raises PanelDataError with every problem found.
     """
     file = str(path)
     done: list[str] = []  # notes so far, shown with the problems if a later step fails
@@ -152,3 +114,8 @@ def read_panel(path: Path | str, sheet: str | int | None = None) -> PanelRead:
     return PanelRead(
         panel, notes, warnings, dict(located.extra), tuple(rows), located.frame, tuple(header)
     )
+
+
+def load_panel(path: Path | str, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read and validate a CCG panel file: the one way qipp reads a panel (see :func:`read_panel`)."""
+    return read_panel(path, sheet).panel

@@ -1,11 +1,4 @@
-"""Warnings for figures that are possible but unusual enough to check before trusting them.
-
-What cannot happen (a plan above the allocation, Q1 savings above the full-year
-plan, a forecast above the allocation) is an error, enforced by the panel's row
-rules (:data:`qipp.panel.schema.ROW_RULES`). What can happen but rarely does is
-a warning: the panel loads, and ``qipp panel validate`` says what to check
-(``--strict`` makes warnings errors). Every threshold lives in
-:mod:`qipp.panel.intake.limits` (decision 0027).
+"""Warnings for figures that are possible but unusual; the impossible are row-rule errors.
 
 Examples
 --------
@@ -29,17 +22,7 @@ from qipp.validation import Problem
 def plausibility_warnings(
     panel: pd.DataFrame, file: str, row_numbers: Sequence[int]
 ) -> list[Problem]:
-    """Problems that do not stop a load, one per unusual row, naming both values.
-
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        A validated panel (typed), in file order.
-    file : str
-        The file name for messages.
-    row_numbers : sequence of int
-        The spreadsheet row of each panel row.
-    """
+    """Problems that do not stop a load, one per unusual row, naming both values."""
     factor = Q1_ACTUAL_OVER_Q1_PLAN_WARN_FACTOR
     planned = panel["ytd_plan_gbp_m"].astype(float)
     delivered = panel["ytd_actual_gbp_m"].astype(float)

@@ -1,24 +1,9 @@
 """A reported panel's codes, regions and names checked against the CCG register of April 2013.
 
-The register (:func:`qipp.reference.load_register`, built from ``data/reference/raw``)
-holds the 211 CCGs of April 2013 with their names and NHS England regions. Each row of
-a panel that is not synthetic is compared with it (decision 0029):
+Decision 0029: a code the register lacks is a warning (a CCG formed by a later merger);
+a code under another region is an error; another CCG's name is a warning. Synthetic panels
+and S-codes are not checked.
 
-- a code the register lacks is a **warning** naming the closest register CCGs: the
-  return may come from a CCG formed by a later merger, which the register of April 2013
-  cannot know, so the row is not refused;
-- a code the register holds under another region is an **error**: a CCG's region
-  follows from its code, so one of the two cells is wrong, and every regional figure
-  built on the row would be too;
-- a name other than the register's is a **warning**: names are compared by
-  :func:`qipp.reference.names_match`, which sets aside "NHS", "CCG", "&" for "and",
-  case and punctuation, so only a different CCG's name (or a typo) is flagged.
-
-Synthetic panels and S-codes are not checked: their codes are pseudonyms, and the two
-real CCGs a synthetic panel may show carry their published names by a row rule.
-
-Examples
---------
 >>> register = pd.DataFrame({"ccg_code": ["07H", "11J"],
 ...                          "ccg_name": ["NHS West Essex", "NHS Dorset"],
 ...                          "region": ["Midlands and East of England", "South of England"]})
@@ -45,13 +30,12 @@ from qipp.reference.provenance import REGISTER_NAME
 from qipp.validation import Problem
 
 REGISTER = f"the {REGISTER_NAME}"
-# Constant per kind of problem, so repeats collapse into one line (qipp.panel.intake.report).
+# Constant per kind of problem, so repeats collapse into one line.
 EXPECTED_CODE = f"an ODS code of a CCG in {REGISTER} (data/reference/raw)"
 EXPECTED_REGION = f"the CCG's region in {REGISTER}"
 EXPECTED_NAME = (
     f"the CCG's name in {REGISTER}, 'NHS', 'CCG', '&' for 'and', case and punctuation aside"
 )
-# Closest register CCGs named for an unknown code: enough to spot a typo or a merger.
 CLOSEST_SHOWN = 3
 
 
@@ -63,7 +47,7 @@ class RegisterFindings(NamedTuple):
 
 
 def _entries(pairs: Sequence[tuple[str, str]]) -> str:
-    """``07H ('NHS West Essex'), 07G ('NHS Thurrock')``: codes with their quoted names.
+    """Codes with their quoted names.
 
     >>> _entries([("07H", "NHS West Essex"), ("07G", "NHS Thurrock"), ("11J", "NHS Dorset")])
     "07H ('NHS West Essex'), 07G ('NHS Thurrock') or 11J ('NHS Dorset')"
@@ -119,31 +103,9 @@ def register_problems(
     row_numbers: Sequence[int],
     register: pd.DataFrame | None = None,
 ) -> RegisterFindings:
-    """Compare each reported row's code, region and name with the register.
+    """Compare each reported row's code, region and name with the register (the project's by default).
 
-    Parameters
-    ----------
-    panel : pandas.DataFrame
-        A validated panel, in file order.
-    file : str
-        The file name for messages.
-    row_numbers : sequence of int
-        The spreadsheet row of each panel row.
-    register : pandas.DataFrame, optional
-        Columns ``ccg_code``, ``ccg_name``, ``region``; by default
-        :func:`qipp.reference.load_register`.
-
-    Returns
-    -------
-    RegisterFindings
-        Errors (a register code under another region) and warnings (a code not in
-        the register, a name not the register's), in row order; both empty for a
-        synthetic panel.
-
-    Raises
-    ------
-    DataError
-        If the register cannot be built from ``data/reference/raw``.
+    Errors and warnings come in row order; both are empty for a synthetic panel.
     """
     checked = [
         i

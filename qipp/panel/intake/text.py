@@ -1,13 +1,9 @@
 """Text files (CSV, TSV, .txt) to records, and the cell references messages share.
 
-Spreadsheets save text in more than one encoding and separator: Excel's plain
-"CSV" is Windows-1252 on an English Windows, semicolon-separated where the
-decimal mark is a comma, and "Unicode Text" is tab-separated UTF-16. Each is
-read correctly when it can be read only one way, with a note saying so; bytes
-that cannot be read are named by the row and column a spreadsheet shows.
+Excel saves "CSV" as Windows-1252 (semicolon-separated where the decimal mark is a comma)
+and "Unicode Text" as tab-separated UTF-16: each is read when it can be read only one
+way, with a note; unreadable bytes are named by spreadsheet row and column.
 
-Examples
---------
 >>> column_letter(1), column_letter(27), column_letter(16384)
 ('A', 'AA', 'XFD')
 >>> quote("x" * 100)[-26:]
@@ -24,8 +20,8 @@ from contextlib import contextmanager
 
 from qipp.panel.intake.limits import HEADER_SEARCH_ROWS, MAX_CELL_CHARS, QUOTE_CHARS
 from qipp.validation.problems import DataError, Problem
+from qipp.validation.read import NOT_A_TABLE
 
-NOT_A_TABLE = "a CSV (UTF-8) or .xlsx table with a header row"
 SAVE_AS_UTF8 = "the file saved as CSV UTF-8 (Excel: Save As, 'CSV UTF-8 (Comma delimited)')"
 WINDOWS_1252_NOTE = "read as Windows-1252 text, not UTF-8: save as CSV UTF-8 to be sure"
 UTF16_NOTE = "read as UTF-16 text (Excel's 'Unicode Text'), not UTF-8"
@@ -47,7 +43,7 @@ def fail(
 
 
 def too_long(file: str, where: str, row: int, col: int, text: str) -> DataError:
-    """The error for a cell over ``MAX_CELL_CHARS``: names the cell, quotes its start."""
+    """The error for a cell over ``MAX_CELL_CHARS``, naming the cell and quoting its start."""
     return fail(
         file,
         f"{where}cell {column_letter(col)}{row} is too long: {quote(text)}",
@@ -120,8 +116,7 @@ def sniff(text: str, default: str = ",") -> str:
 def records(text: str, delimiter: str, file: str) -> Generator[list[str], None, None]:
     """The CSV records of ``text``; a cell over ``MAX_CELL_CHARS`` raises, naming it.
 
-    The csv module refuses a field past its limit as soon as it reaches it, so a huge
-    cell is never copied whole; only then is its record parsed again to find the cell.
+    csv refuses a field as soon as it passes the limit, so a huge cell is never copied whole.
 
     >>> list(records('a,b\\n"1\\n2",3\\n', ",", "a.csv"))
     [['a', 'b'], ['1\\n2', '3']]

@@ -1,22 +1,9 @@
 """Allocations as registered patients times pounds per head (decision 0030).
 
-No CCG's 2013-14 allocation in pounds is in ``data/``, so allocations are built
-from what is: the register's real list sizes (QOF 2013-14, :mod:`qipp.reference`).
+Invented CCGs' list sizes are a smoothed bootstrap of the real lists (QOF 2013-14), never
+equal to a real one; the £ per head a truncated lognormal about the national mean. NHS
+Dorset CCG keeps the allocation its published plan and target imply.
 
-- An invented CCG's list size is a smoothed bootstrap draw from the real lists of
-  the CCGs the panel does not name: a real list picked at random, shrunk towards
-  the mean and jittered on the log scale so the spread of real lists is kept, cut
-  to the real range, and never equal to any real CCG's list (an invented CCG must
-  not carry a real one's figure).
-- Its £ per head is a lognormal draw whose median is the national mean (the
-  assumed sector total over the register's patients), cut to
-  :data:`~qipp.panel.synth.targets.PER_HEAD_TRUNCATION_SD` log-sds either side.
-- NHS Dorset CCG keeps the allocation its published plan and target imply, which
-  :func:`check_per_head` requires to be a plausible figure a head for its real list;
-  NHS West Essex CCG gets its real list times a drawn figure a head.
-
-Examples
---------
 >>> lists = register_lists()
 >>> low, high = per_head_bounds_gbp(lists)[1:]
 >>> 900 < low < high < 1400
@@ -32,12 +19,11 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from qipp.panel.schema import DORSET_CODE, WEST_ESSEX_CODE
 from qipp.panel.synth.targets import (
-    DORSET_CODE,
     PER_HEAD_LOG_SD,
     PER_HEAD_TRUNCATION_SD,
     SECTOR_ALLOCATION_GBP_M,
-    WEST_ESSEX_CODE,
     PublishedTargets,
     dorset_allocation_gbp_k,
 )
@@ -48,17 +34,7 @@ DECISION = "docs/decisions/0030-synthetic-allocations-per-head.md"
 
 @dataclass(frozen=True)
 class RegisterLists:
-    """The register's list sizes as the generator uses them.
-
-    Parameters
-    ----------
-    real : numpy.ndarray
-        Every real CCG's registered patients (211 in April 2013), sorted.
-    pool : numpy.ndarray
-        Those of the CCGs the panel does not name, which invented CCGs resample.
-    named : dict of str to int
-        Registered patients of NHS Dorset CCG and NHS West Essex CCG.
-    """
+    """Every real CCG's list size (sorted), the ``pool`` of those the panel does not name, and the two named."""
 
     real: np.ndarray
     pool: np.ndarray
@@ -67,16 +43,7 @@ class RegisterLists:
 
 @lru_cache(maxsize=1)
 def register_lists() -> RegisterLists:
-    """Read the list sizes from the project's register (:func:`qipp.reference.load_register`).
-
-    Read once per process (a power simulation draws a thousand panels); the arrays
-    are read-only, so no caller can change what the next draw sees.
-
-    Raises
-    ------
-    KeyError
-        If the register lacks NHS Dorset CCG or NHS West Essex CCG.
-    """
+    """The project's register's list sizes, read once per process, as read-only arrays."""
     register = load_register()
     sizes = register.set_index("ccg_code")["registered_patients"].astype(np.int64)
     named = {code: int(sizes.loc[code]) for code in (DORSET_CODE, WEST_ESSEX_CODE)}
@@ -100,31 +67,10 @@ def draw_list_sizes(
 ) -> np.ndarray:
     """``n`` invented list sizes: a shrunk, smoothed bootstrap of ``pool`` on the log scale.
 
-    Each draw is a random member of ``pool``, moved towards the pool's mean log
-    and jittered by a normal kernel (:func:`silverman_bandwidth`), scaled so the
-    draws keep the pool's variance (Silverman 1986, section 6.4.1). The kernel
-    is cut so every draw lies within the range of ``real``, and a draw that
-    lands on a size in ``real`` moves to the nearest that is not
-    (:func:`avoid_real_sizes`).
+    Each is a random member of ``pool`` moved towards the mean log and jittered by a normal
+    kernel, scaled to keep the pool's variance (Silverman 1986, 6.4.1), cut to the range of
+    ``real`` and moved off any size in ``real``. Two random draws per size, whatever the values.
 
-    Parameters
-    ----------
-    rng : numpy.random.Generator
-        The generator's random stream; two draws per size, whatever the values.
-    n : int
-        How many sizes to draw.
-    pool : numpy.ndarray
-        Real list sizes to resample.
-    real : numpy.ndarray
-        Every real list size: the range draws stay in, and values they avoid.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``n`` whole numbers of patients (int64).
-
-    Examples
-    --------
     >>> pool = np.array([100_000, 150_000, 200_000, 300_000, 400_000])
     >>> sizes = draw_list_sizes(np.random.default_rng(1), 1000, pool, pool)
     >>> bool(sizes.min() >= 100_000 and sizes.max() <= 400_000), bool(np.isin(sizes, pool).any())
@@ -146,10 +92,7 @@ def draw_list_sizes(
 
 @lru_cache(maxsize=8)
 def _log_kernel(pool_bytes: bytes, dtype: str) -> tuple[np.ndarray, float, float, float, float]:
-    """The pool's logs, their mean and sd, the bandwidth and the variance-keeping scale.
-
-    Keyed by the pool's bytes: a power simulation draws a thousand panels from one pool.
-    """
+    """The pool's logs, their mean and sd, the bandwidth and the variance-keeping scale (cached)."""
     logs = np.log(np.frombuffer(pool_bytes, dtype=dtype).astype(float))
     logs.flags.writeable = False
     mean, sd = logs.mean(), logs.std(ddof=1)
@@ -158,20 +101,11 @@ def _log_kernel(pool_bytes: bytes, dtype: str) -> tuple[np.ndarray, float, float
 
 
 def avoid_real_sizes(sizes: np.ndarray, real: np.ndarray) -> np.ndarray:
-    """Move each of ``sizes`` that equals one in ``real`` to the nearest size that does not.
+    """Move each of ``sizes`` equal to one in ``real`` to the nearest that is not, within range.
 
-    The new size stays within the range of ``real``; of two equally near, the
-    one towards the middle (the median of ``real``) is taken. A real CCG's
-    exact list size is a figure that identifies it, so no invented CCG may
-    carry one, however unlikely the draw.
+    Of two equally near, the one towards the median of ``real`` wins. A real CCG's list size
+    identifies it, so no invented CCG may carry one.
 
-    Raises
-    ------
-    ValueError
-        If every whole number in the range of ``real`` is taken.
-
-    Examples
-    --------
     >>> avoid_real_sizes(np.array([10, 15, 20]), np.array([10, 11, 12, 20]))
     array([13, 15, 19])
     """
@@ -195,9 +129,7 @@ def avoid_real_sizes(sizes: np.ndarray, real: np.ndarray) -> np.ndarray:
 
 
 def per_head_bounds_gbp(lists: RegisterLists) -> tuple[float, float, float]:
-    """The median, lowest and highest £ per registered patient a CCG may be given.
-
-    The median is the assumed sector allocation over the register's patients.
+    """The median (sector allocation over the register's patients), lowest and highest £ a head.
 
     >>> centre, low, high = per_head_bounds_gbp(register_lists())
     >>> round(high / centre, 3), round(low / centre, 3)
@@ -231,22 +163,7 @@ def dorset_per_head_gbp(targets: PublishedTargets, lists: RegisterLists) -> floa
 
 
 def check_per_head(targets: PublishedTargets, lists: RegisterLists) -> None:
-    """Refuse a ledger or register that puts Dorset's implied figure a head out of bounds.
-
-    Dorset's allocation is not drawn: its published plan and target imply it.
-    The bounds of :func:`per_head_bounds_gbp` are only credible while that
-    published figure, over its real list, falls inside them.
-
-    Raises
-    ------
-    ValueError
-        If it does not.
-
-    Examples
-    --------
-    >>> from qipp.panel.synth.targets import published_targets
-    >>> check_per_head(published_targets(), register_lists())
-    """
+    """Refuse (ValueError) a ledger or register that puts Dorset's implied figure a head out of bounds."""
     _, low, high = per_head_bounds_gbp(lists)
     implied = dorset_per_head_gbp(targets, lists)
     if not low <= implied <= high:
@@ -260,30 +177,10 @@ def check_per_head(targets: PublishedTargets, lists: RegisterLists) -> None:
 def draw_allocations_gbp_k(
     rng: np.random.Generator, targets: PublishedTargets, n: int, lists: RegisterLists
 ) -> np.ndarray:
-    """Allocations (£k) of Dorset, West Essex, then ``n - 2`` invented CCGs, in that order.
+    """Allocations (whole £k) of Dorset, West Essex, then ``n - 2`` invented CCGs, in that order.
 
-    Parameters
-    ----------
-    rng : numpy.random.Generator
-        The generator's random stream: two draws per invented list size, then one
-        figure per head for West Essex and each invented CCG.
-    targets : PublishedTargets
-        The ledger's targets, for Dorset's implied allocation.
-    n : int
-        CCGs in the panel, the two named ones included.
-    lists : RegisterLists
-        The register's list sizes (:func:`register_lists`).
-
-    Returns
-    -------
-    numpy.ndarray
-        ``n`` allocations in whole £ thousands (int64).
-
-    Examples
-    --------
     >>> from qipp.panel.synth.targets import published_targets
-    >>> lists = register_lists()
-    >>> alloc = draw_allocations_gbp_k(np.random.default_rng(1), published_targets(), 5, lists)
+    >>> alloc = draw_allocations_gbp_k(np.random.default_rng(1), published_targets(), 5, register_lists())
     >>> len(alloc), int(alloc[0])
     (5, 857143)
     """

@@ -1,7 +1,5 @@
 """Draw a synthetic panel: regions, allocations, targets, outcomes, fund use, names.
 
-Examples
---------
 >>> generate_panel(seed=7)["ccg_code"].head(2).tolist()
 ['07H', '11J']
 """
@@ -15,12 +13,15 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
+from qipp.panel.check import CHECKS, panel_aggregates
 from qipp.panel.schema import (
+    DORSET_CODE,
     NAMED_CCGS,
     PANEL_COLUMNS,
     REGION_CCG_COUNTS_APRIL_2013,
     STATUS_SYNTHETIC,
     SYNTHETIC_NAME_PREFIX,
+    WEST_ESSEX_CODE,
 )
 from qipp.panel.synth.allocations import (
     RegisterLists,
@@ -36,7 +37,6 @@ from qipp.panel.synth.targets import (
     BAND_UNDER_1,
     BIG_FORECAST_GAP,
     BIG_YTD_SHORTFALL,
-    DORSET_CODE,
     DORSET_REGION,
     FORECAST_AHEAD,
     N_SMALL_FORECAST_GAP,
@@ -44,7 +44,6 @@ from qipp.panel.synth.targets import (
     TARGET_CLAIM_IDS,
     TARGET_LOG_SD,
     TRANSFORMATIONAL_SHARE,
-    WEST_ESSEX_CODE,
     WEST_ESSEX_REGION,
     YTD_AHEAD,
     YTD_LATENT_CORR_WITH_GAP,
@@ -73,20 +72,6 @@ MONEY_K = (
 def largest_remainder(counts: dict[str, int], total: int) -> dict[str, int]:
     """Share ``total`` in proportion to ``counts`` by the largest-remainder method.
 
-    Parameters
-    ----------
-    counts : dict of str to int
-        The population counts.
-    total : int
-        The number to share out.
-
-    Returns
-    -------
-    dict of str to int
-        Same keys, values summing to ``total``.
-
-    Examples
-    --------
     >>> largest_remainder({"x": 1, "y": 1, "z": 1}, 4)
     {'x': 2, 'y': 1, 'z': 1}
     """
@@ -102,11 +87,7 @@ def largest_remainder(counts: dict[str, int], total: int) -> dict[str, int]:
 def _band_draws(
     rng: np.random.Generator, n: int, band: tuple[float, float], median: float
 ) -> np.ndarray:
-    """``n`` target percentages inside ``band``, one per equal-probability stratum.
-
-    Strata keep neighbouring values apart, so the 15th and 16th largest
-    targets can never tie.
-    """
+    """``n`` target percentages inside ``band``, one per equal-probability stratum (so none tie)."""
     lo, hi = (ndtr(np.log(b / median) / TARGET_LOG_SD) for b in band)
     position = (np.arange(n) + 0.1 + 0.8 * rng.random(n)) / n
     return median * np.exp(TARGET_LOG_SD * ndtri(lo + (hi - lo) * position))
@@ -138,40 +119,13 @@ def _target_pcts(rng: np.random.Generator, t: PublishedTargets) -> np.ndarray:
 
 
 def generate_panel(seed: int, rho: float = DEFAULT_RHO, *, verify: bool = True) -> pd.DataFrame:
-    """Draw a synthetic panel of 143 CCGs that matches every published aggregate.
+    """Draw a synthetic panel of 143 CCGs that matches every published aggregate (decision 0006).
 
-    The published aggregates are read from the claims ledger at every call
-    (:func:`~qipp.panel.synth.targets.published_targets`), and the list sizes
-    behind the allocations from the register (:mod:`qipp.reference`).
-
-    Parameters
-    ----------
-    seed : int
-        Seed for :func:`numpy.random.default_rng`; the same seed, rho,
-        :data:`GENERATOR_VERSION` and ledger always give the same panel.
-    rho : float, default 0.0
-        Correlation of the Gaussian copula pairing the rank of a CCG's target
-        (% of allocation) with the rank of its year-end forecast gap; in
-        [-1, 1]. At 0 the two are drawn independently.
-    verify : bool, default True
-        Recompute every published aggregate from the drawn panel and fail if
-        one slipped. The construction makes them exact (decision 0006, tested
-        over many seeds); power simulations, which draw a thousand panels, skip
-        the check (two thirds of a draw's time). The draw is the same either way.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The panel's columns in schema order, one row per CCG, sorted by
-        ``ccg_code``; money in £m to three decimals; every row synthetic.
-
-    Raises
-    ------
-    ValueError
-        If ``rho`` is outside [-1, 1], the ledger's targets leave the
-        generator's bands (:func:`~qipp.panel.synth.targets.check_bands`), or
-        Dorset's implied allocation per registered patient leaves the assumed
-        bounds (:func:`~qipp.panel.synth.allocations.check_per_head`).
+    The same ``seed``, ``rho``, :data:`GENERATOR_VERSION` and ledger give the same panel.
+    ``rho`` is the Gaussian copula's correlation between the ranks of a CCG's target and
+    of its year-end forecast gap. ``verify`` recomputes every published aggregate from the
+    panel; power simulations skip it (two thirds of a draw's time). Raises ValueError when
+    ``rho`` is outside [-1, 1] or the ledger or register leave the generator's assumptions.
     """
     if not -1.0 <= rho <= 1.0:
         raise ValueError(f"rho must lie in [-1, 1], not {rho}")
@@ -197,10 +151,8 @@ def draw_panel_columns(
 ) -> dict[str, np.ndarray]:
     """The columns of :func:`generate_panel`'s panel as arrays, rows sorted by code.
 
-    Money in whole £ thousands, under ``*_gbp_k`` names; no ``data_status``. The
-    arrays behind the frame: a power simulation, which draws a thousand panels
-    and tests two measures of each, reads them without building a DataFrame.
-    ``t`` and ``lists`` are taken as given: :func:`check_inputs` them first.
+    Money in whole £ thousands (``*_gbp_k``); no ``data_status``. A power simulation reads
+    these without building a frame. :func:`check_inputs` ``t`` and ``lists`` first.
     """
     rng = np.random.default_rng(seed)
     n = t.n_ccgs
@@ -288,8 +240,6 @@ def draw_panel_columns(
 
 def _assert_targets_hold(panel: pd.DataFrame, targets: PublishedTargets) -> None:
     """Fail loudly if a construction step ever let a published aggregate slip."""
-    from qipp.panel.check import CHECKS, panel_aggregates
-
     published = {TARGET_CLAIM_IDS[k]: float(v) for k, v in asdict(targets).items()}
     values = panel_aggregates(panel)
     wrong = [

@@ -1,10 +1,4 @@
-"""Outcomes with exact counts per category and an exact plan-weighted mean.
-
-CCGs are ranked into categories (20% or more short, short by less, not short)
-with fixed counts, given values inside each category's band, then every value
-is moved the same fraction towards its band's edge so that the plan-weighted
-shortfall hits the published figure exactly (decision 0006).
-"""
+"""Outcomes with exact counts per category and an exact plan-weighted mean (decision 0006)."""
 
 from __future__ import annotations
 
@@ -21,10 +15,9 @@ def _sorted_into(order: np.ndarray, draws: np.ndarray, out: np.ndarray) -> None:
 def _fit_weighted_mean(
     weights: np.ndarray, low: np.ndarray, base: np.ndarray, high: np.ndarray, target: float
 ) -> np.ndarray:
-    """Move every value the same fraction towards ``low`` or ``high`` to hit ``target``.
+    """Move every value the same fraction towards ``low`` or ``high`` so the weighted mean is ``target``.
 
-    The weighted mean is linear in that fraction, so it is solved exactly;
-    each value stays inside [low, high] and no two values swap places.
+    Linear in that fraction, so exact; each value stays in its band and in its place.
 
     >>> w = np.ones(2)
     >>> _fit_weighted_mean(w, np.zeros(2), np.array([1.0, 2.0]), np.array([4.0, 4.0]), 2.5)
@@ -55,21 +48,14 @@ def draw_outcomes(
     target_pct: float,
     flexible_n_small: bool = False,
 ) -> np.ndarray:
-    """Delivered amounts (£k) with exact counts short by 20%+, short at all, and not short.
+    """Delivered amounts (£k): by ``latent`` rank, ``n_big`` 20%+ short, ``n_small`` short, the rest not.
 
-    CCGs are ranked by ``latent``: the top ``n_big`` fall 20% or more short,
-    the next ``n_small`` fall short by less, the rest meet or beat the plan.
-    Values inside each category follow the same ranking, and the plan-weighted
-    shortfall of all CCGs is ``target_pct``.
-
-    With ``flexible_n_small`` (the number is not published), ``n_small`` moves
-    one CCG at a time until ``target_pct`` is reachable: needed only when the
-    copula puts the 20%+ gaps on the smallest or the largest plans.
+    The plan-weighted shortfall is exactly ``target_pct``. With ``flexible_n_small`` (the
+    number is not published) ``n_small`` moves one at a time until the target is reachable.
     """
     n = len(planned_k)
     weights = planned_k.astype(float)
-    # Every draw is made up front, at full length, so the random stream (and so
-    # every other column) does not depend on how many CCGs fall in each category.
+    # Drawn up front at full length: the random stream never depends on the category counts.
     big_draws = big_band[0] + (big_band[1] - big_band[0]) * rng.beta(1.3, 3.0, n)[:n_big]
     small_draws = SMALL_GAP[0] + (SMALL_GAP[1] - SMALL_GAP[0]) * rng.beta(1.5, 2.5, n)
     is_ahead = rng.random(n) < ahead[0]
@@ -101,8 +87,7 @@ def draw_outcomes(
     shortfall_pct = _fit_weighted_mean(weights, low, base, high, target_pct)
 
     delivered = np.rint(planned_k * (1.0 - shortfall_pct / 100.0)).astype(np.int64)
-    # Integer bounds for each category: strictly 20% or more short, strictly
-    # short, or not short at all, whatever the rounding did.
+    # Integer bounds per category, whatever the rounding did.
     twenty_pct_short = (4 * planned_k - 1) // 5
     delivered[big] = np.clip(delivered[big], 0, twenty_pct_short[big])
     delivered[small] = np.clip(

@@ -1,14 +1,7 @@
 """What the generator reproduces, read from the claims ledger, and what it has to assume.
 
-:func:`published_targets` reads the CCG-level aggregates the articles publish
-from the claims ledger (``data/claims.csv``), the one place each figure is
-typed, so the generator and the ledger cannot disagree. The constants below
-are the assumptions the articles do not publish (decision 0006), including the
-target bands, which stop short of every published threshold;
-:func:`check_bands` says so plainly if the ledger's targets ever leave them.
+The constants are the assumptions the articles do not publish (decision 0006).
 
-Examples
---------
 >>> targets = published_targets()
 >>> targets.n_ccgs, targets.median_target_pct, TARGET_CLAIM_IDS["n_ccgs"]
 (143, 2.47, 'ccg_q1_n_ccgs')
@@ -25,13 +18,9 @@ from qipp import ledger
 
 @dataclass(frozen=True)
 class PublishedTargets:
-    """The CCG-level aggregates the generator reproduces, as the articles print them.
+    """The CCG-level aggregates the generator reproduces: the ledger values :data:`TARGET_CLAIM_IDS` names.
 
-    From HSJ, "Exclusive: Huge variation emerges in CCGs' efficiency ambition"
-    (Q1 2013-14), except ``ytd_shortfall_pct`` (HSJ, NHS England internal
-    NISFE report, Q1 2013-14), which describes all CCGs and is a soft target.
-    Each field is the ledger value of the claim :data:`TARGET_CLAIM_IDS` names;
-    build one with :func:`published_targets`, not by typing the figures.
+    ``ytd_shortfall_pct`` describes all CCGs (NHS England's NISFE report) and is a soft target.
     """
 
     n_ccgs: int
@@ -54,7 +43,6 @@ class PublishedTargets:
 # int or float per field, worked out once: published_targets runs at every draw.
 _FIELD_TYPES: dict[str, type] = get_type_hints(PublishedTargets)
 
-# Claim ids (data/claims.csv) of the targets above.
 TARGET_CLAIM_IDS: dict[str, str] = {
     "n_ccgs": "ccg_q1_n_ccgs",
     "target_fold_variation": "ccg_q1_target_fold_variation",
@@ -75,32 +63,15 @@ TARGET_CLAIM_IDS: dict[str, str] = {
 
 
 def published_targets(values: Mapping[str, float] | None = None) -> PublishedTargets:
-    """Return the targets as the claims ledger states them.
+    """The targets as the claims ledger (or ``values``, claim id to value) states them.
 
-    Parameters
-    ----------
-    values : mapping of str to float, optional
-        Claim id to published value; :func:`qipp.ledger.claim_values` by default.
+    Counts are ``int``. Raises KeyError for a missing claim, ValueError for a count that
+    is not whole.
 
-    Returns
-    -------
-    PublishedTargets
-        Counts as ``int``, the rest as ``float``.
-
-    Raises
-    ------
-    KeyError
-        If a claim in :data:`TARGET_CLAIM_IDS` is not in ``values``.
-    ValueError
-        If a count is not a whole number.
-
-    Examples
-    --------
     >>> published_targets({**ledger.claim_values(), "ccg_q1_n_top15_using_nr_fund": 8.0}).n_top_using_nr_fund
     8
     """
-    # Looked up on qipp.ledger at each call, so the ledger of the moment is read (and a
-    # test can stand in another one); a copy taken at import could go stale.
+    # Read at each call: a copy taken at import could go stale.
     values = ledger.claim_values() if values is None else values
     fields: dict[str, Any] = {}
     for field, claim_id in TARGET_CLAIM_IDS.items():
@@ -120,7 +91,6 @@ def published_targets(values: Mapping[str, float] | None = None) -> PublishedTar
     return PublishedTargets(**fields)
 
 
-DORSET_CODE, WEST_ESSEX_CODE = "11J", "07H"
 DORSET_REGION, WEST_ESSEX_REGION = "South of England", "Midlands and East of England"
 
 
@@ -133,23 +103,16 @@ def dorset_allocation_gbp_k(targets: PublishedTargets) -> int:
     return round(targets.dorset_plan_gbp_m * 1000 / (targets.dorset_target_pct / 100))
 
 
-# --- Assumptions the articles do not publish (decision 0006). -------------------
-# Allocations are registered patients x £ per head (decision 0030): list sizes are
-# drawn from the register's real spread, the £ per head from the figures below.
-# CCG allocations 2013-14 came to about £64bn; over the register's ~56m registered
-# patients that is the national mean per head (about £1,136), the draws' median.
+# --- Assumptions the articles do not publish (decisions 0006 and 0030). ---------
+# CCG allocations 2013-14 came to about £64bn: over the register's ~56m patients, ~£1,136 a head.
 SECTOR_ALLOCATION_GBP_M = 64_000
-# The spread per head: the PCT formula's weighting for age, need and local costs, and
-# each area's distance from its target; log-sd 0.10, cut at 2 sd (-18% to +22%).
+# The spread a head (weighting for age, need and costs; distance from target): -18% to +22%.
 PER_HEAD_LOG_SD = 0.10
 PER_HEAD_TRUNCATION_SD = 2.0
 # Target shape inside each band: lognormal about the published median.
 TARGET_LOG_SD = 0.5
-# Target bands (% of allocation), kept clear of the published thresholds so
-# that rounding money to £k cannot move a CCG across one. No article publishes
-# them, so they stay typed here; their edges sit either side of the published
-# median (2.47%) and inside Dorset's and West Essex's targets, which check_bands
-# enforces against the ledger.
+# Target bands (% of allocation), clear of the published thresholds so that rounding to
+# £k cannot move a CCG across one; check_bands holds them against the ledger.
 BAND_UNDER_1 = (0.30, 0.98)
 BAND_1_TO_MEDIAN = (1.01, 2.46)
 BAND_MEDIAN_TO_4 = (2.48, 3.99)
@@ -168,21 +131,7 @@ YTD_AHEAD = (0.5, 15.0, 30.0)
 
 
 def check_bands(targets: PublishedTargets) -> None:
-    """Refuse targets the fixed bands above cannot reproduce, saying which and why.
-
-    The bands are typed numbers, not ledger values: they are where the generator
-    puts the CCGs the articles do not name. They only work while the published
-    thresholds and named CCGs fall between them.
-
-    Raises
-    ------
-    ValueError
-        If a published target no longer sits where the bands assume.
-
-    Examples
-    --------
-    >>> check_bands(published_targets())
-    """
+    """Refuse (ValueError) published targets that no longer sit where the typed bands assume."""
     t = targets
     assumed = (
         (t.dorset_target_pct < BAND_UNDER_1[0], "Dorset's target is the smallest, under 1%"),

@@ -1,10 +1,4 @@
-"""Write a drawn panel as CSV with its sidecar, which says how it was drawn.
-
-Examples
---------
->>> panel_metadata(7, 0.3)["seed"], panel_metadata(7, 0.3)["rho"]
-(7, 0.3)
-"""
+"""Write a drawn panel as CSV with its sidecar, which says how it was drawn."""
 
 from __future__ import annotations
 
@@ -23,13 +17,11 @@ from qipp.panel.synth.targets import published_targets
 
 
 def panel_metadata(seed: int, rho: float) -> dict[str, Any]:
-    """The sidecar record for a panel drawn with ``seed`` and ``rho``.
+    """The sidecar record for a panel drawn with ``seed`` and ``rho``, allocation assumptions included.
 
-    It says how the panel was drawn, including the allocation assumptions
-    (:func:`~qipp.panel.synth.allocations.allocation_assumptions`).
-
-    >>> panel_metadata(1, 0.0)["generator_version"] == GENERATOR_VERSION
-    True
+    >>> record = panel_metadata(7, 0.3)
+    >>> record["seed"], record["rho"], record["generator_version"] == GENERATOR_VERSION
+    (7, 0.3, True)
     """
     targets = published_targets()
     return {
@@ -55,25 +47,7 @@ def panel_metadata(seed: int, rho: float) -> dict[str, Any]:
 def write_synthetic_panel(
     path: Path | str, seed: int = DEFAULT_SEED, rho: float = DEFAULT_RHO
 ) -> pd.DataFrame:
-    """Draw a panel, write it as CSV with its sidecar (``.meta.json``), return it.
-
-    The sidecar records the generator version, seed and rho, and the SHA-256
-    of the CSV text so that an edited file can be told from a generated one.
-
-    Parameters
-    ----------
-    path : Path or str
-        Where to write the CSV; the sidecar goes beside it.
-    seed : int, default DEFAULT_SEED
-        Seed for :func:`generate_panel`.
-    rho : float, default 0.0
-        Copula correlation for :func:`generate_panel`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The panel as written.
-    """
+    """Draw a panel, write it as CSV with its sidecar (``.meta.json``, with the CSV's SHA-256), return it."""
     panel = generate_panel(seed, rho)
     text = panel_to_csv_text(panel)
     atomic_write_text(path, text)

@@ -47,12 +47,13 @@ WARM_MODULES: tuple[str, ...] = (
     "qipp.plotting",
     "qipp.panel",
     "qipp.findings.rows",
-    "qipp.findings.claims.calc",
-    "qipp.findings.nhse_ccgs.calc",
-    "qipp.findings.pct_progress.calc",
-    "qipp.findings.savings_profile.calc",
-    "qipp.findings.shortfall.calc",
-    "qipp.findings.target_gap.calc",
+    "qipp.findings.claims.report",
+    "qipp.findings.shortfall.report",
+    "qipp.findings.target_gap.report",
+    "qipp.findings.savings_profile.report",
+    "qipp.findings.nhse_ccgs.report",
+    "qipp.findings.pct_progress.report",
+    "qipp.findings.ccg_profile.report",
 )
 
 # The namespace, sys.path and environment of the kernel right after warm-up.
