@@ -6,9 +6,8 @@ unknown codes do not.
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import pytest
+from profile_panels import per_head_panel_of  # noqa: E402
 
 from qipp.findings.ccg_profile.per_head import CcgPopulation, ccg_population, per_head_median
 from qipp.findings.ccg_profile.report import median_sentence, population_sentence
@@ -17,38 +16,13 @@ from qipp.paths import SYNTHETIC_PANEL_CSV
 from qipp.reference import load_register
 
 
-def panel_of(codes, plan, gap, patients, allocation=None):
-    """A measured panel: codes, plans (£m), forecast gaps (%) and a register of ``patients``.
-
-    ``patients`` maps codes to registered patients; codes not in it are not in the register.
-    """
-    plan = np.asarray(plan, dtype=float)
-    gap = np.asarray(gap, dtype=float)
-    allocation = np.full(len(plan), 500.0) if allocation is None else np.asarray(allocation)
-    frame = pd.DataFrame(
-        {
-            "ccg_code": codes,
-            "allocation_gbp_m": allocation,
-            "qipp_plan_gbp_m": plan,
-            "ytd_plan_gbp_m": plan / 4,
-            "ytd_actual_gbp_m": plan / 4,
-            "forecast_outturn_gbp_m": plan * (1 - gap / 100),
-            "data_status": "reported",
-        }
-    )
-    register = pd.DataFrame(
-        {"ccg_code": list(patients), "registered_patients": list(patients.values())}
-    )
-    return add_measures(frame, register=register)
-
-
 def population_paragraph(pop: CcgPopulation) -> str:
     """The profile's paragraph as the notebook joins it: the CCG's figures, then the median."""
     return f"{population_sentence(pop)} {median_sentence(pop.panel, pop.in_register)}"
 
 
 def test_a_ccg_in_the_register_gets_its_population_and_the_panel_median():
-    panel = panel_of(
+    panel = per_head_panel_of(
         ["01A", "02B", "S001"], [3.0, 1.0, 2.0], [0, 0, 0], {"01A": 300_000, "02B": 100_000}
     )
     pop = ccg_population(panel, "01A")
@@ -60,7 +34,7 @@ def test_a_ccg_in_the_register_gets_its_population_and_the_panel_median():
 
 
 def test_an_s_code_is_invented_and_not_in_the_register():
-    panel = panel_of(["01A", "S001"], [3.0, 2.0], [0, 0], {"01A": 300_000})
+    panel = per_head_panel_of(["01A", "S001"], [3.0, 2.0], [0, 0], {"01A": 300_000})
     pop = ccg_population(panel, "S001", synthetic=True)
     assert pop.invented_code and not pop.in_register and pop.plan_gbp_per_head is None
     text = population_paragraph(pop)
@@ -69,14 +43,14 @@ def test_an_s_code_is_invented_and_not_in_the_register():
 
 
 def test_an_unknown_real_looking_code_is_unknown_not_invented():
-    panel = panel_of(["01A", "99Z"], [3.0, 2.0], [0, 0], {"01A": 300_000})
+    panel = per_head_panel_of(["01A", "99Z"], [3.0, 2.0], [0, 0], {"01A": 300_000})
     text = population_paragraph(ccg_population(panel, "99Z"))
     assert text.startswith("99Z is not in the CCG register of April 2013")
     assert "invented" not in text
 
 
 def test_no_ccg_in_the_register_means_no_median_in_words_not_nan():
-    panel = panel_of(["S001", "S002"], [3.0, 2.0], [0, 0], {})
+    panel = per_head_panel_of(["S001", "S002"], [3.0, 2.0], [0, 0], {})
     summary = per_head_median(panel)
     assert summary.n_in_register == 0 and summary.median_gbp is None
     text = population_paragraph(ccg_population(panel, "S001"))
@@ -85,14 +59,14 @@ def test_no_ccg_in_the_register_means_no_median_in_words_not_nan():
 
 
 def test_the_only_ccg_in_the_register_has_no_median_beside_it():
-    panel = panel_of(["01A", "S001"], [3.0, 2.0], [0, 0], {"01A": 300_000})
+    panel = per_head_panel_of(["01A", "S001"], [3.0, 2.0], [0, 0], {"01A": 300_000})
     assert median_sentence(ccg_population(panel, "01A").panel, True).startswith(
         "It is the only CCG of the panel in the register"
     )
 
 
 def test_an_unknown_code_of_the_panel_is_refused():
-    panel = panel_of(["01A"], [3.0], [0], {"01A": 300_000})
+    panel = per_head_panel_of(["01A"], [3.0], [0], {"01A": 300_000})
     with pytest.raises(KeyError, match="02B"):
         ccg_population(panel, "02B")
 

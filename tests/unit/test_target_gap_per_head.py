@@ -13,6 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from profile_panels import per_head_panel_of  # noqa: E402
 from scipy import stats
 
 from qipp.findings.target_gap.calc import run_target_gap_tests, target_summary
@@ -35,38 +36,13 @@ from qipp.reference import load_register
 RUN = dict.fromkeys(PARAMETERS, "x")
 
 
-def panel_of(codes, plan, gap, patients, allocation=None):
-    """A measured panel: codes, plans (£m), forecast gaps (%) and a register of ``patients``.
-
-    ``patients`` maps codes to registered patients; codes not in it are not in the register.
-    """
-    plan = np.asarray(plan, dtype=float)
-    gap = np.asarray(gap, dtype=float)
-    allocation = np.full(len(plan), 500.0) if allocation is None else np.asarray(allocation)
-    frame = pd.DataFrame(
-        {
-            "ccg_code": codes,
-            "allocation_gbp_m": allocation,
-            "qipp_plan_gbp_m": plan,
-            "ytd_plan_gbp_m": plan / 4,
-            "ytd_actual_gbp_m": plan / 4,
-            "forecast_outturn_gbp_m": plan * (1 - gap / 100),
-            "data_status": "reported",
-        }
-    )
-    register = pd.DataFrame(
-        {"ccg_code": list(patients), "registered_patients": list(patients.values())}
-    )
-    return add_measures(frame, register=register)
-
-
 # ------------------------------------------------------------- notebook 02's sensitivity check
 
 
 def test_the_check_uses_only_the_ccgs_in_the_register():
     codes = ["01A", "02B", "03C", "04D", "05E", "S001", "S002"]
     patients = {"01A": 100_000, "02B": 200_000, "03C": 300_000, "04D": 400_000, "05E": 250_000}
-    panel = panel_of(codes, [1, 5, 2, 9, 3, 4, 4], [0, 10, 5, 20, 0, 50, 0], patients)
+    panel = per_head_panel_of(codes, [1, 5, 2, 9, 3, 4, 4], [0, 10, 5, 20, 0, 50, 0], patients)
     result = run_per_head_sensitivity(panel)
     assert result.reason is None and (result.n_in_register, result.n_ccgs) == (5, 7)
     known = panel.iloc[:5]
@@ -111,7 +87,7 @@ def test_the_check_uses_only_the_ccgs_in_the_register():
     ],
 )
 def test_an_undefined_check_is_named(patients, plan, gap, expected):
-    panel = panel_of(["01A", "02B", "03C", "04D"], plan, gap, patients)
+    panel = per_head_panel_of(["01A", "02B", "03C", "04D"], plan, gap, patients)
     reason = per_head_undefined_reason(panel)
     assert reason is not None and expected in reason
     result = run_per_head_sensitivity(panel)
@@ -120,7 +96,7 @@ def test_an_undefined_check_is_named(patients, plan, gap, expected):
 
 
 def test_a_panel_too_small_for_any_correlation_says_so():
-    panel = panel_of(
+    panel = per_head_panel_of(
         ["01A", "02B", "03C"], [1, 2, 3], [0, 1, 2], dict.fromkeys(["01A", "02B", "03C"], 10**5)
     )
     assert per_head_undefined_reason(panel) == (
@@ -130,7 +106,7 @@ def test_a_panel_too_small_for_any_correlation_says_so():
 
 
 def test_s_codes_are_counted_as_invented_in_the_reason():
-    panel = panel_of(
+    panel = per_head_panel_of(
         ["07H", "11J", "S001", "S002", "S003"],
         [1, 2, 3, 4, 5],
         [0, 1, 2, 3, 4],
@@ -157,7 +133,7 @@ def _disagreeing_panel() -> pd.DataFrame:
     plan = np.linspace(5.0, 15.0, n)[zigzag]
     per_head = 10.0 + gap
     patients = {c: int(round(p * 1e6 / h)) for c, p, h in zip(codes, plan, per_head, strict=True)}
-    return panel_of(codes, plan, gap, patients, allocation)
+    return per_head_panel_of(codes, plan, gap, patients, allocation)
 
 
 def test_a_check_that_disagrees_never_changes_the_verdict():
@@ -192,7 +168,7 @@ def test_an_agreeing_check_says_so():
 
 def test_the_check_does_not_stand_in_for_an_untestable_primary_test():
     # Every target is 2% of allocation, so the primary test is undefined; per head varies.
-    panel = panel_of(
+    panel = per_head_panel_of(
         ["01A", "02B", "03C", "04D", "05E"],
         [10.0] * 5,
         [0, 5, 10, 20, 40],

@@ -12,6 +12,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from profile_panels import measured
 from scipy import stats as sps
 
 from qipp import stats
@@ -34,21 +35,6 @@ from qipp.render.site.manifest import verdict_of
 from qipp.stats import correlation_verdict
 
 PARAMETERS = dict.fromkeys(report.PARAMETERS, "x")
-
-
-def measured(target, gap):
-    """A hand-built measured panel: targets (% of allocation) and forecast gaps (%)."""
-    gap = np.asarray(gap, dtype=float)
-    return pd.DataFrame(
-        {
-            "ccg_code": [f"{10 + i:02d}A" for i in range(len(gap))],
-            "plan_pct_of_allocation": np.asarray(target, dtype=float),
-            "forecast_gap_pct": gap,
-            "forecasts_shortfall": gap > 0,
-            # No code here is in the register: the per-head check has nothing to use.
-            "plan_gbp_per_head": pd.array([None] * len(gap), dtype="Float64"),
-        }
-    )
 
 
 @pytest.fixture(scope="module")

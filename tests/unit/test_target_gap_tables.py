@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from IPython.lib.pretty import pretty
+from profile_panels import measured
 
 from qipp.findings.target_gap import report
 from qipp.findings.target_gap.calc import read_panel, run_target_gap_tests, target_summary
@@ -22,20 +23,6 @@ from qipp.findings.target_gap.report import PanelCheck, check_against_claims
 from qipp.ledger import load_claims
 from qipp.panel import check_panel
 from qipp.paths import NOTEBOOKS_DIR, SYNTHETIC_PANEL_CSV, display_name
-
-
-def measured(target, gap) -> pd.DataFrame:
-    """A hand-built measured panel, no CCG of it in the register."""
-    gap = np.asarray(gap, dtype=float)
-    return pd.DataFrame(
-        {
-            "ccg_code": [f"{10 + i:02d}A" for i in range(len(gap))],
-            "plan_pct_of_allocation": np.asarray(target, dtype=float),
-            "forecast_gap_pct": gap,
-            "forecasts_shortfall": gap > 0,
-            "plan_gbp_per_head": pd.array([None] * len(gap), dtype="Float64"),
-        }
-    )
 
 
 def cells(shown) -> dict[str, str]:
