@@ -160,7 +160,8 @@ def leaks(run: Run) -> list[str]:
 def runner(tmp_path_factory) -> Iterator[Callable[..., Any]]:
     """``run(kind, shape, suffix)``: each notebook runs once per module, then is remembered.
 
-    ``kind`` is ``"02"`` (returns the :class:`Run` and the findings text, or None)
+    ``kind`` is ``"02"`` or ``"02-kendall"`` (returns the :class:`Run` and the findings text,
+    or None)
     or ``"profiles"`` (returns {code: Run} for the first, middle and last CCG).
     """
     from qipp.render.run import kernel
@@ -173,12 +174,13 @@ def runner(tmp_path_factory) -> Iterator[Callable[..., Any]]:
             return cache[key]
         folder = tmp_path_factory.mktemp(f"{shape}{suffix.replace('.', '_')}_{kind}")
         panel = write_edge_panel(shape, folder / f"{shape}{suffix}")
-        if kind == "02":
+        if kind in ("02", "02-kendall"):
             findings = folder / "02.json"
+            method = {"method": "kendall"} if kind == "02-kendall" else {}
             result = execute(
                 NOTEBOOK_02,
                 folder / "02.ipynb",
-                {"panel_path": str(panel), "findings_path": str(findings), **FAST_02},
+                {"panel_path": str(panel), "findings_path": str(findings), **FAST_02, **method},
             )
             cache[key] = (
                 result,
@@ -318,3 +320,17 @@ def test_xlsx_panel_gives_the_csv_findings(runner):
     assert leaks(result) == []
     problems = {code: leaks(r) for code, r in runner("profiles", "fifty_six_ccgs", ".xlsx").items()}
     assert {code: found for code, found in problems.items() if found} == {}
+
+
+def test_kendall_runs_to_the_end_with_one_verdict(runner):
+    result, text = runner("02-kendall", "fifty_six_ccgs")
+    assert leaks(result) == [] and text is not None
+    f = strict_json(text)
+    assert f["method"] == f["deciding_test"] == "kendall"
+    assert isinstance(f["kendall_tau"], float) and "spearman_rho" not in f
+    # 56 CCGs cannot see a moderate tau: the record, and the page's verdict, say so alike.
+    assert f["reproduced"] is None and f["reproduced_note"].startswith("inconclusive")
+    # The page shows the record's verdict (its primary test in bold), not another one.
+    texts = [t.replace("**", "") for _, _, t in output_texts(result.notebook)]
+    assert any(f["verdict"] in t for t in texts) and "Inconclusive" in f["verdict"]
+    assert not [t for t in texts if "Reproduced" in t or "rho =" in t]
