@@ -116,8 +116,12 @@ class Table:
             styler.hide(axis="index")
         else:
             styler.index.name = self.index_label
-        if self.caption and part == len(self._parts()) - 1:
-            styler.set_caption(self.caption)
+        parts = len(self._parts())
+        # Every part has a caption (WCAG: a table says what it is), the source repeated.
+        numbered = f"Part {part + 1} of {parts}." if parts > 1 else ""
+        caption = " ".join(text for text in (numbered, self.caption or "") if text)
+        if caption:
+            styler.set_caption(caption)
         highlighted = set(self.highlight)
         classes = [
             [

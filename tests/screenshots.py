@@ -12,6 +12,7 @@ DataFrame, no ``NaN``.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -45,6 +46,23 @@ class Shot:
 def chromium_path() -> str | None:
     """Debian's Chromium, if installed (``.ci/run`` installs it when missing)."""
     return shutil.which("chromium")
+
+
+def require_chromium() -> str:
+    """Chromium's path for a browser test; without it the test skips, or fails under CI.
+
+    CI (``CI=true``) installs Chromium, so a missing one there is a broken CI, never a
+    reason to pass without looking at a page.
+    """
+    import pytest
+
+    chromium = chromium_path()
+    if chromium is None:
+        why = "no Chromium binary: install Debian's chromium (.ci/run installs it)"
+        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+            pytest.fail(f"{why}; under CI the browser tests must run", pytrace=False)
+        pytest.skip(why)
+    return chromium
 
 
 def take_screenshots(report_dir: Path, out_dir: Path, pages: list[str]) -> list[Shot]:

@@ -76,6 +76,12 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 )
 @click.option("--show-code", is_flag=True, help="Include code cells in the pages.")
 @click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print each report to a PDF beside its page (A4), with headless Chromium; "
+    "without Chromium, says how to install it and exits 3 having changed nothing.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Re-render every report, even those the render cache would reuse "
@@ -130,14 +136,16 @@ def render(**params: Any) -> None:
     Each worker reuses one warm kernel, reset between notebooks; --fresh-kernels gives
     every notebook its own. --scheduler runs them on a Dask cluster instead.
 
+    --pdf also prints each report to a PDF beside its page, with headless Chromium.
+
     A report set holds one panel: a run with --only or --ccg whose panel is not
     the one the set was built from is refused (exit 2) before any work; re-run
     without them, or pass --replace.
 
     Exits 0 when everything rendered, 1 when any notebook failed (the others
     are still written, failures are marked in the index), 2 on bad input, 3
-    when the machine failed (disk full, a read-only or forbidden folder; nothing
-    is changed), 130 when interrupted by Ctrl-C and 143 when stopped by SIGTERM
+    when the machine failed (disk full, a read-only or forbidden folder, --pdf
+    without Chromium; nothing is changed), 130 when interrupted by Ctrl-C and 143 when stopped by SIGTERM
     (the previous reports are left as they were). Workers and kernels die with this command,
     however it dies; a run removes what a killed run left behind.
     """
@@ -171,6 +179,7 @@ def _render(
     progress: bool,
     force: bool = False,
     scheduler: str | None = None,
+    pdf: bool = False,
 ) -> RenderSummary:
     """Build the options and run; exit 2 on bad input. KeyboardInterrupt passes through."""
     from qipp import paths
@@ -193,16 +202,24 @@ def _render(
         fresh_kernels=fresh_kernels,
         force=force,
         scheduler=scheduler,
+        pdf=pdf,
     )
     if jobs is not None:
         options.jobs = jobs
-    if in_place and (ccg_codes or panel_path or replace or scheduler):
+    if in_place and (ccg_codes or panel_path or replace or scheduler or pdf):
         click.echo(
             "--in-place runs notebooks with their defaults, on this machine; drop --ccg, "
-            "--panel, --replace and --scheduler",
+            "--panel, --replace, --scheduler and --pdf",
             err=True,
         )
         sys.exit(EXIT_BAD_INPUT)
+    if pdf:
+        from qipp.render.errors import EXIT_ENVIRONMENT
+        from qipp.render.site.pdf import INSTALL_HINT, find_chromium
+
+        if find_chromium() is None:
+            click.echo(f"qipp render: {INSTALL_HINT}", err=True)
+            sys.exit(EXIT_ENVIRONMENT)
     try:
         return render_in_place(options) if in_place else render_reports(options)
     except DataError as error:

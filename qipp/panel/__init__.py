@@ -10,7 +10,7 @@ from qipp.panel.intake.pipeline import load_panel
 from qipp.panel.io import read_sidecar, sidecar_path, write_panel_csv
 from qipp.panel.measures import DERIVED_COLUMNS, add_measures, is_synthetic
 from qipp.panel.schema import PANEL_COLUMNS, PANEL_SPEC, REGIONS, panel_schema
-from qipp.panel.summary import SYNTHETIC_BANNER, summarise_panel
+from qipp.panel.summary import SYNTHETIC_BANNER, regional_summary, summarise_panel
 from qipp.panel.synth import (
     DEFAULT_RHO,
     DEFAULT_SEED,
@@ -39,6 +39,7 @@ __all__ = [
     "panel_aggregates",
     "panel_schema",
     "read_sidecar",
+    "regional_summary",
     "sidecar_path",
     "summarise_panel",
     "write_panel_csv",

@@ -1,4 +1,5 @@
-"""Words about a panel: the synthetic banner (decision 0005) and a one-paragraph summary.
+"""Words about a panel: the synthetic banner (decision 0005), a one-paragraph summary,
+and the regional summary the reports index shows.
 
 >>> from qipp.panel.synth import generate_panel
 >>> panel = generate_panel(seed=2)
@@ -10,7 +11,9 @@ True
 
 from __future__ import annotations
 
+import math
 import textwrap
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -23,6 +26,20 @@ from qipp.panel.measures import (
     sector_plan_pct,
 )
 from qipp.panel.schema import REGIONS
+
+# A statistic over fewer CCGs than this is withheld: too few to summarise, and too near
+# to one CCG's own figure.
+MIN_CCGS = 5
+ALL_REGIONS = "All regions"
+REGIONAL_COLUMNS: dict[str, str] = {
+    "region": "NHS England region of April 2013, then all regions together",
+    "ccgs": "CCGs in the region",
+    "median_target_pct": "median QIPP target, % of 2013-14 allocation",
+    "behind_plan_pct": "CCGs short of their year-to-date plan at Q1 (ytd_shortfall_pct > 0), "
+    "% of the region's CCGs",
+    "forecasting_gap_pct": "CCGs forecasting less than their full-year plan "
+    "(forecasts_shortfall), % of the region's CCGs",
+}
 
 
 def _ccgs(count: int) -> str:
@@ -79,3 +96,52 @@ def summarise_panel(panel: pd.DataFrame, file: str = "panel", width: int = 88) -
         f"{_ccgs(gap_20)} forecasting a gap of 20% or more."
     )
     return textwrap.fill(text, width=width)
+
+
+def _statistic(values: pd.Series, compute: Callable[[pd.Series], float], min_ccgs: int) -> float:
+    """``compute`` over the known values, or NaN when fewer than ``min_ccgs`` are known."""
+    known = values.dropna()
+    return float(compute(known)) if len(known) >= min_ccgs else math.nan
+
+
+def regional_summary(measured: pd.DataFrame, min_ccgs: int = MIN_CCGS) -> pd.DataFrame:
+    """Per region, then for all regions: CCGs, median target, shares behind plan and forecasting a gap.
+
+    Parameters
+    ----------
+    measured : pandas.DataFrame
+        One row per CCG with ``region``, ``plan_pct_of_allocation``,
+        ``ytd_shortfall_pct`` and ``forecasts_shortfall`` (as :func:`add_measures` gives).
+    min_ccgs : int
+        A statistic over fewer known values than this is NaN, never a figure; ``ccgs``
+        still says how many CCGs the row has.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`REGIONAL_COLUMNS`: regions in :data:`REGIONS` order (others
+        after, by name), then :data:`ALL_REGIONS`; empty for an empty panel.
+    """
+    known = [r for r in REGIONS if r in set(measured["region"])]
+    order = known + sorted(set(measured["region"].dropna()) - set(known))
+    groups = [(region, measured[measured["region"] == region]) for region in order]
+    rows = []
+    for region, group in [*groups, (ALL_REGIONS, measured)] if groups else []:
+        behind = pd.to_numeric(group["ytd_shortfall_pct"], errors="coerce")
+        gap = group["forecasts_shortfall"].map(lambda v: None if pd.isna(v) else bool(v))
+        rows.append(
+            {
+                "region": region,
+                "ccgs": len(group),
+                "median_target_pct": _statistic(
+                    pd.to_numeric(group["plan_pct_of_allocation"], errors="coerce"),
+                    pd.Series.median,
+                    min_ccgs,
+                ),
+                "behind_plan_pct": _statistic(behind, lambda v: 100 * (v > 0).mean(), min_ccgs),
+                "forecasting_gap_pct": _statistic(
+                    gap, lambda v: 100 * v.astype(bool).mean(), min_ccgs
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(REGIONAL_COLUMNS))

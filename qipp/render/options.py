@@ -48,6 +48,8 @@ class RenderOptions:
         Re-render every report, reusing nothing from the render cache.
     scheduler : str or None
         A Dask scheduler's address, or ``local`` (``--scheduler``); None: this machine's pool.
+    pdf : bool
+        Also print each report to a PDF beside its page, with headless Chromium (``--pdf``).
     """
 
     out_dir: Path = REPORTS_DIR
@@ -67,6 +69,7 @@ class RenderOptions:
     replace: bool = False
     force: bool = False
     scheduler: str | None = None
+    pdf: bool = False
 
     @property
     def full_run(self) -> bool:
@@ -79,7 +82,8 @@ class RenderSummary:
     """The outcome of a run.
 
     ``index_path`` is None for an in-place run; ``phases_s`` holds the wall-clock seconds of planning
-    (``plan_s``), the batch (``batch_s``) and the index (``index_s``).
+    (``plan_s``), the batch (``batch_s``), the PDFs (``pdf_s``, with ``--pdf``) and the index
+    (``index_s``).
     """
 
     results: list[JobResult]

@@ -14,7 +14,12 @@ from pathlib import Path
 
 from qipp.atomic import atomic_write_text, remove_temporaries
 from qipp.paths import SYNTHETIC_PANEL_CSV
-from qipp.render.errors import PanelMismatchError, RenderInputError, infrastructure_errors
+from qipp.render.errors import (
+    PanelMismatchError,
+    RenderInfrastructureError,
+    RenderInputError,
+    infrastructure_errors,
+)
 from qipp.render.options import RenderOptions, RenderSummary
 from qipp.render.plan.cache import RenderCache, file_digest, run_inputs
 from qipp.render.plan.jobs import (
@@ -36,6 +41,7 @@ from qipp.render.run.executor import Executor
 from qipp.render.run.local import LocalExecutor
 from qipp.render.site.index import INDEX_NAME, index_html, read_scorecard
 from qipp.render.site.manifest import MANIFEST_NAME, manifest_text, merge_entries, read_manifest
+from qipp.render.site.pdf import INSTALL_HINT, find_chromium, pdf_of, print_pdfs
 from qipp.render.site.publish import current_entries, panel_mismatch, publish
 from qipp.render.site.stage import RunLock, Stage
 
@@ -154,6 +160,9 @@ def render_reports(options: RenderOptions) -> RenderSummary:
     profiles = rows if template else []
     if not findings and not profiles:
         raise RenderInputError("nothing to render: no notebook matches the selection")
+    chromium = find_chromium() if options.pdf else None
+    if options.pdf and chromium is None:
+        raise RenderInfrastructureError("chromium", INSTALL_HINT)
     run = gather_run_info(panel_path, synthetic)
     with infrastructure_errors(), RunLock(out_dir):
         mixing = panel_mismatch(out_dir, options.full_run or options.replace, run)
@@ -177,6 +186,10 @@ def render_reports(options: RenderOptions) -> RenderSummary:
             by_key = {**hits, **{result.job.key: result for result in fresh}}
             results = [by_key[job.key] for job in jobs]
             phases = {"plan_s": planned - started, "batch_s": time.perf_counter() - planned}
+            if chromium is not None:
+                printing = time.perf_counter()
+                _add_pdfs(chromium, stage.root, results, options.jobs)
+                phases["pdf_s"] = time.perf_counter() - printing
             summary = _finish(options, out_dir, stage, run, results, previous, profiles, phases)
             # Only once the reports are in place: a run that fails or is stopped leaves
             # the cache, like everything else in the folder, as it was.
@@ -189,6 +202,18 @@ def render_reports(options: RenderOptions) -> RenderSummary:
                 remove_temporaries(out_dir)
             raise
     return summary
+
+
+def _add_pdfs(chromium: str, stage_root: Path, results: list[JobResult], jobs: int) -> None:
+    """Print each report's staged page to a PDF beside it, unless the cache brought one."""
+    wanted = [
+        result
+        for result in results
+        if result.ok and result.job.html and pdf_of(result.job.html) not in result.files
+    ]
+    pages = [str(result.job.html) for result in wanted]
+    for result, pdf in zip(wanted, print_pdfs(chromium, stage_root, pages, jobs), strict=True):
+        result.files.append(pdf)
 
 
 def _finish(

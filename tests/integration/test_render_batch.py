@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from render_helpers import stand_in_project
-from screenshots import CHROMIUM_ARGS
+from screenshots import CHROMIUM_ARGS, require_chromium
 
 from qipp.cli import main
 from qipp.ledger import claim
@@ -231,12 +231,7 @@ def test_profiles_and_index_show_the_registered_population(rendered):
 
 
 def test_a_real_browser_loads_every_image_offline(rendered, tmp_path):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip(
-            "no Chromium binary: install Debian's chromium package "
-            "(apt-get install chromium); .ci/run installs it when missing"
-        )
+    chromium = require_chromium()
     from playwright.sync_api import sync_playwright
 
     out, _ = rendered

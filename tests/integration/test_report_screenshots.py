@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from qipp.cli import main
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from screenshots import chromium_path, take_screenshots  # noqa: E402
+from screenshots import require_chromium, take_screenshots  # noqa: E402
 
 FINDING, PROFILE = "02_target_size_vs_gap", "07H"
 PAGES = [f"{FINDING}.html", f"ccg/{PROFILE}.html"]
@@ -24,8 +24,7 @@ PAGES = [f"{FINDING}.html", f"ccg/{PROFILE}.html"]
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory):
-    if chromium_path() is None:
-        pytest.skip("no Chromium binary: install Debian's chromium (.ci/run installs it)")
+    require_chromium()
     out = tmp_path_factory.mktemp("reports")
     args = ["render", "--only", FINDING, "--ccg", PROFILE, "--out-dir", str(out), "--no-progress"]
     result = CliRunner().invoke(main, args)

@@ -2,8 +2,8 @@
 
 The page uses qipp's nbconvert template (``templates/qipp_report``): nbconvert's
 lab markup for cells, a small inlined stylesheet, figures embedded as data
-URIs, and no ``<script src>``, stylesheet link or web font. Code cells are
-hidden unless asked for. :func:`external_references` is the guard: a page that
+URIs, and no ``<script src>``, stylesheet link or web font; a skip link, landmarks
+and every table header scoped (WCAG 2.2 AA). Code cells are hidden unless asked for. :func:`external_references` is the guard: a page that
 would still reach the network is refused, not written.
 
 Examples
@@ -36,6 +36,9 @@ _EXTERNAL = re.compile(
     """
 )
 _HEADING = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+# A table's head, body or foot; a header cell in it that has no scope yet.
+_TABLE_SECTION = re.compile(r"<(thead|tbody|tfoot)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+_UNSCOPED_TH = re.compile(r"<th(?![^>]*\bscope=)(?=[\s>])([^>]*)>", re.IGNORECASE)
 _MARKUP = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
 
 
@@ -57,6 +60,23 @@ def external_references(html: str) -> list[str]:
         The offending snippets, in order; empty for an offline page.
     """
     return [match.group(0) for match in _EXTERNAL.finditer(html)]
+
+
+def scope_headers(html: str) -> str:
+    """Give each table header cell a ``scope``: ``col`` in a table's head, else ``row``.
+
+    Screen readers then read each cell with its headers; pandas and markdown leave it out.
+
+    >>> scope_headers('<thead><tr><th>A</th><th scope="col">B</th></tr></thead>'
+    ...               '<tbody><tr><th class="row_heading">r</th><td>1</td></tr></tbody>')
+    '<thead><tr><th scope="col">A</th><th scope="col">B</th></tr></thead><tbody><tr><th scope="row" class="row_heading">r</th><td>1</td></tr></tbody>'
+    """
+
+    def scoped(section: re.Match[str]) -> str:
+        scope = "col" if section.group(1).lower() == "thead" else "row"
+        return _UNSCOPED_TH.sub(lambda th: f'<th scope="{scope}"{th.group(1)}>', section.group(0))
+
+    return _TABLE_SECTION.sub(scoped, html)
 
 
 def _markdown_texts(notebook: Any) -> Iterator[str]:
@@ -169,6 +189,7 @@ def notebook_to_html(
         }
     }
     html, _ = exporter(show_code, prompts).from_notebook_node(notebook, resources=resources)
+    html = scope_headers(html)
     offending = external_references(html)
     if offending:
         shown = "; ".join(offending[:3]) + (" ..." if len(offending) > 3 else "")

@@ -1,8 +1,10 @@
 """The reports index: scorecard summary, findings with verdicts, CCG profiles, provenance.
 
-It computes nothing: each verdict comes from the report's findings record
-(:func:`qipp.findings.record.reproduced_label`), the scorecard from ``claims.json``.
-Jinja2 autoescapes, so a name holding ``<`` or ``&`` shows as text.
+It computes nothing itself: each verdict comes from the report's findings record
+(:func:`qipp.findings.record.reproduced_label`), the scorecard from ``claims.json``, the
+regional summary from :func:`qipp.panel.regional_summary` over the profiles' figures.
+The CCG table sorts and filters by a small inline script; without it, it is a plain
+table. Jinja2 autoescapes, so a name holding ``<`` or ``&`` shows as text.
 
 >>> from qipp.render.plan.runinfo import RunInfo
 >>> run = RunInfo("2026-11-23T14:05Z", None, False, (), "p.csv", True)
@@ -27,17 +29,21 @@ from pathlib import Path
 from typing import TypeGuard
 
 import jinja2
+import pandas as pd
 
 from qipp.banner import SYNTHETIC_BANNER
 from qipp.derive import STATUSES
 from qipp.findings.record import reproduced_label
 from qipp.ledger import load_sources
+from qipp.panel import regional_summary
+from qipp.panel.summary import MIN_CCGS
 from qipp.paths import relative_to_root
 from qipp.reference.provenance import REGISTER_NAME, register_provenance
 from qipp.render.plan.jobs import KIND_FINDING, KIND_PROFILE
 from qipp.render.plan.runinfo import RunInfo
 from qipp.render.site.export import STYLESHEET, TEMPLATES_ROOT
 from qipp.render.site.manifest import uses_panel
+from qipp.render.site.pdf import pdf_of
 
 INDEX_NAME = "index.html"
 # Written beside the index by `qipp claims --write-dir`; linked when present.
@@ -49,6 +55,8 @@ REPRODUCED_CLASSES = {True: "status-yes", False: "status-no", None: "status-na"}
 MISSING = "–"
 MISSING_WHY = f"not in the {REGISTER_NAME}"
 SCORECARD_CLASS = "status-scorecard"
+# The CCG table's sort and filter, inlined into the page.
+INDEX_SCRIPT = TEMPLATES_ROOT / "index.js"
 
 
 def _present(value: object) -> TypeGuard[int | float]:
@@ -178,6 +186,34 @@ def read_scorecard(out_dir: Path) -> ScorecardSummary:
     return ScorecardSummary(counts, rows, downloads=downloads)
 
 
+def regional_rows(profiles: Iterable[dict]) -> list[dict]:
+    """The regional summary of the profiles' figures, one dict per row (NaN: withheld).
+
+    >>> rows = regional_rows([{"profile": {"region": "London", "plan_pct_of_allocation": 2.0,
+    ...     "ytd_shortfall_pct": 0.0, "forecasts_shortfall": False}}])
+    >>> [(r["region"], r["ccgs"], math.isnan(r["median_target_pct"])) for r in rows]
+    [('London', 1, True), ('All regions', 1, True)]
+    """
+    frame = pd.DataFrame([entry["profile"] for entry in profiles if entry.get("profile")])
+    if frame.empty:
+        return []
+    needed = ["region", "plan_pct_of_allocation", "ytd_shortfall_pct", "forecasts_shortfall"]
+    return regional_summary(frame.reindex(columns=needed)).to_dict("records")
+
+
+def pdf_link(entry: dict) -> str | None:
+    """The PDF printed beside an entry's page (``qipp render --pdf``), if it has one.
+
+    >>> pdf_link({"html": "ccg/07H.html", "files": ["ccg/07H.html", "ccg/07H.pdf"]})
+    'ccg/07H.pdf'
+    >>> pdf_link({"html": "ccg/07H.html", "files": ["ccg/07H.html"]}) is None
+    True
+    """
+    html = entry.get("html")
+    pdf = pdf_of(html) if isinstance(html, str) else None
+    return pdf if pdf is not None and pdf in (entry.get("files") or []) else None
+
+
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES_ROOT)),
@@ -208,10 +244,14 @@ def index_html(
     return template.render(
         title=INDEX_TITLE,
         css=STYLESHEET.read_text(encoding="utf-8"),
+        script=INDEX_SCRIPT.read_text(encoding="utf-8"),
         run=run,
         scorecard=scorecard,
         findings=findings,
         profiles=profiles,
+        regions=regional_rows(profiles),
+        min_ccgs=MIN_CCGS,
+        pdf_link=pdf_link,
         failures=failures,
         synthetic_banner=SYNTHETIC_BANNER,
         show_banner=bool(run.panel_synthetic) and any(uses_panel(e) for e in entries),

@@ -1,0 +1,207 @@
+"""Every kind of page in a browser: WCAG 2.2 AA by axe-core, keyboard, sort and filter, print, PDF.
+
+One render (every finding and three profiles) and one headless Chromium serve the
+module; axe-core comes with ``axe-playwright-python``. Under CI a missing Chromium
+fails these tests (``screenshots.require_chromium``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qipp.cli import main
+from qipp.paths import NOTEBOOKS_DIR
+from qipp.render.site.export import external_references
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from screenshots import CHROMIUM_ARGS, require_chromium  # noqa: E402
+
+FINDINGS = sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+PROFILES = ("07H", "11J", "S001")
+PAGES = ["index.html", *(f"{stem}.html" for stem in FINDINGS), *(f"ccg/{c}.html" for c in PROFILES)]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+# Each page's outline, landmarks, tables and skip link, read from the page as a browser has it.
+STRUCTURE_JS = """() => ({
+  lang: document.documentElement.lang,
+  headings: [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1]),
+  main: document.querySelectorAll('main').length,
+  skip: (a => a && a.hash && !!document.querySelector(a.hash))(document.querySelector('body a')),
+  skipFirst: document.querySelector('body a')?.classList.contains('skip-link'),
+  tables: [...document.querySelectorAll('table')].map(t => ({
+    caption: (t.caption?.textContent || '').trim().length > 0,
+    unscoped: [...t.querySelectorAll('th')].filter(th => !th.getAttribute('scope')).length,
+  })),
+})"""
+
+
+def _render(out: Path, *extra: str) -> str:
+    result = CliRunner().invoke(
+        main, ["render", "--out-dir", str(out), "--no-progress", *extra], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    chromium = require_chromium()
+    out = tmp_path_factory.mktemp("reports")
+    assert len(FINDINGS) == 6, FINDINGS
+    _render(out, "--only", "[0-9][0-9]_*", *(arg for c in PROFILES for arg in ("--ccg", c)))
+    return out, chromium
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    _, chromium = site
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def tab(browser):
+    context = browser.new_context(offline=True, viewport={"width": 1100, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_axe_core_finds_no_wcag_22_aa_violation_on_any_kind_of_page(site, tab):
+    from axe_playwright_python.sync_playwright import Axe
+
+    out, _ = site
+    axe, found = Axe(), {}
+    for page in PAGES:
+        tab.goto((out / page).as_uri(), wait_until="load")
+        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        response = axe.run(tab, options=options).response
+        assert response["testEngine"]["name"] == "axe-core"
+        found[page] = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}, e.g. {v['nodes'][0]['target']})"
+            for v in response["violations"]
+        ]
+    assert found == {page: [] for page in PAGES}
+
+
+def test_each_page_has_one_h1_headings_in_order_landmarks_captions_and_scopes(site, tab):
+    out, _ = site
+    for page in PAGES:
+        tab.goto((out / page).as_uri(), wait_until="load")
+        shown = tab.evaluate(STRUCTURE_JS)
+        levels = shown["headings"]
+        assert shown["lang"] == "en" and shown["main"] == 1, page
+        assert levels.count(1) == 1 and levels[0] == 1, (page, levels)
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), (page, levels)
+        assert shown["skip"] and shown["skipFirst"], page
+        assert shown["tables"] and all(t["caption"] for t in shown["tables"]), page
+        assert sum(t["unscoped"] for t in shown["tables"]) == 0, page
+        assert external_references((out / page).read_text(encoding="utf-8")) == [], page
+
+
+def test_the_keyboard_reaches_a_visible_skip_link_first_and_it_moves_focus_to_the_content(
+    site, tab
+):
+    out, _ = site
+    for page in ("index.html", "ccg/07H.html"):
+        tab.goto((out / page).as_uri(), wait_until="load")
+        tab.keyboard.press("Tab")
+        focused = tab.evaluate(
+            "() => { const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();"
+            " return {cls: e.className, outline: s.outlineStyle, width: parseFloat(s.outlineWidth),"
+            " onScreen: r.width > 0 && r.left >= 0 && r.top >= 0}; }"
+        )
+        assert focused == {"cls": "skip-link", "outline": "solid", "width": 3, "onScreen": True}
+        tab.keyboard.press("Enter")
+        assert tab.evaluate("() => document.activeElement.id") == "content", page
+
+
+def test_the_ccg_table_sorts_by_any_column_and_filters_by_region_or_code_or_name(site, tab):
+    out, _ = site
+    tab.goto((out / "index.html").as_uri(), wait_until="load")
+    table = tab.locator("#ccg-table")
+
+    def codes() -> list[str]:
+        return table.locator(
+            "tbody tr:not([hidden]) td:first-child a:first-child"
+        ).all_inner_texts()
+
+    assert codes() == ["07H", "S001", "11J"]  # by region, then code, as written
+    target = table.locator("thead th").nth(3)
+    target.locator("button").click()
+    assert target.get_attribute("aria-sort") == "ascending"
+    figures = [float(v) for v in table.locator("tbody tr td:nth-child(4)").all_inner_texts()]
+    assert figures == sorted(figures)
+    target.locator("button").click()
+    assert target.get_attribute("aria-sort") == "descending" and codes()[0] == "07H"
+    table.locator("thead th").first.locator("button").click()
+    assert codes() == ["07H", "11J", "S001"]
+    tab.select_option("#ccg-region", "South of England")
+    assert codes() == ["11J"] and tab.inner_text("#ccg-count") == "Showing 1 of 3 CCGs."
+    tab.select_option("#ccg-region", "")
+    tab.fill("#ccg-search", "west essex")
+    assert codes() == ["07H"]
+    tab.fill("#ccg-search", "s00")
+    assert codes() == ["S001"]
+
+
+def test_without_javascript_the_ccg_table_is_a_plain_table(site, browser):
+    out, _ = site
+    context = browser.new_context(offline=True, java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto((out / "index.html").as_uri(), wait_until="load")
+        assert not tab.locator("#ccg-controls").is_visible()
+        assert tab.locator("#ccg-table button").count() == 0
+        assert tab.locator("#ccg-table tbody tr").count() == len(PROFILES)
+    finally:
+        context.close()
+
+
+def test_the_regional_summary_withholds_figures_over_fewer_than_five_ccgs(site, tab):
+    out, _ = site
+    tab.goto((out / "index.html").as_uri(), wait_until="load")
+    rows = tab.locator("#regional-summary + table tbody tr").all_inner_texts()
+    assert rows[-1].split("\t")[:2] == ["All regions", "3"]
+    assert all(row.count("fewer than 5 CCGs") == 3 for row in rows), rows
+    assert "synthetic data" in tab.inner_text("#regional-summary + table caption")
+
+
+def test_printed_pages_drop_the_navigation_and_keep_the_banner(site, tab):
+    out, _ = site
+    tab.goto((out / "ccg/07H.html").as_uri(), wait_until="load")
+    tab.emulate_media(media="print")
+    assert not tab.locator("nav").is_visible()
+    banner = tab.locator(".qipp-synthetic-banner").first
+    assert banner.is_visible()
+    assert banner.evaluate("e => getComputedStyle(e).printColorAdjust") == "exact"
+
+
+def _text(pdf_page) -> str:
+    """A PDF page's text, ligatures unfolded and whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", pdf_page.extract_text()).split())
+
+
+def test_render_pdf_prints_the_profile_beside_its_page_and_the_index_links_it(site):
+    from pypdf import PdfReader
+
+    out, _ = site
+    summary = _render(out, "--pdf", "--ccg", "07H")
+    assert "0 rendered, 1 reused" in summary  # the page came from the cache; only printed
+    entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["entries"]
+    profile = next(e for e in entries if e["key"] == "profile:07H")
+    assert "ccg/07H.pdf" in profile["files"]
+    pdf = PdfReader(out / "ccg" / "07H.pdf")
+    first = _text(pdf.pages[0])
+    assert profile["title"] == "NHS West Essex CCG (07H): QIPP profile, Q1 2013-14"
+    assert profile["title"] in first and "SYNTHETIC DATA" in first
+    assert [round(float(v)) for v in pdf.pages[0].mediabox[2:]] == [595, 842]  # A4
+    assert 'href="ccg/07H.pdf"' in (out / "index.html").read_text(encoding="utf-8")
