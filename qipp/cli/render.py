@@ -76,10 +76,7 @@ _DIR = click.Path(file_okay=False, path_type=Path)
 )
 @click.option("--show-code", is_flag=True, help="Include code cells in the pages.")
 @click.option(
-    "--pdf",
-    is_flag=True,
-    help="Also print each report to a PDF beside its page (A4), with headless Chromium; "
-    "without Chromium, says how to install it and exits 3 having changed nothing.",
+    "--pdf", is_flag=True, help="Also print each report to an A4 PDF beside its page (Chromium)."
 )
 @click.option(
     "--force",
@@ -135,8 +132,6 @@ def render(**params: Any) -> None:
 
     Each worker reuses one warm kernel, reset between notebooks; --fresh-kernels gives
     every notebook its own. --scheduler runs them on a Dask cluster instead.
-
-    --pdf also prints each report to a PDF beside its page, with headless Chromium.
 
     A report set holds one panel: a run with --only or --ccg whose panel is not
     the one the set was built from is refused (exit 2) before any work; re-run
@@ -213,13 +208,11 @@ def _render(
             err=True,
         )
         sys.exit(EXIT_BAD_INPUT)
-    if pdf:
-        from qipp.render.errors import EXIT_ENVIRONMENT
-        from qipp.render.site.pdf import INSTALL_HINT, find_chromium
+    from qipp.render.site import pdf as printer
 
-        if find_chromium() is None:
-            click.echo(f"qipp render: {INSTALL_HINT}", err=True)
-            sys.exit(EXIT_ENVIRONMENT)
+    if pdf and printer.find_chromium() is None:
+        click.echo(f"qipp render: {printer.INSTALL_HINT}", err=True)
+        sys.exit(RenderInfrastructureError.exit_code)  # 3: the machine lacks what it needs
     try:
         return render_in_place(options) if in_place else render_reports(options)
     except DataError as error:
