@@ -1,10 +1,15 @@
 """Bar charts shared by several findings: grouped bars by quarter, a few figures side by side.
 
+Each returns a :class:`~qipp.plotting.chart.Chart`: the figure, its text alternative and
+the table of what it drew.
+
 >>> import matplotlib.pyplot as plt
->>> fig = bar_compare(["a", "b"], [1.0, 2.5], "£m", "Two figures", source="HSJ")
->>> [t.get_text() for t in fig.axes[0].texts] + [fig.axes[0].get_xlabel()]
+>>> chart = bar_compare(["a", "b"], [1.0, 2.5], "£m", "Two figures", source="HSJ")
+>>> [t.get_text() for t in chart.figure.axes[0].texts] + [chart.figure.axes[0].get_xlabel()]
 ['2.5', '1.0', '£m']
->>> plt.close(fig)
+>>> chart.alt
+'Horizontal bar chart: Two figures. £m, one bar each: a 1.0; b 2.5.'
+>>> plt.close(chart.figure)
 """
 
 from __future__ import annotations
@@ -13,10 +18,23 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
+from qipp.display import table as data_table
+from qipp.plotting.chart import Chart, attach, caption, listing, one_line
 from qipp.plotting.figure import finite_column, house, new_figure
-from qipp.plotting.style import GREY, NAVY, ORANGE, PALETTE, finish_figure
+from qipp.plotting.style import (
+    GREY,
+    HATCHES,
+    HIGHLIGHT_HATCH,
+    NAVY,
+    ORANGE,
+    PALETTE,
+    finish_figure,
+)
+
+# Beyond this many bars a text alternative names the highest and lowest, not every one.
+MOST_BARS_NAMED = 8
 
 
 def shortfall_by_quarter_chart(
@@ -30,11 +48,13 @@ def shortfall_by_quarter_chart(
     value_label: str = "Forecast year-end QIPP shortfall (£m)",
     value_format: str = "{:,.1f}",
     title: str | None = None,
-) -> Figure:
+    category_label: str | None = "Quarter of report",
+) -> Chart:
     """Grouped bars: one group per quarter, one bar per organisation (long-format ``table``).
 
     Both keep their order of first appearance; a missing pair draws no bar, a repeated one
-    raises ValueError.
+    raises ValueError. Each organisation has its own colour and hatch; ``category_label``
+    (None: no label) is the axis under the groups.
     """
     for column in (quarter_column, group_column):
         if column not in table.columns:
@@ -47,6 +67,7 @@ def shortfall_by_quarter_chart(
     wide = table.pivot(index=quarter_column, columns=group_column, values=value_column).loc[
         quarters, groups
     ]
+    title = title or "Forecast year-end QIPP shortfall by quarter"
     width = 0.8 / len(groups)
     with house():
         fig, ax = new_figure()
@@ -60,16 +81,36 @@ def shortfall_by_quarter_chart(
                 width,
                 label=str(group),
                 color=PALETTE[i % len(PALETTE)],
+                hatch=HATCHES[i % len(HATCHES)] or None,
+                edgecolor="white",
             )
             ax.bar_label(
                 bars, labels=[value_format.format(v) for v in heights[keep]], padding=2, fontsize=8
             )
         ax.set_xticks(positions, [str(q) for q in quarters])
-        ax.set_title(title or "Forecast year-end QIPP shortfall by quarter")
-        ax.set_xlabel("Quarter of report")
+        ax.set_title(title)
+        ax.set_xlabel(category_label or "")
         ax.set_ylabel(value_label)
         ax.legend(loc="upper left")
-        return finish_figure(fig, source, synthetic)
+        finish_figure(fig, source, synthetic)
+    key = category_label or str(quarter_column).capitalize()
+    data = data_table(
+        wide.set_axis([one_line(q) for q in quarters]).rename_axis(key).reset_index(),
+        formats=dict.fromkeys(groups, value_format.format),
+        caption=caption(source, synthetic),
+    )
+    per_group = [
+        f"{one_line(q)}: "
+        + ", ".join(
+            f"{g} {value_format.format(wide.loc[q, g])}" for g in groups if pd.notna(wide.loc[q, g])
+        )
+        for q in quarters
+    ]
+    alt = (
+        f"Grouped bar chart: {title}. {one_line(value_label)} for each "
+        f"{key.lower()}, one bar each for {listing(map(str, groups))}: {'; '.join(per_group)}."
+    )
+    return attach(fig, alt, data)
 
 
 def bar_compare(
@@ -81,12 +122,14 @@ def bar_compare(
     source: str,
     synthetic: bool = False,
     highlight: Iterable[str] = (),
+    highlight_label: str | None = None,
     value_format: str = "{:,.1f}",
     category_label: str | None = None,
-) -> Figure:
+) -> Chart:
     """Horizontal bars comparing a few values; ``unit`` labels the value axis.
 
-    Bars run top to bottom in the order given; labels in ``highlight`` are orange.
+    Bars run top to bottom in the order given; labels in ``highlight`` are orange and
+    hatched, and ``highlight_label`` says in the legend what marks them out.
     """
     names = [str(label) for label in labels]
     vals = np.asarray(list(values), dtype=float)
@@ -94,14 +137,16 @@ def bar_compare(
         raise ValueError(
             f"need one finite value per label, got {len(names)} labels and values {vals.tolist()}"
         )
-    marked = set(highlight)
+    marked = [n in set(highlight) for n in names]
     with house():
         fig, ax = new_figure()
         bars = ax.barh(
             names[::-1],
             vals[::-1],
             height=0.6,
-            color=[ORANGE if n in marked else NAVY for n in names[::-1]],
+            color=[ORANGE if m else NAVY for m in marked[::-1]],
+            hatch=[HIGHLIGHT_HATCH if m else None for m in marked[::-1]],
+            edgecolor="white",
         )
         ax.bar_label(
             bars, labels=[value_format.format(v) for v in vals[::-1]], padding=3, fontsize=9
@@ -112,4 +157,43 @@ def bar_compare(
         ax.set_xlabel(unit)
         if category_label:
             ax.set_ylabel(category_label)
-        return finish_figure(fig, source, synthetic)
+        if highlight_label and any(marked):
+            # Between the title and the bars, where it never covers a bar or its value.
+            swatch = Patch(facecolor=ORANGE, hatch=HIGHLIGHT_HATCH, edgecolor="white")
+            ax.legend([swatch], [highlight_label], loc="lower left", bbox_to_anchor=(0.0, 1.0))
+            ax.set_title(title, pad=24)
+        finish_figure(fig, source, synthetic)
+    shown = [value_format.format(v) for v in vals]
+    key = category_label or "Bar"
+    frame = pd.DataFrame({key: [one_line(n) for n in names], one_line(unit): vals})
+    data = data_table(
+        frame,
+        formats={one_line(unit): value_format.format},
+        highlight=marked,
+        caption=caption(source, synthetic),
+    )
+    return attach(fig, _bars_alt(title, unit, names, vals, shown, marked, highlight_label), data)
+
+
+def _bars_alt(
+    title: str,
+    unit: str,
+    names: list[str],
+    values: np.ndarray,
+    shown: list[str],
+    marked: list[bool],
+    highlight_label: str | None,
+) -> str:
+    """Every bar with its value, or the highest and lowest of many; then the highlighted ones."""
+    pairs = [f"{one_line(n)} {s}" for n, s in zip(names, shown, strict=True)]
+    if len(pairs) <= MOST_BARS_NAMED:
+        body = f"one bar each: {'; '.join(pairs)}"
+    else:
+        top, bottom = int(np.argmax(values)), int(np.argmin(values))
+        body = f"highest {pairs[top]}, lowest {pairs[bottom]}, every bar in the table below"
+    text = f"Horizontal bar chart: {one_line(title)}. {one_line(unit)}, {body}."
+    chosen = [p for p, m in zip(pairs, marked, strict=True) if m]
+    if chosen:
+        what = (highlight_label or "highlighted").rstrip(".")
+        text += f" Hatched orange bars ({what[0].lower() + what[1:]}): {'; '.join(chosen)}."
+    return text

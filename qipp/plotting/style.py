@@ -15,6 +15,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import seaborn as sns
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.typing import RcKeyType
@@ -24,15 +25,22 @@ from qipp.banner import SYNTHETIC_BANNER
 FIGSIZE_IN: tuple[float, float] = (8.0, 4.5)
 DPI: int = 100
 
-NAVY, ORANGE, GREY, RED, GREEN, AMBER = (
+# Told apart under simulated deuteranopia, protanopia and tritanopia (tests/unit/test_plotting);
+# GREEN is Okabe and Ito's bluish green, which red-green colour-blind readers tell from RED.
+NAVY, ORANGE, GREY, RED, GREEN, AMBER, BROWN = (
     "#1f4e79",
     "#c55a11",
     "#6e6e6e",
     "#b2182b",
-    "#3c7d3c",
+    "#009e73",
     "#d9a21b",
+    "#7f3b08",
 )
-PALETTE: tuple[str, ...] = (NAVY, ORANGE, GREEN, AMBER, "#7030a0", GREY)
+PALETTE: tuple[str, ...] = (NAVY, ORANGE, GREEN, AMBER, BROWN, GREY)
+# Bars that colour tells apart are also patterned, so no chart relies on colour alone;
+# a highlighted bar is orange and hatched.
+HATCHES: tuple[str, ...] = ("", "//", "..", "xx", "\\\\", "++")
+HIGHLIGHT_HATCH = "//"
 
 SYNTHETIC_SUFFIX = " | SYNTHETIC DATA (calibrated to published aggregates, not real CCG returns)"
 BANNER_TEXT = SYNTHETIC_BANNER
@@ -57,6 +65,19 @@ _HOUSE_RC: dict[RcKeyType, Any] = {
     "legend.fontsize": 9,
     "svg.hashsalt": "qipp",  # stable ids in SVG output
 }
+
+
+def ink_on(colour: str) -> str:
+    """White or black, whichever reads at 4.5:1 or better on ``colour`` (white if both do).
+
+    >>> ink_on(NAVY), ink_on(GREEN)
+    ('white', 'black')
+    """
+    red, green, blue = (
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)
+    )
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return "white" if 1.05 / (luminance + 0.05) >= 4.5 else "black"
 
 
 def apply_house_style() -> None:

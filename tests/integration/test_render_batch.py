@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
+from chart_pages import chart_problems
 from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from render_helpers import stand_in_project
@@ -205,7 +206,8 @@ def test_a_profiles_tables_are_formatted_with_this_ccg_highlighted(rendered):
     out, _ = rendered
     page = (out / "ccg/07H.html").read_text(encoding="utf-8")
     assert 'class="dataframe"' not in page and "&lt;- this CCG" not in page
-    highlighted = re.findall(r'<td class="[^"]*qipp-highlight[^"]*">([^<]*)</td>', page)
+    peers = page[page.index("Peers in the region") :]  # the charts' tables highlight too
+    highlighted = re.findall(r'<td class="[^"]*qipp-highlight[^"]*">([^<]*)</td>', peers)
     assert highlighted[:3] == ["1", "07H", "NHS West Essex CCG"]  # the peers table's top row
     assert "<th" in page and "Target (% of allocation)" in page
     assert page.count("<caption>Source") >= 2 and "<caption>Sources: this panel" in page
@@ -225,6 +227,13 @@ def test_profiles_and_index_show_the_registered_population(rendered):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert f">{west_essex}<" in index and register_provenance() in index
     assert not re.search(r">\s*(nan|None)\s*<", index, re.IGNORECASE)
+
+
+def test_every_profile_chart_describes_itself_from_its_own_table(rendered):
+    out, _ = rendered
+    for code in CODES:
+        images, problems = chart_problems((out / "ccg" / f"{code}.html").read_text("utf-8"))
+        assert images == 2 and problems == [], code
 
 
 # ----------------------------------------------------------------------------- browser

@@ -7,8 +7,11 @@ import matplotlib
 matplotlib.use("Agg")  # before pyplot is imported; the environment variable is left alone
 
 import io
+import itertools
+import re
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
@@ -19,6 +22,7 @@ from qipp.findings.claims import charts as claims_charts
 from qipp.findings.savings_profile import charts as savings_profile_charts
 from qipp.findings.target_gap import charts as target_gap_charts
 from qipp.findings.target_gap.checks import PowerAnalysis
+from qipp.plotting.chart import figures
 
 SOURCE = 'HSJ, "Exclusive: Huge variation emerges in CCGs\' efficiency ambition", Q1 2013-14'
 
@@ -109,7 +113,7 @@ def figure_of():
     made: list[Figure] = []
 
     def build(builder, *args):
-        fig = builder(*args)
+        fig = builder(*args).figure
         made.append(fig)
         return fig
 
@@ -126,7 +130,7 @@ def _texts(fig: Figure, gid: str) -> list[str]:
 @pytest.mark.parametrize("synthetic", [False, True])
 def test_every_chart_has_title_labels_source_and_the_right_banner(figure_of, name, synthetic):
     fig = figure_of(BUILDERS[name], synthetic)
-    assert isinstance(fig, Figure)
+    assert isinstance(fig, Figure) and fig.number in plt.get_fignums()
     ax = fig.axes[0]
     assert ax.get_title(loc="left"), "no title"
     assert ax.get_xlabel() and (ax.get_ylabel() or name == "bar_compare"), "unlabelled axis"
@@ -241,7 +245,7 @@ def test_a_figure_printed_as_a_cells_value_leaves_pyplot():
 
     printed = []
     printer = _shown_once(lambda fig: printed.append(fig) or b"png")
-    fig = BUILDERS["bar_compare"](False)
+    fig = BUILDERS["bar_compare"](False).figure
     assert printer(fig) == b"png" and printed == [fig]
     assert fig.number not in plt.get_fignums()  # so the end-of-cell flush cannot show it again
     assert _shown_once(printer) is printer
@@ -324,7 +328,7 @@ def test_long_source_line_wraps_within_the_figure():
 def test_same_inputs_give_identical_png_bytes():
     images = []
     for _ in range(2):
-        fig = BUILDERS["detection_rate_chart"](True)
+        fig = BUILDERS["detection_rate_chart"](True).figure
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})
         images.append(buffer.getvalue())
@@ -339,7 +343,7 @@ def test_helpers_never_show_and_leave_global_style_alone(monkeypatch):
     monkeypatch.setattr(plt, "show", refuse)
     before = dict(matplotlib.rcParams)
     for builder in BUILDERS.values():
-        plt.close(builder(True))
+        plt.close(builder(True).figure)
     assert dict(matplotlib.rcParams) == before
 
 
@@ -363,3 +367,76 @@ def test_html_banner_is_self_contained_and_escaped():
 def test_markdown_banner_names_synthetic_data():
     text = plotting.synthetic_banner_markdown()
     assert text.startswith("> **SYNTHETIC DATA") and "not what CCGs reported" in text
+
+
+# ------------------------------------------------------- charts that describe themselves
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+@pytest.mark.parametrize("synthetic", [False, True])
+def test_every_chart_says_what_it_shows_from_its_own_table(name, synthetic):
+    chart = BUILDERS[name](synthetic)
+    plt.close(chart.figure)
+    assert len(figures(chart.alt)) >= 2, chart.alt
+    assert chart.unbacked() == [], chart.alt
+    assert chart.data and all(t.caption and t.caption.startswith("Source: HSJ") for t in chart.data)
+    assert "\n" not in chart.alt and not re.search(r"\b(nan|NaN|None)\b", chart.alt)
+    assert "\n" not in chart.alt and not re.search(r"\bnan\b|None", chart.alt, re.IGNORECASE)
+
+
+def _hatches(fig: Figure) -> list[str]:
+    return [bar.get_hatch() or "" for bar in fig.axes[0].patches]
+
+
+def test_groups_and_highlights_are_patterned_not_only_coloured(figure_of):
+    grouped = figure_of(BUILDERS["shortfall_by_quarter_chart"], False)
+    assert _hatches(grouped) == ["", "", plotting.HATCHES[1]]  # CCGs twice, NHS England once
+    legend = grouped.axes[0].get_legend().legend_handles
+    assert [h.get_hatch() or "" for h in legend] == ["", plotting.HATCHES[1]]
+    card = figure_of(BUILDERS["scorecard_chart"], False)
+    by_status = {
+        t.get_text(): h.get_hatch() or ""
+        for t, h in zip(
+            card.axes[0].get_legend().get_texts(),
+            card.axes[0].get_legend().legend_handles,
+            strict=True,
+        )
+    }
+    assert len(set(by_status.values())) == len(by_status) == 3
+    marked = figure_of(
+        lambda: plotting.bar_compare(
+            ["a", "b"],
+            [1.0, 2.0],
+            "£m",
+            "t",
+            source=SOURCE,
+            highlight=["b"],
+            highlight_label="Named",
+        )
+    )
+    assert _hatches(marked) == [plotting.style.HIGHLIGHT_HATCH, ""]  # drawn bottom-up: b, then a
+    assert [t.get_text() for t in marked.axes[0].get_legend().get_texts()] == ["Named"]
+
+
+def test_house_colours_stay_apart_for_colour_blind_readers():
+    # Every pair of the palette, and of the scorecard's status colours, stays at least 10
+    # apart in CAM02-UCS under simulated full deuteranopia, protanopia and tritanopia.
+    colorspacious = pytest.importorskip("colorspacious")
+    from matplotlib.colors import to_rgb
+
+    def seen(colour, kind):
+        space = {"name": "sRGB1+CVD", "cvd_type": kind, "severity": 100}
+        return np.clip(colorspacious.cspace_convert(to_rgb(colour), space, "sRGB1"), 0, 1)
+
+    kinds = ("deuteranomaly", "protanomaly", "tritanomaly")
+    groups = [
+        plotting.PALETTE,
+        (plotting.GREEN, plotting.RED, plotting.GREY),
+        (plotting.NAVY, plotting.ORANGE, plotting.GREY),
+    ]
+    for colours in groups:
+        for a, b in itertools.combinations(colours, 2):
+            gaps = [
+                colorspacious.deltaE(seen(a, k), seen(b, k), input_space="sRGB1") for k in kinds
+            ]
+            assert min(gaps) >= 10, (a, b, gaps)

@@ -1,4 +1,4 @@
-"""The charts of notebooks 04 and 05: each returns a finished Figure, closed after the test."""
+"""The charts of notebooks 04 and 05: each returns a Chart (figure, text, data), closed after the test."""
 
 from __future__ import annotations
 
@@ -76,7 +76,8 @@ def _bar_colours(fig: Figure) -> list[str]:
 
 
 def test_commissioner_stages_chart(figure):
-    fig = commissioner_stages_chart(COMPARISON, source="HSJ")
+    chart = commissioner_stages_chart(COMPARISON, source="HSJ")
+    fig = chart.figure
     figure(fig)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == list(STAGES.values())
@@ -88,7 +89,8 @@ def test_commissioner_stages_chart(figure):
 
 def test_service_area_gap_chart_labels_and_highlights(figure):
     labels = {"all": "All", "primary_care": "Primary care", "public_health": "Public health"}
-    fig = service_area_gap_chart(BREAKDOWN, labels, source="HSJ")
+    chart = service_area_gap_chart(BREAKDOWN, labels, source="HSJ")
+    fig = chart.figure
     figure(fig)
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert ticks == ["rest", "Public health", "Primary care", "All"]  # top to bottom, as given
@@ -96,7 +98,8 @@ def test_service_area_gap_chart_labels_and_highlights(figure):
 
 
 def test_forecast_misses_chart_draws_year_end_misses_and_the_average(figure):
-    fig = forecast_misses_chart(PROGRESS, 24.0, source="HSJ")
+    chart = forecast_misses_chart(PROGRESS, 24.0, source="HSJ")
+    fig = chart.figure
     figure(fig)
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()][::-1]
     assert ticks == ["A (published)", "B (derived)", "Average of the PCTs reporting (published)"]
@@ -105,7 +108,8 @@ def test_forecast_misses_chart_draws_year_end_misses_and_the_average(figure):
 
 def test_extrapolation_chart_marks_the_band_and_where_it_is_reached(figure):
     ext = extrapolate_shortfall(20, 5, 25, published_gbp_bn=4, band_gbp_bn=(3.6, 4.4))
-    fig = extrapolation_chart(ext, source="HSJ")
+    chart = extrapolation_chart(ext, source="HSJ")
+    fig = chart.figure
     figure(fig)
     ax = fig.axes[0]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -115,7 +119,8 @@ def test_extrapolation_chart_marks_the_band_and_where_it_is_reached(figure):
     assert ax.get_title(loc="left").startswith("A 20% miss applied to the £5bn-£25bn")
     assert _source_line(fig) == "Source: HSJ"
     missed = extrapolate_shortfall(5, 5, 25, published_gbp_bn=4, band_gbp_bn=(3.6, 4.4))
-    fig = extrapolation_chart(missed, source="HSJ")
+    chart = extrapolation_chart(missed, source="HSJ")
+    fig = chart.figure
     figure(fig)
     assert not any(
         t.get_text().startswith("Band reached") for t in fig.axes[0].get_legend().get_texts()
@@ -123,7 +128,8 @@ def test_extrapolation_chart_marks_the_band_and_where_it_is_reached(figure):
 
 
 def test_savings_mix_chart_highlights_the_share_beyond_rounding(figure):
-    fig = savings_mix_chart(MIX, DISCREPANCIES, source="HSJ")
+    chart = savings_mix_chart(MIX, DISCREPANCIES, source="HSJ")
+    fig = chart.figure
     figure(fig)
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()][::-1]
     assert ticks[0] == "C: prescribing\n(2010-11, derived)"

@@ -211,7 +211,7 @@ def test_findings_keep_every_key_and_round_the_computed_figures(real):
 
 
 def test_change_chart_marks_the_implied_commissioner(real):
-    fig = charts.shortfall_change_chart(real["change"])
+    fig = charts.shortfall_change_chart(real["change"]).figure
     try:
         labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
         assert labels == ["NHS England (Q2 implied)", "CCGs"]
@@ -222,7 +222,7 @@ def test_change_chart_marks_the_implied_commissioner(real):
 
 
 def test_scheme_chart_highlights_the_shares_of_shortfall(real):
-    fig = charts.scheme_split_chart(real["split"])
+    fig = charts.scheme_split_chart(real["split"]).figure
     try:
         ax = fig.axes[0]
         labels = [t.get_text() for t in ax.get_yticklabels()][::-1]

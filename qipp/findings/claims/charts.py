@@ -7,10 +7,23 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
+from qipp.display import table
+from qipp.plotting.chart import Chart, attach, caption, listing
 from qipp.plotting.figure import house, new_figure
-from qipp.plotting.style import AMBER, FIGSIZE_IN, GREEN, GREY, NAVY, RED, finish_figure
+from qipp.plotting.style import (
+    AMBER,
+    FIGSIZE_IN,
+    GREEN,
+    GREY,
+    HATCHES,
+    NAVY,
+    RED,
+    finish_figure,
+    ink_on,
+)
+
+ALL_SOURCES, ALL_STATUSES = "All sources", "All"
 
 
 def _status_colour(status: str, index: int) -> str:
@@ -33,15 +46,16 @@ def scorecard_chart(
     synthetic: bool = False,
     colours: Mapping[str, str] | None = None,
     title: str | None = None,
-) -> Figure:
+) -> Chart:
     """Stacked bars: claims per source (rows of the frame) split by status (its columns).
 
     Colours follow the status words (reproduced green, not reproduced red) unless
-    ``colours`` maps a status to one.
+    ``colours`` maps a status to one; each status also has its own hatch.
     """
     counts = counts_by_source_status.fillna(0)
     if counts.empty:
         raise ValueError("the scorecard has no rows")
+    title = title or "Published claims re-derived, by source and status"
     height = max(3.2, 1.8 + 0.45 * len(counts))
     with house():
         fig, ax = new_figure((FIGSIZE_IN[0], height))
@@ -51,14 +65,22 @@ def scorecard_chart(
             widths = counts[status].to_numpy(dtype=float)[::-1]
             colour = (colours or {}).get(status, _status_colour(str(status), i))
             bars = ax.barh(
-                labels, widths, left=left, color=colour, label=str(status), edgecolor="white"
+                labels,
+                widths,
+                left=left,
+                color=colour,
+                label=str(status),
+                edgecolor="white",
+                hatch=HATCHES[i % len(HATCHES)] or None,
             )
             ax.bar_label(
                 bars,
                 labels=[f"{w:g}" if w else "" for w in widths],
                 label_type="center",
-                color="white",
+                color=ink_on(colour),
                 fontsize=8,
+                # A box of the bar's colour keeps the count clear of the hatch.
+                bbox={"facecolor": colour, "edgecolor": "none", "pad": 1.0},
             )
             left += widths
         ax.set_xlabel("Claims (count)")
@@ -67,7 +89,28 @@ def scorecard_chart(
             loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=min(2, counts.shape[1]), fontsize=8
         )
         legend_rows = -(-counts.shape[1] // 2)
-        ax.set_title(
-            title or "Published claims re-derived, by source and status", pad=8 + 15 * legend_rows
+        ax.set_title(title, pad=8 + 15 * legend_rows)
+        finish_figure(fig, source, synthetic)
+    return attach(fig, *_scorecard_text(counts, title, source, synthetic))
+
+
+def _scorecard_text(counts: pd.DataFrame, title: str, source: str, synthetic: bool) -> tuple:
+    """The text alternative and the table: counts per source and status, with totals."""
+    whole = counts.astype(int)
+    whole.loc[ALL_SOURCES] = whole.sum()
+    whole[ALL_STATUSES] = whole.sum(axis=1)
+    whole.index.name = "Source"
+    totals = whole.loc[ALL_SOURCES]
+    per_source = whole[ALL_STATUSES].drop(ALL_SOURCES)
+    most = per_source[per_source == per_source.max()].index
+    alt = (
+        f"Stacked horizontal bar chart: {title}, in claims (count), one bar per source split "
+        f"by status. {totals[ALL_STATUSES]} claims in all: "
+        f"{listing(f'{totals[s]} {s}' for s in counts.columns)}. "
+        + (
+            f"The most, {per_source.max()}, are from {most[0]}."
+            if len(most) == 1
+            else f"{listing(map(str, most))} have the most, {per_source.max()} each."
         )
-        return finish_figure(fig, source, synthetic)
+    )
+    return alt, table(whole.reset_index(), caption=caption(source, synthetic))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from qipp.findings.nhse_ccgs.calc import SERVICE_AREA_LABELS
 from qipp.plotting.bars import bar_compare, shortfall_by_quarter_chart
+from qipp.plotting.chart import Chart
 
 # The comparison's measures drawn, and how each stage reads under its bars.
 STAGES: dict[str, str] = {
@@ -23,7 +23,7 @@ def commissioner_stages_chart(
     *,
     source: str,
     title: str = "QIPP ambition, position and forecast: CCGs and NHS England, Q1 2013-14",
-) -> Figure:
+) -> Chart:
     """Grouped bars: one group per stage (:data:`STAGES`), one bar per commissioner.
 
     ``comparison`` is indexed by measure, one column per commissioner (``Comparison.frame``).
@@ -33,7 +33,7 @@ def commissioner_stages_chart(
         raise KeyError(f"comparison lacks measure(s) {', '.join(missing)}")
     stages = comparison.loc[list(STAGES)].rename(index=STAGES).rename_axis("stage")
     long = stages.reset_index().melt(id_vars="stage", var_name="organisation", value_name="pct")
-    fig = shortfall_by_quarter_chart(
+    return shortfall_by_quarter_chart(
         long,
         quarter_column="stage",
         group_column="organisation",
@@ -41,9 +41,8 @@ def commissioner_stages_chart(
         value_label="Per cent",
         source=source,
         title=title,
+        category_label=None,  # the stage names under the bars say what each group is
     )
-    fig.axes[0].set_xlabel("")  # the stage names under the bars say what each group is
-    return fig
 
 
 def service_area_gap_chart(
@@ -53,10 +52,10 @@ def service_area_gap_chart(
     source: str,
     highlight: Iterable[str] = ("primary_care", "public_health"),
     title: str = "NHS England's forecast QIPP gap by service area, Q1 2013-14",
-) -> Figure:
+) -> Chart:
     """Horizontal bars of each service area's forecast gap as a share of its own plan.
 
-    ``areas`` is ``ServiceAreas.frame``; ``highlight`` (orange) are the areas the article names.
+    ``areas`` is ``ServiceAreas.frame``; ``highlight`` (orange, hatched) are the areas the article names.
     """
     return bar_compare(
         [labels.get(a, a) for a in areas.index],
@@ -64,5 +63,6 @@ def service_area_gap_chart(
         unit="Forecast year-end QIPP gap (% of the area's plan)",
         title=title,
         highlight=[labels.get(a, a) for a in highlight],
+        highlight_label="Areas the article names",
         source=source,
     )

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.figure import Figure
+import pandas as pd
 
+from qipp.display import facts, table
 from qipp.findings.pct_progress.average import Extrapolation, extrapolation_curve
 from qipp.findings.pct_progress.calc import Discrepancies, Progress, SavingsMix
 from qipp.plotting.bars import bar_compare
+from qipp.plotting.chart import Chart, attach, caption
 from qipp.plotting.figure import house, new_figure
 from qipp.plotting.style import GREEN, GREY, NAVY, ORANGE, finish_figure
 
 AVERAGE_LABEL = "Average of the PCTs reporting (published)"
+X_LABEL, Y_LABEL = "Efficiency challenge to 2014 (£bn)", "Shortfall by March 2014 (£bn)"
 
 
-def forecast_misses_chart(progress: Progress, mean_miss_pct: float, *, source: str) -> Figure:
-    """Bars of each year-end miss the article gives or lets us compute, and its average (orange)."""
+def forecast_misses_chart(progress: Progress, mean_miss_pct: float, *, source: str) -> Chart:
+    """Bars of each year-end miss the article gives or lets us compute, and its average (marked)."""
     year_end = progress.year_end
     labels = [
         f"{o} ({b})" for o, b in zip(year_end["organisation"], year_end["basis"], strict=True)
@@ -31,7 +34,7 @@ def forecast_misses_chart(progress: Progress, mean_miss_pct: float, *, source: s
     )
 
 
-def extrapolation_chart(ext: Extrapolation, *, source: str, points: int = 50) -> Figure:
+def extrapolation_chart(ext: Extrapolation, *, source: str, points: int = 50) -> Chart:
     """The shortfall the average miss gives at each challenge size, against the published band.
 
     The line runs from just below the challenge range to just beyond the challenge that
@@ -75,14 +78,62 @@ def extrapolation_chart(ext: Extrapolation, *, source: str, points: int = 50) ->
             f"A {ext.mean_miss_pct:g}% miss applied to the £{low:g}bn-£{high:g}bn efficiency "
             "challenge"
         )
-        ax.set_xlabel("Efficiency challenge to 2014 (£bn)")
-        ax.set_ylabel("Shortfall by March 2014 (£bn)")
+        ax.set_xlabel(X_LABEL)
+        ax.set_ylabel(Y_LABEL)
         ax.legend(loc="lower right")
-        return finish_figure(fig, source)
+        finish_figure(fig, source)
+    return attach(fig, *_extrapolation_text(ext, source, X_LABEL, Y_LABEL))
 
 
-def savings_mix_chart(mix: SavingsMix, discrepancies: Discrepancies, *, source: str) -> Figure:
-    """Bars of each share of a plan; a pair of shares that disagree beyond rounding is orange."""
+def _short(value: float) -> str:
+    """Two decimals at most, trailing zeros dropped: 15, 18.75."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _extrapolation_text(ext: Extrapolation, source: str, x_label: str, y_label: str) -> tuple:
+    """The text alternative, the points the extrapolation chart marks, and the band."""
+    miss, low, high = (
+        _short(v) for v in (ext.mean_miss_pct, ext.challenge_low_gbp_bn, ext.challenge_high_gbp_bn)
+    )
+    points = {
+        "Low end of the challenge": (ext.challenge_low_gbp_bn, ext.shortfall_low_gbp_bn),
+        "High end of the challenge": (ext.challenge_high_gbp_bn, ext.shortfall_high_gbp_bn),
+    }
+    if ext.meets_band:
+        points["Where the band is reached"] = (
+            ext.challenge_for_band_low_gbp_bn,
+            ext.band_low_gbp_bn,
+        )
+    frame = pd.DataFrame(
+        [(name, x, y) for name, (x, y) in points.items()], columns=["Point", x_label, y_label]
+    )
+    band = {
+        "Average miss applied (%)": miss,
+        "Published shortfall (£bn)": _short(ext.published_gbp_bn),
+        "Its band, low end (£bn)": _short(ext.band_low_gbp_bn),
+        "Its band, high end (£bn)": _short(ext.band_high_gbp_bn),
+    }
+    alt = (
+        f"Line chart: the {y_label[0].lower() + y_label[1:]} that a {miss}% miss gives, against "
+        f"the {x_label[0].lower() + x_label[1:]}. Over the £{low}bn to £{high}bn challenge "
+        f"(shaded) it runs from £{ext.shortfall_low_gbp_bn:,.2f}bn to "
+        f"£{ext.shortfall_high_gbp_bn:,.2f}bn. The published £{band['Published shortfall (£bn)']}bn, "
+        f"read as £{band['Its band, low end (£bn)']}bn to £{band['Its band, high end (£bn)']}bn "
+        "(shaded band), "
+    )
+    if ext.meets_band:
+        alt += (
+            f"is reached only from a challenge of £{_short(ext.challenge_for_band_low_gbp_bn)}bn."
+        )
+    else:
+        alt += "is not reached anywhere in the challenge range."
+    note = caption(source)
+    shown = table(frame, formats={x_label: _short, y_label: ",.2f"}, caption=note)
+    return alt, shown, facts(band, caption=note)
+
+
+def savings_mix_chart(mix: SavingsMix, discrepancies: Discrepancies, *, source: str) -> Chart:
+    """Bars of each share of a plan; a pair of shares that disagree beyond rounding is marked."""
     flagged = discrepancies.flagged
     off = set(zip(flagged["organisation"], flagged["category"], strict=True))
     labels, highlighted = [], []
@@ -98,5 +149,6 @@ def savings_mix_chart(mix: SavingsMix, discrepancies: Discrepancies, *, source: 
         title="Where PCTs planned their QIPP savings",
         source=source,
         highlight=highlighted,
+        highlight_label="Shares that disagree beyond rounding",
         value_format="{:.1f}%",
     )

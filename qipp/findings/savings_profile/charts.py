@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from matplotlib.figure import Figure
+import pandas as pd
 
+from qipp.display import facts, table
+from qipp.plotting.chart import Chart, attach, caption, listing
 from qipp.plotting.figure import house, new_figure
 from qipp.plotting.style import NAVY, ORANGE, finish_figure
 from qipp.stats import cumulative_share
@@ -19,7 +21,7 @@ def annual_profile_chart(
     source: str,
     synthetic: bool = False,
     title: str | None = None,
-) -> Figure:
+) -> Chart:
     """Bars of savings per financial year (£bn), the running share of the total as a line."""
     values = np.asarray(values_gbp_bn, dtype=float)
     if len(years) != values.size:
@@ -46,7 +48,22 @@ def annual_profile_chart(
         # Above the axes: falling bars and a rising line leave no free corner inside.
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
         ax.set_title(ax.get_title(loc="left"), pad=26)
-        return finish_figure(fig, source, synthetic)
+        finish_figure(fig, source, synthetic)
+    frame = pd.DataFrame(
+        {"Financial year": [*labels, "Total"], "Savings (£bn)": [*values, values.sum()]}
+    )
+    frame["Cumulative share of total (%)"] = [*share_pct, 100.0]
+    formats = {"Savings (£bn)": ".1f", "Cumulative share of total (%)": ".1f"}
+    each = listing(
+        f"{y} £{v:.1f}bn ({p:.1f}% of the total so far)"
+        for y, v, p in zip(labels, values, share_pct, strict=True)
+    )
+    alt = (
+        f"Bar chart: {ax.get_title(loc='left')}. Savings (£bn) per financial year, with the "
+        f"cumulative share of the total (%) as a line on a second axis: {each}; "
+        f"£{values.sum():.1f}bn in total."
+    )
+    return attach(fig, alt, table(frame, formats=formats, caption=caption(source, synthetic)))
 
 
 def profile_trend_chart(
@@ -59,7 +76,7 @@ def profile_trend_chart(
     source: str,
     synthetic: bool = False,
     title: str | None = None,
-) -> Figure:
+) -> Chart:
     """Bars of savings per financial year (£bn) with a straight line fitted to them.
 
     ``fitted_gbp_bn`` is the line's value in each year; ``slope_gbp_bn`` and
@@ -91,4 +108,20 @@ def profile_trend_chart(
         ax.set_xlabel("Financial year")
         ax.set_ylabel("Savings (£bn)")
         ax.legend(loc="upper right")
-        return finish_figure(fig, source, synthetic)
+        finish_figure(fig, source, synthetic)
+    frame = pd.DataFrame(
+        {"Financial year": labels, "Savings (£bn)": values, "Straight line (£bn)": fitted}
+    )
+    formats = {"Savings (£bn)": ".1f", "Straight line (£bn)": ".2f"}
+    line = table(frame, formats=formats, caption=caption(source, synthetic))
+    fit = {"Slope (£bn a year)": f"{slope_gbp_bn:+.2f}", "R²": f"{r_squared:.2f}"}
+    each = listing(f"{y} £{v:.1f}bn" for y, v in zip(labels, values, strict=True))
+    alt = (
+        f"Bar chart: {ax.get_title(loc='left')}. Savings (£bn) per financial year, {each}, "
+        f"with a straight line fitted to them (dashed) running from £{fitted[0]:.2f}bn to "
+        f"£{fitted[-1]:.2f}bn, a slope of {fit['Slope (£bn a year)']} £bn a year "
+        f"(R² {fit['R²']})."
+    )
+    return attach(
+        fig, alt, line, facts(fit, headers=("Straight line", "Value"), caption=line.caption)
+    )

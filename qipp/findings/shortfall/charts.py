@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from matplotlib.figure import Figure
-
 from qipp.findings.shortfall.calc import Change
 from qipp.findings.shortfall.plan import SchemeSplit
 from qipp.plotting.bars import bar_compare
+from qipp.plotting.chart import Chart
 
 
-def shortfall_change_chart(change: Change, *, synthetic: bool = False) -> Figure:
+def shortfall_change_chart(change: Change, *, synthetic: bool = False) -> Chart:
     """Bars: each commissioner's rise in forecast shortfall, Q1 to Q2; an implied one says so."""
     parts = change.frame.drop(index="Sector")
     return bar_compare(
@@ -25,7 +24,7 @@ def shortfall_change_chart(change: Change, *, synthetic: bool = False) -> Figure
     )
 
 
-def scheme_split_chart(split: SchemeSplit, *, synthetic: bool = False) -> Figure:
+def scheme_split_chart(split: SchemeSplit, *, synthetic: bool = False) -> Chart:
     """Bars: each scheme type's share of the plan and of the forecast shortfall at Q2.
 
     The shares of the shortfall are highlighted; an implied scheme type says so.

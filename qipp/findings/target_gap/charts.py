@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
+from qipp.display import facts, table
 from qipp.findings.target_gap.calc import GAP, TARGET
 from qipp.findings.target_gap.checks import PowerAnalysis
+from qipp.findings.wording import ccgs
+from qipp.plotting.chart import Chart, attach, caption
 from qipp.plotting.figure import finite_column, house, integer_counts, new_figure, subtitle
 from qipp.plotting.style import GREY, NAVY, ORANGE, finish_figure
 
@@ -20,17 +22,17 @@ def target_distribution(
     *,
     source: str,
     synthetic: bool = False,
-) -> Figure:
+) -> Chart:
     """Histogram of CCG QIPP targets (% of allocation), median marked, one CCG optionally highlighted."""
     values, width = finite_column(panel, TARGET), BIN_WIDTH_PCT
     with house():
         fig, ax = new_figure()
         low = np.floor(values.min() / width) * width
         high = np.ceil(values.max() / width) * width + width
+        edges = np.arange(low, high + width / 2, width)
         ax.hist(
             values,
-            # The stub allows only a Sequence[float]; hist takes any array of edges.
-            bins=np.arange(low, high + width / 2, width),  # type: ignore[arg-type]
+            bins=edges,  # type: ignore[arg-type]  # the stub allows only a Sequence[float]
             color=NAVY,
             edgecolor="white",
             label=f"{values.size} CCGs",
@@ -38,19 +40,75 @@ def target_distribution(
         median = float(np.median(values))
         ax.axvline(median, color=GREY, linestyle="--", linewidth=1.5, label=f"Median {median:.2f}%")
         if highlight_code is not None:
-            match = panel[panel["ccg_code"] == highlight_code]
-            if match.empty:
+            if not (panel["ccg_code"] == highlight_code).any():
                 raise ValueError(f"CCG code {highlight_code!r} not found in column 'ccg_code'")
-            row = match.iloc[0]
-            name = row["ccg_name"] if "ccg_name" in panel.columns else highlight_code
-            label = f"{name} ({highlight_code}) {float(row[TARGET]):.2f}%"
-            ax.axvline(float(row[TARGET]), color=ORANGE, linewidth=2.5, label=label)
+            label = f"{_named(panel, highlight_code)} {_target(panel, highlight_code):.2f}%"
+            ax.axvline(_target(panel, highlight_code), color=ORANGE, linewidth=2.5, label=label)
         ax.set_title(f"QIPP targets of {values.size} CCGs as a share of allocation")
         ax.set_xlabel("QIPP plan (% of resource allocation)")
         ax.set_ylabel("CCGs (count)")
         integer_counts(ax.yaxis)
         ax.legend(loc="upper right")
-        return finish_figure(fig, source, synthetic)
+        finish_figure(fig, source, synthetic)
+    counts = np.histogram(values, bins=edges)[0]
+    return attach(
+        fig, *_distribution_text(panel, edges, counts, highlight_code, caption(source, synthetic))
+    )
+
+
+def _named(panel: pd.DataFrame, code: str) -> str:
+    """ "NHS West Essex CCG (07H)", or the code alone in a panel without names."""
+    row = panel[panel["ccg_code"] == code].iloc[0]
+    return f"{row['ccg_name']} ({code})" if "ccg_name" in panel.columns else str(code)
+
+
+def _target(panel: pd.DataFrame, code: str) -> float:
+    return float(panel.loc[panel["ccg_code"] == code, TARGET].iloc[0])
+
+
+def _distribution_text(
+    panel: pd.DataFrame, edges: np.ndarray, counts: np.ndarray, code: str | None, note: str
+) -> tuple:
+    """The histogram's text alternative, its summary and its bins."""
+    values = panel[TARGET].to_numpy(dtype=float)
+    top = str(panel["ccg_code"].iloc[int(np.argmax(values))])
+    items = {
+        "CCGs": str(values.size),
+        "Lowest target (%)": f"{values.min():.2f}",
+        "Median target (%)": f"{np.median(values):.2f}",
+        "Highest target (%)": f"{values.max():.2f}",
+        "CCG with the highest target": _named(panel, top),
+        "Bin width (percentage points)": f"{BIN_WIDTH_PCT:g}",
+    }
+    fullest, most = int(np.argmax(counts)), int(counts.max())
+    if (counts == most).sum() > 1:
+        peak = f"no bin holds more than {ccgs(most)}"
+    else:
+        peak = (
+            f"the fullest bin, {edges[fullest]:.2f}% to {edges[fullest + 1]:.2f}%, holds "
+            f"{ccgs(most)}"
+        )
+    alt = (
+        f"Histogram of QIPP targets of {ccgs(values.size)} (% of resource allocation), "
+        f"in bins {items['Bin width (percentage points)']} points wide: "
+        f"{items['Lowest target (%)']}% to {items['Highest target (%)']}%, median "
+        f"{items['Median target (%)']}% (dashed line); {peak}. {_named(panel, top)}, "
+        f"{items['Highest target (%)']}%, has the highest target."
+    )
+    if code is not None:
+        target, median = _target(panel, code), float(np.median(values))
+        items["Marked CCG (solid line)"] = _named(panel, code)
+        items["Its target (%)"] = f"{target:.2f}"
+        side = "above" if target > median else "below" if target < median else "at"
+        alt += (
+            f" The solid line marks {_named(panel, code)}, {items['Its target (%)']}%, "
+            f"{side} the median."
+        )
+    bins = pd.DataFrame(
+        {"Target from (%)": edges[:-1], "To under (%)": edges[1:], "CCGs (count)": counts}
+    )
+    formats = {"Target from (%)": ".2f", "To under (%)": ".2f"}
+    return alt, facts(items, caption=note), table(bins, formats=formats, caption=note)
 
 
 def target_vs_gap_scatter(
@@ -59,7 +117,7 @@ def target_vs_gap_scatter(
     source: str,
     synthetic: bool = False,
     annotation: str | None = None,
-) -> Figure:
+) -> Chart:
     """Scatter of target against forecast gap, ``annotation`` (e.g. the verdict) under the title."""
     xs, ys = finite_column(panel, TARGET), finite_column(panel, GAP)
     with house():
@@ -71,20 +129,46 @@ def target_vs_gap_scatter(
         # Overlapping points on zero would hide how many CCGs forecast no gap at all.
         note = f"{int((ys == 0).sum())} of {ys.size} CCGs forecast no gap (the points on zero)."
         subtitle(ax, f"{annotation} {note}" if annotation else note)
-        return finish_figure(fig, source, synthetic)
+        finish_figure(fig, source, synthetic)
+    on_zero = int((ys == 0).sum())
+    items = {
+        "CCGs (one point each)": str(ys.size),
+        "Forecasting no gap (the points on zero)": str(on_zero),
+        "Lowest target (%)": f"{xs.min():.2f}",
+        "Highest target (%)": f"{xs.max():.2f}",
+        "Smallest forecast gap (%)": f"{ys.min():.1f}",
+        "Largest forecast gap (%)": f"{ys.max():.1f}",
+        **({"Under the title": annotation} if annotation else {}),
+    }
+    alt = (
+        f"Scatter plot of the forecast year-end gap (% of full-year plan) against the QIPP target "
+        f"(% of resource allocation), one point per CCG for {ccgs(ys.size)}: targets "
+        f"{items['Lowest target (%)']}% to {items['Highest target (%)']}%, gaps "
+        f"{items['Smallest forecast gap (%)']}% to {items['Largest forecast gap (%)']}%; "
+        f"{on_zero} of {ys.size} forecast no gap (the points on zero). {annotation or ''}"
+    )
+    points = panel.loc[:, [c for c in ("ccg_code", "ccg_name", TARGET, GAP) if c in panel]]
+    labels = {"ccg_code": "Code", "ccg_name": "CCG", TARGET: "Target (%)", GAP: "Gap (%)"}
+    every = table(
+        points.sort_values(TARGET, ascending=False, kind="stable"),
+        labels=labels,
+        formats={TARGET: ".2f", GAP: ".1f"},
+        caption=caption(source, synthetic),
+    )
+    return attach(fig, alt, facts(items, caption=caption(source, synthetic)), every)
 
 
 def detection_rate_chart(
     result: PowerAnalysis, *, source: str, synthetic: bool = False, x: str | None = None
-) -> Figure:
+) -> Chart:
     """Simulated detection rate against correlation, with the chosen power and the Fisher-z minimum.
 
     ``x`` is ``"mean_realised_rho"`` (the test's statistic in the simulated panels, the scale
     of the minimum) or ``"rho_injected"`` (the generator's); by default the realised one where
     every row has it (a small panel can draw constant columns, where it is undefined).
     """
-    table = result.detection
-    if table is None:
+    detection = result.detection
+    if detection is None:
         raise ValueError(f"no simulation to chart: {result.reason}")
     statistic = "Kendall tau" if result.method == "kendall" else "Spearman rho"
     x_labels = {
@@ -92,18 +176,18 @@ def detection_rate_chart(
         "rho_injected": "Correlation injected into the generator (rho)",
     }
     if x is None:
-        usable = np.isfinite(table["mean_realised_rho"].to_numpy(dtype=float)).all()
+        usable = np.isfinite(detection["mean_realised_rho"].to_numpy(dtype=float)).all()
         x = "mean_realised_rho" if usable else "rho_injected"
     if x not in x_labels:
         raise ValueError(f"x must be one of {', '.join(x_labels)}, got {x!r}")
-    rho, rate = finite_column(table, x), 100 * finite_column(table, "detection_rate")
-    alpha, power = float(table["alpha"].iloc[0]), result.power or 0.8
+    rho, rate = finite_column(detection, x), 100 * finite_column(detection, "detection_rate")
+    alpha, power = float(detection["alpha"].iloc[0]), result.power or 0.8
     with house():
         fig, ax = new_figure()
         ax.fill_between(
             rho,
-            100 * table["rate_ci_low"],
-            100 * table["rate_ci_high"],
+            100 * detection["rate_ci_low"],
+            100 * detection["rate_ci_high"],
             color=NAVY,
             alpha=0.15,
             linewidth=0,
@@ -120,4 +204,36 @@ def detection_rate_chart(
         ax.set_xlabel(x_labels[x])
         ax.set_ylabel(f"Panels with p < {alpha:g} (%)")
         ax.legend(loc="lower right")
-        return finish_figure(fig, source, synthetic)
+        finish_figure(fig, source, synthetic)
+    rates = pd.DataFrame(
+        {
+            x_labels[x]: rho,
+            "Detection rate (%)": rate,
+            "Interval, low (%)": 100 * detection["rate_ci_low"].to_numpy(dtype=float),
+            "Interval, high (%)": 100 * detection["rate_ci_high"].to_numpy(dtype=float),
+        }
+    )
+    formats = dict.fromkeys(rates.columns[1:], ".1f") | {x_labels[x]: ".2f"}
+    items = {
+        "CCGs in each simulated panel": f"{result.n_ccgs:,}",
+        "Simulated panels at each correlation": f"{int(detection['n_sims'].iloc[0]):,}",
+        "Significance level": f"{alpha:g}",
+        "Interval (Wilson, %)": f"{100 * (1 - alpha):g}",
+        "Power line (%)": f"{100 * power:g}",
+    }
+    alt = (
+        f"Line chart: {ax.get_title(loc='left')}. Panels with p < {alpha:g} (%) against "
+        f"{x_labels[x] if x_labels[x].startswith(statistic) else x_labels[x].lower()}, "
+        f"{items['Simulated panels at each correlation']} simulated panels of "
+        f"{items['CCGs in each simulated panel']} CCGs at each point, with a "
+        f"{items['Interval (Wilson, %)']}% interval (Wilson) shaded: from {rate[0]:.1f}% at "
+        f"{rho[0]:.2f} to {rate[-1]:.1f}% at {rho[-1]:.2f}. The dashed line marks "
+        f"{items['Power line (%)']}% power"
+    )
+    if least is not None:
+        items["Fisher-z minimum detectable |r|"] = f"{least:.2f}"
+        alt += f"; the dotted line the Fisher-z minimum detectable |r|, {least:.2f}"
+    note = caption(source, synthetic)
+    return attach(
+        fig, alt + ".", table(rates, formats=formats, caption=note), facts(items, caption=note)
+    )
