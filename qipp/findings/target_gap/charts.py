@@ -25,6 +25,15 @@ def target_distribution(
 ) -> Chart:
     """Histogram of CCG QIPP targets (% of allocation), median marked, one CCG optionally highlighted."""
     values, width = finite_column(panel, TARGET), BIN_WIDTH_PCT
+    codes = [str(c) for c in panel.get("ccg_code", panel.index)]
+    named = (
+        [f"{n} ({c})" for n, c in zip(panel["ccg_name"], codes, strict=True)]
+        if "ccg_name" in panel.columns
+        else codes
+    )
+    if highlight_code is not None and highlight_code not in codes:
+        raise ValueError(f"CCG code {highlight_code!r} not found in column 'ccg_code'")
+    marked = None if highlight_code is None else codes.index(highlight_code)
     with house():
         fig, ax = new_figure()
         low = np.floor(values.min() / width) * width
@@ -39,11 +48,9 @@ def target_distribution(
         )
         median = float(np.median(values))
         ax.axvline(median, color=GREY, linestyle="--", linewidth=1.5, label=f"Median {median:.2f}%")
-        if highlight_code is not None:
-            if not (panel["ccg_code"] == highlight_code).any():
-                raise ValueError(f"CCG code {highlight_code!r} not found in column 'ccg_code'")
-            label = f"{_named(panel, highlight_code)} {_target(panel, highlight_code):.2f}%"
-            ax.axvline(_target(panel, highlight_code), color=ORANGE, linewidth=2.5, label=label)
+        if marked is not None:
+            label = f"{named[marked]} {values[marked]:.2f}%"
+            ax.axvline(values[marked], color=ORANGE, linewidth=2.5, label=label)
         ax.set_title(f"QIPP targets of {values.size} CCGs as a share of allocation")
         ax.set_xlabel("QIPP plan (% of resource allocation)")
         ax.set_ylabel("CCGs (count)")
@@ -51,33 +58,26 @@ def target_distribution(
         ax.legend(loc="upper right")
         finish_figure(fig, source, synthetic)
     counts = np.histogram(values, bins=edges)[0]
-    return attach(
-        fig, *_distribution_text(panel, edges, counts, highlight_code, caption(source, synthetic))
-    )
-
-
-def _named(panel: pd.DataFrame, code: str) -> str:
-    """ "NHS West Essex CCG (07H)", or the code alone in a panel without names."""
-    row = panel[panel["ccg_code"] == code].iloc[0]
-    return f"{row['ccg_name']} ({code})" if "ccg_name" in panel.columns else str(code)
-
-
-def _target(panel: pd.DataFrame, code: str) -> float:
-    return float(panel.loc[panel["ccg_code"] == code, TARGET].iloc[0])
+    note = caption(source, synthetic)
+    return attach(fig, *_distribution_text(values, named, edges, counts, marked, note))
 
 
 def _distribution_text(
-    panel: pd.DataFrame, edges: np.ndarray, counts: np.ndarray, code: str | None, note: str
+    values: np.ndarray,
+    named: list[str],
+    edges: np.ndarray,
+    counts: np.ndarray,
+    marked: int | None,
+    note: str,
 ) -> tuple:
-    """The histogram's text alternative, its summary and its bins."""
-    values = panel[TARGET].to_numpy(dtype=float)
-    top = str(panel["ccg_code"].iloc[int(np.argmax(values))])
+    """The histogram's text alternative, its summary and its bins (``named``: each CCG's name)."""
+    top = named[int(np.argmax(values))]
     items = {
         "CCGs": str(values.size),
         "Lowest target (%)": f"{values.min():.2f}",
         "Median target (%)": f"{np.median(values):.2f}",
         "Highest target (%)": f"{values.max():.2f}",
-        "CCG with the highest target": _named(panel, top),
+        "CCG with the highest target": top,
         "Bin width (percentage points)": f"{BIN_WIDTH_PCT:g}",
     }
     fullest, most = int(np.argmax(counts)), int(counts.max())
@@ -92,17 +92,16 @@ def _distribution_text(
         f"Histogram of QIPP targets of {ccgs(values.size)} (% of resource allocation), "
         f"in bins {items['Bin width (percentage points)']} points wide: "
         f"{items['Lowest target (%)']}% to {items['Highest target (%)']}%, median "
-        f"{items['Median target (%)']}% (dashed line); {peak}. {_named(panel, top)}, "
+        f"{items['Median target (%)']}% (dashed line); {peak}. {top}, "
         f"{items['Highest target (%)']}%, has the highest target."
     )
-    if code is not None:
-        target, median = _target(panel, code), float(np.median(values))
-        items["Marked CCG (solid line)"] = _named(panel, code)
+    if marked is not None:
+        target, median = values[marked], float(np.median(values))
+        items["Marked CCG (solid line)"] = named[marked]
         items["Its target (%)"] = f"{target:.2f}"
         side = "above" if target > median else "below" if target < median else "at"
         alt += (
-            f" The solid line marks {_named(panel, code)}, {items['Its target (%)']}%, "
-            f"{side} the median."
+            f" The solid line marks {named[marked]}, {items['Its target (%)']}%, {side} the median."
         )
     bins = pd.DataFrame(
         {"Target from (%)": edges[:-1], "To under (%)": edges[1:], "CCGs (count)": counts}
