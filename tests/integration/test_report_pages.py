@@ -205,3 +205,12 @@ def test_render_pdf_prints_the_profile_beside_its_page_and_the_index_links_it(si
     assert profile["title"] in first and "SYNTHETIC DATA" in first
     assert [round(float(v)) for v in pdf.pages[0].mediabox[2:]] == [595, 842]  # A4
     assert 'href="ccg/07H.pdf"' in (out / "index.html").read_text(encoding="utf-8")
+    # The cache keeps the PDF with its page: the next --pdf run prints nothing.
+    printed = (out / "ccg" / "07H.pdf").read_bytes()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "qipp.render.pipeline.print_pdfs",
+            lambda c, r, pages, j: [] if not pages else pytest.fail(f"printed {pages}"),
+        )
+        assert "0 rendered, 1 reused" in _render(out, "--pdf", "--ccg", "07H")
+    assert (out / "ccg" / "07H.pdf").read_bytes() == printed
