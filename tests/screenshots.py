@@ -5,9 +5,9 @@ pages as a reader's browser shows them; nothing is committed::
 
     .venv/bin/python tests/screenshots.py reports /tmp/shots 02_target_size_vs_gap.html ccg/07H.html
 
-``tests/integration/test_report_screenshots.py`` renders a finding and a profile,
-takes these screenshots and checks what the pages show: formatted tables, no raw
-DataFrame, no ``NaN``.
+``tests/integration/test_report_pages.py`` renders every finding and three profiles,
+takes these screenshots of a finding and a profile and checks what the pages show:
+formatted tables, no raw DataFrame, no ``NaN``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # Headless, no sandbox (CI runs as root in a container), and nothing Chromium itself
 # would fetch: the pages are checked offline.
@@ -65,7 +66,9 @@ def require_chromium() -> str:
     return chromium
 
 
-def take_screenshots(report_dir: Path, out_dir: Path, pages: list[str]) -> list[Shot]:
+def take_screenshots(
+    report_dir: Path, out_dir: Path, pages: list[str], browser: Any = None
+) -> list[Shot]:
     """Open each page of ``report_dir`` offline in headless Chromium and screenshot it.
 
     Parameters
@@ -76,38 +79,49 @@ def take_screenshots(report_dir: Path, out_dir: Path, pages: list[str]) -> list[
         Where the PNGs go (one per page, named after it).
     pages : list of str
         Pages relative to ``report_dir`` (``"ccg/07H.html"``).
+    browser : playwright Browser, optional
+        A Chromium already launched (a test module's); else one is launched and closed.
 
     Returns
     -------
     list of Shot
     """
+    if browser is not None:
+        return _shoot(browser, report_dir, out_dir, pages)
     from playwright.sync_api import sync_playwright
 
     chromium = chromium_path()
     if chromium is None:
         raise RuntimeError("no Chromium: install Debian's chromium package")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            return _shoot(launched, report_dir, out_dir, pages)
+        finally:
+            launched.close()
+
+
+def _shoot(browser: Any, report_dir: Path, out_dir: Path, pages: list[str]) -> list[Shot]:
     out_dir.mkdir(parents=True, exist_ok=True)
     shots = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(offline=True, viewport={"width": 1000, "height": 1200})
-            tab = context.new_page()
-            for page in pages:
-                tab.goto((report_dir / page).as_uri(), wait_until="load")
-                png = out_dir / (page.replace("/", "_").removesuffix(".html") + ".png")
-                tab.screenshot(path=str(png), full_page=True)
-                shots.append(
-                    Shot(
-                        page,
-                        png,
-                        tab.inner_text("body"),
-                        tab.eval_on_selector_all("table", "els => els.map(e => e.id)"),
-                        tab.eval_on_selector_all("table.dataframe", "els => els.length"),
-                    )
+    context = browser.new_context(offline=True, viewport={"width": 1000, "height": 1200})
+    try:
+        tab = context.new_page()
+        for page in pages:
+            tab.goto((report_dir / page).as_uri(), wait_until="load")
+            png = out_dir / (page.replace("/", "_").removesuffix(".html") + ".png")
+            tab.screenshot(path=str(png), full_page=True)
+            shots.append(
+                Shot(
+                    page,
+                    png,
+                    tab.inner_text("body"),
+                    tab.eval_on_selector_all("table", "els => els.map(e => e.id)"),
+                    tab.eval_on_selector_all("table.dataframe", "els => els.length"),
                 )
-        finally:
-            browser.close()
+            )
+    finally:
+        context.close()
     return shots
 
 

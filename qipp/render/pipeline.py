@@ -193,7 +193,7 @@ def render_reports(options: RenderOptions) -> RenderSummary:
             summary = _finish(options, out_dir, stage, run, results, previous, profiles, phases)
             # Only once the reports are in place: a run that fails or is stopped leaves
             # the cache, like everything else in the folder, as it was.
-            for result in fresh:
+            for result in results:  # a reused report keeps what this run added (its PDF)
                 cache.store(result, stage.root, out_dir, run.rendered_at)
             cache.prune(cache.key(job, stage.root) for job in jobs if by_key[job.key].ok)
         except BaseException:

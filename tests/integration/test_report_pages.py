@@ -1,13 +1,17 @@
-"""Every kind of page in a browser: WCAG 2.2 AA by axe-core, keyboard, sort and filter, print, PDF.
+"""Every kind of page in a browser: what it shows, WCAG 2.2 AA by axe-core, keyboard, sort
+and filter, print, PDF.
 
 One render (every finding and three profiles) and one headless Chromium serve the
-module; axe-core comes with ``axe-playwright-python``. Under CI a missing Chromium
-fails these tests (``screenshots.require_chromium``).
+module; axe-core comes with ``axe-playwright-python``. Screenshots go to pytest's
+temporary folder (never committed); ``tests/screenshots.py`` takes the same shots of any
+report folder by hand. Under CI a missing Chromium fails these tests
+(``screenshots.require_chromium``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -20,11 +24,12 @@ from qipp.paths import NOTEBOOKS_DIR
 from qipp.render.site.export import external_references
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from screenshots import CHROMIUM_ARGS, require_chromium  # noqa: E402
+from screenshots import CHROMIUM_ARGS, require_chromium, take_screenshots  # noqa: E402
 
 FINDINGS = sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 PROFILES = ("07H", "11J", "S001")
 PAGES = ["index.html", *(f"{stem}.html" for stem in FINDINGS), *(f"ccg/{c}.html" for c in PROFILES)]
+SHOT_PAGES = ["02_target_size_vs_gap.html", "ccg/07H.html"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # Each page's outline, landmarks, tables and skip link, read from the page as a browser has it.
 STRUCTURE_JS = """() => ({
@@ -68,11 +73,36 @@ def browser(site):
         launched.close()
 
 
+@pytest.fixture(scope="module")
+def shots(site, browser, tmp_path_factory):
+    out, _ = site
+    return take_screenshots(out, tmp_path_factory.mktemp("shots"), SHOT_PAGES, browser)
+
+
 @pytest.fixture
 def tab(browser):
     context = browser.new_context(offline=True, viewport={"width": 1100, "height": 900})
     yield context.new_page()
     context.close()
+
+
+def test_each_page_is_screenshotted_with_content(shots):
+    assert [s.page for s in shots] == SHOT_PAGES
+    assert all(s.png.stat().st_size > 20_000 for s in shots)
+
+
+def test_the_tables_are_the_formatted_ones_never_a_raw_dataframe(shots):
+    for shot in shots:
+        assert shot.raw_dataframes == 0, shot.page
+        assert shot.table_ids, shot.page
+        formatted = [t for t in shot.table_ids if t.startswith("T_qipp-")]
+        assert formatted, (shot.page, shot.table_ids)
+
+
+def test_no_page_shows_nan_or_an_object_address(shots):
+    for shot in shots:
+        assert not re.search(r"\bNaN\b|\bnan%|\bnan\b", shot.visible_text), shot.page
+        assert " at 0x" not in shot.visible_text, shot.page
 
 
 def test_axe_core_finds_no_wcag_22_aa_violation_on_any_kind_of_page(site, tab):
@@ -205,3 +235,12 @@ def test_render_pdf_prints_the_profile_beside_its_page_and_the_index_links_it(si
     assert profile["title"] in first and "SYNTHETIC DATA" in first
     assert [round(float(v)) for v in pdf.pages[0].mediabox[2:]] == [595, 842]  # A4
     assert 'href="ccg/07H.pdf"' in (out / "index.html").read_text(encoding="utf-8")
+    # The cache keeps the PDF with its page: the next --pdf run prints nothing.
+    printed = (out / "ccg" / "07H.pdf").read_bytes()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "qipp.render.pipeline.print_pdfs",
+            lambda c, r, pages, j: [] if not pages else pytest.fail(f"printed {pages}"),
+        )
+        assert "0 rendered, 1 reused" in _render(out, "--pdf", "--ccg", "07H")
+    assert (out / "ccg" / "07H.pdf").read_bytes() == printed

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from qipp.atomic import atomic_write_text
 from qipp.paths import DATA_DIR, PROJECT_ROOT
 from qipp.render.plan.jobs import JobResult, RenderJob
 
@@ -158,14 +159,18 @@ class RenderCache:
             return None
 
     def store(self, result: JobResult, stage_root: Path, out_dir: Path, rendered_at: str) -> None:
-        """Keep a fresh, successful report, as published in ``out_dir``, for later runs.
+        """Keep a fresh, successful report, as published in ``out_dir``, for later runs; a
+        reused one keeps the files this run added to it.
 
         ``stage_root`` only names the run's staging folder in the key. Never raises on
         a full disk: a cache that cannot be written is only a slower next run.
         """
-        if not result.ok or result.cached:
+        if not result.ok:
             return
         entry = self.root / self.key(result.job, stage_root)
+        if result.cached:
+            self._keep_new_files(entry, result, out_dir)
+            return
         if entry.exists():
             return
         building = self.root / f"tmp-{uuid.uuid4().hex}"
@@ -187,6 +192,20 @@ class RenderCache:
             pass
         finally:
             shutil.rmtree(building, ignore_errors=True)
+
+    def _keep_new_files(self, entry: Path, result: JobResult, out_dir: Path) -> None:
+        """Add to a reused report's entry the files this run made for it (``--pdf``'s PDF)."""
+        try:
+            record = json.loads((entry / RECORD_NAME).read_text(encoding="utf-8"))
+            new = [name for name in result.files if name not in record["files"]]
+            for name in new:
+                (entry / "files" / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(out_dir / name, entry / "files" / name)
+            if new:
+                record["files"] = [*record["files"], *new]
+                atomic_write_text(entry / RECORD_NAME, json.dumps(record))
+        except (OSError, ValueError, KeyError, TypeError):  # only a slower next run
+            pass
 
     def prune(self, keep: Iterable[str]) -> None:
         """Remove entries and leftovers not in ``keep`` for jobs this run rendered or reused."""
