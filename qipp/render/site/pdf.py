@@ -26,7 +26,7 @@ from qipp.render.errors import RenderInfrastructureError
 CHROMIUM_ENV = "QIPP_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL_HINT = (
-    "qipp render --pdf needs Chromium to print the pages and none was found: install it "
+    "--pdf needs Chromium to print the pages and none was found: install it "
     "(Debian or Ubuntu: apt-get install chromium), or set QIPP_CHROMIUM to its path, "
     "or run without --pdf"
 )
