@@ -176,6 +176,6 @@ def test_a_failed_print_is_the_machines_failure_and_leaves_no_file(
 ):
     monkeypatch.setattr(pdf.subprocess, "run", _fake_chromium(writes, code))
     (tmp_path / "a.html").write_text("<html></html>")
-    with pytest.raises(RenderInfrastructureError, match="could not print"):
+    with pytest.raises(RenderInfrastructureError, match=r"^a\.pdf: Chromium .*could not print"):
         pdf.print_pdfs("chromium", tmp_path, ["a.html"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html"]

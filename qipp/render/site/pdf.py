@@ -26,7 +26,7 @@ from qipp.render.errors import RenderInfrastructureError
 CHROMIUM_ENV = "QIPP_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL_HINT = (
-    "qipp render --pdf needs Chromium to print the pages and none was found: install it "
+    "--pdf needs Chromium to print the pages and none was found: install it "
     "(Debian or Ubuntu: apt-get install chromium), or set QIPP_CHROMIUM to its path, "
     "or run without --pdf"
 )
@@ -91,12 +91,19 @@ def print_pdf(chromium: str, page: Path, pdf: Path, timeout_s: float = PRINT_TIM
 
 
 def print_pdfs(chromium: str, root: Path, pages: Sequence[str], workers: int = 1) -> list[str]:
-    """Print each page under ``root`` beside itself, ``workers`` at a time; the PDFs, relative."""
+    """Print each page under ``root`` beside itself, ``workers`` at a time; the PDFs, relative.
+
+    Raises
+    ------
+    RenderInfrastructureError
+        Naming the first PDF that could not be printed, relative to ``root``.
+    """
     pdfs = [pdf_of(page) for page in pages]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for future in [
-            pool.submit(print_pdf, chromium, root / page, root / pdf)
-            for page, pdf in zip(pages, pdfs, strict=True)
-        ]:
-            future.result()
+        futures = [pool.submit(print_pdf, chromium, root / p, root / pdf_of(p)) for p in pages]
+        for pdf, future in zip(pdfs, futures, strict=True):
+            try:
+                future.result()
+            except RenderInfrastructureError as exc:  # named as published, not as staged
+                raise RenderInfrastructureError(pdf, exc.reason, exc.errno) from exc
     return pdfs
