@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from qipp.paths import DATA_DIR
@@ -52,3 +53,12 @@ def stand_in_project(root: Path) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("QIPP_ROOT", str(root))
         yield
+
+
+def read_table_sheet(workbook: Path, sheet: str) -> pd.DataFrame:
+    """A table sheet of a report's workbook read back with pandas, from its Excel table's header."""
+    import openpyxl
+
+    (excel_table,) = openpyxl.load_workbook(workbook)[sheet].tables.values()
+    header_row = int("".join(ch for ch in excel_table.ref.split(":")[0] if ch.isdigit()))
+    return pd.read_excel(workbook, sheet_name=sheet, skiprows=header_row - 1)

@@ -51,7 +51,8 @@ class PublishedFigures(ShownAsTable):
         }
         frame = self.frame.copy()
         frame["recomputed"] = recomputed
-        return table(frame, labels=labels, columns=list(labels), caption=caption)
+        title = "The article's figures, their status and what other figures recompute"
+        return table(frame, labels=labels, columns=list(labels), caption=caption, title=title)
 
 
 def published_figures(card: pd.DataFrame, claims: pd.DataFrame, article: str) -> PublishedFigures:
