@@ -113,7 +113,7 @@ def plain_values(shown: Table) -> pd.DataFrame:
 
 
 def _sheets(tables: Sequence[Table], synthetic: bool) -> dict[str, Any]:
-    import gptables  # a second to import: warm kernels have it, hand runs pay only to write
+    import gptables  # imported by every warm kernel (WARM_MODULES); a hand run only to write
 
     refs = "".join(f"$${ref}$$" for ref in NOTES)
     sheets = {}
@@ -127,7 +127,7 @@ def _sheets(tables: Sequence[Table], synthetic: bool) -> dict[str, Any]:
             table_name=f"table_{number}",
             title=table_title(shown, number),
             subtitles=[SYNTHETIC_BANNER] if synthetic else [],
-            instructions=f"This worksheet contains one table. Notes {refs} are on the Notes sheet.",
+            instructions=f"This worksheet contains one table; see the Notes sheet {refs}",
             source=shown.caption,
             index_columns={2: 0} if first_is_text else {},
         )

@@ -184,6 +184,7 @@ def findings_record(
     fund: Fund,
     ccg_gap_range: tuple[float, float],
     statuses: Mapping[str, str],
+    tables_path: str = "",
 ) -> dict[str, Any]:
     """The keyword arguments of :func:`qipp.findings.record.write_findings` for notebook 04."""
     sentence, reproduced = verdict(comparison, areas, statuses)
@@ -193,7 +194,7 @@ def findings_record(
     bounds = areas.plan_bounds("public_health", "primary_care")
     return {
         "notebook": NOTEBOOK,
-        "parameters": {"findings_path": findings_path},
+        "parameters": {"findings_path": findings_path, "tables_path": tables_path},
         "verdict": sentence,
         "reproduced": reproduced,
         # Keyword names, not string keys: the figures' names look like claim ids but are

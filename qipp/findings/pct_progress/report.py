@@ -227,6 +227,7 @@ def findings(
     unidentified: Unidentified,
     mix: SavingsMix,
     pcts: PctMatches,
+    tables_path: str = "",
 ) -> dict[str, Any]:
     """The keyword arguments of :func:`qipp.findings.record.write_findings` for notebook 05.
 
@@ -248,7 +249,7 @@ def findings(
     article = card.loc[card["source"] == ARTICLE]
     return {
         "notebook": NOTEBOOK,
-        "parameters": {"findings_path": findings_path},
+        "parameters": {"findings_path": findings_path, "tables_path": tables_path},
         "verdict": verdict(ext, check.range_pct, check.known_pct, check.min_reporting),
         "reproduced": ext.meets_band,
         "notes": notes,
