@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import nbformat
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from nbformat.v4 import new_markdown_cell, new_notebook
 from render_helpers import read_table_sheet
 
 from qipp import downloads
@@ -16,7 +18,9 @@ from qipp.banner import SYNTHETIC_BANNER
 from qipp.display import facts, forget_shown, shown_tables, table
 from qipp.findings import claims, nhse_ccgs, pct_progress, savings_profile, shortfall, target_gap
 from qipp.paths import NOTEBOOKS_DIR
+from qipp.render.plan.jobs import JobResult, RunSettings, finding_job
 from qipp.render.site.export import notebook_title
+from qipp.render.site.outputs import write_failure, write_success
 
 STAMP = "Rendered 2026-01-02T03:04Z from commit 0123456789ab"
 
@@ -146,3 +150,42 @@ def test_each_findings_title_is_its_notebooks_first_heading(stem, package):
     assert package.TITLE == notebook_title(notebook, stem)
     last = nbformat.reads(json.dumps(notebook), as_version=4).cells[-1].source
     assert last.startswith("downloads.write_shown(tables_path, title=TITLE")
+
+
+def _staged_job(tmp_path):
+    """A finding job declaring ``tables_path``, its stage, and a notebook as papermill returns it."""
+    stage = tmp_path / "out" / ".qipp-tmp-stage-x"
+    stage.mkdir(parents=True)
+    settings = RunSettings(stage, tmp_path, tmp_path / "kernels", out_dir=tmp_path / "out")
+    job = finding_job(Path("nb/01_x.ipynb"), {"tables_path"}, stage)
+    executed = new_notebook(cells=[new_markdown_cell("# Finding 1: X")])
+    return settings, job, executed
+
+
+def test_the_worker_publishes_the_workbook_and_its_csvs_with_the_page(tmp_path):
+    settings, job, executed = _staged_job(tmp_path)
+    for name in ("01_x.xlsx", "01_x-2.csv", "01_x-1.csv", "01_x-1.csv.bak"):
+        (settings.stage / name).write_text("x")
+    result = JobResult(job, False, "Finding 1: X")
+    write_success(job, executed, settings, result)
+    assert result.ok and result.files[:3] == ["01_x.xlsx", "01_x-1.csv", "01_x-2.csv"]
+    assert "01_x.html" in result.files
+
+
+def test_a_notebook_declaring_tables_path_that_writes_no_workbook_fails(tmp_path):
+    settings, job, executed = _staged_job(tmp_path)
+    result = JobResult(job, False, "Finding 1: X")
+    write_success(job, executed, settings, result)
+    assert not result.ok and result.error.ename == "MissingTables"
+    write_failure(job, executed, settings, result)
+    assert not any(name.endswith((".xlsx", ".csv")) for name in result.files)
+
+
+def test_a_failed_notebook_publishes_none_of_its_tables(tmp_path):
+    settings, job, executed = _staged_job(tmp_path)
+    for name in ("01_x.xlsx", "01_x-1.csv"):
+        (settings.stage / name).write_text("x")
+    result = JobResult(job, False, "Finding 1: X", files=["01_x.xlsx", "01_x-1.csv"])
+    write_failure(job, executed, settings, result)
+    assert result.files == ["failed/01_x.ipynb", "failed/01_x.html"]
+    assert not (settings.stage / "01_x.xlsx").exists()
