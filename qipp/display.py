@@ -10,6 +10,12 @@ CCG Plan (£m) Behind plan
 07H         –          no
 >>> 'class="dataframe"' in shown._repr_html_(), "NaN" in shown._repr_html_()
 (False, False)
+
+A table shown as HTML is remembered, its values at full precision, until
+:func:`forget_shown`: what a report's downloads hold (:mod:`qipp.downloads`).
+
+>>> shown_tables()[-1].values["Plan (£m)"].tolist()[:1]
+[2.4]
 """
 
 from __future__ import annotations
@@ -46,6 +52,8 @@ _TABLE_CSS: list[dict[str, str]] = [
     {"selector": "td.qipp-text", "props": "text-align: left;"},
     {"selector": "td.qipp-highlight", "props": "font-weight: bold; background: #fff3c4;"},
 ]
+# The tables shown as HTML since the last forget_shown(), by id, in the order shown.
+_shown: dict[str, Table] = {}
 
 
 def _format_value(
@@ -80,7 +88,11 @@ def _python_scalar(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Table:
-    """A formatted table (cells as text): HTML in a notebook or report, aligned text elsewhere."""
+    """A formatted table (cells as text): HTML in a notebook or report, aligned text elsewhere.
+
+    ``values`` holds what the cells show at full precision, under the same headers (the
+    index first when it is shown); ``title`` names the table in its downloads.
+    """
 
     cells: pd.DataFrame
     caption: str | None = None
@@ -88,6 +100,8 @@ class Table:
     highlight: tuple[int, ...] = ()
     split_after: int | None = None
     numeric: tuple[str, ...] = field(default=())
+    values: pd.DataFrame | None = None
+    title: str | None = None
 
     @property
     def headers(self) -> list[str]:
@@ -137,6 +151,7 @@ class Table:
         return styler
 
     def _repr_html_(self) -> str:
+        _shown.setdefault(self._id(), self)
         return "\n".join(
             self._styler(cells, part).to_html() for part, cells in enumerate(self._parts())
         )
@@ -161,13 +176,15 @@ def table(
     columns: Iterable[str] | None = None,
     highlight: Callable[[pd.DataFrame], pd.Series] | Sequence[bool] | None = None,
     split_after: int | None = None,
+    title: str | None = None,
 ) -> Table:
     """Format ``frame`` for a reader; a Series shows as two columns, index and values.
 
     ``labels`` maps a column to its header (with units), ``formats`` to a format spec or
     a function (unnamed floats get two decimals), ``index`` keeps the index under that
     header, ``highlight`` is a row mask (or a function of the frame giving one), and
-    ``split_after`` shows at most that many columns beside the first per table.
+    ``split_after`` shows at most that many columns beside the first per table; ``title``
+    names it in the report's downloads.
     """
     if isinstance(frame, pd.Series):
         series = frame.copy()
@@ -193,7 +210,10 @@ def table(
     numeric = tuple(
         labels.get(c, c) for c in chosen if pd.api.types.is_numeric_dtype(data[c].dtype)
     )
-    return Table(cells, caption, index, rows, split_after, numeric)
+    values = data.rename(columns=labels).reset_index(drop=index is None)
+    if index is not None:
+        values = values.rename(columns={values.columns[0]: index})
+    return Table(cells, caption, index, rows, split_after, numeric, values, title)
 
 
 def facts(
@@ -203,6 +223,7 @@ def facts(
     headers: tuple[str, str] = ("Measure", "Value"),
     na_rep: str = MISSING,
     caption: str | None = None,
+    title: str | None = None,
 ) -> Table:
     """A two-column table of named values, each formatted by its own type (143, not 143.000000).
 
@@ -216,7 +237,19 @@ def facts(
         [name, _format_value(_python_scalar(value), formats.get(name), na_rep, YES_NO)]
         for name, value in items.items()
     ]
-    return Table(pd.DataFrame(rows, columns=list(headers)), caption)
+    values = [[name, _python_scalar(value)] for name, value in items.items()]
+    frame = pd.DataFrame(values, columns=list(headers), dtype=object)
+    return Table(pd.DataFrame(rows, columns=list(headers)), caption, values=frame, title=title)
+
+
+def shown_tables() -> list[Table]:
+    """The tables shown as HTML since :func:`forget_shown`, in order, each once."""
+    return list(_shown.values())
+
+
+def forget_shown() -> None:
+    """Start a new report: forget the tables shown so far."""
+    _shown.clear()
 
 
 class ShownAsTable:

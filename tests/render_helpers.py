@@ -1,15 +1,18 @@
-"""Helpers the render tests share: a folder's contents by checksum, waiting for a condition, and
-a stand-in project whose notebooks run in warm kernels."""
+"""Helpers the render tests share: a folder's contents by checksum, waiting for a condition, a
+stand-in project whose notebooks run in warm kernels, and a page's tables against its downloads."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import html.parser
+import re
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from qipp.paths import DATA_DIR
@@ -52,3 +55,101 @@ def stand_in_project(root: Path) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("QIPP_ROOT", str(root))
         yield
+
+
+def read_table_sheet(workbook: Path, sheet: str) -> pd.DataFrame:
+    """A table sheet of a report's workbook read back with pandas, from its Excel table's header."""
+    import openpyxl
+
+    (excel_table,) = openpyxl.load_workbook(workbook)[sheet].tables.values()
+    header_row = int("".join(ch for ch in excel_table.ref.split(":")[0] if ch.isdigit()))
+    return pd.read_excel(workbook, sheet_name=sheet, skiprows=header_row - 1)
+
+
+class _PageTables(html.parser.HTMLParser):
+    """Each qipp table of a page as rows of (tag, text) by id and part, and the download links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: dict[str, list[list[list[tuple[str, str]]]]] = {}
+        self.links: list[str] = []
+        self._rows: list | None = None
+        self._cell: list | None = None
+        self._in_downloads = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        found = dict(attrs)
+        if tag == "table" and (found.get("id") or "").startswith("T_qipp-"):
+            self._rows = []
+            self.parts.setdefault(found["id"].removeprefix("T_").rpartition("-")[0], [])
+            self.parts[next(reversed(self.parts))].append(self._rows)
+        elif tag == "section" and "qipp-downloads" in (found.get("class") or ""):
+            self._in_downloads = True
+        elif tag == "a" and self._in_downloads:
+            self.links.append(found["href"])
+        elif self._rows is not None and tag == "tr":
+            self._rows.append([])
+        elif self._rows is not None and tag in ("th", "td"):
+            self._cell = [tag, ""]
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell[1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section":
+            self._in_downloads = False
+        elif tag == "table":
+            self._rows = None
+        elif self._cell is not None and tag in ("th", "td") and self._rows:
+            self._rows[-1].append((self._cell[0], self._cell[1].strip()))
+            self._cell = None
+
+
+def page_tables(page: Path) -> tuple[list[pd.DataFrame], list[str]]:
+    """The page's tables as text frames (a wide table's parts joined), in order, and its links."""
+    parser = _PageTables()
+    parser.feed(page.read_text(encoding="utf-8"))
+    tables = []
+    for parts in parser.parts.values():
+        headers: list[str] = []
+        body: list[list[str]] = []
+        for number, rows in enumerate(parts):
+            skip = 1 if number else 0  # later parts repeat the first column
+            heads = [[t for _, t in r][skip:] for r in rows if r and all(k == "th" for k, _ in r)]
+            cells = [[t for _, t in r][skip:] for r in rows if r and any(k == "td" for k, _ in r)]
+            headers += heads[0]
+            body = cells if not number else [a + b for a, b in zip(body, cells, strict=True)]
+        tables.append(pd.DataFrame(body, columns=headers, dtype=object))
+    return tables, parser.links
+
+
+NUMBER = re.compile(r"([+\-−]?)£?([0-9][0-9,]*(?:\.([0-9]+))?)(?:bn|m|%|x)?")
+
+
+def agrees(shown: str, value: object) -> bool:
+    """A page cell against the file's value: the same text, or the number rounded as shown."""
+    if shown == "–":
+        return value is None or pd.isna(value)
+    if shown in ("yes", "no"):
+        return value in (shown == "yes", str(shown == "yes"))
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] in "=+-@\t\r":
+        value = value[1:]  # the CSV's guard against a spreadsheet formula
+    match = NUMBER.fullmatch(shown)
+    if match and isinstance(value, (int, float)) and not isinstance(value, bool):
+        sign, digits, decimals = match.groups()
+        places = len(decimals or "")
+        number = float(("-" if sign in "-−" and sign else "") + digits.replace(",", ""))
+        return float(f"{value:.{places}f}") == number
+    return str(value) == shown
+
+
+def from_csv(raw: str) -> object:
+    """A CSV cell as pandas would read it alone: blank, a number, or the text."""
+    if raw == "":
+        return None
+    if re.fullmatch(r"[+-]?[0-9]+", raw):
+        return int(raw)
+    if re.fullmatch(r"[+-]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?", raw):
+        return float(raw)
+    return raw

@@ -13,24 +13,16 @@ formatted tables, no raw DataFrame, no ``NaN``.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# Headless, no sandbox (CI runs as root in a container), and nothing Chromium itself
-# would fetch: the pages are checked offline.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from qipp.render.site.pdf import PRINT_ARGS, find_chromium
+
+# The flags --pdf prints with (headless, no sandbox, nothing Chromium itself would fetch):
+# the pages are checked offline.
+CHROMIUM_ARGS = list(PRINT_ARGS)
 
 
 @dataclass(frozen=True)
@@ -45,8 +37,8 @@ class Shot:
 
 
 def chromium_path() -> str | None:
-    """Debian's Chromium, if installed (``.ci/run`` installs it when missing)."""
-    return shutil.which("chromium")
+    """The Chromium ``--pdf`` would use (``.ci/run`` installs Debian's when missing)."""
+    return find_chromium()
 
 
 def require_chromium() -> str:

@@ -105,7 +105,10 @@ def plan_jobs(
         jobs = [finding_job(p, declared_parameters(p), stage_root, user_panel) for p in findings]
         if template is not None:
             declared = declared_parameters(template)
-            jobs += [profile_job(template, row.ccg_code, declared, panel_path) for row in profiles]
+            jobs += [
+                profile_job(template, row.ccg_code, declared, panel_path, stage_root)
+                for row in profiles
+            ]
     except JobError as exc:
         raise RenderInputError(str(exc)) from None
     return jobs

@@ -191,3 +191,13 @@ def test_a_corrupt_or_partial_cache_entry_is_a_miss_not_an_error(project, render
     flags, _ = render(project)
     assert sum(not cached for cached in flags.values()) == 2
     assert len(flags) == len(first)
+
+
+def test_a_reused_report_brings_its_workbook_and_csvs_and_the_manifest_lists_them(project):
+    render(project)  # every report reused from the cache
+    out = project["out"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    files = {entry["key"]: entry["files"] for entry in manifest["entries"]}
+    for code in CODES:
+        assert {f"ccg/{code}.xlsx", f"ccg/{code}-1.csv"} <= set(files[f"profile:{code}"])
+        assert all((out / name).is_file() for name in files[f"profile:{code}"])

@@ -1,5 +1,5 @@
 """Every kind of page in a browser: what it shows, WCAG 2.2 AA by axe-core, keyboard, sort
-and filter, print, PDF.
+and filter, print, PDF; and the data behind each page, which reads back to its tables.
 
 One render (every finding and three profiles) and one headless Chromium serve the
 module; axe-core comes with ``axe-playwright-python``. Screenshots go to pytest's
@@ -16,6 +16,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -24,6 +26,7 @@ from qipp.paths import NOTEBOOKS_DIR
 from qipp.render.site.export import external_references
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
+from render_helpers import agrees, from_csv, page_tables, read_table_sheet  # noqa: E402
 from screenshots import CHROMIUM_ARGS, require_chromium, take_screenshots  # noqa: E402
 
 FINDINGS = sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -54,12 +57,17 @@ def _render(out: Path, *extra: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    chromium = require_chromium()
+def rendered(tmp_path_factory):
+    """Every finding and three profiles, rendered once for the module (no browser needed)."""
     out = tmp_path_factory.mktemp("reports")
     assert len(FINDINGS) == 6, FINDINGS
     _render(out, "--only", "[0-9][0-9]_*", *(arg for c in PROFILES for arg in ("--ccg", c)))
-    return out, chromium
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(rendered):
+    return rendered, require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -244,3 +252,34 @@ def test_render_pdf_prints_the_profile_beside_its_page_and_the_index_links_it(si
         )
         assert "0 rendered, 1 reused" in _render(out, "--pdf", "--ccg", "07H")
     assert (out / "ccg" / "07H.pdf").read_bytes() == printed
+
+
+@pytest.mark.parametrize("page", PAGES[1:])
+def test_the_tables_on_the_page_download_at_full_precision(rendered, page):
+    tables, links = page_tables(rendered / page)
+    stem = Path(page).stem
+    assert links == [f"{stem}.xlsx", *(f"{stem}-{n}.csv" for n in range(1, len(tables) + 1))]
+    folder = (rendered / page).parent
+    assert all((folder / link).is_file() for link in links)
+    sheets = openpyxl.load_workbook(folder / f"{stem}.xlsx").sheetnames
+    assert sheets == [
+        "Cover",
+        "Contents",
+        "Notes",
+        *(f"Table_{n}" for n in range(1, 1 + len(tables))),
+    ]
+    finer = 0
+    for number, shown in enumerate(tables, start=1):
+        csv = pd.read_csv(folder / f"{stem}-{number}.csv", dtype=object, keep_default_na=False)
+        book = read_table_sheet(folder / f"{stem}.xlsx", f"Table_{number}")
+        assert list(book.columns) == list(shown.columns), (page, number)
+        assert list(csv.columns)[: shown.shape[1]] == list(shown.columns)
+        assert len(csv) == len(book) == len(shown), (page, number)
+        for column in shown.columns:
+            for text, raw, cell in zip(shown[column], csv[column], book[column], strict=True):
+                value = from_csv(raw)
+                assert agrees(text, value), (page, number, column, text, raw)
+                assert agrees(text, None if pd.isna(cell) else cell), (page, column, text, cell)
+                finer += isinstance(value, float) and str(value) != text.replace(",", "")
+    if page != "00_claims_ledger.html":  # the ledger shows published figures as published
+        assert finer, "no figure in the files is finer than the page shows"

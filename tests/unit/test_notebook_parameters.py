@@ -19,6 +19,7 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 # Values each parameter must refuse, by name, in whichever notebook takes it.
 REFUSED: dict[str, tuple[object, ...]] = {
     "findings_path": (5, None),
+    "tables_path": (5, None, "tables.csv"),
     "panel_path": (3, None),
     "alpha": (0, 1, -0.05, 1.5),
     "power": (0, 1),

@@ -215,9 +215,10 @@ def test_the_record_keeps_its_keys_and_is_strict_json(ledger):
         estimates,
         findings_path="",
         alpha=0.05,
+        tables_path="",
     )
     assert set(record) == RECORD_KEYS
-    assert record["parameters"] == {"findings_path": "", "alpha": 0.05}
+    assert record["parameters"] == {"findings_path": "", "alpha": 0.05, "tables_path": ""}
     verdict, reproduced = report.verdict(
         profile,
         shape,

@@ -111,7 +111,8 @@ def test_render_fits_its_size_budget():
 
 def test_the_library_fits_its_size_budget():
     lines = {path: len(path.read_text().splitlines()) for path in modules(PACKAGE).values()}
-    assert sum(lines.values()) <= 19_000, sum(lines.values())
+    # Issue 23's budget (issue 22's was 19,000, before downloads, chart texts and PDFs).
+    assert sum(lines.values()) <= 20_000, sum(lines.values())
     assert {p.relative_to(PACKAGE).as_posix(): n for p, n in lines.items() if n > 300} == {}
     per_folder: dict[Path, int] = {}
     for path in lines:

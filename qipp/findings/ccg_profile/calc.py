@@ -152,6 +152,7 @@ class RegionSummary(ShownAsTable):
             formats=formats,
             highlight=(self.peers["ccg_code"] == self.ccg_code).tolist(),
             caption=caption,
+            title=f"CCGs of {self.ccg_code}'s region, ranked by QIPP target, Q1 2013-14",
         )
 
 
@@ -217,7 +218,8 @@ class Profile(ShownAsTable):
         )
         formats = {"Shortfall (% of plan)": f".{SHORTFALL_DECIMALS}f"}
         formats |= {"Planned (£m)": money, "Delivered or forecast (£m)": money}
-        return table(frame, formats=formats, caption=caption)
+        title = f"{self.ccg_code}: QIPP savings planned, delivered and forecast, 2013-14"
+        return table(frame, formats=formats, caption=caption, title=title)
 
 
 def ccg_profile(
@@ -260,7 +262,8 @@ class PanelCounts(ShownAsTable):
 
     def as_table(self, caption: str | None = None) -> Table:
         labels = {"measure": "CCGs", "panel": "This panel", "published": "HSJ, as published"}
-        return table(self.frame, labels=labels, caption=caption)
+        title = "CCGs behind plan: this panel's counts against HSJ's"
+        return table(self.frame, labels=labels, caption=caption, title=title)
 
 
 def panel_counts(panel: pd.DataFrame, claims: pd.DataFrame | None = None) -> PanelCounts:

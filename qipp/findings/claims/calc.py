@@ -100,6 +100,7 @@ class StatusCounts(ShownAsTable):
             {**items, "All published figures": sum(self.counts.values())},
             headers=("Status", "Claims"),
             caption=caption or LEDGER_CAPTION,
+            title="Published figures by their status in qipp.derive",
         )
 
 
@@ -118,7 +119,9 @@ class SourceCounts(ShownAsTable):
     def as_table(self, caption: str | None = None) -> Table:
         frame = self.frame.assign(all=self.frame.sum(axis=1)).rename_axis("source")
         labels = {"source": "Source", "all": "All", **{s: s.capitalize() for s in STATUSES}}
-        return table(frame.reset_index(), labels=labels, caption=caption or LEDGER_CAPTION)
+        caption = caption or LEDGER_CAPTION
+        title = "Published figures by source and status"
+        return table(frame.reset_index(), labels=labels, caption=caption, title=title)
 
 
 def counts_by_source_status(card: pd.DataFrame, names: Mapping[str, str]) -> SourceCounts:
@@ -153,8 +156,11 @@ class Claims(ShownAsTable):
                 (AT_EDGE if edge else WITHIN) if status == REPRODUCED else MISSING
                 for status, edge in zip(rows["status"], at_edge, strict=True)
             ]
+        where = f" of {self.source}" if self.source else ""
+        title = f"Published figures{where}: {', '.join(dict.fromkeys(rows['status']))}"
+        caption = caption or self.caption
         return table(
-            rows, columns=list(self.columns), labels=CLAIM_LABELS, caption=caption or self.caption
+            rows, columns=list(self.columns), labels=CLAIM_LABELS, caption=caption, title=title
         )
 
 

@@ -50,12 +50,8 @@ COMPARISON_ROWS: dict[str, tuple[str, str]] = {
     "forecast_delivery_pct_of_resources": ("Forecast savings delivered (% of resources)", ".2f"),
     "forecast_shortfall_pct_of_resources": ("Forecast gap (% of resources)", ".3f"),
 }
-SERVICE_AREA_LABELS: dict[str, str] = {
-    "all": "NHS England, all areas",
-    "primary_care": "Primary care",
-    "public_health": "Public health",
-    "rest": "All but primary care (implied)",
-}
+SERVICE_AREA_LABELS = {"all": "NHS England, all areas", "primary_care": "Primary care"}
+SERVICE_AREA_LABELS |= {"public_health": "Public health", "rest": "All but primary care (implied)"}
 # Precision each unit's derived figures are shown to (as_published's step).
 _SHOWN_STEP = {"GBP_bn": 0.01, "GBP_m": 0.1, "pct": 0.01, "ratio": 0.01, "count": 1.0}
 
@@ -97,8 +93,11 @@ class Comparison(ShownAsTable):
             for measure, (label, spec) in COMPARISON_ROWS.items()
         ]
         frame = pd.DataFrame(rows, columns=["Measure", *organisations])
-        # Formatted row by row to text, so say which columns are numbers (right-aligned).
-        return dataclasses.replace(table(frame, caption=caption), numeric=organisations)
+        numbers = [[label, *self.frame.loc[m]] for m, (label, _) in COMPARISON_ROWS.items()]
+        # Formatted row by row to text: which columns are numbers, and the numbers, given here.
+        values = pd.DataFrame(numbers, columns=frame.columns)
+        shown_table = table(frame, caption=caption, title="CCGs and NHS England at Q1 2013-14")
+        return dataclasses.replace(shown_table, numeric=organisations, values=values)
 
 
 def commissioner_comparison(position: pd.DataFrame, quarter: str = "Q1") -> Comparison:
@@ -180,6 +179,7 @@ class ServiceAreas(ShownAsTable):
             },
             formats=one_decimal | {"forecast_shortfall_pct": ".2f"},
             caption=caption,
+            title="NHS England's QIPP plan and forecast gap by service area, Q1 2013-14",
         )
 
 
@@ -251,7 +251,8 @@ class Fund(ShownAsTable):
         labels = {"measure": "Measure", "value": "Central", "low": "Low (rounding)"}
         labels |= {"high": "High (rounding)", "basis": "Basis"}
         shown_table = table(frame, labels=labels, columns=list(labels), caption=caption)
-        return dataclasses.replace(shown_table, numeric=tuple(labels[c] for c in ranges))
+        numeric, title = tuple(labels[c] for c in ranges), "NHS England's non-recurrent fund"
+        return dataclasses.replace(shown_table, numeric=numeric, title=title)
 
 
 def nr_fund_context(claims: pd.DataFrame) -> Fund:

@@ -51,7 +51,8 @@ class PublishedFigures(ShownAsTable):
         }
         frame = self.frame.copy()
         frame["recomputed"] = recomputed
-        return table(frame, labels=labels, columns=list(labels), caption=caption)
+        title = "The article's figures, their status and what other figures recompute"
+        return table(frame, labels=labels, columns=list(labels), caption=caption, title=title)
 
 
 def published_figures(card: pd.DataFrame, claims: pd.DataFrame, article: str) -> PublishedFigures:
@@ -183,6 +184,7 @@ def findings_record(
     fund: Fund,
     ccg_gap_range: tuple[float, float],
     statuses: Mapping[str, str],
+    tables_path: str = "",
 ) -> dict[str, Any]:
     """The keyword arguments of :func:`qipp.findings.record.write_findings` for notebook 04."""
     sentence, reproduced = verdict(comparison, areas, statuses)
@@ -192,7 +194,7 @@ def findings_record(
     bounds = areas.plan_bounds("public_health", "primary_care")
     return {
         "notebook": NOTEBOOK,
-        "parameters": {"findings_path": findings_path},
+        "parameters": {"findings_path": findings_path, "tables_path": tables_path},
         "verdict": sentence,
         "reproduced": reproduced,
         # Keyword names, not string keys: the figures' names look like claim ids but are

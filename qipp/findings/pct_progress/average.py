@@ -128,6 +128,7 @@ class Extrapolation(ShownAsTable):
                 "Computed by qipp.findings.pct_progress.average.extrapolate_shortfall; the band "
                 "is qipp.derive.tolerance's (decision 0003)."
             ),
+            title="The extrapolation to the national efficiency challenge",
         )
 
 
@@ -212,7 +213,9 @@ class AverageCheck(ShownAsTable):
     def as_table(self, caption: str | None = None) -> Table:
         function = "qipp.findings.pct_progress.average.others_mean_table"
         detail = f"Unweighted means; computed by {function}."
-        return shown(self.others, caption or source_caption(detail), ["unnamed_mean_pct"])
+        caption = caption or source_caption(detail)
+        title = "The mean miss of the PCTs the article does not name"
+        return shown(self.others, caption, ["unnamed_mean_pct"], title=title)
 
 
 def average_check(

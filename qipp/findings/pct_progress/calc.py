@@ -124,7 +124,10 @@ class Progress(ShownAsTable):
             "progress_measures. A dash: not given in the article."
         )
         return shown(
-            self.frame, caption or source_caption(detail), ["pct", "amount_gbp_m", "plan_gbp_m"]
+            self.frame,
+            caption or source_caption(detail),
+            ["pct", "amount_gbp_m", "plan_gbp_m"],
+            title="PCTs' progress with QIPP in 2010-11, as published and as shares of plan",
         )
 
 
@@ -163,6 +166,7 @@ class Unidentified(ShownAsTable):
             caption or source_caption(detail),
             ["plan_gbp_m", "unidentified_gbp_m", "unidentified_pct"],
             formats={"published_pct": "g"},
+            title="Savings not yet identified, as a share of plan",
         )
 
 
@@ -204,6 +208,7 @@ class SavingsMix(ShownAsTable):
             ["share_pct", "plan_gbp_m", "amount_gbp_m"],
             columns=[*columns, "amount_gbp_m"],
             labels={"period": "Plan's period"},
+            title="Where PCTs' planned savings come from",
         )
 
 
@@ -252,6 +257,7 @@ class Discrepancies(ShownAsTable):
             labels={"published_pct": "Published share (%)"},
             formats=formats | {"amount_at_published_pct_gbp_m": ",.2f"},
             split_after=5,
+            title="Published shares of plan against the shares the published amounts give",
         )
 
 

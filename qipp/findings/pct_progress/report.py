@@ -182,7 +182,9 @@ class PctMatches(ShownAsTable):
         else:
             columns = ["organisation", "status", "why"]
         labels = {"organisation": "As HSJ names it", "status": "Match"}
-        return shown(rows, caption or f"Source: {PCT_LISTS}.", labels=labels, columns=columns)
+        title = f"Organisations {'matched' if self.matched else 'not matched'} to PCTs of 2012"
+        caption = caption or f"Source: {PCT_LISTS}."
+        return shown(rows, caption, labels=labels, columns=columns, title=title)
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,9 @@ class ScorecardRows(ShownAsTable):
         detail = "Statuses and notes: qipp.derive.scorecard()."
         if "quote" in self.columns:
             detail = "Quotes: the ledger; statuses: qipp.derive.scorecard()."
-        return shown(self.rows, caption or source_caption(detail), columns=list(self.columns))
+        title = "The article's figures and how qipp.derive checked them"
+        caption = caption or source_caption(detail)
+        return shown(self.rows, caption, columns=list(self.columns), title=title)
 
 
 def scorecard_notes(card: pd.DataFrame, claim_ids: Sequence[str]) -> ScorecardRows:
@@ -223,6 +227,7 @@ def findings(
     unidentified: Unidentified,
     mix: SavingsMix,
     pcts: PctMatches,
+    tables_path: str = "",
 ) -> dict[str, Any]:
     """The keyword arguments of :func:`qipp.findings.record.write_findings` for notebook 05.
 
@@ -244,7 +249,7 @@ def findings(
     article = card.loc[card["source"] == ARTICLE]
     return {
         "notebook": NOTEBOOK,
-        "parameters": {"findings_path": findings_path},
+        "parameters": {"findings_path": findings_path, "tables_path": tables_path},
         "verdict": verdict(ext, check.range_pct, check.known_pct, check.min_reporting),
         "reproduced": ext.meets_band,
         "notes": notes,

@@ -116,6 +116,7 @@ class ProfileTable(ShownAsTable):
             caption=caption
             or f"Source: {self.source}; qipp.findings.savings_profile.calc.profile_table. "
             "Running share: of the total so far; change: on the year before.",
+            title="QIPP savings the DH tracker anticipated, by year",
         )
 
 
@@ -162,20 +163,22 @@ class ProfileShape(ShownAsTable):
         """The shares of the early and late years, the index, and the falls."""
         late = self.years[len(self.early_years) :]
         share = 100 * self.early_share
-        rows = {
-            f"Share of the total in {years_phrase(self.early_years)} (%)": f"{share:.1f}",
-            f"Share of the total in {years_phrase(late)} (%)": f"{100 - share:.1f}",
-            "Front-loading index (-1 to +1)": f"{self.front_loading_index:.3f}",
+        rows: dict[str, object] = {
+            f"Share of the total in {years_phrase(self.early_years)} (%)": share,
+            f"Share of the total in {years_phrase(late)} (%)": 100 - share,
+            "Front-loading index (-1 to +1)": self.front_loading_index,
             "Falls every year": self.falls_every_year,
         }
+        formats = dict.fromkeys(list(rows)[:2], ".1f") | {"Front-loading index (-1 to +1)": ".3f"}
+        fall = f"Largest fall, into {self.largest_fall_year} (£bn)"
         if self.largest_fall_year is None:
             rows["Largest fall (£bn)"] = "none: it never falls"
         else:
-            rows[f"Largest fall, into {self.largest_fall_year} (£bn)"] = (
-                f"{self.largest_fall_gbp_bn:.1f}"
-            )
+            rows[fall], formats[fall] = self.largest_fall_gbp_bn, ".1f"
         return facts(
             rows,
+            formats=formats,
+            title="How front-loaded the savings are",
             caption=caption
             or "Source: the yearly figures above; "
             "qipp.findings.savings_profile.calc.profile_shape.",
@@ -227,12 +230,14 @@ class TrendResult(ShownAsTable):
         interval = f"{self.slope_ci_low:.2f} to {self.slope_ci_high:.2f}"
         return facts(
             {
-                "Slope (£bn a year)": f"{self.slope:.2f}",
+                "Slope (£bn a year)": self.slope,
                 f"{percent_level(1 - self.alpha)} CI of the slope (£bn a year)": interval,
-                "R squared": f"{self.r_squared:.3f}",
+                "R squared": self.r_squared,
                 "p-value of the slope": p_value_text(self.p_value, self.alpha),
                 "Years (points)": self.n,
             },
+            formats={"Slope (£bn a year)": ".2f", "R squared": ".3f"},
+            title="A straight line fitted to the yearly savings",
             caption=caption
             or "Source: the yearly figures above; ordinary least squares "
             "(qipp.findings.savings_profile.calc.linear_trend).",

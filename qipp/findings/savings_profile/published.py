@@ -98,6 +98,7 @@ class ClaimChecks(ShownAsTable):
             frame,
             caption=caption
             or f"Source: {self.source}; the claims ledger (data/claims.csv), scored by qipp.derive.",
+            title="The published figures, recomputed and scored by qipp.derive",
         )
 
 
@@ -136,6 +137,7 @@ class EstimateComparison(ShownAsTable):
             caption=caption
             or "Source: the claims ledger (data/claims.csv, data/tables/savings_2011_12_"
             "estimates.csv); qipp.findings.savings_profile.published.compare_estimates.",
+            title=f"Savings in {self.year}: the tracker, the Department of Health and the NAO",
         )
 
 

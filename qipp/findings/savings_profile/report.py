@@ -147,6 +147,7 @@ def record(
     *,
     findings_path: str,
     alpha: float,
+    tables_path: str,
 ) -> dict[str, Any]:
     """The notebook's findings record, as keywords for :func:`qipp.findings.record.write_findings`.
 
@@ -162,7 +163,7 @@ def record(
     yearly = profile_table(profile).frame
     return {
         "notebook": NOTEBOOK,
-        "parameters": {"findings_path": findings_path, "alpha": alpha},
+        "parameters": {"findings_path": findings_path, "alpha": alpha, "tables_path": tables_path},
         "verdict": text,
         "reproduced": reproduced,
         "total_gbp_bn": round(float(profile.sum()), 4),

@@ -83,6 +83,7 @@ class ByQuarter(ShownAsTable):
             labels=labels,
             formats={"shortfall_gbp_m": ",.1f"},
             caption=caption or f"Source: {self.source}; {what}",
+            title="Forecast year-end QIPP shortfall by quarter and organisation, 2013-14",
         )
 
 
@@ -145,6 +146,7 @@ class Change(ShownAsTable):
             labels=labels,
             formats=formats,
             caption=caption or f"Source: {self.source}; {_CODE}.shortfall_change",
+            title="Change in the forecast shortfall from Q1 to Q2 2013-14, by organisation",
         )
 
 
@@ -222,7 +224,8 @@ class DoublingCheck(ShownAsTable):
             if isinstance(value, float)
         }
         caption = caption or f"Source: {self.source}; {_CODE}.doubling_check"
-        return facts(items, formats=formats, caption=caption)
+        title = "Q2 against Q1: the ratio of the forecast shortfalls and its rounding"
+        return facts(items, formats=formats, caption=caption, title=title)
 
 
 def doubling_check(claims: pd.DataFrame, *, source: str = "") -> DoublingCheck:

@@ -71,6 +71,7 @@ class Shares(ShownAsTable):
             labels=labels | {"basis": "Basis"},
             formats=dict.fromkeys(("value", "low", "high"), ",.2f"),
             caption=caption or f"Source: {self.source}; {_CODE}.share_comparison",
+            title="The forecast shortfall as a share of plan at Q1 and Q2, over the rounding",
         )
 
 
@@ -150,6 +151,7 @@ class SchemeSplit(ShownAsTable):
             formats=formats,
             split_after=4,
             caption=caption or f"Source: {self.source}; {_CODE}.scheme_split",
+            title="Plan and forecast shortfall at Q2 2013-14 by type of scheme",
         )
 
 

@@ -89,6 +89,7 @@ class TargetSpread(ShownAsTable):
             },
             caption=caption
             or f"Source: {self.source}; qipp.findings.target_gap.calc.target_summary.",
+            title="The spread of CCGs' QIPP targets, Q1 2013-14",
         )
 
 
@@ -266,6 +267,7 @@ class TargetGapTests(ShownAsTable):
             or f"{where}The rank correlation alone decides the verdict; the regression is "
             f"reported beside it ({DECISION_RECORD}). "
             "qipp.findings.target_gap.calc.run_target_gap_tests.",
+            title="QIPP target against forecast gap: the declared test and the regression beside it",
         )
 
 

@@ -44,6 +44,7 @@ from qipp.stats import SpearmanResult, detection_rate_by_rho, percent_level
 # The calibrated generator draws the 143 CCGs of HSJ's returns (qipp.panel.synth).
 CALIBRATED_N_CCGS = 143
 PER_HEAD = "plan_gbp_per_head"
+POWER_TITLE = "How often a panel of this size detects a correlation: the simulation"
 
 
 def _blocks(seed: int, rho: float, n_ccgs: int) -> tuple[list[int], np.ndarray | None]:
@@ -143,6 +144,7 @@ class PowerAnalysis(ShownAsTable):
                     "Simulation": f"not run: {self.reason}",
                 },
                 caption=caption or "qipp.findings.target_gap.checks.power_analysis.",
+                title=POWER_TITLE,
             )
         detection = self.detection
         frame = detection.assign(
@@ -169,6 +171,7 @@ class PowerAnalysis(ShownAsTable):
             },
             formats={"rho_injected": ".2f", "mean_realised_rho": ".3f", "rate_pct": ".1f"},
             caption=caption or self._caption(alpha),
+            title=POWER_TITLE,
         )
 
     def _caption(self, alpha: float) -> str:

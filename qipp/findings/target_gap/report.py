@@ -27,7 +27,8 @@ DECISION_RECORD = "docs/decisions/0025"
 PER_HEAD_RECORD = "docs/decisions/0031"
 SYNTHETIC_NOTE = "synthetic data"
 # The notebook's parameters, in the order of its parameters cell (a unit test checks both agree).
-PARAMETERS = "panel_path method alpha power seed n_sims rho_max rho_step findings_path".split()
+PARAMETERS = "panel_path method alpha power seed n_sims rho_max rho_step".split()
+PARAMETERS += ["findings_path", "tables_path"]
 
 
 def _panel_value(value: float, unit: str, precision: float) -> str | None:
@@ -69,6 +70,7 @@ class PanelCheck(ShownAsTable):
             caption=caption
             or f"Source: the claims ledger (data/claims.csv: {sources}) and {self.source}; "
             "qipp.panel.check_panel.",
+            title="The panel against every published aggregate it can be checked on",
         )
 
 

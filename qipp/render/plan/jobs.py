@@ -8,6 +8,9 @@ small and picklable: it crosses to worker processes and Dask workers and back.
 ...                   Path("/data/panel.csv"))
 >>> job.key, job.html, job.executed, job.failed
 ('profile:11J', 'ccg/11J.html', 'executed/ccg/11J.ipynb', 'failed/ccg/11J.ipynb')
+>>> declared = {"ccg_code", "panel_path", "tables_path"}
+>>> profile_job(Path("nb/ccg_profile.ipynb"), "11J", declared, Path("/p.csv"), Path("/s")).tables
+'ccg/11J.xlsx'
 """
 
 from __future__ import annotations
@@ -68,7 +71,8 @@ class RenderJob:
     """One notebook execution and the files it produces (paths relative to the output folder).
 
     ``parameters`` are injected (empty runs the defaults); ``findings`` is where
-    the notebook is asked to write its findings JSON; ``uses_panel`` says the
+    the notebook is asked to write its findings JSON, ``tables`` its workbook of the
+    tables shown (a CSV each beside it, :mod:`qipp.downloads`); ``uses_panel`` says the
     notebook reads the CCG panel, so the set's synthetic banner applies to it.
     """
 
@@ -82,6 +86,7 @@ class RenderJob:
     failed_html: str | None = None
     findings: str | None = None
     uses_panel: bool = False
+    tables: str | None = None
 
     @property
     def key(self) -> str:
@@ -211,20 +216,25 @@ def finding_job(
 ) -> RenderJob:
     """Plan the render of one finding notebook with its default parameters.
 
-    ``findings_path`` is passed when the notebook declares it, pointing into the
-    run's staging folder (``stage``); ``panel_path`` only when a panel was given
-    and the notebook declares it.
+    ``findings_path`` and ``tables_path`` are passed when the notebook declares them,
+    pointing into the run's staging folder (``stage``); ``panel_path`` only when a panel
+    was given and the notebook declares it.
 
     >>> job = finding_job(Path("nb/01_x.ipynb"), {"findings_path"}, Path("/stage"))
     >>> job.html, job.findings, job.parameters
     ('01_x.html', 'findings/01_x.json', {'findings_path': '/stage/findings/01_x.json'})
+    >>> finding_job(Path("nb/01_x.ipynb"), {"tables_path"}, Path("/stage")).parameters
+    {'tables_path': '/stage/01_x.xlsx'}
     """
     stem = checked_stem(notebook.stem)
     parameters: dict[str, Any] = {}
-    findings = None
+    findings = tables = None
     if "findings_path" in declared:
         findings = f"findings/{stem}.json"
         parameters["findings_path"] = str(stage / findings)
+    if "tables_path" in declared:
+        tables = f"{stem}.xlsx"
+        parameters["tables_path"] = str(stage / tables)
     if panel_path is not None and "panel_path" in declared:
         parameters["panel_path"] = str(panel_path)
     return RenderJob(
@@ -238,25 +248,35 @@ def finding_job(
         failed_html=f"failed/{stem}.html",
         findings=findings,
         uses_panel="panel_path" in declared,
+        tables=tables,
     )
 
 
-def profile_job(template: Path, ccg_code: str, declared: set[str], panel_path: Path) -> RenderJob:
-    """Plan the profile of one CCG from the template (see the module example)."""
+def profile_job(
+    template: Path, ccg_code: str, declared: set[str], panel_path: Path, stage: Path | None = None
+) -> RenderJob:
+    """Plan the profile of one CCG from the template (see the module example); its tables
+    go into ``stage`` when the template declares ``tables_path``."""
     code = checked_ccg_code(ccg_code)
     missing = {"ccg_code", "panel_path"} - declared
     if missing:
         raise JobError(f"{template.name} does not declare the parameters {sorted(missing)}")
+    parameters: dict[str, Any] = {"ccg_code": code, "panel_path": str(panel_path)}
+    tables = None
+    if "tables_path" in declared and stage is not None:
+        tables = f"ccg/{code}.xlsx"
+        parameters["tables_path"] = str(stage / tables)
     return RenderJob(
         KIND_PROFILE,
         code,
         template,
-        {"ccg_code": code, "panel_path": str(panel_path)},
+        parameters,
         html=f"ccg/{code}.html",
         executed=f"executed/ccg/{code}.ipynb",
         failed=f"failed/ccg/{code}.ipynb",
         failed_html=f"failed/ccg/{code}.html",
         uses_panel=True,
+        tables=tables,
     )
 
 

@@ -8,8 +8,9 @@ The reset keeps to what is cheap and public (docs/decisions/0035): the user
 namespace (IPython's ``reset``, so the next cell is ``In [1]``), figures,
 ``rcParams`` (and so a seaborn theme), the working directory, ``sys.path``,
 ``os.environ``, warning filters (through :class:`warnings.catch_warnings`,
-which also forgets which warnings were shown) and pandas options (through
-``pd.reset_option``). Modules stay imported: that is the point. A notebook
+which also forgets which warnings were shown), pandas options (through
+``pd.reset_option``) and the tables :mod:`qipp.display` remembers for a report's
+downloads. Modules stay imported: that is the point. A notebook
 that patches an imported module would leak into the next one, so warm kernels
 serve only the project's own notebooks, which are trusted and tested in one
 warm kernel against a fresh kernel's outputs; any other notebook gets a
@@ -54,6 +55,8 @@ WARM_MODULES: tuple[str, ...] = (
     "qipp.findings.nhse_ccgs.report",
     "qipp.findings.pct_progress.report",
     "qipp.findings.ccg_profile.report",
+    "qipp.downloads",
+    "gptables",
 )
 
 # The namespace, sys.path and environment of the kernel right after warm-up.
@@ -116,6 +119,8 @@ def prepare(cwd: str) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # deprecated options warn as they are reset
             sys.modules["pandas"].reset_option("all")
+    if "qipp.display" in sys.modules:
+        sys.modules["qipp.display"].forget_shown()
     os.chdir(cwd)
     sys.path[:] = path
     if dict(os.environ) != environ:

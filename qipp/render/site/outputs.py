@@ -1,4 +1,5 @@
-"""What a finished job leaves in the stage: its page, executed notebook and findings, or the failure.
+"""What a finished job leaves in the stage: its page, executed notebook, findings and tables
+(a workbook and a CSV per table, :mod:`qipp.downloads`), or the failure.
 
 Runs in the worker. Published files name where things end up, never the staging
 folder nor a machine's absolute path. A write the disk refuses raises
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -136,13 +138,38 @@ def _notebook_text(notebook: Any) -> str:
 
 
 def _relocations(job: RenderJob, settings: RunSettings) -> dict[str, str]:
-    """Staged path to final location for the job's findings path, and the run's name for
-    each path this process reads under another (a Dask worker's copies)."""
-    aliases = dict(settings.path_aliases)
-    staged = job.parameters.get("findings_path")
-    if job.findings is None or not isinstance(staged, str):
-        return aliases
-    return {**aliases, staged: published_location(settings.out_dir, job.findings)}
+    """Staged path to final location for the job's findings and tables paths, and the
+    run's name for each path this process reads under another (a Dask worker's copies)."""
+    relocations = dict(settings.path_aliases)
+    for parameter, relative in (("findings_path", job.findings), ("tables_path", job.tables)):
+        staged = job.parameters.get(parameter)
+        if relative is not None and isinstance(staged, str):
+            relocations[staged] = published_location(settings.out_dir, relative)
+    return relocations
+
+
+def staged_tables(job: RenderJob, stage: Path) -> list[str]:
+    """The job's workbook and its CSVs (``<stem>-<n>.csv``, by ``n``) found in the stage.
+
+    >>> import tempfile
+    >>> stage = Path(tempfile.mkdtemp())
+    >>> for name in ("11J.xlsx", "11J-2.csv", "11J-10.csv", "11J-1.csv", "S001-1.csv"):
+    ...     _ = (stage / name).write_text("")
+    >>> staged_tables(RenderJob("profile", "11J", Path("t.ipynb"), tables="11J.xlsx"), stage)
+    ['11J.xlsx', '11J-1.csv', '11J-2.csv', '11J-10.csv']
+    """
+    if job.tables is None or not (stage / job.tables).is_file():
+        return []
+    workbook = Path(job.tables)
+    pattern = re.compile(re.escape(workbook.stem) + r"-([0-9]+)\.csv")
+    numbered = [
+        (int(match.group(1)), path.name)
+        for path in (stage / workbook).parent.iterdir()
+        if (match := pattern.fullmatch(path.name))
+    ]
+    folder = workbook.parent.as_posix()
+    names = [workbook.name] + [name for _, name in sorted(numbered)]
+    return [name if folder == "." else f"{folder}/{name}" for name in names]
 
 
 def _read_findings(path: Path, relocations: dict[str, str]) -> dict | CellError:
@@ -182,6 +209,15 @@ def write_success(job: RenderJob, notebook: Any, settings: RunSettings, result: 
             return
         result.findings = findings
         result.files.append(job.findings)
+    if job.tables is not None:
+        with _refused_writes(settings, job.tables):
+            tables = staged_tables(job, settings.stage)
+        if not tables:
+            result.error = CellError(
+                "MissingTables", "the notebook declares tables_path but wrote no workbook"
+            )
+            return
+        result.files += tables
     relocate_notebook(notebook, relocations, published_location(settings.out_dir, job.executed))
     started = time.perf_counter()
     try:
@@ -205,12 +241,15 @@ def write_success(job: RenderJob, notebook: Any, settings: RunSettings, result: 
 def write_failure(job: RenderJob, notebook: Any, settings: RunSettings, result: JobResult) -> None:
     """Write the failed notebook and, when it converts, a page of it with code and prompts."""
     assert job.failed is not None and job.failed_html is not None, f"{job.key}: no failure paths"
-    # Nothing of a failed job is published as current: its findings file is dropped.
-    if job.findings is not None:
-        if job.findings in result.files:
-            result.files.remove(job.findings)
-        with _refused_writes(settings, job.findings):
-            (settings.stage / job.findings).unlink(missing_ok=True)
+    # Nothing of a failed job is published as current: its findings and tables are dropped.
+    dropped = [job.findings] if job.findings is not None else []
+    if job.tables is not None:
+        dropped += staged_tables(job, settings.stage)
+    for relative in dropped:
+        if relative in result.files:
+            result.files.remove(relative)
+        with _refused_writes(settings, relative):
+            (settings.stage / relative).unlink(missing_ok=True)
     relocate_notebook(
         notebook, _relocations(job, settings), published_location(settings.out_dir, job.failed)
     )

@@ -1,0 +1,274 @@
+"""The data behind a report: every table it showed, as one workbook and a CSV per table.
+
+A table shown through :mod:`qipp.display` is remembered with its values at full
+precision. A report's last cell calls :func:`write_shown` with ``tables_path``
+(``<stem>.xlsx``): the workbook goes there, ``<stem>-<n>.csv`` beside it for the
+``n``-th table shown, and the cell shows links to them. ``qipp render`` sets
+``tables_path`` beside the page; run by hand with it blank, a notebook writes nothing
+and says so, as with ``findings_path`` (:mod:`qipp.findings.record`).
+
+The workbook follows the Analysis Function's spreadsheet guidance through ``gptables``
+(decision 0039): a cover sheet (title, what the tables are, the synthetic-data notice
+where it applies, when and from which commit they were written), a contents sheet, a
+notes sheet, and one table per sheet under its title, headers carrying units, numbers
+as numbers. The CSVs are formula-safe (:mod:`qipp.csvsafe`); every write is atomic.
+
+>>> import tempfile, pathlib
+>>> from qipp.display import table
+>>> shown = table(pd.DataFrame({"ccg": ["=11J"], "plan_gbp_m": [2.0 / 3]}),
+...               labels={"plan_gbp_m": "Plan (£m)"}, formats={"plan_gbp_m": ".1f"})
+>>> book = pathlib.Path(tempfile.mkdtemp()) / "r.xlsx"
+>>> [p.name for p in write_tables([shown], book, title="R", stamp="Rendered now")]
+['r.xlsx', 'r-1.csv']
+>>> print(book.with_name("r-1.csv").read_text(), end="")
+ccg,Plan (£m)
+'=11J,0.6666666666666666
+>>> print(write_shown("", title="R"))
+Tables not written: tables_path is blank. Pass -p tables_path FILE.xlsx to keep them; qipp render sets it.
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qipp.atomic import atomic_path, atomic_write_text
+from qipp.banner import SYNTHETIC_BANNER
+from qipp.csvsafe import frame_to_csv
+from qipp.display import Table, shown_tables
+from qipp.render.plan.runinfo import RunInfo, git_commit
+
+WORKBOOK_SUFFIX = ".xlsx"
+# What a CSV of synthetic data carries on every row, since it has no cover to say so.
+SYNTHETIC_COLUMN = ("Data", "synthetic")
+# The notes every table sheet refers to, by gptables reference.
+NOTES = {
+    "precision": "Figures are at full precision (16 significant digits, as Excel keeps "
+    "them); the report rounds them for reading.",
+    "blank": "A blank cell has no value: not published, not implied by what is, or not "
+    "defined for that row. The report shows it as a dash.",
+    "yes_no": "TRUE and FALSE are the report's yes and no.",
+}
+
+
+def tables_destination(tables_path: str) -> Path | None:
+    """Where a notebook writes its tables: the workbook path given, or nowhere when blank.
+
+    >>> tables_destination(" ") is None, tables_destination("out/r.xlsx").name
+    (True, 'r.xlsx')
+    """
+    return Path(tables_path) if tables_path.strip() else None
+
+
+def csv_path(workbook: Path, number: int) -> Path:
+    """The CSV of the ``number``-th table beside ``workbook``: ``<stem>-<number>.csv``.
+
+    >>> csv_path(Path("ccg/11J.xlsx"), 2).as_posix()
+    'ccg/11J-2.csv'
+    """
+    return workbook.with_name(f"{workbook.stem}-{number}.csv")
+
+
+def current_stamp(now: datetime | None = None) -> str:
+    """When and from which commit, in the words of a page's stamp (``Rendered ... from ...``)."""
+    commit, dirty = git_commit()
+    moment = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%MZ")
+    return RunInfo(moment, commit, dirty, (), "", None).stamp()
+
+
+def table_title(shown: Table, number: int) -> str:
+    """``Table n: <title>``; a table without a title is named by its headers.
+
+    >>> from qipp.display import table
+    >>> table_title(table(pd.DataFrame({"a": [1], "b (%)": [2]})), 3)
+    'Table 3: a, b (%)'
+    """
+    return f"Table {number}: {shown.title or ', '.join(shown.headers)}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):  # text of symbols only (the page's dash for none) is blank
+        return value if any(ch.isalnum() for ch in value) else None
+    return value.item() if hasattr(value, "item") else value
+
+
+def plain_values(shown: Table) -> pd.DataFrame:
+    """The table's values as plain Python numbers, text, booleans and None (blank).
+
+    >>> from qipp.display import facts
+    >>> plain_values(facts({"n": 3, "share (%)": float("nan"), "p": "–"}))["Value"].tolist()
+    [3, None, None]
+    """
+    frame = shown.values if shown.values is not None else shown.cells
+    cells = frame.astype(object).where(frame.notna(), None).itertuples(index=False)
+    rows = [[_plain(value) for value in row] for row in cells]
+    return pd.DataFrame(rows, columns=[str(name) for name in frame.columns], dtype=object)
+
+
+def _sheets(tables: Sequence[Table], synthetic: bool) -> dict[str, Any]:
+    import gptables  # imported by every warm kernel (WARM_MODULES); a hand run only to write
+
+    refs = "".join(f"$${ref}$$" for ref in NOTES)
+    sheets = {}
+    for number, shown in enumerate(tables, start=1):
+        values = plain_values(shown)
+        if values.empty:  # gptables writes no table without rows: say so instead
+            values = pd.DataFrame({"Note": ["The report shows this table with no rows."]})
+        first_is_text = isinstance(values.iloc[0, 0], str)
+        sheets[f"Table_{number}"] = gptables.GPTable(
+            table=values,
+            table_name=f"table_{number}",
+            title=table_title(shown, number),
+            subtitles=[SYNTHETIC_BANNER] if synthetic else [],
+            instructions=f"This worksheet contains one table; see the Notes sheet {refs}",
+            source=shown.caption,
+            index_columns={2: 0} if first_is_text else {},
+        )
+    return sheets
+
+
+def _write_workbook(
+    tables: Sequence[Table],
+    path: Path,
+    title: str,
+    stamp: str,
+    synthetic: bool,
+    notes: Sequence[str],
+) -> None:
+    import gptables
+
+    intro = [
+        "The tables of the report of the same name, in the order it shows them, one per "
+        "sheet, at full precision; the Contents sheet lists them.",
+        *([SYNTHETIC_BANNER + "."] if synthetic else []),
+        f"{stamp}.",
+    ]
+    cover = gptables.Cover(
+        title=title,
+        intro=intro,
+        about=["Each table's sheet names its source.", *notes],
+        contact=["qipp: reproducible research notebooks on the NHS QIPP programme."],
+    )
+    notes_table = pd.DataFrame({"Note reference": list(NOTES), "Note text": list(NOTES.values())})
+    with warnings.catch_warnings():
+        # gptables' pandas deprecations and its reminders (blank cells: our notes say why).
+        warnings.simplefilter("ignore")
+        book = gptables.produce_workbook(
+            filename=str(path),
+            sheets=_sheets(tables, synthetic),
+            cover=cover,
+            notes_table=notes_table,
+            contentsheet_options={"title": "Contents"},
+            workbook_options={"strings_to_formulas": False, "strings_to_urls": False},
+        )
+        book.set_properties({"title": title, "author": "qipp", "comments": stamp})
+        book.close()
+
+
+def write_tables(
+    tables: Sequence[Table],
+    workbook: Path,
+    *,
+    title: str,
+    stamp: str,
+    synthetic: bool = False,
+    notes: Sequence[str] = (),
+) -> list[Path]:
+    """Write ``tables`` as ``workbook`` and a formula-safe CSV each beside it; return the paths.
+
+    ``stamp`` says when and from which commit; ``synthetic`` adds the notice to the cover
+    and every sheet, and :data:`SYNTHETIC_COLUMN` to every CSV; ``notes`` go on the cover.
+    """
+    workbook = Path(workbook)
+    if workbook.suffix != WORKBOOK_SUFFIX:
+        raise ValueError(f"tables_path must end {WORKBOOK_SUFFIX}, got {workbook.name!r}")
+    written = [workbook]
+    for number, shown in enumerate(tables, start=1):
+        values = plain_values(shown)
+        if synthetic:
+            values[SYNTHETIC_COLUMN[0]] = SYNTHETIC_COLUMN[1]
+        written.append(csv_path(workbook, number))
+        atomic_write_text(written[-1], frame_to_csv(values))
+    with atomic_path(workbook) as temporary:
+        _write_workbook(tables, temporary, title, stamp, synthetic, notes)
+    return written
+
+
+def _size(path: Path) -> str:
+    return f"{max(1, round(path.stat().st_size / 1000))} kB"
+
+
+@dataclass(frozen=True)
+class Downloads:
+    """What :func:`write_shown` wrote: shown as links to it, or a line saying nothing was."""
+
+    workbook: Path | None
+    titles: tuple[str, ...] = ()
+
+    def _repr_html_(self) -> str | None:
+        if self.workbook is None:
+            return None  # the text below
+        book = self.workbook
+        items = [
+            f'<li><a href="{html.escape(book.name)}">All {len(self.titles)} tables in one '
+            f"workbook</a> (Excel, {_size(book)}): a cover, contents and notes, then one "
+            "table per sheet.</li>"
+        ]
+        for number, name in enumerate(self.titles, start=1):
+            csv = csv_path(book, number)
+            items.append(
+                f'<li><a href="{html.escape(csv.name)}">{html.escape(name)}</a> '
+                f"(CSV, {_size(csv)})</li>"
+            )
+        return (
+            '<section class="qipp-downloads" aria-labelledby="qipp-downloads">\n'
+            '<h2 id="qipp-downloads">The data behind this report</h2>\n'
+            "<p>The tables above at full precision (the page rounds them):</p>\n"
+            f"<ul>\n{chr(10).join(items)}\n</ul>\n</section>"
+        )
+
+    def __repr__(self) -> str:
+        if self.workbook is None:
+            return (
+                "Tables not written: tables_path is blank. Pass -p tables_path FILE.xlsx "
+                "to keep them; qipp render sets it."
+            )
+        return f"Tables written to {self.workbook.name} and a CSV file each beside it."
+
+
+def write_shown(
+    tables_path: str, *, title: str, synthetic: bool = False, notes: Sequence[str] = ()
+) -> Downloads:
+    """Write every table shown so far (:func:`qipp.display.shown_tables`) to ``tables_path``.
+
+    Parameters
+    ----------
+    tables_path : str
+        The workbook to write (``.xlsx``); blank writes nothing (a run by hand).
+    title : str
+        The report's title, for the workbook's cover.
+    synthetic : bool
+        The tables are built on synthetic data: the notice goes on every sheet and CSV.
+    notes : sequence of str
+        Sentences for the cover's "About these data".
+
+    Returns
+    -------
+    Downloads
+        Shown as links to the files, or as a line saying none were written.
+    """
+    destination = tables_destination(tables_path)
+    if destination is None:
+        return Downloads(None)
+    tables = shown_tables()
+    write_tables(
+        tables, destination, title=title, stamp=current_stamp(), synthetic=synthetic, notes=notes
+    )
+    return Downloads(destination, tuple(table_title(t, n) for n, t in enumerate(tables, 1)))
