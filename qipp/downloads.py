@@ -7,8 +7,8 @@ precision. A report's last cell calls :func:`write_shown` with ``tables_path``
 ``tables_path`` beside the page; run by hand with it blank, a notebook writes nothing
 and says so, as with ``findings_path`` (:mod:`qipp.findings.record`).
 
-The workbook follows the Analysis Function's spreadsheet guidance through ``gptables``
-(decision 0039): a cover sheet (title, what the tables are, the synthetic-data notice
+The workbook follows the Analysis Function's spreadsheet guidance, written with
+XlsxWriter (decision 0039): a cover sheet (title, what the tables are, the synthetic-data notice
 where it applies, when and from which commit they were written), a contents sheet, a
 notes sheet, and one table per sheet under its title, headers carrying units, numbers
 as numbers. The CSVs are formula-safe (:mod:`qipp.csvsafe`); every write is atomic.
@@ -30,7 +30,6 @@ Tables not written: tables_path is blank. Pass -p tables_path FILE.xlsx to keep 
 from __future__ import annotations
 
 import html
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,23 +47,14 @@ from qipp.render.plan.runinfo import RunInfo, git_commit
 WORKBOOK_SUFFIX = ".xlsx"
 # What a CSV of synthetic data carries on every row, since it has no cover to say so.
 SYNTHETIC_COLUMN = ("Data", "synthetic")
-# The notes every table sheet refers to, by gptables reference.
-NOTES = {
-    "precision": "Figures are at full precision (16 significant digits, as Excel keeps "
-    "them); the report rounds them for reading.",
-    "blank": "A blank cell has no value: not published, not implied by what is, or not "
-    "defined for that row. The report shows it as a dash.",
-    "yes_no": "TRUE and FALSE are the report's yes and no.",
-}
-
-
-def tables_destination(tables_path: str) -> Path | None:
-    """Where a notebook writes its tables: the workbook path given, or nowhere when blank.
-
-    >>> tables_destination(" ") is None, tables_destination("out/r.xlsx").name
-    (True, 'r.xlsx')
-    """
-    return Path(tables_path) if tables_path.strip() else None
+# The Notes sheet: what every table sheet refers to.
+NOTES = (
+    "Figures are at full precision (16 significant digits, as Excel keeps them); the report "
+    "rounds them for reading.",
+    "A blank cell has no value: not published, not implied by what is, or not defined for "
+    "that row. The report shows it as a dash.",
+    "TRUE and FALSE are the report's yes and no.",
+)
 
 
 def csv_path(workbook: Path, number: int) -> Path:
@@ -112,64 +102,96 @@ def plain_values(shown: Table) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[str(name) for name in frame.columns], dtype=object)
 
 
-def _sheets(tables: Sequence[Table], synthetic: bool) -> dict[str, Any]:
-    import gptables  # imported by every warm kernel (WARM_MODULES); a hand run only to write
+# The layout's type: Arial 12, titles 16 bold, headings 14 bold (the Analysis Function's).
+_STYLES: dict[str, dict[str, Any]] = {
+    "text": {"text_wrap": True, "valign": "top"},
+    "title": {"bold": True, "font_size": 16},
+    "heading": {"bold": True, "font_size": 14},
+    "header": {"bold": True, "text_wrap": True, "valign": "top"},
+    "number header": {"bold": True, "text_wrap": True, "valign": "top", "align": "right"},
+    "link": {"font_color": "blue", "underline": 1},
+}
 
-    refs = "".join(f"$${ref}$$" for ref in NOTES)
-    sheets = {}
-    for number, shown in enumerate(tables, start=1):
-        values = plain_values(shown)
-        if values.empty:  # gptables writes no table without rows: say so instead
-            values = pd.DataFrame({"Note": ["The report shows this table with no rows."]})
-        first_is_text = isinstance(values.iloc[0, 0], str)
-        sheets[f"Table_{number}"] = gptables.GPTable(
-            table=values,
-            table_name=f"table_{number}",
-            title=table_title(shown, number),
-            subtitles=[SYNTHETIC_BANNER] if synthetic else [],
-            instructions=f"This worksheet contains one table; see the Notes sheet {refs}",
-            source=shown.caption,
-            index_columns={2: 0} if first_is_text else {},
-        )
-    return sheets
+
+def _sheet(
+    book: Any, styles: dict[str, Any], name: str, lines: Sequence[str], values: pd.DataFrame
+) -> Any:
+    """A sheet: a title and lines, then ``values`` as an Excel table right below them."""
+    sheet = book.add_worksheet(name)
+    for row, line in enumerate(lines):
+        sheet.write_string(row, 0, line, styles["title" if row == 0 else "text"])
+    if values.empty:  # an Excel table needs a row: say there are none instead
+        values = pd.DataFrame({"Note": ["The report shows this table with no rows."]})
+    top, rows = len(lines), values.to_numpy(dtype=object).tolist()
+    columns = []
+    for number, header in enumerate(values.columns):
+        column = values.iloc[:, number].dropna()
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in column)
+        style = styles["number header" if numeric and rows else "header"]
+        columns.append({"header": str(header), "header_format": style})
+        width = max([len(str(header)), *(len(str(row[number])) for row in rows)])
+        sheet.set_column(number, number, min(60, max(10, width + 2)))
+    sheet.add_table(
+        top,
+        0,
+        top + len(rows),
+        len(columns) - 1,
+        {"name": name.lower(), "columns": columns, "data": rows, "autofilter": False},
+    )
+    return sheet
 
 
 def _write_workbook(
-    tables: Sequence[Table],
     path: Path,
     title: str,
-    stamp: str,
+    about: Sequence[str],
+    tables: Sequence[tuple[str, str | None, pd.DataFrame]],
     synthetic: bool,
-    notes: Sequence[str],
 ) -> None:
-    import gptables
+    """Cover (``title``, then ``about``), contents, notes, then each (title, source, values)."""
+    import xlsxwriter  # imported by every warm kernel (WARM_MODULES); a hand run only to write
 
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+    book = xlsxwriter.Workbook(str(path), options)
+    book.set_properties({"title": title, "author": "qipp", "comments": about[-1]})
+    base = {"font_name": "Arial", "font_size": 12}
+    styles = {k: book.add_format(base | v) for k, v in _STYLES.items()}
+    cover = book.add_worksheet("Cover")
+    cover.set_column(0, 0, 90)
+    for row, (line, style) in enumerate(_cover(title, about, synthetic)):
+        cover.write_string(row, 0, line, styles[style])
+    one = "This worksheet contains one table."
+    names = [f"Table_{n}" for n in range(1, len(tables) + 1)]
+    described = {"Sheet name": names, "Table description": [t for t, _, _ in tables]}
+    contents = _sheet(book, styles, "Contents", ["Contents", one], pd.DataFrame(described))
+    for row, name in enumerate(names, start=3):
+        contents.write_url(row, 0, f"internal:'{name}'!A1", styles["link"], string=name)
+    numbered = {"Note number": range(1, len(NOTES) + 1), "Note text": NOTES}
+    _sheet(book, styles, "Notes", ["Notes", one], pd.DataFrame(numbered))
+    refs = f"{one[:-1]}; notes 1 to {len(NOTES)} on the Notes sheet apply to it."
+    notice = [SYNTHETIC_BANNER] if synthetic else []
+    for name, (heading, source, values) in zip(names, tables, strict=True):
+        _sheet(book, styles, name, [heading, *notice, refs, *([source] if source else [])], values)
+    book.close()
+
+
+def _cover(title: str, about: Sequence[str], synthetic: bool) -> list[tuple[str, str]]:
+    """The cover's lines and their styles: title, introduction, about these data, contact."""
     intro = [
         "The tables of the report of the same name, in the order it shows them, one per "
         "sheet, at full precision; the Contents sheet lists them.",
         *([SYNTHETIC_BANNER + "."] if synthetic else []),
-        f"{stamp}.",
+        f"{about[-1]}.",
     ]
-    cover = gptables.Cover(
-        title=title,
-        intro=intro,
-        about=["Each table's sheet names its source.", *notes],
-        contact=["qipp: reproducible research notebooks on the NHS QIPP programme."],
-    )
-    notes_table = pd.DataFrame({"Note reference": list(NOTES), "Note text": list(NOTES.values())})
-    with warnings.catch_warnings():
-        # gptables' pandas deprecations and its reminders (blank cells: our notes say why).
-        warnings.simplefilter("ignore")
-        book = gptables.produce_workbook(
-            filename=str(path),
-            sheets=_sheets(tables, synthetic),
-            cover=cover,
-            notes_table=notes_table,
-            contentsheet_options={"title": "Contents"},
-            workbook_options={"strings_to_formulas": False, "strings_to_urls": False},
-        )
-        book.set_properties({"title": title, "author": "qipp", "comments": stamp})
-        book.close()
+    return [
+        (title, "title"),
+        ("Introductory information", "heading"),
+        *((line, "text") for line in intro),
+        ("About these data", "heading"),
+        *((line, "text") for line in ["Each table's sheet names its source.", *about[:-1]]),
+        ("Contact", "heading"),
+        ("qipp: reproducible research notebooks on the NHS QIPP programme.", "text"),
+    ]
 
 
 def write_tables(
@@ -189,15 +211,16 @@ def write_tables(
     workbook = Path(workbook)
     if workbook.suffix != WORKBOOK_SUFFIX:
         raise ValueError(f"tables_path must end {WORKBOOK_SUFFIX}, got {workbook.name!r}")
-    written = [workbook]
+    written, sheets = [workbook], []
     for number, shown in enumerate(tables, start=1):
         values = plain_values(shown)
+        sheets.append((table_title(shown, number), shown.caption, values))
         if synthetic:
-            values[SYNTHETIC_COLUMN[0]] = SYNTHETIC_COLUMN[1]
+            values = values.assign(**{SYNTHETIC_COLUMN[0]: SYNTHETIC_COLUMN[1]})
         written.append(csv_path(workbook, number))
         atomic_write_text(written[-1], frame_to_csv(values))
     with atomic_path(workbook) as temporary:
-        _write_workbook(tables, temporary, title, stamp, synthetic, notes)
+        _write_workbook(temporary, title, [*notes, stamp], sheets, synthetic)
     return written
 
 
@@ -264,9 +287,9 @@ def write_shown(
     Downloads
         Shown as links to the files, or as a line saying none were written.
     """
-    destination = tables_destination(tables_path)
-    if destination is None:
+    if not tables_path.strip():
         return Downloads(None)
+    destination = Path(tables_path)
     tables = shown_tables()
     write_tables(
         tables, destination, title=title, stamp=current_stamp(), synthetic=synthetic, notes=notes

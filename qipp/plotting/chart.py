@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from qipp.display import Table
+from qipp.display import Formatter, Table, facts
 from qipp.plotting.style import _source_text
 
 SUMMARY = "The data behind this chart"
@@ -44,6 +45,24 @@ def table_figures(table: Table) -> set[str]:
     if table.index_label is not None:
         texts += [table.index_label, *(str(i) for i in table.cells.index)]
     return {figure for text in texts for figure in figures(text)}
+
+
+def summary(
+    items: Mapping[str, Any],
+    formats: Mapping[str, Formatter],
+    note: str,
+    headers: tuple[str, str] = ("Measure", "Value"),
+) -> tuple[Table, dict[str, str]]:
+    """The figures a chart marks as a table of numbers, and each as the table shows it.
+
+    The text alternative quotes the second, so it names exactly what the table shows.
+
+    >>> shown, text = summary({"CCGs": 143, "Median (%)": 2.4712}, {"Median (%)": ".2f"}, "x")
+    >>> text, shown.values["Value"].tolist()
+    ({'CCGs': '143', 'Median (%)': '2.47'}, [143, 2.4712])
+    """
+    shown = facts(items, formats=formats, headers=headers, caption=note)
+    return shown, dict(zip(shown.cells[headers[0]], shown.cells[headers[1]], strict=True))
 
 
 def caption(source: str, synthetic: bool = False) -> str:

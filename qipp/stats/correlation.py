@@ -47,18 +47,22 @@ class SpearmanResult(ShownAsTable, _Rounded):
     alpha: float
     method: str = "spearman"
 
+    def _p_text(self, p: float) -> str:
+        return p_value_text(p, self.alpha)
+
     def as_table(self, caption: str | None = None) -> Table:
         """Rho, its interval, the p-value, whether it is detected at ``alpha``, and n."""
         return facts(
             {
-                _NAMES[self.method][0]: format_r(self.rho),
+                _NAMES[self.method][0]: self.rho,
                 f"{percent_level(1 - self.alpha)} confidence interval (Fisher z)": (
                     f"{format_r(self.ci_low)} to {format_r(self.ci_high)}"
                 ),
-                "p-value (two-sided)": p_value_text(self.p_value, self.alpha),
+                "p-value (two-sided)": self.p_value,
                 f"Detected at {percent_level(self.alpha)}": bool(self.p_value < self.alpha),
                 "Pairs (n)": self.n,
             },
+            formats={_NAMES[self.method][0]: format_r, "p-value (two-sided)": self._p_text},
             caption=caption
             or f"{self.method.title()} rank correlation (qipp.stats.{self.method}_with_ci).",
         )

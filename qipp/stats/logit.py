@@ -55,6 +55,9 @@ class LogitResult(ShownAsTable, _Rounded):
     outcome: str
     alpha: float
 
+    def _p_text(self, p: float) -> str:
+        return p_value_text(p, self.alpha)
+
     def as_table(self, caption: str | None = None) -> Table:
         """The odds ratio with its interval, the coefficient, the p-value and the counts."""
         per = _LABELS.get(self.predictor, f"unit of {self.predictor}")
@@ -62,15 +65,16 @@ class LogitResult(ShownAsTable, _Rounded):
             {
                 "Outcome": _LABELS.get(self.outcome, self.outcome),
                 "Cases with the outcome": f"{self.n_events:,} of {self.n:,}",
-                f"Odds ratio per {per}": f"{self.odds_ratio:.2f}",
+                f"Odds ratio per {per}": self.odds_ratio,
                 f"{percent_level(1 - self.alpha)} confidence interval": (
                     f"{self.ci_low:.2f} to {self.ci_high:.2f}"
                 ),
                 "Coefficient (log-odds), standard error": f"{self.coef:.3f} ({self.std_err:.3f})",
-                "p-value (two-sided)": p_value_text(self.p_value, self.alpha),
+                "p-value (two-sided)": self.p_value,
                 f"Detected at {percent_level(self.alpha)}": bool(self.p_value < self.alpha),
                 "Fit converged": self.converged,
             },
+            formats={f"Odds ratio per {per}": ".2f", "p-value (two-sided)": self._p_text},
             caption=caption
             or "Logistic regression with a constant (qipp.stats.logit_shortfall_on_target).",
         )

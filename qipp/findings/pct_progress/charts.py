@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qipp.display import facts, table
+from qipp.display import table
 from qipp.findings.pct_progress.average import Extrapolation, extrapolation_curve
 from qipp.findings.pct_progress.calc import Discrepancies, Progress, SavingsMix
 from qipp.plotting.bars import bar_compare
-from qipp.plotting.chart import Chart, attach, caption
+from qipp.plotting.chart import Chart, attach, caption, summary
 from qipp.plotting.figure import house, new_figure
 from qipp.plotting.style import GREEN, GREY, NAVY, ORANGE, finish_figure
 
@@ -107,18 +107,20 @@ def _extrapolation_text(ext: Extrapolation, source: str, x_label: str, y_label: 
     frame = pd.DataFrame(
         [(name, x, y) for name, (x, y) in points.items()], columns=["Point", x_label, y_label]
     )
-    band = {
-        "Average miss applied (%)": miss,
-        "Published shortfall (£bn)": _short(ext.published_gbp_bn),
-        "Its band, low end (£bn)": _short(ext.band_low_gbp_bn),
-        "Its band, high end (£bn)": _short(ext.band_high_gbp_bn),
+    note = caption(source)
+    items = {
+        "Average miss applied (%)": ext.mean_miss_pct,
+        "Published shortfall (£bn)": ext.published_gbp_bn,
+        "Its band, low end (£bn)": ext.band_low_gbp_bn,
+        "Its band, high end (£bn)": ext.band_high_gbp_bn,
     }
+    band, text = summary(items, dict.fromkeys(items, _short), note)
     alt = (
         f"Line chart: the {y_label[0].lower() + y_label[1:]} that a {miss}% miss gives, against "
         f"the {x_label[0].lower() + x_label[1:]}. Over the £{low}bn to £{high}bn challenge "
         f"(shaded) it runs from £{ext.shortfall_low_gbp_bn:,.2f}bn to "
-        f"£{ext.shortfall_high_gbp_bn:,.2f}bn. The published £{band['Published shortfall (£bn)']}bn, "
-        f"read as £{band['Its band, low end (£bn)']}bn to £{band['Its band, high end (£bn)']}bn "
+        f"£{ext.shortfall_high_gbp_bn:,.2f}bn. The published £{text['Published shortfall (£bn)']}bn, "
+        f"read as £{text['Its band, low end (£bn)']}bn to £{text['Its band, high end (£bn)']}bn "
         "(shaded band), "
     )
     if ext.meets_band:
@@ -127,9 +129,8 @@ def _extrapolation_text(ext: Extrapolation, source: str, x_label: str, y_label: 
         )
     else:
         alt += "is not reached anywhere in the challenge range."
-    note = caption(source)
     shown = table(frame, formats={x_label: _short, y_label: ",.2f"}, caption=note)
-    return alt, shown, facts(band, caption=note)
+    return alt, shown, band
 
 
 def savings_mix_chart(mix: SavingsMix, discrepancies: Discrepancies, *, source: str) -> Chart:

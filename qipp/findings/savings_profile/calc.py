@@ -233,10 +233,14 @@ class TrendResult(ShownAsTable):
                 "Slope (£bn a year)": self.slope,
                 f"{percent_level(1 - self.alpha)} CI of the slope (£bn a year)": interval,
                 "R squared": self.r_squared,
-                "p-value of the slope": p_value_text(self.p_value, self.alpha),
+                "p-value of the slope": self.p_value,
                 "Years (points)": self.n,
             },
-            formats={"Slope (£bn a year)": ".2f", "R squared": ".3f"},
+            formats={
+                "Slope (£bn a year)": ".2f",
+                "R squared": ".3f",
+                "p-value of the slope": lambda p: p_value_text(p, self.alpha),
+            },
             title="A straight line fitted to the yearly savings",
             caption=caption
             or "Source: the yearly figures above; ordinary least squares "

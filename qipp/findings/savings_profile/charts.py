@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from qipp.display import facts, table
-from qipp.plotting.chart import Chart, attach, caption, listing
+from qipp.display import table
+from qipp.plotting.chart import Chart, attach, caption, listing, summary
 from qipp.plotting.figure import house, new_figure
 from qipp.plotting.style import NAVY, ORANGE, finish_figure
 from qipp.stats import cumulative_share
@@ -114,14 +114,17 @@ def profile_trend_chart(
     )
     formats = {"Savings (£bn)": ".1f", "Straight line (£bn)": ".2f"}
     line = table(frame, formats=formats, caption=caption(source, synthetic))
-    fit = {"Slope (£bn a year)": f"{slope_gbp_bn:+.2f}", "R²": f"{r_squared:.2f}"}
+    fit, text = summary(
+        {"Slope (£bn a year)": slope_gbp_bn, "R²": r_squared},
+        {"Slope (£bn a year)": "+.2f", "R²": ".2f"},
+        line.caption or "",
+        headers=("Straight line", "Value"),
+    )
     each = listing(f"{y} £{v:.1f}bn" for y, v in zip(labels, values, strict=True))
     alt = (
         f"Bar chart: {ax.get_title(loc='left')}. Savings (£bn) per financial year, {each}, "
         f"with a straight line fitted to them (dashed) running from £{fitted[0]:.2f}bn to "
-        f"£{fitted[-1]:.2f}bn, a slope of {fit['Slope (£bn a year)']} £bn a year "
-        f"(R² {fit['R²']})."
+        f"£{fitted[-1]:.2f}bn, a slope of {text['Slope (£bn a year)']} £bn a year "
+        f"(R² {text['R²']})."
     )
-    return attach(
-        fig, alt, line, facts(fit, headers=("Straight line", "Value"), caption=line.caption)
-    )
+    return attach(fig, alt, line, fit)

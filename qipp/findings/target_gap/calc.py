@@ -251,7 +251,7 @@ class TargetGapTests(ShownAsTable):
                 "Role": ["primary: decides the verdict", "supporting"],
                 "Estimate": estimates,
                 f"{percent_level(1 - alpha)} interval": intervals,
-                "p-value": [None if t is None else p_value_text(t.p_value, alpha) for t in both],
+                "p-value": [None if t is None else t.p_value for t in both],
                 "CCGs": [None if t is None else t.n for t in both],
                 f"Detected at {percent_level(alpha)}": [
                     None if t is None else bool(t.p_value < alpha) for t in both
@@ -262,7 +262,7 @@ class TargetGapTests(ShownAsTable):
         return table(
             frame,
             # A test that could not run leaves its count empty, which makes the column float.
-            formats={"CCGs": lambda v: f"{int(v):,}"},
+            formats={"CCGs": lambda v: f"{int(v):,}", "p-value": lambda p: p_value_text(p, alpha)},
             caption=caption
             or f"{where}The rank correlation alone decides the verdict; the regression is "
             f"reported beside it ({DECISION_RECORD}). "

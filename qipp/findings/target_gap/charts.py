@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qipp.display import facts, table
+from qipp.display import table
 from qipp.findings.target_gap.calc import GAP, TARGET
 from qipp.findings.target_gap.checks import PowerAnalysis
 from qipp.findings.wording import ccgs
-from qipp.plotting.chart import Chart, attach, caption
+from qipp.plotting.chart import Chart, attach, caption, summary
 from qipp.plotting.figure import finite_column, house, integer_counts, new_figure, subtitle
 from qipp.plotting.style import GREY, NAVY, ORANGE, finish_figure
 
@@ -72,14 +72,19 @@ def _distribution_text(
 ) -> tuple:
     """The histogram's text alternative, its summary and its bins (``named``: each CCG's name)."""
     top = named[int(np.argmax(values))]
-    items = {
-        "CCGs": str(values.size),
-        "Lowest target (%)": f"{values.min():.2f}",
-        "Median target (%)": f"{np.median(values):.2f}",
-        "Highest target (%)": f"{values.max():.2f}",
+    items: dict[str, object] = {
+        "CCGs": values.size,
+        "Lowest target (%)": values.min(),
+        "Median target (%)": float(np.median(values)),
+        "Highest target (%)": values.max(),
         "CCG with the highest target": top,
-        "Bin width (percentage points)": f"{BIN_WIDTH_PCT:g}",
+        "Bin width (percentage points)": BIN_WIDTH_PCT,
     }
+    if marked is not None:
+        items["Marked CCG (solid line)"] = named[marked]
+        items["Its target (%)"] = values[marked]
+    two = {name: ".2f" for name in items if name.endswith("(%)")}
+    shown, text = summary(items, two | {"Bin width (percentage points)": "g"}, note)
     fullest, most = int(np.argmax(counts)), int(counts.max())
     if (counts == most).sum() > 1:
         peak = f"no bin holds more than {ccgs(most)}"
@@ -90,24 +95,22 @@ def _distribution_text(
         )
     alt = (
         f"Histogram of QIPP targets of {ccgs(values.size)} (% of resource allocation), "
-        f"in bins {items['Bin width (percentage points)']} points wide: "
-        f"{items['Lowest target (%)']}% to {items['Highest target (%)']}%, median "
-        f"{items['Median target (%)']}% (dashed line); {peak}. {top}, "
-        f"{items['Highest target (%)']}%, has the highest target."
+        f"in bins {text['Bin width (percentage points)']} points wide: "
+        f"{text['Lowest target (%)']}% to {text['Highest target (%)']}%, median "
+        f"{text['Median target (%)']}% (dashed line); {peak}. {top}, "
+        f"{text['Highest target (%)']}%, has the highest target."
     )
     if marked is not None:
         target, median = values[marked], float(np.median(values))
-        items["Marked CCG (solid line)"] = named[marked]
-        items["Its target (%)"] = f"{target:.2f}"
         side = "above" if target > median else "below" if target < median else "at"
         alt += (
-            f" The solid line marks {named[marked]}, {items['Its target (%)']}%, {side} the median."
+            f" The solid line marks {named[marked]}, {text['Its target (%)']}%, {side} the median."
         )
     bins = pd.DataFrame(
         {"Target from (%)": edges[:-1], "To under (%)": edges[1:], "CCGs (count)": counts}
     )
     formats = {"Target from (%)": ".2f", "To under (%)": ".2f"}
-    return alt, facts(items, caption=note), table(bins, formats=formats, caption=note)
+    return alt, shown, table(bins, formats=formats, caption=note)
 
 
 def target_vs_gap_scatter(
@@ -131,19 +134,21 @@ def target_vs_gap_scatter(
         finish_figure(fig, source, synthetic)
     on_zero = int((ys == 0).sum())
     items = {
-        "CCGs (one point each)": str(ys.size),
-        "Forecasting no gap (the points on zero)": str(on_zero),
-        "Lowest target (%)": f"{xs.min():.2f}",
-        "Highest target (%)": f"{xs.max():.2f}",
-        "Smallest forecast gap (%)": f"{ys.min():.1f}",
-        "Largest forecast gap (%)": f"{ys.max():.1f}",
+        "CCGs (one point each)": ys.size,
+        "Forecasting no gap (the points on zero)": on_zero,
+        "Lowest target (%)": xs.min(),
+        "Highest target (%)": xs.max(),
+        "Smallest forecast gap (%)": ys.min(),
+        "Largest forecast gap (%)": ys.max(),
         **({"Under the title": annotation} if annotation else {}),
     }
+    formats = dict.fromkeys(list(items)[2:4], ".2f") | dict.fromkeys(list(items)[4:6], ".1f")
+    shown, text = summary(items, formats, caption(source, synthetic))
     alt = (
         f"Scatter plot of the forecast year-end gap (% of full-year plan) against the QIPP target "
         f"(% of resource allocation), one point per CCG for {ccgs(ys.size)}: targets "
-        f"{items['Lowest target (%)']}% to {items['Highest target (%)']}%, gaps "
-        f"{items['Smallest forecast gap (%)']}% to {items['Largest forecast gap (%)']}%; "
+        f"{text['Lowest target (%)']}% to {text['Highest target (%)']}%, gaps "
+        f"{text['Smallest forecast gap (%)']}% to {text['Largest forecast gap (%)']}%; "
         f"{on_zero} of {ys.size} forecast no gap (the points on zero). {annotation or ''}"
     )
     points = panel.loc[:, [c for c in ("ccg_code", "ccg_name", TARGET, GAP) if c in panel]]
@@ -154,7 +159,7 @@ def target_vs_gap_scatter(
         formats={TARGET: ".2f", GAP: ".1f"},
         caption=caption(source, synthetic),
     )
-    return attach(fig, alt, facts(items, caption=caption(source, synthetic)), every)
+    return attach(fig, alt, shown, every)
 
 
 def detection_rate_chart(
@@ -214,25 +219,25 @@ def detection_rate_chart(
     )
     formats = dict.fromkeys(rates.columns[1:], ".1f") | {x_labels[x]: ".2f"}
     items = {
-        "CCGs in each simulated panel": f"{result.n_ccgs:,}",
-        "Simulated panels at each correlation": f"{int(detection['n_sims'].iloc[0]):,}",
-        "Significance level": f"{alpha:g}",
-        "Interval (Wilson, %)": f"{100 * (1 - alpha):g}",
-        "Power line (%)": f"{100 * power:g}",
+        "CCGs in each simulated panel": result.n_ccgs,
+        "Simulated panels at each correlation": int(detection["n_sims"].iloc[0]),
+        "Significance level": alpha,
+        "Interval (Wilson, %)": 100 * (1 - alpha),
+        "Power line (%)": 100 * power,
+        **({"Fisher-z minimum detectable |r|": least} if least is not None else {}),
     }
+    general = dict.fromkeys(list(items)[2:5], "g") | {"Fisher-z minimum detectable |r|": ".2f"}
+    note = caption(source, synthetic)
+    shown, text = summary(items, general, note)
     alt = (
         f"Line chart: {ax.get_title(loc='left')}. Panels with p < {alpha:g} (%) against "
         f"{x_labels[x] if x_labels[x].startswith(statistic) else x_labels[x].lower()}, "
-        f"{items['Simulated panels at each correlation']} simulated panels of "
-        f"{items['CCGs in each simulated panel']} CCGs at each point, with a "
-        f"{items['Interval (Wilson, %)']}% interval (Wilson) shaded: from {rate[0]:.1f}% at "
+        f"{text['Simulated panels at each correlation']} simulated panels of "
+        f"{text['CCGs in each simulated panel']} CCGs at each point, with a "
+        f"{text['Interval (Wilson, %)']}% interval (Wilson) shaded: from {rate[0]:.1f}% at "
         f"{rho[0]:.2f} to {rate[-1]:.1f}% at {rho[-1]:.2f}. The dashed line marks "
-        f"{items['Power line (%)']}% power"
+        f"{text['Power line (%)']}% power"
     )
     if least is not None:
-        items["Fisher-z minimum detectable |r|"] = f"{least:.2f}"
         alt += f"; the dotted line the Fisher-z minimum detectable |r|, {least:.2f}"
-    note = caption(source, synthetic)
-    return attach(
-        fig, alt + ".", table(rates, formats=formats, caption=note), facts(items, caption=note)
-    )
+    return attach(fig, alt + ".", table(rates, formats=formats, caption=note), shown)

@@ -56,7 +56,7 @@ WARM_MODULES: tuple[str, ...] = (
     "qipp.findings.pct_progress.report",
     "qipp.findings.ccg_profile.report",
     "qipp.downloads",
-    "gptables",
+    "xlsxwriter",
 )
 
 # The namespace, sys.path and environment of the kernel right after warm-up.
