@@ -27,6 +27,7 @@ from qipp.findings.ccg_profile.calc import (
 )
 from qipp.ledger import claim, load_claims
 from qipp.ledger.wording import as_published
+from qipp.paths import SYNTHETIC_PANEL_CSV
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from profile_panels import EMPTY_REGISTER, panel_of  # noqa: E402
@@ -77,6 +78,22 @@ def test_the_synthetic_panels_largest_and_smallest_are_hsjs():
     assert largest.rank == Rank(1, n, 0) and smallest.rank == Rank(n, n, 0)
     assert not largest.scope.complete  # the panel is not England's 211 CCGs
     assert largest.region_summary.rank.first and smallest.region_summary.rank.last
+
+
+def test_a_panel_is_read_once_per_content_and_each_caller_gets_its_own_copy(tmp_path):
+    path = tmp_path / "panel.csv"
+    path.write_bytes(SYNTHETIC_PANEL_CSV.read_bytes())
+    first, _, _ = load_profile_panel(str(path))
+    first.loc[:, "qipp_plan_gbp_m"] = 0.0  # a notebook changing its panel changes no one else's
+    second, _, _ = load_profile_panel(str(path))
+    assert second["qipp_plan_gbp_m"].gt(0).all()
+    frame = pd.read_csv(path)
+    frame.loc[0, "qipp_plan_gbp_m"] += 1.0  # new bytes: read again, not served from before
+    frame.to_csv(path, index=False)
+    third, _, _ = load_profile_panel(str(path))
+    assert third["qipp_plan_gbp_m"].iloc[0] == pytest.approx(
+        second["qipp_plan_gbp_m"].iloc[0] + 1.0
+    )
 
 
 def test_an_unknown_code_is_a_key_error_naming_it():

@@ -6,8 +6,10 @@ skips) on values rounded as the profile shows them, so a tie is one a reader see
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -112,8 +114,19 @@ def scope_of(codes: Iterable[str], register: pd.DataFrame, where: str = ENGLAND)
 def load_profile_panel(panel_path: str) -> tuple[pd.DataFrame, bool, str]:
     """The measured panel (blank: the committed synthetic one), whether synthetic, its name."""
     path = Path(panel_path) if panel_path else SYNTHETIC_PANEL_CSV
-    panel = add_measures(load_panel(path))
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        digest = ""  # load_panel says what is wrong with the path
+    panel = _measured_panel(str(path), digest).copy() if digest else add_measures(load_panel(path))
     return panel, is_synthetic(panel), display_name(path)
+
+
+@lru_cache(maxsize=4)
+def _measured_panel(path: str, digest: str) -> pd.DataFrame:
+    # A render runs the template once per CCG in one warm kernel: the same bytes are read
+    # and validated once (keyed by content, so a changed file is read again).
+    return add_measures(load_panel(path))
 
 
 def ccg_row(panel: pd.DataFrame, ccg_code: str) -> pd.Series:
