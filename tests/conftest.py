@@ -10,12 +10,17 @@ belongs with; this hook marks the rest.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+# A render in a test starts one worker unless the test asks for more: three pytest
+# workers share two cores, and each extra worker pays the warm kernel's imports again.
+os.environ.setdefault("QIPP_JOBS", "1")
 
 TESTS_DIR = Path(__file__).resolve().parent
 INTEGRATION_DIR = TESTS_DIR / "integration"

@@ -52,6 +52,8 @@ _DIR = click.Path(file_okay=False, path_type=Path)
     "-j",
     type=click.IntRange(min=1),
     default=None,
+    envvar="QIPP_JOBS",
+    show_envvar=True,
     help="Worker processes [default: the number of CPUs].",
 )
 @click.option(
