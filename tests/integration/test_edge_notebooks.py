@@ -1,9 +1,10 @@
 """Notebook 02 and the CCG profile template on every edge panel: no crash, no leak, strict findings.
 
 Each edge panel (tests/edge_panels.py) is written to a temporary folder, then
-notebook 02 runs on it (a short simulation: 20 panels at rho 0, 0.1 and 0.2) and
-the profile template runs for its first, middle and last CCG. All runs go
-through papermill's ``qipp_warm`` engine, which keeps one kernel for this
+notebook 02 runs on it (a short simulation: 20 panels at rho 0, 0.1 and 0.2) and the
+profile template runs for the CCG with the largest target and the one with the smallest
+plan (nothing, where a CCG plans nothing). All runs go through papermill's
+``qipp_warm`` engine, which keeps one kernel for this
 process and resets it between notebooks, so the kernel start and imports are
 paid once instead of per notebook. Each notebook runs once; the tests read the
 executed notebook and its findings JSON.
@@ -162,7 +163,7 @@ def runner(tmp_path_factory) -> Iterator[Callable[..., Any]]:
 
     ``kind`` is ``"02"`` or ``"02-kendall"`` (returns the :class:`Run` and the findings text,
     or None)
-    or ``"profiles"`` (returns {code: Run} for the first, middle and last CCG).
+    or ``"profiles"`` (returns {code: Run} for the largest target and the smallest plan).
     """
     from qipp.render.run import kernel
 
@@ -189,12 +190,16 @@ def runner(tmp_path_factory) -> Iterator[Callable[..., Any]]:
         else:
             import pandas as pd
 
-            codes = (
-                pd.read_csv(panel, dtype=str)["ccg_code"].tolist()
-                if suffix == ".csv"
-                else pd.read_excel(panel, dtype=str)["ccg_code"].tolist()
+            frame = pd.read_csv(panel) if suffix == ".csv" else pd.read_excel(panel)
+            codes = frame["ccg_code"].astype(str)
+            target = frame["qipp_plan_gbp_m"] / frame["allocation_gbp_m"]
+            # The shape's edges: the largest target (ranked first) and the smallest plan
+            # (nothing planned where a CCG plans nothing); another CCG if they coincide.
+            chosen = list(
+                dict.fromkeys([codes[target.idxmax()], codes[frame["qipp_plan_gbp_m"].idxmin()]])
             )
-            chosen = list(dict.fromkeys([codes[0], codes[len(codes) // 2], codes[-1]]))
+            if len(chosen) == 1 and len(codes) > 1:
+                chosen.append(codes.iloc[-1] if codes.iloc[-1] != chosen[0] else codes.iloc[0])
             cache[key] = {
                 code: execute(
                     PROFILE,
