@@ -10,7 +10,8 @@ register of April 2013 under their own codes, names and regions, with invented f
 or a variant of it, in one of the
 ways a spreadsheet or a person mangles a table: title rows above the header, a
 cover sheet, friendly headers, a Total row, £ signs and thousands separators,
-Windows or UTF-16 text, semicolons, blank rows, lower case, Yes/No. Each is either
+Windows or UTF-16 text, semicolons, blank rows, lower case, Yes/No, no status column,
+money in £000. Each is either
 
 - **load**: it must read to exactly the clean panel in ``clean/`` that EXPECTED
   names, producing notes and warnings that contain the given substrings; or
@@ -715,7 +716,51 @@ def _() -> bytes:
     return workbook_bytes(wb)
 
 
+@case(
+    "no_status_column.csv",
+    "no data_status column, as in a real NISFE return: every row is 'reported'",
+    "load",
+    notes=("no data_status column: every row taken as 'reported'",),
+)
+def _() -> bytes:
+    return utf8(csv_text(table(BASE, plain, PANEL_COLUMNS[:-1], PANEL_COLUMNS[:-1])))
+
+
 # Rejects: numbers that cannot be read one way only --------------------------------------------
+
+
+@case(
+    "money_in_thousands.csv",
+    "every money figure in £000 under the £m headers ('312450' for £312.450m)",
+    "reject",
+    message=(
+        "every value of allocation_gbp_m ('312450' on row 2), qipp_plan_gbp_m",
+        "is over 1,000: entered in £000?",
+        "qipp panel fix --units 000",
+    ),
+)
+def _() -> bytes:
+    return utf8(csv_text(table(BASE, lambda c, v: str(v) if c in MONEY_COLUMNS else plain(c, v))))
+
+
+@case(
+    "thousands_headers.xlsx",
+    "a title row, then headers in £000 ('Allocation (£000)', \"YTD Plan £'000\", 'Forecast £000s')",
+    "reject",
+    message=(
+        "the headers 'Allocation (£000)' (column D), 'QIPP Plan (£000)' (column E)",
+        "'Forecast Outturn £000s' (column I) say £000: entered in £000?",
+        "qipp panel fix --units 000",
+    ),
+)
+def _() -> bytes:
+    units = ("(£000)", "(£000)", "(£000)", "£'000", "£ 000", "£000s")
+    header = [
+        f"{h.removesuffix(' (£m)')} {units[MONEY_COLUMNS.index(c)]}" if c in MONEY_COLUMNS else h
+        for c, h in zip(PANEL_COLUMNS, FRIENDLY_HEADERS, strict=True)
+    ]
+    rows = [[r[c] for c in PANEL_COLUMNS] for r in BASE]
+    return workbook_bytes(workbook(("Return", [["QIPP return, Q1 2013-14"], header, *rows])))
 
 
 @case(
@@ -1009,10 +1054,10 @@ def _() -> bytes:
 
 @case(
     "missing_columns.csv",
-    "two columns missing: data_status absent, forecast headed 'Forcast out-turn'",
+    "forecast headed 'Forcast out-turn' (data_status absent too, which is allowed)",
     "reject",
     clean=None,
-    message=("forecast_outturn_gbp_m", "data_status", "Forcast out-turn"),
+    message=("missing 1 column: forecast_outturn_gbp_m", "Forcast out-turn"),
 )
 def _() -> bytes:
     header = [
@@ -1124,9 +1169,9 @@ README = """\
 
 Real returns arrive messy: title rows above the header, a cover sheet, friendly or
 upper-case headers, a Total row, £ signs and thousands separators, Windows-1252 or
-UTF-16 text, semicolons, blank rows, lower case, Yes/No. Each file here encodes a small
-panel (eight reported CCGs with invented figures, `clean/base.csv`) or a variant of it in
-one such way.
+UTF-16 text, semicolons, blank rows, lower case, Yes/No, no status column, money in £000.
+Each file here encodes a small panel (eight reported CCGs with invented figures,
+`clean/base.csv`) or a variant of it in one such way.
 `EXPECTED.json` says, for every file, whether it must **load** (to exactly the clean
 panel named, with the notes and warnings given) or be **rejected** (with a message
 containing the given text, in at most `max_lines` lines). A file that is read must

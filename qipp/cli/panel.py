@@ -23,14 +23,22 @@ _SHEET = click.option(
     help="Workbook sheet: a name or a 1-based number [default: the first whose header matches].",
 )
 
+_UNITS = click.option(
+    "--units",
+    type=click.Choice(["m", "000"]),
+    default="m",
+    show_default=True,
+    help="The file's money: £m, or £000 (every money column is divided by 1,000).",
+)
 
-def _read_or_exit(path: Path, sheet: str | None):  # -> PanelRead
+
+def _read_or_exit(path: Path, sheet: str | None, units: str = "m"):  # -> PanelRead
     """Read a panel file, or print its problems (repeats collapsed) and exit 2."""
     from qipp.panel.intake.pipeline import read_panel
     from qipp.validation import DataError
 
     try:
-        return read_panel(path, _sheet_arg(sheet))
+        return read_panel(path, _sheet_arg(sheet), units)
     except DataError as error:
         exit_bad_input(error)
 
@@ -50,19 +58,22 @@ def _echo_notes_and_warnings(read) -> None:  # read: PanelRead
 @panel.command()
 @click.argument("path", type=_PATH)
 @_SHEET
+@_UNITS
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
-def validate(path: Path, sheet: str | None, strict: bool) -> None:
+def validate(path: Path, sheet: str | None, units: str, strict: bool) -> None:
     """Check the panel at PATH (CSV, TSV or .xlsx) against the schema; write nothing.
 
     Prints how the file was read (notes), anything unusual (warnings), and a
     one-paragraph summary, and exits 0 when it is valid; otherwise prints every
     problem as file:row:column: what is wrong (expected ...), repeats collapsed
-    into one line, and exits 2. With --strict a warning is an error.
+    into one line, and exits 2. With --strict a warning is an error. A file
+    without a data_status column is read as 'reported'; one in £000 is refused
+    unless --units 000 is given.
     """
     from qipp.panel import summarise_panel
     from qipp.panel.summary import banner_lines
 
-    read = _read_or_exit(path, sheet)
+    read = _read_or_exit(path, sheet, units)
     _echo_notes_and_warnings(read)
     if strict and read.warnings:
         click.echo(f"{path}: {len(read.warnings)} warning(s) and --strict: not accepted", err=True)
@@ -76,17 +87,19 @@ def validate(path: Path, sheet: str | None, strict: bool) -> None:
 @click.argument("source", type=_PATH)
 @click.argument("out", type=_PATH)
 @_SHEET
-def fix(source: Path, out: Path, sheet: str | None) -> None:
+@_UNITS
+def fix(source: Path, out: Path, sheet: str | None, units: str) -> None:
     """Write a cleaned copy of SOURCE to OUT (.csv or .xlsx) and list every change.
 
     The copy applies exactly what reading SOURCE does and says: canonical
-    headers, title, blank and total rows dropped, codes, regions and statuses
-    normalised, numbers written plainly. It refuses (exit 2, nothing written)
-    when any value is ambiguous or wrong: it never guesses.
+    headers, title, blank and total rows dropped, codes, regions, statuses and
+    true/false normalised, numbers written plainly, money in £000 converted to
+    £m with --units 000. It refuses (exit 2, nothing written) when any value is
+    ambiguous or wrong: it never guesses.
     """
     from qipp.panel.intake.fix import fix_report, fixed_frame, write_fixed
 
-    read = _read_or_exit(source, sheet)
+    read = _read_or_exit(source, sheet, units)
     for warning in read.warnings:
         click.echo(f"warning: {warning}", err=True)
     fixed = fixed_frame(read)

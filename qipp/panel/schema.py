@@ -30,6 +30,8 @@ from qipp.validation import Field, RowRule, Rule, TableSpec, ge, gt, matches, on
 STATUS_SYNTHETIC = "synthetic"
 STATUS_REPORTED = "reported"
 DATA_STATUSES: tuple[str, ...] = (STATUS_SYNTHETIC, STATUS_REPORTED)
+# Columns a file may leave out, and what every row then holds: NISFE returns have no status.
+DEFAULTS: dict[str, str] = {"data_status": STATUS_REPORTED}
 
 SYNTHETIC_CODE_PATTERN = r"S[0-9]{3}"
 # A curly apostrophe appears in some CCG names as published (08Y's, for one).
@@ -230,7 +232,8 @@ PANEL_SPEC = TableSpec(
         Field(
             "data_status",
             "str",
-            "'synthetic' (invented by qipp's generator) or 'reported' (a real return)",
+            "'synthetic' (invented by qipp's generator) or 'reported' (a real return); "
+            "optional: a file without this column is read as 'reported' on every row, with a note",
             checks=(one_of(DATA_STATUSES),),
         ),
     ),

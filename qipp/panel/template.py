@@ -68,9 +68,11 @@ INSTRUCTIONS: tuple[str, ...] = (
     f"Fill in the sheet '{DATA_SHEET}': one row per CCG, below the header row; keep the "
     "header as it is (the columns may be in any order).",
     "Money is in £ million to 3 decimals (£ thousands): 312.450 means £312,450,000. "
-    "Type numbers, not text: no £ sign, no 'm', no thousands separators needed.",
+    "Type numbers, not text: no £ sign, no 'm', no thousands separators needed. "
+    "A return in £000 is refused; convert it with: qipp panel fix IN OUT --units 000",
     "ccg_code is the CCG's ODS code of April 2013 (two digits and a capital letter, "
-    "e.g. 11J); data_status is 'reported' for a real return.",
+    "e.g. 11J); data_status is 'reported' for a real return (optional: a file without "
+    "the column is read as 'reported').",
     "region, data_status and uses_non_recurrent_fund offer drop-down lists.",
     f"Each code, region and name is checked against the {REGISTER_NAME} "
     "(data/reference): a region other than the register's is an error; a code it lacks "

@@ -47,7 +47,7 @@ def test_a_misspelt_region_is_never_mapped():
     assert notes == ()
 
 
-def test_status_and_fund_words_are_lower_cased():
+def test_status_words_are_lower_cased_and_fund_words_read_as_true_or_false():
     fixed, notes = normalise_cells(
         frame(
             data_status=["Reported", "REPORTED ", "reported", "Estimated"],
@@ -55,10 +55,11 @@ def test_status_and_fund_words_are_lower_cased():
         )
     )
     assert fixed["data_status"].tolist() == ["reported", "reported", "reported", "Estimated"]
-    assert fixed["uses_non_recurrent_fund"].tolist() == ["yes", "true", "n", "Maybe"]
+    assert fixed["uses_non_recurrent_fund"].tolist() == ["true", "true", "false", "Maybe"]
     assert notes == (
         "data_status: 2 values lower-cased ('Reported' -> 'reported')",
-        "uses_non_recurrent_fund: 2 values lower-cased ('Yes' -> 'yes')",
+        "uses_non_recurrent_fund: 1 value 'Yes' read as true, 1 'TRUE' read as true, "
+        "1 'n' read as false",
     )
 
 

@@ -36,7 +36,7 @@ NO_FORMULA = (
 EXPECTED: dict[str, list[str]] = {
     # Columns
     "missing_column.csv": [
-        ":1:: missing 2 columns: forecast_outturn_gbp_m, data_status (expected a header "
+        ":1:: missing 1 column: forecast_outturn_gbp_m (expected a header "
         f"naming every panel column: {COLUMNS})"
     ],
     # Types and values

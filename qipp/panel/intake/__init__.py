@@ -2,7 +2,8 @@
 
 :mod:`.pipeline` runs the steps in order (decision 0027): :mod:`.grid` turns bytes into
 cells within the bounds of :mod:`.limits`; :mod:`.locate` finds the sheet, header row and
-columns; :mod:`.normalise` fixes case, saying so; :mod:`.register_check` compares a
-reported panel with the CCG register; :mod:`.plausibility` flags unusual figures;
-:mod:`.report` collapses repeated problems into one line each.
+columns; :mod:`.normalise` fixes case, saying so; :mod:`.units` names money in £000 and
+converts it when asked; :mod:`.register_check` compares a reported panel with the CCG
+register; :mod:`.plausibility` flags unusual figures; :mod:`.report` collapses repeated
+problems into one line each.
 """

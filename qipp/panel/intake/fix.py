@@ -1,7 +1,8 @@
 """``qipp panel fix``: a cleaned copy of a panel file, and exactly what changed.
 
 The copy applies only what reading the file already did and said, so it never holds a
-guess; columns set aside are kept, after the panel's.
+guess; columns set aside are kept, after the panel's. What reading said once per column (a
+case fixed, £000 converted) is listed once, as its note; other cells are listed one by one.
 
 Examples
 --------
@@ -62,7 +63,7 @@ def fixed_frame(read: PanelRead) -> pd.DataFrame:
 
 
 def cell_changes(read: PanelRead, fixed: pd.DataFrame) -> list[str]:
-    """``row N column: 'before' -> 'after'`` for every panel cell whose text changed."""
+    """``row N column: 'before' -> 'after'`` for each panel cell changed after reading."""
     lines: list[str] = []
     if read.raw is None:
         return lines
@@ -79,8 +80,10 @@ def cell_changes(read: PanelRead, fixed: pd.DataFrame) -> list[str]:
 
 
 def _same_number(before: object, after: str) -> bool:
-    """A number written with other digits but the same value (2.4 and '2.400') is no change."""
-    if isinstance(before, bool) or not isinstance(before, int | float):
+    """The same value written otherwise (2.4 as '2.400', an .xlsx True as 'true') is no change."""
+    if isinstance(before, bool):
+        return after == str(before).lower()  # a spreadsheet's TRUE, written as true
+    if not isinstance(before, int | float):
         return False
     try:
         return float(after) == float(before)

@@ -23,6 +23,7 @@ MAX_CELL_CHARS = 1_000
 MAX_NAME_CHARS = 200  # the longest real CCG name is under 80 characters
 HEADER_SEARCH_ROWS = 20
 MAX_MONEY_GBP_M = 10_000.0  # the largest CCG allocation in 2013-14 was about £1.3bn
+GBP_000_LOOK_ABOVE = 1_000.0  # a £m column with every value above this looks like £000
 MAX_PROBLEM_LINES = 50
 Q1_ACTUAL_OVER_FULL_YEAR_PLAN_FACTOR = 1.0  # Q1 cannot beat the year
 Q1_ACTUAL_OVER_Q1_PLAN_WARN_FACTOR = 2.0
@@ -73,6 +74,13 @@ THRESHOLDS: tuple[Threshold, ...] = (
         MAX_MONEY_GBP_M,
         "£m",
         "any money figure (above every CCG allocation)",
+    ),
+    Threshold(
+        "GBP_000_LOOK_ABOVE",
+        GBP_000_LOOK_ABOVE,
+        "£m",
+        "every value of a money column above it: 'entered in £000?' (an error if one is "
+        "above MAX_MONEY_GBP_M, else a warning); --units 000 converts",
     ),
     Threshold("MAX_PROBLEM_LINES", MAX_PROBLEM_LINES, "lines", "problem lines printed"),
     Threshold(

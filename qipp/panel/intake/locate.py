@@ -1,13 +1,12 @@
 """Find the panel inside a sheet as people lay it out: titles, cover sheets, totals.
 
-Headers match by name or alias (:data:`HEADER_ALIASES`), case, spacing and ``(£m)`` aside;
-blank rows and a trailing total go, extra columns are set aside. Each step is a note or a
-warning; only a table not found, or missing columns, is an error.
+Headers match by name or alias (:data:`HEADER_ALIASES`), case, spacing and a unit (``(£m)``,
+or ``(£000)``, which :mod:`.units` then acts on) aside; blank rows and a trailing total go,
+extra columns are set aside, a missing ``data_status`` is ``reported``. Each step is a note or
+a warning; only a table not found, or missing columns, is an error.
 
->>> match_header("CCG Code", ["ccg_code"]), match_header("Q1 Actual (£m)", ["ytd_actual_gbp_m"])
+>>> match_header("CCG Code", ["ccg_code"]), match_header("Q1 Actual (£000)", ["ytd_actual_gbp_m"])
 ('ccg_code', 'ytd_actual_gbp_m')
->>> match_header("Allocation (£000)", ["allocation_gbp_m"]) is None  # another unit: never guessed
-True
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from qipp.panel.intake.grid import Grid
 from qipp.panel.intake.limits import HEADER_SEARCH_ROWS
 from qipp.panel.intake.report import row_ranges
 from qipp.panel.intake.text import column_letter
-from qipp.panel.schema import MONEY_COLUMNS
+from qipp.panel.schema import DEFAULTS, MONEY_COLUMNS
 from qipp.validation import DataError, Problem
 from qipp.validation.numbers import NumberError, column_has_decimals, quote, read_number
 
@@ -46,8 +45,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 HEADER_ALIASES: dict[str, str] = {a: c for c, aliases in _ALIASES.items() for a in aliases}
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
-# The unit the money columns are in; any other unit ("£000") must not match.
-_UNIT = re.compile(r"\s*(\(\s*£\s*m\s*\)|£\s*m)$")
+# A money header's unit: £m, or £000 ("(£000)", "£000s", "£'000"), its group 1.
+UNIT = re.compile(r"\s*\(?\s*£\s*(m|'?000'?s?)\s*\)?$")
 # A code or name cell that marks a total row: "Total", "TOTAL (143 CCGs)", "Sum", "All CCGs".
 _TOTAL = re.compile(r"(grand |england )?totals?\b.*|sum|all ccgs\b.*")
 # Money is compared at three decimals of £m (£1,000): the precision of a return.
@@ -74,7 +73,7 @@ def match_header(text: object, columns: Sequence[str]) -> str | None:
     if not key:
         return None
     by_key = {header_key(c): c for c in columns}
-    for candidate in dict.fromkeys((key, _UNIT.sub("", key))):
+    for candidate in dict.fromkeys((key, UNIT.sub("", key))):
         found = by_key.get(candidate) or HEADER_ALIASES.get(candidate)
         if found in columns:
             return found
@@ -171,11 +170,14 @@ def _header_problems(
             named = " and ".join(f"{quote(header[i])} (column {column_letter(i + 1)})" for i in at)
             message = f"{len(at)} columns mean {column}: {named}"
             problems.append(Problem(file, row, column, message, "each column once"))
-    missing = [c for c in columns if c not in matched.values()]
+    unmatched = {k: i for i, c in enumerate(header) if i not in matched and (k := header_key(c))}
+    # A column with a default is missing only when a header looks like it (a typo).
+    missing = [
+        c
+        for c in columns
+        if c not in matched.values() and (c not in DEFAULTS or _closest(c, header, unmatched) != c)
+    ]
     if missing:
-        unmatched = {
-            k: i for i, c in enumerate(header) if i not in matched and (k := header_key(c))
-        }
         listed = ", ".join(_closest(c, header, unmatched) for c in missing)
         message = f"missing {_plural(len(missing), 'column')}: {listed}"
         expected = "a header naming every panel column: " + ", ".join(columns)
@@ -283,11 +285,14 @@ def locate_table(
     total_row = kept.pop() if label is not None else None
     named = [c for c in columns if c in position]
     cells = {c: [_cell(body[r], position[c]) for r in kept] for c in named}
+    for column in [c for c in DEFAULTS if c in columns and c not in cells]:
+        cells[column] = [DEFAULTS[column]] * len(kept)
+        notes.append(f"no {column} column: every row taken as {DEFAULTS[column]!r}")
     warnings: list[Problem] = []
     if total_row is not None:
         total = {c: _cell(body[total_row], position[c]) for c in named}
         note, warnings = _check_total(label, total_row, cells, total, file)
         notes.append(note)
     extra, set_aside = _set_aside(header, [body[r] for r in kept], matched, file, header_row)
-    frame = pd.DataFrame(cells, index=pd.Index(kept, dtype="int64"), columns=named, dtype=object)
+    frame = pd.DataFrame(cells, index=pd.Index(kept, dtype="int64"), columns=[*cells], dtype=object)
     return LocatedTable(frame, extra, grid, header_row, tuple(notes), (*set_aside, *warnings))

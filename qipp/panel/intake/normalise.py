@@ -1,4 +1,4 @@
-"""Fix the spelling variants a person cannot see as wrong (``london``), and say so per column.
+"""Fix the spelling variants a person cannot see as wrong (``london``, ``True``), saying so.
 
 Only an exact case or space variant of a valid value is replaced, never a guess:
 ``'Londn'`` is left for the validator, whose message can offer :func:`did_you_mean`.
@@ -58,6 +58,12 @@ def _fix_from(choices: Iterable[str], word: str) -> Fix:
     return fix
 
 
+def _fix_bool(value: str) -> tuple[str, str] | None:
+    folded = value.strip().casefold()
+    new = "true" if folded in _TRUE else "false" if folded in _FALSE else value
+    return None if new == value else (new, f"{quote(value)} read as {new}")
+
+
 def _fix_lower(words: Iterable[str]) -> Fix:
     allowed = set(words)
 
@@ -75,18 +81,19 @@ _FIXES: dict[str, Fix] = {
     "ccg_code": _fix_code,
     "region": _fix_from(REGIONS, "matched to a canonical name"),
     "data_status": _fix_lower(DATA_STATUSES),
-    "uses_non_recurrent_fund": _fix_lower(_TRUE | _FALSE),
+    "uses_non_recurrent_fund": _fix_bool,
 }
 
 
 def _note(column: str, counts: dict[str, int], example: tuple[str, str]) -> str:
-    """``'region: 3 values matched to a canonical name ('london' -> 'London')'``."""
+    """``'region: 3 values matched to a canonical name ('london' -> 'London')'``, or ``42 values 'True' read as true``."""
     parts = []
     for i, (word, n) in enumerate(counts.items()):
         noun = ("value" if n == 1 else "values") if i == 0 else ""
         parts.append(" ".join(x for x in (str(n), noun, word) if x))
     before, after = example
-    return f"{column}: {', '.join(parts)} ({quote(before)} -> {quote(after)})"
+    shown = "" if quote(before) in parts[0] else f" ({quote(before)} -> {quote(after)})"
+    return f"{column}: {', '.join(parts)}{shown}"
 
 
 def normalise_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
@@ -99,11 +106,11 @@ def normalise_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]
     ...                       "uses_non_recurrent_fund": ["Yes", "N", "maybe"]})
     >>> fixed, notes = normalise_cells(frame)
     >>> fixed["uses_non_recurrent_fund"].tolist()
-    ['yes', 'n', 'maybe']
+    ['true', 'false', 'maybe']
     >>> for note in notes:
     ...     print(note)
     data_status: 1 value lower-cased, 1 trimmed of spaces ('Reported' -> 'reported')
-    uses_non_recurrent_fund: 2 values lower-cased ('Yes' -> 'yes')
+    uses_non_recurrent_fund: 1 value 'Yes' read as true, 1 'N' read as false
     """
     out = frame.copy()
     notes: list[str] = []

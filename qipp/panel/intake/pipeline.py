@@ -23,6 +23,7 @@ from qipp.panel.intake.normalise import did_you_mean, normalise_cells
 from qipp.panel.intake.plausibility import plausibility_warnings
 from qipp.panel.intake.register_check import register_problems
 from qipp.panel.intake.report import collapse
+from qipp.panel.intake.units import read_units
 from qipp.panel.io import validate_panel_frame
 from qipp.panel.schema import DATA_STATUSES, PANEL_COLUMNS, REGIONS
 from qipp.validation import DataError, Problem
@@ -53,8 +54,8 @@ class PanelRead:
 
     ``notes`` are facts about how the file was read (encoding, sheet, header row, rows
     dropped, values normalised); ``warnings`` what is unusual but possible (``--strict``
-    makes them errors); ``extra`` the columns set aside; ``raw`` the cells as found, before
-    normalisation, indexed by spreadsheet row; ``header`` the header row as written.
+    makes them errors); ``extra`` the columns set aside; ``raw`` the cells as read, after
+    the changes the notes say, indexed by spreadsheet row; ``header`` the header row as written.
     """
 
     panel: pd.DataFrame
@@ -87,19 +88,26 @@ def _with_hints(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def read_panel(path: Path | str, sheet: str | int | None = None) -> PanelRead:
+def read_panel(path: Path | str, sheet: str | int | None = None, units: str = "m") -> PanelRead:
     """Read, locate, normalise and validate a panel file (CSV, TSV or .xlsx; decision 0027).
 
     ``sheet`` is a workbook's sheet by name or 1-based number (default: the first whose
-    header matches). Raises PanelDataError with every problem found.
+    header matches); ``units`` the file's money, ``"m"`` (£m) or ``"000"`` (£000, divided
+    by 1,000). Raises PanelDataError with every problem found.
     """
     file = str(path)
     done: list[str] = []  # notes so far, shown with the problems if a later step fails
     try:
         grids = read_grids(Path(path), sheet)
         located = locate_table(grids, PANEL_COLUMNS, file, sheet_given=sheet is not None)
+        header = located.grid.rows[located.header_row - 1]
         frame, normalised = normalise_cells(located.frame)
-        done = [*located.grid.notes, *located.notes, *normalised]
+        frame, converted, wrong_unit, odd_unit = read_units(
+            frame, header, units, file, located.header_row
+        )
+        done = [*located.grid.notes, *located.notes, *normalised, *converted]
+        if wrong_unit:  # money misread 1,000 times over would make every later message wrong
+            raise DataError([*wrong_unit, *odd_unit])
         rows = [int(row) for row in frame.index]
         panel = validate_panel_frame(frame.reset_index(drop=True), file, rows)
         # Every loader comes through here, so the register is enforced on every load.
@@ -108,12 +116,10 @@ def read_panel(path: Path | str, sheet: str | int | None = None) -> PanelRead:
             raise DataError(list(register.errors))
     except DataError as error:
         raise PanelDataError(_with_hints(error.problems), tuple(done)) from None
-    warnings = (*located.warnings, *register.warnings, *plausibility_warnings(panel, file, rows))
+    found = (*register.warnings, *plausibility_warnings(panel, file, rows))
+    warnings = (*located.warnings, *odd_unit, *found)
     notes = tuple(done)
-    header = located.grid.rows[located.header_row - 1]
-    return PanelRead(
-        panel, notes, warnings, dict(located.extra), tuple(rows), located.frame, tuple(header)
-    )
+    return PanelRead(panel, notes, warnings, dict(located.extra), tuple(rows), frame, tuple(header))
 
 
 def load_panel(path: Path | str, sheet: str | int | None = None) -> pd.DataFrame:
