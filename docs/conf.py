@@ -8,6 +8,7 @@ there is no intersphinx, since the build reads nothing from the network (decisio
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -61,11 +62,50 @@ OTHER_LIBRARIES = (
 nitpick_ignore_regex = [
     (r"py:.*", rf"({OTHER_LIBRARIES})(\..*)?"),
     # Bare names of those libraries' types as annotations show them (short form).
-    (r"py:.*", r"(Path|DataFrame|Series|Index|NDArray|ndarray|Figure|Axes|Iterable|Iterator"
-               r"|Mapping|Sequence|Callable|Generator|Any|Literal|Self|TextIO|BinaryIO"
-               r"|ArrayLike|Timestamp|Styler|DataFrameSchema|Workbook|Worksheet"
-               r"|NotebookNode|Environment|Template|Context|Command|Group|Future)"),
+    (
+        r"py:.*",
+        r"(Path|DataFrame|Series|Index|NDArray|ndarray|Figure|Axes|Iterable|Iterator"
+        r"|Mapping|Sequence|Callable|Generator|Any|Literal|Self|TextIO|BinaryIO"
+        r"|ArrayLike|Timestamp|Styler|DataFrameSchema|Workbook|Worksheet"
+        r"|NotebookNode|Environment|Template|Context|Command|Group|Future)",
+    ),
 ]
+
+
+def _names_a_qipp_object(target: str, module: str | None) -> bool:
+    """Whether ``target`` (as written, or under ``module``) is an object that exists in qipp,
+    or a name some already imported qipp module defines."""
+    for name in (target.lstrip(".~"), f"{module}.{target.lstrip('.~')}" if module else ""):
+        parts = name.split(".") if name.startswith("qipp") else []
+        for split in range(len(parts), 0, -1):
+            try:
+                found: object = importlib.import_module(".".join(parts[:split]))
+            except ImportError:
+                continue
+            try:
+                for attr in parts[split:]:
+                    found = getattr(found, attr)
+            except AttributeError:
+                break
+            return True
+    last = target.rsplit(".", 1)[-1]
+    loaded = [m for n, m in list(sys.modules.items()) if n.startswith("qipp.") and m]
+    return "." not in target.lstrip(".~") and any(hasattr(m, last) for m in loaded)
+
+
+def _undocumented_qipp_name(app, env, node, contnode):
+    """A docstring's reference to a qipp object the reference does not document (a helper,
+    a constant) shows as code, unlinked; a name that exists nowhere in qipp still fails."""
+    if node.get("refdomain") != "py":
+        return None
+    return contnode if _names_a_qipp_object(node["reftarget"], node.get("py:module")) else None
+
+
+def setup(app):
+    app.connect("missing-reference", _undocumented_qipp_name)
+
+
+smartquotes = False  # "--only" stays two hyphens
 
 html_theme = "alabaster"  # ships with Sphinx: nothing fetched at build or view time
 html_title = f"qipp {release}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -111,4 +112,7 @@ def test_qipp_render_reaches_a_tls_scheduler_through_dasks_configuration(tls_clu
     assert (out / f"{NOTEBOOK}.html").is_file()
     entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["entries"]
     assert [entry["status"] for entry in entries] == ["ok"], entries
-
+    # The scheduler listened on TLS alone (Dask logs its address once it listens).
+    log = (cluster.root / "scheduler" / "log.txt").read_text(encoding="utf-8")
+    assert re.search(rf"Scheduler at:\s+{re.escape(cluster.address)}", log), log
+    assert "tcp://" not in log, log
