@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.8
 
-.PHONY: help venv reports notebooks test test-fast lint format lab lock synthetic clean
+.PHONY: help venv reports docs notebooks test test-fast lint format lab lock synthetic clean
 
 # nbval re-runs every committed notebook and compares its outputs; the one sanitiser
 # file masks what legitimately varies between runs.
@@ -32,6 +32,11 @@ venv: $(STAMP) ## Create .venv from the pinned lock file (requirements.lock)
 reports: $(STAMP) ## Render every notebook, one profile per CCG, and the index (offline HTML)
 	$(BIN)/qipp claims --write-dir reports
 	$(BIN)/qipp render
+
+# Strict: a warning, a broken link or a reference to a missing name fails (decision 0041).
+# tests/integration/test_docs.py builds it the same way, so `make test` checks it too.
+docs: $(STAMP) ## Build the documentation site (offline) into docs/_build/html
+	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/html
 
 # ruff (scope and rules in pyproject.toml; it reads notebooks' code cells too) and mypy,
 # as tests/integration/test_lint.py runs them: one definition, also part of `make test`.
@@ -63,6 +68,7 @@ lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml (needs the re
 synthetic: $(STAMP) ## Regenerate the committed synthetic CCG panel and its sidecar
 	$(BIN)/qipp panel synth --out data/synthetic/ccg_panel_q1_2013_14.csv
 
-clean: ## Remove generated reports and caches (keeps .venv)
+clean: ## Remove generated reports, the built docs and caches (keeps .venv)
+	rm -rf docs/_build
 	find reports -mindepth 1 ! -name README.md -exec rm -rf {} +
 	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +

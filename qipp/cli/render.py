@@ -119,9 +119,10 @@ _DIR = click.Path(file_okay=False, path_type=Path)
     "--scheduler",
     metavar="ADDRESS",
     default=None,
-    help="Run the notebooks on a Dask cluster: a scheduler's address (tcp://host:8786), "
-    "or 'local' for a cluster of --jobs processes on this machine. Workers need the "
-    "project installed from the same commit (README: Rendering on a cluster).",
+    help="Run the notebooks on a Dask cluster: a scheduler's address (tls://host:8786; "
+    "tcp:// only on a network no one else can reach), or 'local' for a cluster of --jobs "
+    "processes on this machine. Workers need the project installed from the same commit "
+    "(docs: Render on a cluster, Clusters with TLS).",
 )
 @click.option(
     "--progress/--no-progress",

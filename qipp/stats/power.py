@@ -45,7 +45,7 @@ def power_for_r(
 def min_detectable_abs_r(
     n: int, alpha: float = 0.05, power: float = 0.8, spearman: bool = True, kendall: bool = False
 ) -> float:
-    """Smallest |r| that ``n`` pairs detect with the given power: :func:`power_for_r` solved for r."""
+    """Smallest ``|r|`` that ``n`` pairs detect with the given power: :func:`power_for_r` solved for r."""
     if not alpha < power < 1.0:
         raise ValueError(f"power must lie between alpha ({alpha}) and 1, got {power}")
     return float(
