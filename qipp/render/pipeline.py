@@ -49,7 +49,9 @@ from qipp.render.site.stage import RunLock, Stage
 KERNELS_DIR = ".kernels"
 
 
-def _select(options: RenderOptions, skipped: list[str]) -> tuple[list[Path], Path | None]:
+def _select(
+    options: RenderOptions, skipped: list[str] | None = None
+) -> tuple[list[Path], Path | None]:
     """The finding notebooks to render, and the profile template when profiles are wanted;
     a line in ``skipped`` for each notebook left out (papermill's executed copies)."""
     notebooks = discover_notebooks(options.notebooks_dir, skipped)

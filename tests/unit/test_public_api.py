@@ -74,13 +74,14 @@ def _documented_names(doc: str, section: str) -> set[str]:
     return names
 
 
-def _public_functions():
+def _public_functions() -> list:
+    found = []
     for module_name in DOCUMENTED:
         module = importlib.import_module(f"qipp.{module_name}")
         for name in module.__all__:
-            value = getattr(module, name)
-            if inspect.isfunction(value):
-                yield pytest.param(value, id=f"{module_name}.{name}")
+            if inspect.isfunction(value := getattr(module, name)):
+                found.append(pytest.param(value, id=f"{module_name}.{name}"))
+    return found
 
 
 @pytest.mark.parametrize("function", _public_functions())
