@@ -19,6 +19,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+__all__ = [
+    "TEMP_MARKER",
+    "atomic_path",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "remove_temporaries",
+]
+
 # Temporaries carry this marker so a clean-up can find what an interrupted run left.
 TEMP_MARKER = ".qipp-tmp-"
 

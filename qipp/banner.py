@@ -3,4 +3,6 @@
 It imports nothing, so any layer may use it.
 """
 
+__all__ = ["SYNTHETIC_BANNER"]
+
 SYNTHETIC_BANNER = "SYNTHETIC DATA: invented CCGs calibrated to published totals, not real returns"

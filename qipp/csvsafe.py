@@ -17,6 +17,8 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+__all__ = ["FORMULA_STARTS", "frame_to_csv", "neutralise", "safe_frame", "safe_row", "safe_writer"]
+
 # What a spreadsheet may take for the start of a formula (OWASP's list).
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 # Text that is exactly a number a spreadsheet reads as such (not a formula).

@@ -28,6 +28,9 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+__all__ = ["MISSING", "YES_NO", "ShownAsTable", "Table", "facts", "forget_shown"]
+__all__ += ["shown_tables", "table"]
+
 MISSING = "–"
 YES_NO = ("yes", "no")
 DEFAULT_FLOAT_FORMAT = ",.2f"
@@ -37,20 +40,17 @@ Formatter = str | Callable[[Any], str]
 
 # Wide tables wrap their headers and cells instead of scrolling off the page.
 _TABLE_CSS: list[dict[str, str]] = [
-    {"selector": "", "props": "border-collapse: collapse; font-size: 0.9em; max-width: 100%;"},
-    {
-        "selector": "caption",
-        "props": "caption-side: bottom; text-align: left; color: #555;"
-        " font-size: 0.85em; padding-top: 0.3em;",
-    },
-    {
-        "selector": "th",
-        "props": "text-align: right; vertical-align: bottom; white-space: normal;"
+    {"selector": selector, "props": props}
+    for selector, props in {
+        "": "border-collapse: collapse; font-size: 0.9em; max-width: 100%;",
+        "caption": "caption-side: bottom; text-align: left; color: #555; font-size: 0.85em;"
+        " padding-top: 0.3em;",
+        "th": "text-align: right; vertical-align: bottom; white-space: normal;"
         " padding: 0.2em 0.6em; border-bottom: 1px solid #333;",
-    },
-    {"selector": "td", "props": "text-align: right; padding: 0.2em 0.6em; white-space: normal;"},
-    {"selector": "td.qipp-text", "props": "text-align: left;"},
-    {"selector": "td.qipp-highlight", "props": "font-weight: bold; background: #fff3c4;"},
+        "td": "text-align: right; padding: 0.2em 0.6em; white-space: normal;",
+        "td.qipp-text": "text-align: left;",
+        "td.qipp-highlight": "font-weight: bold; background: #fff3c4;",
+    }.items()
 ]
 # The tables shown as HTML since the last forget_shown(), by id, in the order shown.
 _shown: dict[str, Table] = {}
@@ -59,7 +59,7 @@ _shown: dict[str, Table] = {}
 def _format_value(
     value: Any, formatter: Formatter | None, na_rep: str, yes_no: Sequence[str]
 ) -> str:
-    if value is None or (not isinstance(value, str) and _is_missing(value)):
+    if value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
         return na_rep
     if isinstance(value, bool):
         return yes_no[0] if value else yes_no[1]
@@ -72,13 +72,6 @@ def _format_value(
     if isinstance(value, float):
         return format(value, DEFAULT_FLOAT_FORMAT)
     return str(value)
-
-
-def _is_missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _python_scalar(value: Any) -> Any:
@@ -160,8 +153,7 @@ class Table:
         text = self.cells.to_string(index=self.index_label is not None)
         return text if not self.caption else f"{text}\n{self.caption}"
 
-    def __repr__(self) -> str:
-        return str(self)
+    __repr__ = __str__
 
 
 def table(
@@ -180,11 +172,23 @@ def table(
 ) -> Table:
     """Format ``frame`` for a reader; a Series shows as two columns, index and values.
 
-    ``labels`` maps a column to its header (with units), ``formats`` to a format spec or
-    a function (unnamed floats get two decimals), ``index`` keeps the index under that
-    header, ``highlight`` is a row mask (or a function of the frame giving one), and
-    ``split_after`` shows at most that many columns beside the first per table; ``title``
-    names it in the report's downloads.
+    Parameters
+    ----------
+    frame : DataFrame or Series
+        The data.
+    labels, formats : mapping, optional
+        Column to header (with units); column to format spec or function (floats: 2 dp).
+    na_rep, yes_no : str, pair of str
+        Shown for a missing value; for True and False.
+    caption, title, index : str, optional
+        The source under the table; its name in downloads; the index's header (to keep it).
+    columns, highlight, split_after : optional
+        Columns to show, in order; a row mask or a function giving one; columns per part.
+
+    Returns
+    -------
+    Table
+        HTML in a notebook, aligned text when printed.
     """
     if isinstance(frame, pd.Series):
         series = frame.copy()
@@ -231,6 +235,20 @@ def facts(
               Measure Value
                  CCGs   143
     Median target (%)  2.47
+
+    Parameters
+    ----------
+    items, formats : mapping
+        Name to value, in order; name to a format spec or function (optional).
+    headers, na_rep : pair of str, str
+        The two columns' headers; shown for a missing value.
+    caption, title : str, optional
+        The source under the table; its name in the report's downloads.
+
+    Returns
+    -------
+    Table
+        The table.
     """
     formats = dict(formats or {})
     rows = [
@@ -243,7 +261,13 @@ def facts(
 
 
 def shown_tables() -> list[Table]:
-    """The tables shown as HTML since :func:`forget_shown`, in order, each once."""
+    """The tables shown as HTML since :func:`forget_shown`, in order, each once.
+
+    Returns
+    -------
+    list of Table
+        The tables.
+    """
     return list(_shown.values())
 
 
@@ -253,10 +277,7 @@ def forget_shown() -> None:
 
 
 class ShownAsTable:
-    """Mixin: a result defining :meth:`as_table` shows itself as that table (HTML and text).
-
-    ``repr()`` stays the dataclass's, every field in full.
-    """
+    """Mixin: a result with :meth:`as_table` shows as that table; ``repr()`` stays in full."""
 
     def as_table(self, caption: str | None = None) -> Table:
         """The result as a table, with ``caption`` (the source) under it."""

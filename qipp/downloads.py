@@ -44,6 +44,8 @@ from qipp.csvsafe import frame_to_csv
 from qipp.display import Table, shown_tables
 from qipp.render.plan.runinfo import RunInfo, git_commit
 
+__all__ = ["SYNTHETIC_COLUMN", "WORKBOOK_SUFFIX", "Downloads", "write_shown"]
+
 WORKBOOK_SUFFIX = ".xlsx"
 # What a CSV of synthetic data carries on every row, since it has no cover to say so.
 SYNTHETIC_COLUMN = ("Data", "synthetic")

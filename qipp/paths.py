@@ -11,6 +11,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = [
+    "PROJECT_ROOT",
+    "DATA_DIR",
+    "SOURCES_CSV",
+    "CLAIMS_CSV",
+    "TABLES_DIR",
+    "SYNTHETIC_DIR",
+    "SYNTHETIC_PANEL_CSV",
+    "TEMPLATES_DIR",
+    "REFERENCE_DIR",
+    "REFERENCE_RAW_DIR",
+    "NOTEBOOKS_DIR",
+    "REPORTS_DIR",
+    "FINDINGS_DIR",
+    "DOCS_DIR",
+    "display_name",
+    "relative_to_root",
+]
+
 
 def _find_root() -> Path:
     override = os.environ.get("QIPP_ROOT")

@@ -274,6 +274,8 @@ def _report(summary, in_place: bool) -> None:
     else:
         reused = sum(1 for result in summary.results if result.cached)
         click.echo(f"{done - reused} rendered, {reused} reused, {len(summary.failures)} failed.")
+    for line in summary.skipped:
+        click.echo(f"SKIPPED {line}", err=True)
     for result in summary.results:
         if result.first_error is not None:
             outcome = "failed again" if not result.ok else "succeeded"

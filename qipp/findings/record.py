@@ -11,6 +11,8 @@ the rest are the notebook's own figures.
 The file is strict JSON: a figure that is NaN or infinite is refused, so a
 notebook must decide to write ``None`` and say why in ``notes``.
 
+A notebook of one's own writes its record with :func:`write_record`, one call.
+
 Where it goes: ``qipp render`` passes ``findings_path`` into its staging folder.
 A notebook run by hand with ``findings_path`` left blank writes nothing, so it
 can never overwrite a rendered report set (:func:`findings_destination`).
@@ -33,6 +35,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +173,73 @@ def write_findings(
     return record
 
 
+@dataclass(frozen=True)
+class WrittenRecord:
+    """What :func:`write_record` built (``record``) and where it went (``path``, None: nowhere).
+
+    Shown in a notebook as the line saying where the key figures went.
+    """
+
+    record: dict
+    path: Path | None
+
+    def __repr__(self) -> str:
+        return findings_path_note(self.path)
+
+
+def write_record(
+    findings_path: str,
+    *,
+    verdict: str,
+    parameters: dict | None = None,
+    reproduced: bool | None = None,
+    reproduced_note: str = "not a published finding",
+    notes: Sequence[str] = (),
+    **figures: Any,
+) -> WrittenRecord:
+    """A notebook's findings record in one call, for the index and other tools to read.
+
+    Parameters
+    ----------
+    findings_path : str
+        The notebook's ``findings_path`` parameter (``qipp render`` sets it; blank
+        writes nothing). The record's ``notebook`` is the file's stem.
+    verdict : str
+        One sentence: what the notebook found.
+    parameters : dict, optional
+        The parameters it ran with (plain values); default ``findings_path`` alone.
+    reproduced : bool or None
+        Whether a published finding was reproduced; None (the default) for an analysis
+        of one's own, with ``reproduced_note`` saying why.
+    reproduced_note : str
+        Why ``reproduced`` is None.
+    notes : sequence of str
+        One sentence for each figure left None, saying why.
+    **figures
+        The key figures (finite numbers, text, booleans, None, lists, dicts).
+
+    Returns
+    -------
+    WrittenRecord
+        The record and where it went, shown as one line saying so.
+
+    >>> write_record("", verdict="Half the CCGs are behind plan.", behind=71)
+    Key figures not written: findings_path is blank. Pass -p findings_path FILE.json to keep them; qipp render sets it.
+    """
+    path = findings_destination(findings_path)
+    record = write_findings(
+        path,
+        notebook=path.stem if path is not None else "",
+        parameters={"findings_path": findings_path} if parameters is None else parameters,
+        verdict=verdict,
+        reproduced=reproduced,
+        reproduced_note=reproduced_note,
+        notes=notes,
+        **figures,
+    )
+    return WrittenRecord(record, path)
+
+
 def reproduced_label(record: dict) -> str:
     """How the index shows a record's ``reproduced``: yes, no, or n/a with the reason.
 
@@ -186,6 +256,16 @@ def reproduced_label(record: dict) -> str:
 
 def read_findings(path: Path | str) -> dict:
     """Read a findings record, checking the required keys are there.
+
+    Parameters
+    ----------
+    path : Path or str
+        A findings file.
+
+    Returns
+    -------
+    dict
+        The record.
 
     Raises
     ------

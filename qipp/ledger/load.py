@@ -31,12 +31,36 @@ def _load(path: Path | str, spec: TableSpec) -> pd.DataFrame:
 
 
 def load_sources(path: Path | str = SOURCES_CSV) -> pd.DataFrame:
-    """Load and validate the sources table (``data/sources.csv`` by default)."""
+    """Load and validate the sources table (``data/sources.csv`` by default).
+
+    Parameters
+    ----------
+    path : Path or str
+        The sources CSV.
+
+    Returns
+    -------
+    DataFrame
+        One row per publication.
+    """
     return _load(path, SOURCES_SPEC)
 
 
 def load_claims(path: Path | str = CLAIMS_CSV, sources: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Load and validate the claims ledger, checking every claim's source is in ``sources``."""
+    """Load and validate the claims ledger, checking every claim's source is in ``sources``.
+
+    Parameters
+    ----------
+    path : Path or str
+        The claims CSV.
+    sources : DataFrame, optional
+        The sources (default: loaded).
+
+    Returns
+    -------
+    DataFrame
+        One row per published figure.
+    """
     claims = _load(path, CLAIMS_SPEC)
     if sources is None:
         sources = load_sources()
@@ -62,6 +86,11 @@ def list_tidy_tables() -> list[str]:
 
     >>> list_tidy_tables()[:2]
     ['ccg_q1_1314_threshold_counts', 'commissioner_position_1314']
+
+    Returns
+    -------
+    list of str
+        The names, sorted.
     """
     return sorted(TABLE_SPECS)
 
@@ -76,6 +105,20 @@ def load_tidy_table(
     >>> first = load_tidy_table("tracker_savings_profile").iloc[0]
     >>> first["year"], float(first["value"]), first["unit"]
     ('2011-12', 3.8, 'GBP_bn')
+
+    Parameters
+    ----------
+    name : str
+        The table's name (:func:`list_tidy_tables`).
+    claims : DataFrame, optional
+        The claims (default: loaded).
+    tables_dir : Path or str
+        The folder of tidy tables.
+
+    Returns
+    -------
+    DataFrame
+        The table, each row with its claim's value, unit, precision, qualifier and source.
     """
     if name not in TABLE_SPECS:
         raise KeyError(f"no tidy table {name!r}; known: {', '.join(list_tidy_tables())}")

@@ -14,6 +14,16 @@ def claim_values(claims: pd.DataFrame | None = None) -> dict[str, float]:
 
     >>> claim_values()["ccg_q1_median_target_pct"]
     2.47
+
+    Parameters
+    ----------
+    claims : DataFrame, optional
+        The claims (default: loaded).
+
+    Returns
+    -------
+    dict
+        Claim id to value.
     """
     claims = load_claims() if claims is None else claims
     return dict(zip(claims["id"], claims["value"].astype(float), strict=True))
@@ -24,6 +34,18 @@ def claim(claim_id: str, claims: pd.DataFrame | None = None) -> pd.Series:
 
     >>> float(claim("ccg_q1_west_essex_target_pct")["value"])
     6.44
+
+    Parameters
+    ----------
+    claim_id : str
+        A claim's id in ``data/claims.csv``.
+    claims : DataFrame, optional
+        The claims (default: loaded).
+
+    Returns
+    -------
+    Series
+        The claim's row.
     """
     claims = load_claims() if claims is None else claims
     rows = claims.loc[claims["id"] == claim_id]
@@ -39,6 +61,18 @@ def cite(source_id: str, sources: pd.DataFrame | None = None) -> str:
 
     >>> cite("hsj_dh_tracker_q1_1213")
     'HSJ, DH QIPP tracker, Q1 2012-13 (2011-12 to 2014-15, assessed at Q1 2012-13)'
+
+    Parameters
+    ----------
+    source_id : str
+        A source's id in ``data/sources.csv``.
+    sources : DataFrame, optional
+        The sources (default: loaded).
+
+    Returns
+    -------
+    str
+        The citation.
     """
     sources = load_sources() if sources is None else sources
     rows = sources.loc[sources["id"] == source_id]

@@ -168,7 +168,15 @@ def panel_to_csv_text(panel: pd.DataFrame) -> str:
 
 
 def write_panel_csv(panel: pd.DataFrame, path: Path | str) -> None:
-    """Write ``panel`` to ``path`` atomically as :func:`panel_to_csv_text` renders it."""
+    """Write ``panel`` to ``path`` atomically as :func:`panel_to_csv_text` renders it.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        A validated panel.
+    path : Path or str
+        The CSV to write.
+    """
     atomic_write_text(path, panel_to_csv_text(panel))
 
 
@@ -177,6 +185,16 @@ def sidecar_path(csv_path: Path | str) -> Path:
 
     >>> sidecar_path("data/synthetic/p.csv").as_posix()
     'data/synthetic/p.meta.json'
+
+    Parameters
+    ----------
+    csv_path : Path or str
+        The panel CSV.
+
+    Returns
+    -------
+    Path
+        ``NAME.meta.json`` beside it.
     """
     return Path(csv_path).with_suffix(".meta.json")
 
@@ -189,5 +207,16 @@ def write_sidecar(csv_path: Path | str, metadata: dict[str, Any]) -> Path:
 
 
 def read_sidecar(csv_path: Path | str) -> dict[str, Any]:
-    """Read the metadata beside ``csv_path`` (FileNotFoundError if there is none)."""
+    """Read the metadata beside ``csv_path`` (FileNotFoundError if there is none).
+
+    Parameters
+    ----------
+    csv_path : Path or str
+        The panel CSV.
+
+    Returns
+    -------
+    dict
+        The sidecar's JSON.
+    """
     return json.loads(sidecar_path(csv_path).read_text(encoding="utf-8"))

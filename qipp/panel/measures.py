@@ -89,6 +89,18 @@ def add_measures(panel: pd.DataFrame, register: pd.DataFrame | None = None) -> p
     """A copy of ``panel`` with :data:`DERIVED_COLUMNS` appended (the project's register by default).
 
     ``registered_patients`` and ``plan_gbp_per_head`` are NA for a code the register lacks.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        A validated panel.
+    register : DataFrame, optional
+        The CCG register (default: the project's).
+
+    Returns
+    -------
+    DataFrame
+        The copy with the derived columns.
     """
     sizes = _project_list_sizes() if register is None else _list_sizes(register)
     out = detection_measures(panel)
@@ -112,6 +124,16 @@ def is_synthetic(panel: pd.DataFrame) -> bool:
 
     >>> is_synthetic(pd.DataFrame({"data_status": ["reported", "synthetic"]}))
     True
+
+    Parameters
+    ----------
+    panel : DataFrame
+        A panel with ``data_status``.
+
+    Returns
+    -------
+    bool
+        True when any row is synthetic.
     """
     return bool((panel["data_status"] == STATUS_SYNTHETIC).any())
 

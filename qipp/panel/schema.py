@@ -245,5 +245,11 @@ MONEY_COLUMNS: list[str] = [c for c in PANEL_COLUMNS if c.endswith("_gbp_m")]
 
 
 def panel_schema() -> pa.DataFrameSchema:
-    """The strict pandera schema a loaded panel satisfies."""
+    """The strict pandera schema a loaded panel satisfies.
+
+    Returns
+    -------
+    pandera.DataFrameSchema
+        The schema.
+    """
     return PANEL_SPEC.schema()

@@ -73,7 +73,22 @@ def banner_lines(panel: pd.DataFrame) -> list[str]:
 
 
 def summarise_panel(panel: pd.DataFrame, file: str = "panel", width: int = 88) -> str:
-    """A validated panel in one paragraph opening with ``file``, wrapped to ``width``."""
+    """A validated panel in one paragraph opening with ``file``, wrapped to ``width``.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        A validated panel.
+    file : str
+        How the paragraph names the panel's file.
+    width : int
+        The line width to wrap to.
+
+    Returns
+    -------
+    str
+        The paragraph.
+    """
     measured = add_measures(panel)
     pct = measured["plan_pct_of_allocation"]
     counts = panel["region"].value_counts()

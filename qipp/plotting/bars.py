@@ -55,6 +55,28 @@ def shortfall_by_quarter_chart(
     Both keep their order of first appearance; a missing pair draws no bar, a repeated one
     raises ValueError. Each organisation has its own colour and hatch; ``category_label``
     (None: no label) is the axis under the groups.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Long format: one row per quarter and organisation.
+    source : str
+        The source line.
+    synthetic : bool
+        Draw the synthetic-data banner.
+    quarter_column, group_column, value_column : str
+        The columns holding the quarter, the organisation and the value.
+    value_label, value_format : str
+        The value axis's label; the format of the values on the bars.
+    title : str, optional
+        The chart's title.
+    category_label : str, optional
+        The label under the groups.
+
+    Returns
+    -------
+    Chart
+        For :func:`show`.
     """
     for column in (quarter_column, group_column):
         if column not in table.columns:
@@ -130,6 +152,30 @@ def bar_compare(
 
     Bars run top to bottom in the order given; labels in ``highlight`` are orange and
     hatched, and ``highlight_label`` says in the legend what marks them out.
+
+    Parameters
+    ----------
+    labels, values : iterable
+        The bars' names and values, top to bottom.
+    unit, title : str
+        The value axis's label; the chart's title.
+    source : str
+        The source line.
+    synthetic : bool
+        Draw the synthetic-data banner.
+    highlight : iterable of str
+        Labels drawn orange and hatched.
+    highlight_label : str, optional
+        What marks them out, for the legend.
+    value_format : str
+        Format of the values written on the bars.
+    category_label : str, optional
+        The axis label beside the bars' names.
+
+    Returns
+    -------
+    Chart
+        For :func:`show`.
     """
     names = [str(label) for label in labels]
     vals = np.asarray(list(values), dtype=float)

@@ -111,6 +111,11 @@ def show(chart: Chart) -> None:
 
     The PNG is the notebook's own (the house formatter), so images are unchanged; its
     ``text/plain`` is the text alternative too. Outside IPython the text is printed.
+
+    Parameters
+    ----------
+    chart : Chart
+        What a chart function returns.
     """
     from IPython import get_ipython
     from IPython.display import display

@@ -130,7 +130,22 @@ def _replace_text(fig: Figure, gid: str) -> None:
 
 
 def source_line(fig: Figure, source: str, synthetic: bool = False) -> Text:
-    """Write a grey "Source: ..." line at the foot of ``fig``, replacing any; see :func:`finish_figure`."""
+    """Write a grey "Source: ..." line at the foot of ``fig``, replacing any; see :func:`finish_figure`.
+
+    Parameters
+    ----------
+    fig : Figure
+        The chart.
+    source : str
+        The source, after "Source: ".
+    synthetic : bool
+        Append the synthetic-data notice.
+
+    Returns
+    -------
+    Text
+        The line.
+    """
     _replace_text(fig, SOURCE_GID)
     # About 0.55 em per character in DejaVu Sans at this size.
     width_chars = int(fig.get_figwidth() * 72 / (_SOURCE_PT * 0.55))
@@ -141,7 +156,18 @@ def source_line(fig: Figure, source: str, synthetic: bool = False) -> Text:
 
 
 def synthetic_banner(fig: Figure) -> Text:
-    """Put a red "SYNTHETIC DATA" banner across the top of ``fig`` (once); see :func:`finish_figure`."""
+    """Put a red "SYNTHETIC DATA" banner across the top of ``fig`` (once); see :func:`finish_figure`.
+
+    Parameters
+    ----------
+    fig : Figure
+        The chart.
+
+    Returns
+    -------
+    Text
+        The banner.
+    """
     _replace_text(fig, BANNER_GID)
     return fig.text(
         0.5,
@@ -159,7 +185,22 @@ def synthetic_banner(fig: Figure) -> Text:
 
 
 def finish_figure(fig: Figure, source: str, synthetic: bool = False) -> Figure:
-    """Lay out ``fig`` leaving room for the source line (and banner), then add them."""
+    """Lay out ``fig`` leaving room for the source line (and banner), then add them.
+
+    Parameters
+    ----------
+    fig : Figure
+        The chart.
+    source : str
+        The source line.
+    synthetic : bool
+        Add the synthetic-data banner.
+
+    Returns
+    -------
+    Figure
+        ``fig``.
+    """
     height_pt = fig.get_figheight() * 72
     n_lines = source_line(fig, source, synthetic).get_text().count("\n") + 1
     bottom = (n_lines * _SOURCE_PT * 1.3 + 6) / height_pt
@@ -177,6 +218,16 @@ def synthetic_banner_html(detail: str = BANNER_TEXT) -> str:
 
     >>> "SYNTHETIC DATA" in synthetic_banner_html() and "<link" not in synthetic_banner_html()
     True
+
+    Parameters
+    ----------
+    detail : str
+        The banner's words.
+
+    Returns
+    -------
+    str
+        The HTML.
     """
     style = (
         f"background:{RED};color:#ffffff;font-weight:bold;padding:0.6em 1em;"
@@ -190,6 +241,16 @@ def synthetic_banner_markdown(detail: str = BANNER_TEXT) -> str:
 
     >>> synthetic_banner_markdown().splitlines()[0]
     '> **SYNTHETIC DATA: invented CCGs calibrated to published totals, not real returns**'
+
+    Parameters
+    ----------
+    detail : str
+        The banner's words.
+
+    Returns
+    -------
+    str
+        The Markdown.
     """
     return (
         f"> **{detail}**\n>\n> Every figure below is computed from a synthetic panel; "

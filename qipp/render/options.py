@@ -83,12 +83,13 @@ class RenderSummary:
 
     ``index_path`` is None for an in-place run; ``phases_s`` holds the wall-clock seconds of planning
     (``plan_s``), the batch (``batch_s``), the PDFs (``pdf_s``, with ``--pdf``) and the index
-    (``index_s``).
+    (``index_s``); ``skipped`` has a line for each notebook left out, saying why.
     """
 
     results: list[JobResult]
     index_path: Path | None = None
     phases_s: dict[str, float] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[JobResult]:

@@ -49,9 +49,12 @@ from qipp.render.site.stage import RunLock, Stage
 KERNELS_DIR = ".kernels"
 
 
-def _select(options: RenderOptions) -> tuple[list[Path], Path | None]:
-    """The finding notebooks to render, and the profile template when profiles are wanted."""
-    notebooks = discover_notebooks(options.notebooks_dir)
+def _select(
+    options: RenderOptions, skipped: list[str] | None = None
+) -> tuple[list[Path], Path | None]:
+    """The finding notebooks to render, and the profile template when profiles are wanted;
+    a line in ``skipped`` for each notebook left out (papermill's executed copies)."""
+    notebooks = discover_notebooks(options.notebooks_dir, skipped)
     template = next((p for p in notebooks if p.name == PROFILE_TEMPLATE_NAME), None)
     findings = [p for p in notebooks if p is not template and matches_only(p.stem, options.only)]
     if options.ccg_codes and not options.only:
@@ -158,11 +161,13 @@ def render_reports(options: RenderOptions) -> RenderSummary:
     started = time.perf_counter()
     out_dir = Path(options.out_dir).resolve()
     panel_path = Path(options.panel_path or SYNTHETIC_PANEL_CSV).resolve()
-    findings, template = _select(options)
+    skipped: list[str] = []
+    findings, template = _select(options, skipped)
     rows, synthetic = _profiles(options, panel_path)
     profiles = rows if template else []
     if not findings and not profiles:
-        raise RenderInputError("nothing to render: no notebook matches the selection")
+        why = "".join(f"; skipped {line}" for line in skipped)
+        raise RenderInputError(f"nothing to render: no notebook matches the selection{why}")
     chromium = find_chromium() if options.pdf else None
     if options.pdf and chromium is None:
         raise RenderInfrastructureError("chromium", INSTALL_HINT)
@@ -194,6 +199,7 @@ def render_reports(options: RenderOptions) -> RenderSummary:
                 _add_pdfs(chromium, stage.root, results, options.jobs)
                 phases["pdf_s"] = time.perf_counter() - printing
             summary = _finish(options, out_dir, stage, run, results, previous, profiles, phases)
+            summary.skipped = skipped
             # Only once the reports are in place: a run that fails or is stopped leaves
             # the cache, like everything else in the folder, as it was.
             for result in results:  # a reused report keeps what this run added (its PDF)
@@ -259,7 +265,9 @@ def render_in_place(options: RenderOptions) -> RenderSummary:
         Stopped; notebooks not yet replaced are unchanged.
     """
     notebooks_dir = Path(options.notebooks_dir).resolve()
-    notebooks = [p for p in discover_notebooks(notebooks_dir) if matches_only(p.stem, options.only)]
+    skipped: list[str] = []
+    found = discover_notebooks(notebooks_dir, skipped)
+    notebooks = [p for p in found if matches_only(p.stem, options.only)]
     if not notebooks:
         raise RenderInputError(f"nothing to execute: no notebook in {notebooks_dir} matches")
     try:
@@ -276,4 +284,4 @@ def render_in_place(options: RenderOptions) -> RenderSummary:
         except BaseException:
             stage.discard()
             raise
-    return RenderSummary(results)
+    return RenderSummary(results, skipped=skipped)

@@ -96,6 +96,18 @@ def spearman_with_ci(x: Iterable[float], y: Iterable[float], alpha: float = 0.05
     >>> r = spearman_with_ci([1, 2, 3, 4, 5, 6, 7, 8], [1, 3, 2, 5, 4, 7, 6, 8])
     >>> round(r.rho, 3), round(r.ci_low, 3), round(r.ci_high, 3)
     (0.929, 0.537, 0.991)
+
+    Parameters
+    ----------
+    x, y : iterable of float
+        Paired values.
+    alpha : float
+        One minus the interval's confidence, and the test's level.
+
+    Returns
+    -------
+    SpearmanResult
+        Rho, p-value and interval.
     """
     xa, ya = _ranked_pairs(x, y, 4)
     n = xa.size
@@ -112,6 +124,18 @@ def correlation_verdict(result: SpearmanResult, alpha: float | None = None) -> s
     'No rank correlation detected at the 5% level: rho = 0.04 (95% CI -0.12 to 0.20), p = 0.620, n = 143; the interval does not rule out |rho| up to 0.20.'
     >>> correlation_verdict(SpearmanResult(-0.31, 0.0002, -0.45, -0.15, 143, 0.05))
     'A moderate negative rank correlation at the 5% level: rho = -0.31 (95% CI -0.45 to -0.15), p < 0.001, n = 143.'
+
+    Parameters
+    ----------
+    result : SpearmanResult
+        A rank correlation.
+    alpha : float, optional
+        The significance level.
+
+    Returns
+    -------
+    str
+        The sentence.
     """
     alpha = result.alpha if alpha is None else alpha
     level = f"{100 * (1 - result.alpha):g}% CI"
@@ -140,6 +164,18 @@ def kendall_with_ci(x: Iterable[float], y: Iterable[float], alpha: float = 0.05)
     >>> r = kendall_with_ci([1, 2, 3, 4, 5, 6, 7, 8], [1, 3, 2, 5, 4, 7, 6, 8])
     >>> round(r.rho, 3), round(r.ci_low, 3), round(r.ci_high, 3), r.method
     (0.786, 0.39, 0.936, 'kendall')
+
+    Parameters
+    ----------
+    x, y : iterable of float
+        Paired values.
+    alpha : float
+        One minus the interval's confidence, and the test's level.
+
+    Returns
+    -------
+    SpearmanResult
+        Tau, p-value and interval (``method`` is ``kendall``).
     """
     xa, ya = _ranked_pairs(x, y, 5)
     n = xa.size

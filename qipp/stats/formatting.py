@@ -14,6 +14,16 @@ def format_p(p: float, alpha: float) -> str:
 
     >>> format_p(0.62, 0.05), format_p(0.04996, 0.05)
     ('p = 0.620', 'p = 0.04996')
+
+    Parameters
+    ----------
+    p, alpha : float
+        The p-value and the test's level.
+
+    Returns
+    -------
+    str
+        ``p = ...`` or ``p < 0.001``.
     """
     if p < 0.001:
         return "p < 0.001"
@@ -24,16 +34,49 @@ def format_p(p: float, alpha: float) -> str:
 
 
 def p_value_text(p: float, alpha: float) -> str:
-    """A p-value for a table cell: :func:`format_p` without the ``p =``."""
+    """A p-value for a table cell: :func:`format_p` without the ``p =``.
+
+    Parameters
+    ----------
+    p, alpha : float
+        The p-value and the test's level.
+
+    Returns
+    -------
+    str
+        The text.
+    """
     return format_p(p, alpha).removeprefix("p = ").replace("p < ", "< ")
 
 
 def percent_level(alpha: float) -> str:
-    """A significance level or its interval's confidence as a percentage (0.95: '95%')."""
+    """A significance level or its interval's confidence as a percentage (0.95: '95%').
+
+    Parameters
+    ----------
+    alpha : float
+        A level, or a confidence.
+
+    Returns
+    -------
+    str
+        The percentage.
+    """
     return f"{100 * alpha:.10g}%"
 
 
 def format_r(value: float) -> str:
-    """Two decimals, never '-0.00'."""
+    """Two decimals, never '-0.00'.
+
+    Parameters
+    ----------
+    value : float
+        A correlation.
+
+    Returns
+    -------
+    str
+        The text.
+    """
     text = f"{value:.2f}"
     return "0.00" if text == "-0.00" else text

@@ -91,6 +91,20 @@ def logit_shortfall_on_target(
     ``converged`` is False when the optimiser did not converge: the estimates are then
     unreliable. Raises KeyError for a missing column, ValueError for missing values or one
     outcome class, SeparationError when the predictor splits the outcomes (nearly) perfectly.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The data.
+    outcome, predictor : str
+        The yes/no column and the column it is regressed on.
+    alpha : float
+        One minus the intervals' confidence.
+
+    Returns
+    -------
+    LogitResult
+        The odds ratio, its interval and p-value, and the fit.
     """
     # statsmodels is slow to import: only a fit pays for it.
     import statsmodels.api as sm

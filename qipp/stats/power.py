@@ -28,6 +28,22 @@ def power_for_r(
 
     >>> round(power_for_r(0.0, 143), 3), round(power_for_r(0.3, 143), 3)
     (0.05, 0.952)
+
+    Parameters
+    ----------
+    r : float
+        The true correlation.
+    n : int
+        Pairs.
+    alpha : float
+        The test's level.
+    spearman, kendall : bool
+        The standard error used, as above.
+
+    Returns
+    -------
+    float
+        The power, 0 to 1.
     """
     if n < (5 if kendall else 4):
         raise ValueError(f"need n >= {5 if kendall else 4}, got {n}")
@@ -45,7 +61,22 @@ def power_for_r(
 def min_detectable_abs_r(
     n: int, alpha: float = 0.05, power: float = 0.8, spearman: bool = True, kendall: bool = False
 ) -> float:
-    """Smallest ``|r|`` that ``n`` pairs detect with the given power: :func:`power_for_r` solved for r."""
+    """Smallest ``|r|`` that ``n`` pairs detect with the given power: :func:`power_for_r` solved for r.
+
+    Parameters
+    ----------
+    n : int
+        Pairs.
+    alpha, power : float
+        The test's level and the power wanted.
+    spearman, kendall : bool
+        The standard error used, as :func:`power_for_r`.
+
+    Returns
+    -------
+    float
+        The smallest ``|r|``.
+    """
     if not alpha < power < 1.0:
         raise ValueError(f"power must lie between alpha ({alpha}) and 1, got {power}")
     return float(
@@ -92,7 +123,20 @@ def _wilson(k: np.ndarray, n: int, alpha: float) -> tuple[np.ndarray, np.ndarray
 
 
 def simulation_seeds(seed: int, n_sims: int) -> list[int]:
-    """Per-draw seeds spawned from ``np.random.SeedSequence(seed)``: the first k never change."""
+    """Per-draw seeds spawned from ``np.random.SeedSequence(seed)``: the first k never change.
+
+    Parameters
+    ----------
+    seed : int
+        The seed of the seeds.
+    n_sims : int
+        How many.
+
+    Returns
+    -------
+    list of int
+        The seeds.
+    """
     return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(seed).spawn(n_sims)]
 
 
@@ -115,6 +159,26 @@ def detection_rate_by_rho(
     ``detection_rate`` with its Wilson interval ``rate_ci_low``/``rate_ci_high``,
     ``mean_realised_rho`` (NaN when defined in no panel) and ``n_undefined`` (panels with a
     constant column, counted as not detected).
+
+    Parameters
+    ----------
+    draw_panel : callable
+        ``draw_panel(seed, rho)`` gives a panel.
+    rhos : sequence of float
+        The injected correlations.
+    n_sims, seed : int
+        Panels per rho; the seed of their seeds.
+    alpha : float
+        The test's level.
+    x, y : str
+        The columns correlated.
+    method : str
+        ``spearman`` or ``kendall``.
+
+    Returns
+    -------
+    DataFrame
+        One row per rho, as above.
     """
     if n_sims < 1:
         raise ValueError(f"n_sims must be at least 1, got {n_sims}")

@@ -26,6 +26,16 @@ def cumulative_share(values: Iterable[float]) -> pd.Series:
 
     >>> cumulative_share([3.8, 3.6, 2.9, 2.6]).round(3).tolist()
     [0.295, 0.574, 0.798, 1.0]
+
+    Parameters
+    ----------
+    values : iterable of float
+        The values, in order.
+
+    Returns
+    -------
+    Series
+        The running shares.
     """
     series = _as_series(values, "cumulative_share")
     return (series.cumsum() / series.sum()).rename("cumulative_share")

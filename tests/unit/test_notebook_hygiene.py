@@ -19,7 +19,8 @@ from nbval.plugin import get_sanitize_patterns
 from qipp.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from qipp.render.site.outputs import strip_volatile_metadata
 
-NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+# The committed notebooks and the template for a notebook of one's own.
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb")) + sorted(NOTEBOOKS_DIR.glob("templates/*.ipynb"))
 SANITIZE_CFG = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"
 PRE_COMMIT_CONFIG = PROJECT_ROOT / ".pre-commit-config.yaml"
 FINDING_NOTEBOOKS = [p for p in NOTEBOOKS if re.match(r"\d\d_", p.name)]

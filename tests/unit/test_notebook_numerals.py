@@ -13,7 +13,8 @@ from qipp.paths import NOTEBOOKS_DIR
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from notebook_numerals import NUMERAL, numerals_in_notebook, numerals_in_text  # noqa: E402
 
-NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+# The committed notebooks and the template for a notebook of one's own.
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb")) + sorted(NOTEBOOKS_DIR.glob("templates/*.ipynb"))
 
 # The reviewed allow-list: (notebook, numeral, a phrase of its context) -> why it may be typed.
 # Definitions and conventions only; never a result or a published figure.

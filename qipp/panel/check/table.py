@@ -180,7 +180,18 @@ CLAIM_IDS: tuple[str, ...] = tuple(c.claim_id for c in CHECKS)
 
 
 def panel_aggregates(panel: pd.DataFrame) -> dict[str, float | None]:
-    """Every published aggregate on a validated ``panel`` (None where it cannot give one)."""
+    """Every published aggregate on a validated ``panel`` (None where it cannot give one).
+
+    Parameters
+    ----------
+    panel : DataFrame
+        A validated panel.
+
+    Returns
+    -------
+    dict
+        Claim id to the panel's value.
+    """
     measured = add_measures(panel)
     return {check.claim_id: check.compute(measured) for check in CHECKS}
 
@@ -192,7 +203,21 @@ def published_values() -> dict[str, float]:
 
 
 def check_panel(panel: pd.DataFrame, published: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Each published aggregate (from the ledger by default) beside the panel's value and status."""
+    """Each published aggregate (from the ledger by default) beside the panel's value and status.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        A validated panel.
+    published : mapping, optional
+        Claim id to published value (default: the ledger's).
+
+    Returns
+    -------
+    DataFrame
+        One row per aggregate: ``claim_id``, ``aggregate``, ``published``, ``panel``, ``rule``,
+        ``status``.
+    """
     if published is None:
         published = published_values()
     values = panel_aggregates(panel)

@@ -57,6 +57,16 @@ def format_check_table(table: pd.DataFrame) -> str:
     >>> print(format_check_table(pd.DataFrame([row])))
     claim_id       published  panel  rule   status
     ccg_q1_n_ccgs        143    143  equal  match
+
+    Parameters
+    ----------
+    table : DataFrame
+        What :func:`check_panel` returns.
+
+    Returns
+    -------
+    str
+        The table as aligned text.
     """
 
     def number(value: float | None) -> str:

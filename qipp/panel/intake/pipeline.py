@@ -26,6 +26,7 @@ from qipp.panel.intake.report import collapse
 from qipp.panel.intake.units import read_units
 from qipp.panel.io import validate_panel_frame
 from qipp.panel.schema import DATA_STATUSES, PANEL_COLUMNS, REGIONS
+from qipp.paths import SYNTHETIC_PANEL_CSV
 from qipp.validation import DataError, Problem
 
 # Columns whose allowed values are a short list: a refusal suggests the nearest one.
@@ -122,6 +123,21 @@ def read_panel(path: Path | str, sheet: str | int | None = None, units: str = "m
     return PanelRead(panel, notes, warnings, dict(located.extra), tuple(rows), frame, tuple(header))
 
 
-def load_panel(path: Path | str, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read and validate a CCG panel file: the one way qipp reads a panel (see :func:`read_panel`)."""
+def load_panel(path: Path | str | None = None, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read and validate a CCG panel file: the one way qipp reads a panel (see :func:`read_panel`).
+
+    Parameters
+    ----------
+    path : Path, str or None
+        A panel file (CSV, TSV or .xlsx); None reads the committed synthetic panel
+        (:data:`qipp.paths.SYNTHETIC_PANEL_CSV`).
+    sheet : str, int or None
+        A workbook's sheet by name or 1-based number; None finds it by its header.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The validated panel, one row per CCG. Raises PanelDataError naming every problem.
+    """
+    path = SYNTHETIC_PANEL_CSV if path is None else path
     return read_panel(path, sheet).panel

@@ -126,6 +126,20 @@ def generate_panel(seed: int, rho: float = DEFAULT_RHO, *, verify: bool = True) 
     of its year-end forecast gap. ``verify`` recomputes every published aggregate from the
     panel; power simulations skip it (two thirds of a draw's time). Raises ValueError when
     ``rho`` is outside [-1, 1] or the ledger or register leave the generator's assumptions.
+
+    Parameters
+    ----------
+    seed : int
+        The random seed.
+    rho : float
+        The copula's rank correlation, in [-1, 1].
+    verify : bool
+        Check every published aggregate on the result.
+
+    Returns
+    -------
+    DataFrame
+        The panel, one row per CCG.
     """
     if not -1.0 <= rho <= 1.0:
         raise ValueError(f"rho must lie in [-1, 1], not {rho}")

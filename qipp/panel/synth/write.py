@@ -47,7 +47,20 @@ def panel_metadata(seed: int, rho: float) -> dict[str, Any]:
 def write_synthetic_panel(
     path: Path | str, seed: int = DEFAULT_SEED, rho: float = DEFAULT_RHO
 ) -> pd.DataFrame:
-    """Draw a panel, write it as CSV with its sidecar (``.meta.json``, with the CSV's SHA-256), return it."""
+    """Draw a panel, write it as CSV with its sidecar (``.meta.json``, with the CSV's SHA-256), return it.
+
+    Parameters
+    ----------
+    path : Path or str
+        The CSV to write; the sidecar goes beside it.
+    seed, rho : int, float
+        As :func:`generate_panel` takes them.
+
+    Returns
+    -------
+    DataFrame
+        The panel written.
+    """
     panel = generate_panel(seed, rho)
     text = panel_to_csv_text(panel)
     atomic_write_text(path, text)

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qipp.render.plan.parameters import executed_copy_of
+
 PROFILE_TEMPLATE_NAME = "ccg_profile.ipynb"
 KIND_FINDING, KIND_PROFILE, KIND_IN_PLACE = "finding", "profile", "in-place"
 
@@ -179,20 +181,25 @@ def index_href_from(page: str | None) -> str:
     return "../" * (page or "").count("/") + "index.html"
 
 
-def discover_notebooks(notebooks_dir: Path) -> list[Path]:
+def discover_notebooks(notebooks_dir: Path, skipped: list[str] | None = None) -> list[Path]:
     """The notebooks directly in ``notebooks_dir``, sorted; names starting with ``.`` or ``_``
-    skipped.
+    and papermill's executed copies are left out, each copy with a line in ``skipped``.
 
     >>> discover_notebooks(Path("/nonexistent"))
     []
     """
     if not notebooks_dir.is_dir():
         return []
-    return sorted(
-        p
-        for p in notebooks_dir.glob("*.ipynb")
-        if not p.name.startswith((".", "_")) and p.is_file()
-    )
+    found = []
+    for path in sorted(notebooks_dir.glob("*.ipynb")):
+        if path.name.startswith((".", "_")) or not path.is_file():
+            continue
+        source = executed_copy_of(path)
+        if source is None:
+            found.append(path)
+        elif skipped is not None:
+            skipped.append(f"{path.name}: papermill's executed copy of {source}, not rendered")
+    return found
 
 
 def matches_only(stem: str, patterns: Iterable[str]) -> bool:

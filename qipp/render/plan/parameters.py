@@ -56,6 +56,29 @@ def declared_parameters(notebook_path: Path) -> set[str]:
     return names
 
 
+def executed_copy_of(notebook_path: Path) -> str | None:
+    """The notebook a papermill output was executed from, or None for a source notebook.
+
+    papermill records ``metadata.papermill.input_path`` in what it writes and tags the
+    cell it injects ``injected-parameters``: either marks an executed copy, which
+    ``qipp render`` leaves out rather than render as a second report. A file that is not
+    JSON is a source (the render reports what is wrong with it).
+    """
+    try:
+        notebook = json.loads(Path(notebook_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    metadata = notebook.get("metadata", {}) if isinstance(notebook, dict) else {}
+    papermill = metadata.get("papermill") if isinstance(metadata, dict) else None
+    if isinstance(papermill, dict) and (
+        papermill.get("input_path") or papermill.get("output_path")
+    ):
+        return str(papermill.get("input_path") or "another notebook")
+    cells = notebook.get("cells", []) if isinstance(notebook, dict) else []
+    tags = [tag for cell in cells for tag in cell.get("metadata", {}).get("tags", [])]
+    return "another notebook" if INJECTED_TAG in tags else None
+
+
 def source_cell_number(input_path: Path, executed_index: int, injected: bool) -> int:
     """Map a cell's 0-based index in the executed notebook to its 1-based number in the source.
 
