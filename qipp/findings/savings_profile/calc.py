@@ -114,7 +114,7 @@ class ProfileTable(ShownAsTable):
             labels=labels,
             formats=formats,
             caption=caption
-            or f"Source: {self.source}; qipp.findings.savings_profile.calc.profile_table. "
+            or f"Source: {self.source}. "
             "Running share: of the total so far; change: on the year before.",
             title="QIPP savings the DH tracker anticipated, by year",
         )
@@ -179,9 +179,7 @@ class ProfileShape(ShownAsTable):
             rows,
             formats=formats,
             title="How front-loaded the savings are",
-            caption=caption
-            or "Source: the yearly figures above; "
-            "qipp.findings.savings_profile.calc.profile_shape.",
+            caption=caption or "Source: the yearly figures above.",
         )
 
 
@@ -242,9 +240,7 @@ class TrendResult(ShownAsTable):
                 "p-value of the slope": lambda p: p_value_text(p, self.alpha),
             },
             title="A straight line fitted to the yearly savings",
-            caption=caption
-            or "Source: the yearly figures above; ordinary least squares "
-            "(qipp.findings.savings_profile.calc.linear_trend).",
+            caption=caption or "Source: the yearly figures above; ordinary least squares.",
         )
 
     def to_dict(self, digits: int | None = 4) -> dict:
