@@ -67,7 +67,7 @@ class PanelCheck(ShownAsTable):
             shown,
             caption=caption
             or f"Source: the claims ledger (data/claims.csv: {sources}) and {self.source}; "
-            "each checked within its published rounding.",
+            "each held to the agreement shown beside it.",
             title="The panel against every published aggregate it can be checked on",
         )
 
