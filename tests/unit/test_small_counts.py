@@ -67,7 +67,7 @@ def test_a_region_of_three_has_no_medians_and_no_rank_column():
     text = region_sentence(summary)
     assert text == (
         "The panel's 3 CCGs in London are too few for medians or a rank; "
-        "2 of them forecast a year-end shortfall."
+        "1 of them forecasts a year-end shortfall."
     )
     shown = summary.as_table(caption="Source: a panel.")
     assert PEER_LABELS["rank"] not in shown.headers and len(shown.cells) == 3
