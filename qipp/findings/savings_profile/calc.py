@@ -127,7 +127,7 @@ def profile_table(profile: pd.Series, source: str = "the yearly figures") -> Pro
        Year Savings (£bn) Running total (£bn) Running share (%) Change (£bn) Change (%)
     2011-12           2.0                 2.0              66.7            –          –
     2012-13           1.0                 3.0             100.0         -1.0      -50.0
-    Source: HSJ; qipp.findings.savings_profile.calc.profile_table. Running share: of the total so far; change: on the year before.
+    Source: HSJ. Running share: of the total so far; change: on the year before.
     """
     savings = _profile(profile, "profile_table")
     frame = pd.DataFrame(
