@@ -153,3 +153,21 @@ def from_csv(raw: str) -> object:
     if re.fullmatch(r"[+-]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?", raw):
         return float(raw)
     return raw
+
+
+# Words for the documentation, not a page's readers: module paths, decision records and
+# render mechanics (tests/unit/test_page_words.py scans their sources with it too).
+ENGINEERING = re.compile(
+    r"qipp\.[A-Za-z_]|docs/decisions|decisions? 0\d{3}|\(0\d{3}\)|runs this template"
+)
+
+
+def visible_text(page_html: str) -> str:
+    """What a reader of ``page_html`` can read: its text (collapsed details too) and images' alt."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page_html, "html.parser")
+    for hidden in soup(["script", "style"]):
+        hidden.decompose()
+    alts = [str(img.get("alt", "")) for img in soup.find_all("img")]
+    return " ".join([soup.get_text(" "), *alts])

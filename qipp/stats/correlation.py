@@ -36,7 +36,7 @@ class SpearmanResult(ShownAsTable, _Rounded):
                         p-value (two-sided)         0.367
                             Detected at 5%            no
                                   Pairs (n)           150
-    Spearman rank correlation (qipp.stats.spearman_with_ci).
+    Spearman rank correlation with a Fisher-z interval.
     """
 
     rho: float
@@ -63,8 +63,7 @@ class SpearmanResult(ShownAsTable, _Rounded):
                 "Pairs (n)": self.n,
             },
             formats={_NAMES[self.method][0]: format_r, "p-value (two-sided)": self._p_text},
-            caption=caption
-            or f"{self.method.title()} rank correlation (qipp.stats.{self.method}_with_ci).",
+            caption=caption or f"{self.method.title()} rank correlation with a Fisher-z interval.",
         )
 
 

@@ -75,8 +75,7 @@ class LogitResult(ShownAsTable, _Rounded):
                 "Fit converged": self.converged,
             },
             formats={f"Odds ratio per {per}": ".2f", "p-value (two-sided)": self._p_text},
-            caption=caption
-            or "Logistic regression with a constant (qipp.stats.logit_shortfall_on_target).",
+            caption=caption or "Logistic regression with a constant, fitted by maximum likelihood.",
         )
 
 

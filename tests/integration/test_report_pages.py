@@ -26,7 +26,14 @@ from qipp.paths import NOTEBOOKS_DIR
 from qipp.render.site.export import external_references
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from render_helpers import agrees, from_csv, page_tables, read_table_sheet  # noqa: E402
+from render_helpers import (  # noqa: E402
+    ENGINEERING,
+    agrees,
+    from_csv,
+    page_tables,
+    read_table_sheet,
+    visible_text,
+)
 from screenshots import CHROMIUM_ARGS, require_chromium, take_screenshots  # noqa: E402
 
 FINDINGS = sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
@@ -212,6 +219,14 @@ def test_the_regional_summary_withholds_figures_over_fewer_than_five_ccgs(site, 
     assert rows[-1].split("\t")[:2] == ["All regions", "3"]
     assert all(row.count("fewer than 5 CCGs") == 3 for row in rows), rows
     assert "synthetic data" in tab.inner_text("#regional-summary + table caption")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_names_modules_decision_records_or_render_mechanics(rendered, page):
+    """Every finding, one profile of each kind (real code on a synthetic panel, S-code) and the
+    index; every profile has the template's sentences, whose sources test_page_words scans."""
+    text = visible_text((rendered / page).read_text(encoding="utf-8"))
+    assert ENGINEERING.findall(text) == [], page
 
 
 def test_printed_pages_drop_the_navigation_and_keep_the_banner(site, tab):

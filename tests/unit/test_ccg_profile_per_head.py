@@ -21,7 +21,7 @@ def population_paragraph(pop: CcgPopulation) -> str:
     return f"{population_sentence(pop)} {median_sentence(pop.panel, pop.in_register)}"
 
 
-def test_a_ccg_in_the_register_gets_its_population_and_the_panel_median():
+def test_a_ccg_in_the_register_gets_its_population_and_two_are_too_few_for_a_median():
     panel = per_head_panel_of(
         ["01A", "02B", "S001"], [3.0, 1.0, 2.0], [0, 0, 0], {"01A": 300_000, "02B": 100_000}
     )
@@ -30,7 +30,7 @@ def test_a_ccg_in_the_register_gets_its_population_and_the_panel_median():
     assert pop.panel.n_in_register == 2 and pop.panel.median_gbp == pytest.approx(10.0)
     text = population_paragraph(pop)
     assert "**300,000** patients" in text and "**£10.00** per registered patient" in text
-    assert "The panel's median over the 2 CCGs in the register is £10.00" in text
+    assert "Only 2 CCGs of the panel are in the register: too few for a median per head." in text
 
 
 def test_an_s_code_is_invented_and_not_in_the_register():
@@ -39,7 +39,7 @@ def test_an_s_code_is_invented_and_not_in_the_register():
     assert pop.invented_code and not pop.in_register and pop.plan_gbp_per_head is None
     text = population_paragraph(pop)
     assert text.startswith("S001 is an invented code") and "not in the CCG register" in text
-    assert "over the 1 CCG in the register" in text  # the median of the one CCG that is
+    assert "Only 1 CCG of the panel is in the register" in text  # no median of one CCG
 
 
 def test_an_unknown_real_looking_code_is_unknown_not_invented():

@@ -106,7 +106,8 @@ def test_a_three_ccg_panel_all_tied_reads_naturally():
     assert "forecast to fall **50.0% short** of its plan" in forecast_phrase(found)
     assert median_phrase(found.scope) == "the panel's median" and found.median_target_pct == 2.0
     region = region_sentence(found.region_summary)
-    assert region.startswith("The panel's 3 CCGs in London: median target 2.00%")
+    # 3 CCGs: counted, not given a median or a rank (tests/unit/test_small_counts.py).
+    assert region.startswith("The panel's 3 CCGs in London are too few for medians or a rank")
     assert "1 of them forecasts a year-end shortfall" in region
 
 

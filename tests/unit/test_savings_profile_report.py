@@ -77,7 +77,7 @@ def test_claim_checks_show_claims_as_published_and_a_dash_where_nothing_recomput
     ids = [*published.LOCAL_CLAIMS, "tracker_local_share_headline_pct"]
     shown = published.claim_checks(card, ids, source="the tracker").as_table()
     assert shown.cells["As published"].tolist() == card.loc[ids, "as_published"].tolist()
-    assert shown.cells["Status (qipp.derive)"].tolist() == card.loc[ids, "status"].tolist()
+    assert shown.cells["Status when recomputed"].tolist() == card.loc[ids, "status"].tolist()
     stated = card.loc[ids, "derived_value"].isna().tolist()
     assert [cell == "–" for cell in shown.cells["Recomputed"]] == stated
     share = card.loc["tracker_local_share_yrs2_4_pct"]

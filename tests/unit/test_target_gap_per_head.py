@@ -144,7 +144,7 @@ def test_a_check_that_disagrees_never_changes_the_verdict():
     assert result.agrees_with(tests) is False
     sentence = per_head_sentence(result, tests)
     assert "over the panel's 150 CCGs, all in the CCG register of April 2013" in sentence
-    assert sentence.endswith("which alone decides the verdict (docs/decisions/0031).")
+    assert sentence.endswith("which alone decides the verdict under the declared rule.")
     # The verdict and reproduced come from the primary test alone.
     assert reproduced_state(tests, synthetic=False) == (True, None)
     power = power_analysis(150, alpha=0.05, power=0.8, rhos=[0.0], n_sims=2, seed=1)

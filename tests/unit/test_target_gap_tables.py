@@ -106,9 +106,7 @@ def test_the_tests_table_has_both_tests_and_says_why_one_cannot_run():
     rows = defined.as_table()
     assert rows.cells["Role"].tolist() == ["primary: decides the verdict", "supporting"]
     assert rows.cells["Estimate"].iloc[0].startswith("rho ")
-    assert rows.caption.startswith("Source: a.csv.") and rows.caption.endswith(
-        "qipp.findings.target_gap.calc.run_target_gap_tests."
-    )
+    assert rows.caption.startswith("Source: a.csv.") and "qipp." not in rows.caption
     readable(rows)
     untestable = run_target_gap_tests(measured([1, 2, 3], [0, 1, 0]))
     shown = untestable.as_table()

@@ -19,6 +19,7 @@ from qipp.display import ShownAsTable, Table, table
 from qipp.ledger import claim
 from qipp.ledger.wording import as_published
 from qipp.panel import add_measures, is_synthetic, load_panel
+from qipp.panel.summary import MIN_CCGS
 from qipp.paths import SYNTHETIC_PANEL_CSV, display_name
 from qipp.reference import load_register
 
@@ -154,16 +155,17 @@ class RegionSummary(ShownAsTable):
     peers: pd.DataFrame
 
     def as_table(self, caption: str | None = None) -> Table:
-        """The peers, this CCG's row highlighted."""
+        """The peers, this CCG's row highlighted; no rank column under :data:`MIN_CCGS` of them."""
+        peers = self.peers if self.scope.n >= MIN_CCGS else self.peers.drop(columns="rank")
         formats = dict.fromkeys(
             ["ytd_shortfall_pct", "forecast_gap_pct"], f".{SHORTFALL_DECIMALS}f"
         )
         formats["plan_pct_of_allocation"] = f".{TARGET_DECIMALS}f"
         return table(
-            self.peers,
-            labels=PEER_LABELS,
+            peers,
+            labels={name: label for name, label in PEER_LABELS.items() if name in peers},
             formats=formats,
-            highlight=(self.peers["ccg_code"] == self.ccg_code).tolist(),
+            highlight=(peers["ccg_code"] == self.ccg_code).tolist(),
             caption=caption,
             title=f"CCGs of {self.ccg_code}'s region, ranked by QIPP target, Q1 2013-14",
         )

@@ -22,6 +22,7 @@ from qipp.findings.ccg_profile.per_head import CcgPopulation, PanelPerHead
 from qipp.findings.wording import ccgs, ordinal, pounds
 from qipp.ledger import cite, claim
 from qipp.ledger.wording import decimals_for
+from qipp.panel.summary import MIN_CCGS
 from qipp.reference.provenance import REGISTER_NAME
 
 # HSJ's article on the spread of CCG targets at Q1 2013-14.
@@ -58,7 +59,11 @@ def median_phrase(scope: Scope) -> str:
 
 
 def rank_phrase(rank: Rank, scope: Scope) -> str:
-    """Where a target ranks: ties stated as ties, the ends named, every CCG level said so."""
+    """Where a target ranks: ties stated as ties, the ends named; fewer than 5 CCGs are counted.
+
+    >>> rank_phrase(Rank(1, 3, 0), Scope(3, "London"))
+    "one of the panel's 3 CCGs in London, too few to rank"
+    """
     group = scope_phrase(scope)
     if rank.n == 1:
         return "the only one in the panel" + (
@@ -66,12 +71,32 @@ def rank_phrase(rank: Rank, scope: Scope) -> str:
         )
     if rank.all_tied:
         return f"shared by {'both' if rank.n == 2 else 'all'} of {group}"
+    if rank.n < MIN_CCGS:
+        return f"one of {group}, too few to rank"
     others = f", with {rank.tied_with} other{'' if rank.tied_with == 1 else 's'}"
     if rank.first or rank.last:
         end = "largest" if rank.first else "smallest"
         return f"joint {end} of {group}{others}" if rank.joint else f"the {end} of {group}"
     place = f"{ordinal(rank.position)} largest of {group}"
     return f"joint {place}{others}" if rank.joint else f"the {place}"
+
+
+def median_target_phrase(scope: Scope, median_pct: float) -> str:
+    """The median target over ``scope``, or how many CCGs there are when too few.
+
+    >>> median_target_phrase(Scope(3), 2.0), median_target_phrase(Scope(143), 2.0)
+    ("the panel's 3 CCGs are too few for a median target", "the panel's median target is 2.00%")
+    """
+    if scope.n < MIN_CCGS:
+        return f"{scope_phrase(scope)} are too few for a median target"
+    return f"{median_phrase(scope)} target is {median_pct:.2f}%"
+
+
+def peers_order_note(summary: RegionSummary) -> str:
+    """How the peers table is ordered, for its caption: ranked only with 5 or more CCGs."""
+    if summary.scope.n >= MIN_CCGS:
+        return "Ranked by target as shown; = marks a tie."
+    return f"Largest target first; {ccgs(summary.scope.n)} are too few to rank."
 
 
 def _pct(value: float) -> str:
@@ -134,6 +159,11 @@ def region_sentence(summary: RegionSummary) -> str:
     verb = "forecasts" if short == 1 else "forecast"
     forecasting = "none of them forecasts" if short == 0 else f"{short} of them {verb}"
     group = scope_phrase(scope)
+    if scope.n < MIN_CCGS:
+        return (
+            f"{group[0].upper()}{group[1:]} are too few for medians or a rank; "
+            f"{forecasting} a year-end shortfall."
+        )
     return (
         f"{group[0].upper()}{group[1:]}: median target {summary.median_target_pct:.2f}% of "
         f"allocation, median Q1 shortfall {_pct(summary.median_ytd_shortfall_pct)}; "
@@ -182,6 +212,9 @@ def median_sentence(panel: PanelPerHead, this_ccg_in_register: bool) -> str:
             "It is the only CCG of the panel in the register, so there is no panel median "
             "to set it beside."
         )
+    if (n := panel.n_in_register) < MIN_CCGS:
+        verb = "is" if n == 1 else "are"
+        return f"Only {ccgs(n)} of the panel {verb} in the register: too few for a median per head."
     where = (
         f"The national median, over England's {ccgs(panel.n_in_register)}, is"
         if panel.covers_england

@@ -25,8 +25,11 @@ from qipp.findings.rows import qualifier_or_none
 from qipp.ledger import load_sources
 from qipp.ledger.wording import as_published, decimals_for
 
-LEDGER_CAPTION = "Source: the claims ledger (data/claims.csv), scored by qipp.derive.scorecard"
-SCORED = "status and derived value: qipp.derive.scorecard"
+LEDGER_CAPTION = (
+    "Source: the claims ledger (data/claims.csv), each figure recomputed from the others "
+    "the articles publish"
+)
+SCORED = "status and derived value: recomputed from the other published figures"
 CLAIM_LABELS: dict[str, str] = {
     "id": "Claim",
     "quantity": "What it measures",
@@ -100,7 +103,7 @@ class StatusCounts(ShownAsTable):
             {**items, "All published figures": sum(self.counts.values())},
             headers=("Status", "Claims"),
             caption=caption or LEDGER_CAPTION,
-            title="Published figures by their status in qipp.derive",
+            title="Published figures by their status when recomputed",
         )
 
 

@@ -125,8 +125,9 @@ class Extrapolation(ShownAsTable):
             na_rep="none in the range",
             caption=caption
             or source_caption(
-                "Computed by qipp.findings.pct_progress.average.extrapolate_shortfall; the band "
-                "is qipp.derive.tolerance's (decision 0003)."
+                "The published average miss applied to the published challenge; the band is "
+                "the tolerance rule's (within 10% either side of the published figure, or half "
+                "the step it was stated to if that is wider)."
             ),
             title="The extrapolation to the national efficiency challenge",
         )
@@ -211,8 +212,7 @@ class AverageCheck(ShownAsTable):
     others: pd.DataFrame
 
     def as_table(self, caption: str | None = None) -> Table:
-        function = "qipp.findings.pct_progress.average.others_mean_table"
-        detail = f"Unweighted means; computed by {function}."
+        detail = "Unweighted means, as the article's wording suggests."
         caption = caption or source_caption(detail)
         title = "The mean miss of the PCTs the article does not name"
         return shown(self.others, caption, ["unnamed_mean_pct"], title=title)

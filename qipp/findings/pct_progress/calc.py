@@ -64,7 +64,7 @@ LABELS = {
     "as_published": "As published",
     "recomputed": "Recomputed",
     "status": "Status",
-    "note": "How qipp.derive checked it",
+    "note": "How it was checked",
     "pct_code": "PCT code (ODS)",
     "pct_name": "PCT (as ONS names it)",
     "sha_codes": "SHA code (ODS)",
@@ -120,8 +120,8 @@ class Progress(ShownAsTable):
 
     def as_table(self, caption: str | None = None) -> Table:
         detail = (
-            f"Figures: {PLANS}; derived shares: qipp.findings.pct_progress.calc."
-            "progress_measures. A dash: not given in the article."
+            f"Figures: {PLANS}; derived shares: each signal over the PCT's plan. "
+            "A dash: not given in the article."
         )
         return shown(
             self.frame,
@@ -159,8 +159,7 @@ class Unidentified(ShownAsTable):
     frame: pd.DataFrame
 
     def as_table(self, caption: str | None = None) -> Table:
-        function = "qipp.findings.pct_progress.calc.unidentified_savings"
-        detail = f"Figures: {PLANS}; derived by {function}."
+        detail = f"Figures: {PLANS}; derived: unidentified savings as a share of the plan."
         return shown(
             self.frame,
             caption or source_caption(detail),
@@ -199,8 +198,7 @@ class SavingsMix(ShownAsTable):
     frame: pd.DataFrame
 
     def as_table(self, caption: str | None = None) -> Table:
-        function = "qipp.findings.pct_progress.calc.savings_mix"
-        detail = f"Figures: {PLANS}; derived by {function}. A dash: no plan given for that period."
+        detail = f"Figures: {PLANS}; derived: each kind of saving over its plan. A dash: no plan given for that period."
         columns = ["organisation", "category", "period", "share_pct", "basis", "plan_gbp_m"]
         return shown(
             self.frame,
@@ -247,11 +245,10 @@ class Discrepancies(ShownAsTable):
         return self.frame.loc[self.frame["beyond_rounding"]]
 
     def as_table(self, caption: str | None = None) -> Table:
-        function = "qipp.findings.pct_progress.calc.mix_discrepancies"
         formats = {"published_pct": "g", "derived_pct": ".2f", "gap_pct_points": "+.2f"}
         return shown(
             self.frame,
-            caption or source_caption(f"Derived by {function} (same article)."),
+            caption or source_caption("Derived from the figures of the same article."),
             ["plan_gbp_m", "published_amount_gbp_m"],
             columns=[c for c in self.frame.columns if c != "period"],
             labels={"published_pct": "Published share (%)"},

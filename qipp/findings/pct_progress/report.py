@@ -27,7 +27,7 @@ from qipp.reference.provenance import OGL_CREDIT
 NOTEBOOK = "05_pct_progress_2010"
 PCT_LISTS = (
     "ONS, primary care trusts of 2012 and their strategic health authorities "
-    "(data/reference/raw), matched by qipp.reference.pcts.match_pcts"
+    "(data/reference/raw), matched by name only where the name identifies one PCT"
 )
 
 
@@ -195,10 +195,10 @@ class ScorecardRows(ShownAsTable):
     columns: tuple[str, ...]
 
     def as_table(self, caption: str | None = None) -> Table:
-        detail = "Statuses and notes: qipp.derive.scorecard()."
+        detail = "Statuses and notes: each figure recomputed from the others the articles publish."
         if "quote" in self.columns:
-            detail = "Quotes: the ledger; statuses: qipp.derive.scorecard()."
-        title = "The article's figures and how qipp.derive checked them"
+            detail = "Quotes: the ledger; statuses: each figure recomputed from the others."
+        title = "The article's figures and how they were checked"
         caption = caption or source_caption(detail)
         return shown(self.rows, caption, columns=list(self.columns), title=title)
 

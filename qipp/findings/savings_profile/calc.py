@@ -114,7 +114,7 @@ class ProfileTable(ShownAsTable):
             labels=labels,
             formats=formats,
             caption=caption
-            or f"Source: {self.source}; qipp.findings.savings_profile.calc.profile_table. "
+            or f"Source: {self.source}. "
             "Running share: of the total so far; change: on the year before.",
             title="QIPP savings the DH tracker anticipated, by year",
         )
@@ -127,7 +127,7 @@ def profile_table(profile: pd.Series, source: str = "the yearly figures") -> Pro
        Year Savings (£bn) Running total (£bn) Running share (%) Change (£bn) Change (%)
     2011-12           2.0                 2.0              66.7            –          –
     2012-13           1.0                 3.0             100.0         -1.0      -50.0
-    Source: HSJ; qipp.findings.savings_profile.calc.profile_table. Running share: of the total so far; change: on the year before.
+    Source: HSJ. Running share: of the total so far; change: on the year before.
     """
     savings = _profile(profile, "profile_table")
     frame = pd.DataFrame(
@@ -179,9 +179,7 @@ class ProfileShape(ShownAsTable):
             rows,
             formats=formats,
             title="How front-loaded the savings are",
-            caption=caption
-            or "Source: the yearly figures above; "
-            "qipp.findings.savings_profile.calc.profile_shape.",
+            caption=caption or "Source: the yearly figures above.",
         )
 
 
@@ -242,9 +240,7 @@ class TrendResult(ShownAsTable):
                 "p-value of the slope": lambda p: p_value_text(p, self.alpha),
             },
             title="A straight line fitted to the yearly savings",
-            caption=caption
-            or "Source: the yearly figures above; ordinary least squares "
-            "(qipp.findings.savings_profile.calc.linear_trend).",
+            caption=caption or "Source: the yearly figures above; ordinary least squares.",
         )
 
     def to_dict(self, digits: int | None = 4) -> dict:

@@ -93,12 +93,12 @@ class ClaimChecks(ShownAsTable):
             {"The article says": rows["quote"], "As published": rows["as_published"]}
         )
         frame["Recomputed"] = recomputed
-        frame["Status (qipp.derive)"] = rows["status"]
+        frame["Status when recomputed"] = rows["status"]
         return table(
             frame,
             caption=caption
-            or f"Source: {self.source}; the claims ledger (data/claims.csv), scored by qipp.derive.",
-            title="The published figures, recomputed and scored by qipp.derive",
+            or f"Source: {self.source}; the claims ledger (data/claims.csv), each figure recomputed from the others.",
+            title="The published figures, recomputed and scored",
         )
 
 
@@ -136,7 +136,7 @@ class EstimateComparison(ShownAsTable):
             },
             caption=caption
             or "Source: the claims ledger (data/claims.csv, data/tables/savings_2011_12_"
-            "estimates.csv); qipp.findings.savings_profile.published.compare_estimates.",
+            "estimates.csv).",
             title=f"Savings in {self.year}: the tracker, the Department of Health and the NAO",
         )
 

@@ -25,10 +25,10 @@ TOTAL, LOCAL_SHARE, FIRST_YEAR = (
 
 
 def total_sentence(profile: pd.Series, published: float, step: float, status: str) -> str:
-    """The sum of the years against the published total, with ``qipp.derive``'s status.
+    """The sum of the years against the published total, with its status when recomputed.
 
     >>> print(total_sentence(pd.Series([4.0, 3.0, 2.5, 2.0]), 12.0, 1.0, "reproduced"))
-    The 4 yearly figures sum to **£11.5bn**. The article's £12bn is that sum rounded to the nearest £1bn, not a separate figure (`qipp.derive`: **reproduced**).
+    The 4 yearly figures sum to **£11.5bn**. The article's £12bn is that sum rounded to the nearest £1bn, not a separate figure (recomputed: **reproduced**).
     """
     if status == "reproduced":
         agrees = f"is that sum rounded to the nearest £{step:g}bn, not a separate figure"
@@ -36,7 +36,7 @@ def total_sentence(profile: pd.Series, published: float, step: float, status: st
         agrees = f"is not that sum rounded to the nearest £{step:g}bn"
     return (
         f"The {len(profile)} yearly figures sum to **£{float(profile.sum()):.1f}bn**. The "
-        f"article's £{published:g}bn {agrees} (`qipp.derive`: **{status}**)."
+        f"article's £{published:g}bn {agrees} (recomputed: **{status}**)."
     )
 
 

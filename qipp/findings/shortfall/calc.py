@@ -63,7 +63,6 @@ PUBLISHED_IDS += (RATIO_ID, "ccg_q2_forecast_shortfall_gbp_m", CCG_INCREASE_ID)
 PUBLISHED_IDS += (TF_PLAN_ID, TF_GAP_ID, TRANSFORMATIONAL_SHARE_ID)
 # The Q2 article's regional statement: counts of NHS England regions, no figures.
 REGIONAL_IDS = ("ccg_q2_n_regions_worsened", "nhse_n_regions", "ccg_q2_n_regions_improved")
-_CODE = "qipp.findings.shortfall.calc"
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,9 @@ class ByQuarter(ShownAsTable):
     def as_table(self, caption: str | None = None) -> Table:
         labels = {"quarter": "Quarter", "organisation": "Organisation"}
         labels |= {"shortfall_gbp_m": "Forecast year-end shortfall (£m)", "basis": "Basis"}
-        what = f"implied figures: {_CODE}.shortfall_by_quarter"
+        what = (
+            "implied figures: from the other two (the sector is the CCGs and NHS England together)"
+        )
         return table(
             self.frame,
             columns=list(labels),
@@ -145,7 +146,7 @@ class Change(ShownAsTable):
             self.frame.reset_index(),
             labels=labels,
             formats=formats,
-            caption=caption or f"Source: {self.source}; {_CODE}.shortfall_change",
+            caption=caption or f"Source: {self.source}.",
             title="Change in the forecast shortfall from Q1 to Q2 2013-14, by organisation",
         )
 
@@ -213,7 +214,7 @@ class DoublingCheck(ShownAsTable):
             "Q2 / Q1, lowest over the inputs' rounding": self.ratio_low,
             "Q2 / Q1, highest over the inputs' rounding": self.ratio_high,
             "Published": self.published,
-            "Status in qipp.derive": self.status,
+            "Status when recomputed": self.status,
             "Every value over the rounding clears the multiple": self.robust,
             "Q1 shortfall at which Q2 is exactly the multiple (£m)": self.breakeven_q1_gbp_m,
             "Headroom: that Q1 shortfall less the published one (£m)": self.headroom_gbp_m,
@@ -223,7 +224,7 @@ class DoublingCheck(ShownAsTable):
             for name, value in items.items()
             if isinstance(value, float)
         }
-        caption = caption or f"Source: {self.source}; {_CODE}.doubling_check"
+        caption = caption or f"Source: {self.source}; ranges over the inputs' rounding."
         title = "Q2 against Q1: the ratio of the forecast shortfalls and its rounding"
         return facts(items, formats=formats, caption=caption, title=title)
 

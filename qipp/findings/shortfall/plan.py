@@ -47,7 +47,6 @@ SHARE_RATIO_ROW = "Q2 share / Q1 share"
 BREAKEVEN_PLAN_ROW = "CCG plan at which the share ratio equals the published multiple"
 CCG_PLAN_ROW = "CCGs' Q1 plan as published"
 _UNITS = {"GBP_m": "£m", "pct": "%", "ratio": "ratio"}
-_CODE = "qipp.findings.shortfall.plan"
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ class Shares(ShownAsTable):
             columns=[*labels, "basis"],
             labels=labels | {"basis": "Basis"},
             formats=dict.fromkeys(("value", "low", "high"), ",.2f"),
-            caption=caption or f"Source: {self.source}; {_CODE}.share_comparison",
+            caption=caption or f"Source: {self.source}.",
             title="The forecast shortfall as a share of plan at Q1 and Q2, over the rounding",
         )
 
@@ -150,7 +149,7 @@ class SchemeSplit(ShownAsTable):
             labels=labels,
             formats=formats,
             split_after=4,
-            caption=caption or f"Source: {self.source}; {_CODE}.scheme_split",
+            caption=caption or f"Source: {self.source}.",
             title="Plan and forecast shortfall at Q2 2013-14 by type of scheme",
         )
 

@@ -22,6 +22,7 @@ import pandas as pd
 from qipp import stats
 from qipp.display import ShownAsTable, Table, facts, table
 from qipp.panel import add_measures, load_panel
+from qipp.panel.summary import MIN_CCGS as MIN_FOR_MEDIAN
 from qipp.paths import SYNTHETIC_PANEL_CSV, display_name
 from qipp.stats import LogitResult, SpearmanResult, format_r, p_value_text, percent_level
 
@@ -33,7 +34,6 @@ MIN_CCGS = {"spearman": 4, "kendall": 5}
 MIN_CCGS_FOR_LOGIT = 4
 # A panel whose test cannot see a moderate correlation with the chosen power is inconclusive.
 MODERATE_RHO = 0.3
-DECISION_RECORD = "decision 0025"
 
 
 def on_test_scale(rho: float, method: str) -> float:
@@ -73,7 +73,9 @@ class TargetSpread(ShownAsTable):
         return facts(
             {
                 "CCGs": self.n_ccgs,
-                "The panel's median target (% of allocation)": self.median_target_pct,
+                "The panel's median target (% of allocation)": self.median_target_pct
+                if self.n_ccgs >= MIN_FOR_MEDIAN
+                else f"not given: {_ccgs(self.n_ccgs)} are too few for a median",
                 "Smallest target (% of allocation)": (
                     f"{self.min_target_pct:.2f} ({self.min_target_ccg})"
                 ),
@@ -87,8 +89,7 @@ class TargetSpread(ShownAsTable):
                 "CCGs with a target under 1%": self.n_under_1pct,
                 "CCGs with a target over 4%": self.n_over_4pct,
             },
-            caption=caption
-            or f"Source: {self.source}; qipp.findings.target_gap.calc.target_summary.",
+            caption=caption or f"Source: {self.source}.",
             title="The spread of CCGs' QIPP targets, Q1 2013-14",
         )
 
@@ -265,8 +266,7 @@ class TargetGapTests(ShownAsTable):
             formats={"CCGs": lambda v: f"{int(v):,}", "p-value": lambda p: p_value_text(p, alpha)},
             caption=caption
             or f"{where}The rank correlation alone decides the verdict; the regression is "
-            f"reported beside it ({DECISION_RECORD}). "
-            "qipp.findings.target_gap.calc.run_target_gap_tests.",
+            "reported beside it, as the declared rule says.",
             title="QIPP target against forecast gap: the declared test and the regression beside it",
         )
 

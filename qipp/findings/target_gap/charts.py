@@ -9,6 +9,7 @@ from qipp.display import table
 from qipp.findings.target_gap.calc import GAP, TARGET
 from qipp.findings.target_gap.checks import PowerAnalysis
 from qipp.findings.wording import ccgs
+from qipp.panel.summary import MIN_CCGS
 from qipp.plotting.chart import Chart, attach, caption, summary
 from qipp.plotting.figure import finite_column, house, integer_counts, new_figure, subtitle
 from qipp.plotting.style import GREY, NAVY, ORANGE, finish_figure
@@ -23,7 +24,10 @@ def target_distribution(
     source: str,
     synthetic: bool = False,
 ) -> Chart:
-    """Histogram of CCG QIPP targets (% of allocation), median marked, one CCG optionally highlighted."""
+    """Histogram of CCG QIPP targets (% of allocation), one CCG optionally highlighted.
+
+    The median is marked when there are :data:`MIN_CCGS` CCGs or more.
+    """
     values, width = finite_column(panel, TARGET), BIN_WIDTH_PCT
     codes = [str(c) for c in panel.get("ccg_code", panel.index)]
     named = (
@@ -46,8 +50,11 @@ def target_distribution(
             edgecolor="white",
             label=f"{values.size} CCGs",
         )
-        median = float(np.median(values))
-        ax.axvline(median, color=GREY, linestyle="--", linewidth=1.5, label=f"Median {median:.2f}%")
+        if values.size >= MIN_CCGS:
+            median = float(np.median(values))
+            ax.axvline(
+                median, color=GREY, linestyle="--", linewidth=1.5, label=f"Median {median:.2f}%"
+            )
         if marked is not None:
             label = f"{named[marked]} {values[marked]:.2f}%"
             ax.axvline(values[marked], color=ORANGE, linewidth=2.5, label=label)
@@ -71,11 +78,12 @@ def _distribution_text(
     note: str,
 ) -> tuple:
     """The histogram's text alternative, its summary and its bins (``named``: each CCG's name)."""
-    top = named[int(np.argmax(values))]
+    top, median = named[int(np.argmax(values))], float(np.median(values))
+    has_median = values.size >= MIN_CCGS
     items: dict[str, object] = {
         "CCGs": values.size,
         "Lowest target (%)": values.min(),
-        "Median target (%)": float(np.median(values)),
+        **({"Median target (%)": median} if has_median else {}),
         "Highest target (%)": values.max(),
         "CCG with the highest target": top,
         "Bin width (percentage points)": BIN_WIDTH_PCT,
@@ -96,16 +104,16 @@ def _distribution_text(
     alt = (
         f"Histogram of QIPP targets of {ccgs(values.size)} (% of resource allocation), "
         f"in bins {text['Bin width (percentage points)']} points wide: "
-        f"{text['Lowest target (%)']}% to {text['Highest target (%)']}%, median "
-        f"{text['Median target (%)']}% (dashed line); {peak}. {top}, "
+        f"{text['Lowest target (%)']}% to {text['Highest target (%)']}%"
+        + (f", median {text['Median target (%)']}% (dashed line)" if has_median else "")
+        + f"; {peak}. {top}, "
         f"{text['Highest target (%)']}%, has the highest target."
     )
     if marked is not None:
-        target, median = values[marked], float(np.median(values))
+        target = values[marked]
         side = "above" if target > median else "below" if target < median else "at"
-        alt += (
-            f" The solid line marks {named[marked]}, {text['Its target (%)']}%, {side} the median."
-        )
+        where = f", {side} the median" if has_median else ""
+        alt += f" The solid line marks {named[marked]}, {text['Its target (%)']}%{where}."
     bins = pd.DataFrame(
         {"Target from (%)": edges[:-1], "To under (%)": edges[1:], "CCGs (count)": counts}
     )

@@ -143,7 +143,7 @@ class PowerAnalysis(ShownAsTable):
                     f"Smallest detectable |{symbol}|": self.min_detectable_abs_r,
                     "Simulation": f"not run: {self.reason}",
                 },
-                caption=caption or "qipp.findings.target_gap.checks.power_analysis.",
+                caption=caption or "Source: the panel's size; Fisher-z approximation.",
                 title=POWER_TITLE,
             )
         detection = self.detection
@@ -186,7 +186,7 @@ class PowerAnalysis(ShownAsTable):
                 f" Smallest |{SYMBOL[self.method]}| detectable with {percent_level(self.power)} "
                 f"power (Fisher z): {self.min_detectable_abs_r:.3f}."
             )
-        return text + " qipp.findings.target_gap.checks.power_analysis."
+        return text
 
 
 def power_analysis(

@@ -23,8 +23,6 @@ from qipp.panel import check_panel
 from qipp.reference.provenance import REGISTER_NAME
 from qipp.stats import correlation_verdict, format_p
 
-DECISION_RECORD = "docs/decisions/0025"
-PER_HEAD_RECORD = "docs/decisions/0031"
 SYNTHETIC_NOTE = "synthetic data"
 # The notebook's parameters, in the order of its parameters cell (a unit test checks both agree).
 PARAMETERS = "panel_path method alpha power seed n_sims rho_max rho_step".split()
@@ -69,7 +67,7 @@ class PanelCheck(ShownAsTable):
             shown,
             caption=caption
             or f"Source: the claims ledger (data/claims.csv: {sources}) and {self.source}; "
-            "qipp.panel.check_panel.",
+            "each held to the agreement shown beside it.",
             title="The panel against every published aggregate it can be checked on",
         )
 
@@ -109,8 +107,8 @@ def supporting_sentence(tests: TargetGapTests) -> str:
         text += " (the fit did not converge, so treat it as unreliable)"
     if tests.supporting_agrees is False:
         text += (
-            f"; it disagrees with the primary rank correlation, which decides the verdict "
-            f"({DECISION_RECORD})"
+            "; it disagrees with the primary rank correlation, which decides the verdict "
+            "under the declared rule"
         )
     return text + "."
 
@@ -178,13 +176,13 @@ def per_head_sentence(sensitivity: PerHeadSensitivity, tests: TargetGapTests) ->
     if agrees is None:
         return (
             f"{text} The primary test cannot be run on this panel, and this check does not "
-            f"stand in for it ({PER_HEAD_RECORD})."
+            "stand in for it."
         )
     if agrees:
         return f"{text} It reaches the same conclusion as the primary test."
     return (
         f"{text} It differs from the primary test, which alone decides the verdict "
-        f"({PER_HEAD_RECORD})."
+        "under the declared rule."
     )
 
 

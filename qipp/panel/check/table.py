@@ -21,6 +21,7 @@ from qipp.panel.measures import (
     sector_plan_pct,
 )
 from qipp.panel.schema import DORSET_CODE, WEST_ESSEX_CODE
+from qipp.panel.summary import MIN_CCGS
 
 TOP_N = 15
 
@@ -85,6 +86,12 @@ def _fold_variation(panel: pd.DataFrame) -> float | None:
     return float(pct.max() / pct.min()) if len(pct) else None
 
 
+def _median_target(panel: pd.DataFrame) -> float | None:
+    # A median of fewer than MIN_CCGS values is not a statistic: the table shows a dash.
+    pct = panel["plan_pct_of_allocation"]
+    return float(pct.median()) if len(pct) >= MIN_CCGS else None
+
+
 def _count(mask: pd.Series) -> float:
     return float(mask.sum())
 
@@ -100,7 +107,7 @@ CHECKS: tuple[AggregateCheck, ...] = (
     AggregateCheck(
         "ccg_q1_median_target_pct",
         "median target, % of allocation",
-        lambda p: float(p["plan_pct_of_allocation"].median()),
+        _median_target,
         decimals=2,
     ),
     AggregateCheck(
