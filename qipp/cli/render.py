@@ -119,10 +119,9 @@ _DIR = click.Path(file_okay=False, path_type=Path)
     "--scheduler",
     metavar="ADDRESS",
     default=None,
-    help="Run the notebooks on a Dask cluster: a scheduler's address (tls://host:8786; "
-    "tcp:// only on a network no one else can reach), or 'local' for a cluster of --jobs "
-    "processes on this machine. Workers need the project installed from the same commit "
-    "(docs: Render on a cluster, Clusters with TLS).",
+    help="Run on a Dask cluster: a scheduler's address (tls://host:8786; tcp:// only on a "
+    "network no one else can reach), or 'local' for --jobs processes on this machine. "
+    "Workers need this commit installed (docs: Clusters with TLS).",
 )
 @click.option(
     "--progress/--no-progress",
