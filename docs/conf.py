@@ -69,6 +69,8 @@ nitpick_ignore_regex = [
         r"|ArrayLike|Timestamp|Styler|DataFrameSchema|Workbook|Worksheet"
         r"|NotebookNode|Environment|Template|Context|Command|Group|Future)",
     ),
+    # A dataclass field's generic annotation, which autodoc splits at its first comma.
+    (r"py:class", r"(tuple|dict|list|set|frozenset)\[.*"),
 ]
 
 

@@ -19,7 +19,8 @@ The shapes (:data:`EDGE_SHAPES`), 30 CCGs with mixed outcomes unless named other
   ``fifty_six_ccgs``, ``full_211`` (the April 2013 regional counts);
 - flags and labels: ``no_nr_fund``, ``all_nr_fund``, ``real_codes_reported`` (24 CCGs with
   11J and 07H under their own names and published targets, and register CCGs whose
-  names, as a return writes them, use every punctuation mark in :data:`AWKWARD_MARKS`),
+  names, as a return writes them, use every punctuation mark in :data:`AWKWARD_MARKS`, and
+  one CCG whose year-end forecast is below its Q1 delivery, a warning on load),
   ``synthetic_small`` (12 synthetic CCGs).
 
 Money is drawn in whole £ thousands and stored as £m to three decimals, so a
@@ -339,6 +340,12 @@ def _edge_panel(shape: str, seed: int, status: str) -> pd.DataFrame:
     else:
         ytd_actual = _move(rng, ytd_plan, q1_cat, (0.02, 0.9), (0.01, 0.3))
         ytd_actual[plan == 0] = 0
+    if keep_named:
+        # One return forecasting less for the year than it had delivered by June: possible,
+        # so it loads, with a warning the reports must pass on to their readers.
+        others = np.where(np.isin(codes, list(NAMED_CCGS)), -1, ytd_actual)
+        below = int(np.argmax(others))
+        forecast[below] = ytd_actual[below] - 1
 
     nr_fund = {"no_nr_fund": np.zeros(n, bool), "all_nr_fund": np.ones(n, bool)}.get(shape)
     if nr_fund is None:

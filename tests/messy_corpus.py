@@ -260,6 +260,7 @@ CLEAN: dict[str, list[Row]] = {
         **{"06K": {"ccg_name": written_name(REGISTER.at["05A", "ccg_name"])}}
     ),
     "q1_over_twice_q1_plan": variant(**{"03Q": {"ytd_actual_gbp_m": 1700}}),
+    "forecast_below_q1_delivered": variant(**{"05A": {"forecast_outturn_gbp_m": 2000}}),
 }
 
 
@@ -568,6 +569,18 @@ def _() -> bytes:
 )
 def _() -> bytes:
     return utf8(base_csv(CLEAN["q1_over_twice_q1_plan"]))
+
+
+@case(
+    "forecast_below_q1_delivered.csv",
+    "a year-end forecast below the savings already delivered in Q1 (2.000 against 2.450): "
+    "a warning",
+    "load",
+    clean="forecast_below_q1_delivered",
+    warnings=("forecast_outturn_gbp_m", "below"),
+)
+def _() -> bytes:
+    return utf8(base_csv(CLEAN["forecast_below_q1_delivered"]))
 
 
 # Loads: workbooks ------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ index page and other tools can use them without re-running the notebook. Every
 file has ``notebook``, ``parameters``, ``verdict`` (one sentence),
 ``reproduced`` (true, false, or null when the data cannot say: a synthetic
 panel, or a statistic the panel does not support), ``reproduced_note`` (why it
-is null, else null) and ``notes`` (one sentence per figure left null, and why);
-the rest are the notebook's own figures.
+is null, else null), ``notes`` (one sentence per figure left null, and why) and
+``data_notes`` (the warnings the panel loaded with, as the page lists them; empty for
+a notebook that reads no panel); the rest are the notebook's own figures.
 
 The file is strict JSON: a figure that is NaN or infinite is refused, so a
 notebook must decide to write ``None`` and say why in ``notes``.
@@ -44,7 +45,7 @@ import numpy as np
 from qipp.atomic import atomic_write_text
 
 REQUIRED_KEYS = ("notebook", "parameters", "verdict", "reproduced")
-RESERVED_KEYS = (*REQUIRED_KEYS, "reproduced_note", "notes")
+RESERVED_KEYS = (*REQUIRED_KEYS, "reproduced_note", "notes", "data_notes")
 # What the index shows for each value of ``reproduced``.
 REPRODUCED_LABELS = {True: "yes", False: "no", None: "n/a"}
 
@@ -114,6 +115,7 @@ def write_findings(
     reproduced: bool | None,
     reproduced_note: str | None = None,
     notes: Sequence[str] = (),
+    data_notes: Sequence[str] = (),
     **figures: Any,
 ) -> dict:
     """Build a findings record, write it as JSON (atomically) unless ``path`` is None.
@@ -135,6 +137,8 @@ def write_findings(
         Required when ``reproduced`` is None (e.g. ``"synthetic data"``).
     notes : sequence of str
         One sentence for each figure left null, saying why.
+    data_notes : sequence of str
+        The panel's warnings (:attr:`qipp.panel.PanelRead.data_notes`).
     **figures
         The notebook's key figures (finite numbers, strings, bools, None, lists, dicts).
 
@@ -164,6 +168,7 @@ def write_findings(
             "reproduced": None if reproduced is None else bool(reproduced),
             "reproduced_note": reproduced_note if reproduced is None else None,
             "notes": list(notes),
+            "data_notes": list(data_notes),
             **figures,
         }
     )
@@ -195,6 +200,7 @@ def write_record(
     reproduced: bool | None = None,
     reproduced_note: str = "not a published finding",
     notes: Sequence[str] = (),
+    data_notes: Sequence[str] = (),
     **figures: Any,
 ) -> WrittenRecord:
     """A notebook's findings record in one call, for the index and other tools to read.
@@ -215,6 +221,8 @@ def write_record(
         Why ``reproduced`` is None.
     notes : sequence of str
         One sentence for each figure left None, saying why.
+    data_notes : sequence of str
+        The panel's warnings (:attr:`qipp.panel.PanelRead.data_notes`), shown on the index.
     **figures
         The key figures (finite numbers, text, booleans, None, lists, dicts).
 
@@ -235,6 +243,7 @@ def write_record(
         reproduced=reproduced,
         reproduced_note=reproduced_note,
         notes=notes,
+        data_notes=data_notes,
         **figures,
     )
     return WrittenRecord(record, path)

@@ -6,9 +6,9 @@ aggregates beside the panel's own (:mod:`.check`).
 """
 
 from qipp.panel.check import check_panel, format_check_table, panel_aggregates
-from qipp.panel.intake.pipeline import load_panel
+from qipp.panel.intake.pipeline import PanelRead, load_panel, read_panel
 from qipp.panel.io import read_sidecar, sidecar_path, write_panel_csv
-from qipp.panel.measures import DERIVED_COLUMNS, add_measures, is_synthetic
+from qipp.panel.measures import DERIVED_COLUMNS, add_measures, is_synthetic, load_measured
 from qipp.panel.schema import PANEL_COLUMNS, PANEL_SPEC, REGIONS, panel_schema
 from qipp.panel.summary import SYNTHETIC_BANNER, regional_summary, summarise_panel
 from qipp.panel.synth import (
@@ -28,6 +28,7 @@ __all__ = [
     "GENERATOR_VERSION",
     "PANEL_COLUMNS",
     "PANEL_SPEC",
+    "PanelRead",
     "REGIONS",
     "SYNTHETIC_BANNER",
     "add_measures",
@@ -35,9 +36,11 @@ __all__ = [
     "format_check_table",
     "generate_panel",
     "is_synthetic",
+    "load_measured",
     "load_panel",
     "panel_aggregates",
     "panel_schema",
+    "read_panel",
     "read_sidecar",
     "regional_summary",
     "sidecar_path",

@@ -14,13 +14,17 @@ Sector figures are ratios of sums, so large CCGs weigh more, as in NHS England's
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from qipp.panel.intake.pipeline import read_panel
 from qipp.panel.schema import STATUS_SYNTHETIC
+from qipp.paths import SYNTHETIC_PANEL_CSV, display_name
 from qipp.reference import load_register
 
 DERIVED_COLUMNS: dict[str, str] = {
@@ -136,6 +140,38 @@ def is_synthetic(panel: pd.DataFrame) -> bool:
         True when any row is synthetic.
     """
     return bool((panel["data_status"] == STATUS_SYNTHETIC).any())
+
+
+def load_measured(panel_path: str = "") -> tuple[pd.DataFrame, bool, str, tuple[str, ...]]:
+    """A panel for a notebook: read, validated and measured, with what a page says about it.
+
+    Parameters
+    ----------
+    panel_path : str
+        A panel file (CSV, TSV or .xlsx); blank reads the committed synthetic panel.
+
+    Returns
+    -------
+    tuple
+        The panel with :data:`DERIVED_COLUMNS`, whether it is synthetic, the file's name
+        for captions (no machine path), and its warnings as lines for "Notes on the data".
+        Raises PanelDataError naming every problem.
+    """
+    path = Path(panel_path) if panel_path.strip() else SYNTHETIC_PANEL_CSV
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        digest = ""  # read_panel raises, saying what is wrong with the path (never cached)
+    panel, notes = _measured(str(path), digest)
+    return panel.copy(), is_synthetic(panel), display_name(path), notes
+
+
+@lru_cache(maxsize=4)
+def _measured(path: str, digest: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    # A render profiles every CCG in one warm kernel: the same bytes are read and validated
+    # once (keyed by content, so a changed file is read again); callers get copies.
+    read = read_panel(path)
+    return add_measures(read.panel), read.data_notes
 
 
 def _ratio_pct(numerator: float, denominator: float) -> float | None:

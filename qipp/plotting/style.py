@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -234,6 +235,31 @@ def synthetic_banner_html(detail: str = BANNER_TEXT) -> str:
         "margin:0.5em 0;border-radius:3px;font-family:sans-serif"
     )
     return f'<div class="qipp-synthetic-banner" role="note" style="{style}">{html.escape(detail)}</div>'
+
+
+def data_notes_html(notes: Sequence[str]) -> str:
+    """A "Notes on the data" box listing a panel's warnings, for a page's reader.
+
+    >>> print(data_notes_html(["p.csv:3:region: odd <value> (expected x)"]).count("<li>"))
+    1
+
+    Parameters
+    ----------
+    notes : sequence of str
+        One line each (:attr:`qipp.panel.PanelRead.data_notes`).
+
+    Returns
+    -------
+    str
+        The HTML (self-contained: inline style, escaped text).
+    """
+    style = "border:2px solid #4c6272;padding:0.4em 1em;margin:0.5em 0;background:#f0f4f5"
+    items = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    return (
+        f'<section class="qipp-data-notes" aria-label="Notes on the data" style="{style}">'
+        "<h2>Notes on the data</h2><p>The panel loaded, but these figures look unusual; "
+        f"every result below includes them as given.</p><ul>{items}</ul></section>"
+    )
 
 
 def synthetic_banner_markdown(detail: str = BANNER_TEXT) -> str:

@@ -2,8 +2,9 @@
 
 Each edge panel (tests/edge_panels.py) is written to a temporary folder, then
 notebook 02 runs on it (a short simulation: 20 panels at rho 0, 0.1 and 0.2) and the
-profile template runs for the CCG with the largest target and the one with the smallest
-plan (nothing, where a CCG plans nothing). All runs go through papermill's
+profile template runs for the CCG with the largest target and, where the bottom of the
+panel is a case of its own (nothing planned, ties, all England's CCGs, three or fewer
+CCGs), the one with the smallest plan. All runs go through papermill's
 ``qipp_warm`` engine, which keeps one kernel for this
 process and resets it between notebooks, so the kernel start and imports are
 paid once instead of per notebook. Each notebook runs once; the tests read the
@@ -18,6 +19,7 @@ CCG plans nothing.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -45,6 +47,7 @@ FINDINGS_KEYS = {
     "reproduced",
     "reproduced_note",
     "notes",
+    "data_notes",
     "n_ccgs",
     "synthetic",
     "deciding_test",
@@ -80,6 +83,10 @@ LOGIT_DEFINED = {"fifty_six_ccgs", "full_211"}
 POWER_UNDEFINED = {"one_ccg", "three_ccgs"}
 FOLD_UNDEFINED = {"some_zero_plans"}
 SYNTHETIC_SHAPES = {"synthetic_small"}
+# Shapes whose smallest plan is a case of its own, profiled as well as the largest target.
+BOTTOM_SHAPES = {"some_zero_plans", "zero_q1_plans", "equal_targets", "heavy_ties", "full_211"}
+# The shape that loads with a warning (a forecast below Q1 delivery) the pages must pass on.
+WARNED_SHAPES = {"real_codes_reported"}
 
 TEXT_TYPES = ("text/plain", "text/markdown", "text/html")
 NAN = re.compile(r"\bnan\b", re.IGNORECASE)
@@ -163,7 +170,8 @@ def runner(tmp_path_factory) -> Iterator[Callable[..., Any]]:
 
     ``kind`` is ``"02"`` or ``"02-kendall"`` (returns the :class:`Run` and the findings text,
     or None)
-    or ``"profiles"`` (returns {code: Run} for the largest target and the smallest plan).
+    or ``"profiles"`` (returns {code: Run} for the largest target, and the smallest plan
+    where :data:`BOTTOM_SHAPES` says).
     """
     from qipp.render.run import kernel
 
@@ -193,13 +201,16 @@ def runner(tmp_path_factory) -> Iterator[Callable[..., Any]]:
             frame = pd.read_csv(panel) if suffix == ".csv" else pd.read_excel(panel)
             codes = frame["ccg_code"].astype(str)
             target = frame["qipp_plan_gbp_m"] / frame["allocation_gbp_m"]
-            # The shape's edges: the largest target (ranked first) and the smallest plan
-            # (nothing planned where a CCG plans nothing); another CCG if they coincide.
-            chosen = list(
-                dict.fromkeys([codes[target.idxmax()], codes[frame["qipp_plan_gbp_m"].idxmin()]])
-            )
-            if len(chosen) == 1 and len(codes) > 1:
-                chosen.append(codes.iloc[-1] if codes.iloc[-1] != chosen[0] else codes.iloc[0])
+            # The shape's edges: the largest target (ranked first) on every shape; the
+            # smallest plan too where the bottom differs in kind (nothing planned, ties,
+            # last of all England's CCGs), or another CCG where the two coincide.
+            chosen = [codes[target.idxmax()]]
+            if shape in BOTTOM_SHAPES or len(codes) <= 3:
+                smallest = codes[frame["qipp_plan_gbp_m"].idxmin()]
+                other = codes.iloc[-1] if codes.iloc[-1] != chosen[0] else codes.iloc[0]
+                chosen = list(
+                    dict.fromkeys([*chosen, smallest if smallest != chosen[0] else other])
+                )
             cache[key] = {
                 code: execute(
                     PROFILE,
@@ -245,6 +256,7 @@ def test_notebook_02_findings_contract(runner, shape):
     assert f["n_ccgs"] == n and f["power_n"] == n
     assert f["synthetic"] is (shape in SYNTHETIC_SHAPES)
     assert isinstance(f["median_target_pct"], float)
+    assert bool(f["data_notes"]) is (shape in WARNED_SHAPES)
 
     if shape in SYNTHETIC_SHAPES:
         assert f["reproduced"] is None and f["reproduced_note"] == "synthetic data"
@@ -297,6 +309,27 @@ def test_notebook_02_findings_contract(runner, shape):
         assert f["per_head_n"] >= 4 and isinstance(f["per_head_correlated"], bool)
         low, high = f["per_head_spearman_ci"]
         assert low <= f["per_head_spearman_rho"] <= high
+
+
+def notes_boxes(run: Run) -> list[str]:
+    """The text of each "Notes on the data" box the notebook showed."""
+    return [
+        html.unescape(text)
+        for _, kind, text in output_texts(run.notebook)
+        if kind == "text/html" and "Notes on the data" in text
+    ]
+
+
+def test_a_panel_with_warnings_says_so_on_every_page_and_in_the_record(runner):
+    result, _ = runner("02", "real_codes_reported")
+    [note] = findings_of(runner, "real_codes_reported")["data_notes"]
+    # The row and column, what is unusual, and the file by name only (no machine path).
+    assert re.match(r"real_codes_reported\.csv:\d+:forecast_outturn_gbp_m: .* below ", note)
+    assert [note in box for box in notes_boxes(result)] == [True]
+    for profile in runner("profiles", "real_codes_reported").values():
+        assert [note in box for box in notes_boxes(profile)] == [True]
+    # A panel without warnings shows no box.
+    assert notes_boxes(runner("02", "fifty_six_ccgs")[0]) == []
 
 
 def test_reported_56_ccgs_is_not_labelled_synthetic_and_counts_its_ccgs(runner):

@@ -6,8 +6,9 @@ Every file is made here by code (the malformed workbooks part by part with
 and stopped after :data:`TIMEOUT` seconds. Two readers are run on each:
 
 * ``read_grids`` directly: the bounded reader itself, every file in turn in one process;
-* ``qipp panel validate``: what a user runs (it reads through ``read_grids``). A file
-  that reads (the bounded cases) is then refused as a panel: still exit 2, one reason.
+* ``qipp panel validate``: what a user runs (it reads through ``read_grids``), every file
+  through the command's entry point in one process, and one as the installed command. A
+  file that reads (the bounded cases) is then refused as a panel: still exit 2, one reason.
 """
 
 from __future__ import annotations
@@ -49,6 +50,27 @@ for path in sys.argv[1:]:
     except BaseException:
         run = [1, "", traceback.format_exc()[-4096:]]
     print(json.dumps([path, time.monotonic() - started, *run]), flush=True)
+"""
+
+# Every file through `qipp panel validate` (the command's own entry point, exit code and
+# streams) in one capped process, likewise; one case also runs as the installed command.
+VALIDATE = f"""
+import contextlib, io, json, sys, time, traceback
+from qipp.cli import main
+for path in sys.argv[1:]:
+    out, err = io.StringIO(), io.StringIO()
+    started = time.monotonic()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(["panel", "validate", path], prog_name="qipp")
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+        except BaseException:
+            code = 1
+            traceback.print_exc()
+    said = err.getvalue()[: {2 * STDERR_LIMIT}]
+    print(json.dumps([path, time.monotonic() - started, code, out.getvalue()[-4096:], said]), flush=True)
 """
 
 # --- building workbooks part by part ------------------------------------------------------
@@ -345,16 +367,25 @@ def assert_refused_in_one_line(run: Run, path: Path) -> None:
     assert str(path) in run.stderr
 
 
-@pytest.fixture(scope="module")
-def grid_reads(hostile: Path) -> dict[str, tuple[float, Run]]:
-    """Each file read by read_grids in one capped process: seconds taken and the outcome."""
-    paths = [str(hostile / f"{name}{case.suffix}") for name, case in CASES.items()]
-    done = run_capped(str(VENV_BIN / "python"), "-c", READ_GRIDS, *paths, timeout=TIMEOUT * 3)
+def run_each(script: str, folder: Path) -> dict[str, tuple[float, Run]]:
+    """Every case through ``script`` in one capped process: seconds taken and the outcome."""
+    paths = [str(folder / f"{name}{case.suffix}") for name, case in CASES.items()]
+    done = run_capped(str(VENV_BIN / "python"), "-c", script, *paths, timeout=TIMEOUT * 3)
     outcomes = {}
     for line in done.stdout.splitlines():
         path, seconds, code, stdout, stderr = json.loads(line)
         outcomes[Path(path).stem] = (seconds, Run(code, stdout, stderr))
     return outcomes or {"": (0.0, done)}
+
+
+@pytest.fixture(scope="module")
+def grid_reads(hostile: Path) -> dict[str, tuple[float, Run]]:
+    return run_each(READ_GRIDS, hostile)
+
+
+@pytest.fixture(scope="module")
+def validations(hostile: Path) -> dict[str, tuple[float, Run]]:
+    return run_each(VALIDATE, hostile)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -374,8 +405,16 @@ def test_read_grids_is_bounded(hostile: Path, grid_reads: dict, name: str) -> No
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_cli_refuses_in_one_line(hostile: Path, name: str) -> None:
-    path = hostile / f"{name}{CASES[name].suffix}"
+def test_cli_refuses_in_one_line(hostile: Path, validations: dict, name: str) -> None:
+    assert name in validations, validations  # the process stopped before this file
+    seconds, run = validations[name]
+    assert seconds < TIMEOUT
+    assert_refused_in_one_line(run, hostile / f"{name}{CASES[name].suffix}")
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+def test_the_installed_command_refuses_in_one_line(hostile: Path) -> None:
+    path = hostile / f"zip_bomb{CASES['zip_bomb'].suffix}"
     run = run_capped(str(VENV_BIN / "qipp"), "panel", "validate", str(path))
     assert_refused_in_one_line(run, path)
 

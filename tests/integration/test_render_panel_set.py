@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -35,7 +36,7 @@ from qipp.render.plan.jobs import JobResult, RenderJob, RunSettings
 from qipp.render.plan.runinfo import RunInfo
 from qipp.render.site.export import STYLESHEET
 from qipp.render.site.index import ScorecardSummary, index_html
-from qipp.render.site.manifest import entry_from_result, manifest_text, read_manifest
+from qipp.render.site.manifest import entry_from_result, manifest_text, read_manifest, verdict_of
 from qipp.render.site.outputs import published_location, relocate_notebook, write_success
 from qipp.render.site.publish import panel_mismatch, recorded_sha256
 from qipp.render.site.stage import STAGE_PREFIX
@@ -107,6 +108,23 @@ def test_the_manifest_keeps_a_null_verdict_and_its_reason(tmp_path):
     (tmp_path / "manifest.json").write_text(manifest_text({entry["key"]: entry}, RUN.as_dict()))
     assert read_manifest(tmp_path)["finding:03_na"]["findings"]["reproduced"] is None
     assert _finding_entry("02_no", False)["findings"]["reproduced"] is False
+
+
+def test_the_index_lists_the_panels_data_notes_once_through_the_manifest(tmp_path):
+    note = "panel.csv:21:forecast_outturn_gbp_m: the year-end forecast is below <Q1>"
+    warned = [_finding_entry(name, None, "synthetic data", uses_panel=True) for name in "ab"]
+    for entry in warned:
+        entry["findings"] = verdict_of({**entry["findings"], "data_notes": [note]})
+    (tmp_path / "manifest.json").write_text(
+        manifest_text({e["key"]: e for e in warned}, RUN.as_dict())
+    )
+    entries = list(read_manifest(tmp_path).values())
+    page = index_html(entries, RUN, ScorecardSummary())
+    assert page.count("<h2>Notes on the data</h2>") == 1
+    assert page.count(html.escape(note)) == 1 and "<Q1>" not in page
+    assert "Notes on the data" not in index_html(
+        [_finding_entry("c", True)], RUN, ScorecardSummary()
+    )
 
 
 # ----------------------------------------------------------------------------- panel set

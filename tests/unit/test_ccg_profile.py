@@ -19,7 +19,6 @@ from qipp.findings.ccg_profile.calc import (
     Rank,
     Scope,
     ccg_profile,
-    load_profile_panel,
     panel_counts,
     rank_of,
     region_summary,
@@ -27,6 +26,7 @@ from qipp.findings.ccg_profile.calc import (
 )
 from qipp.ledger import claim, load_claims
 from qipp.ledger.wording import as_published
+from qipp.panel import load_measured
 from qipp.paths import SYNTHETIC_PANEL_CSV
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
@@ -69,8 +69,8 @@ def test_a_panel_is_englands_only_when_it_holds_exactly_the_registers_ccgs():
 
 
 def test_the_synthetic_panels_largest_and_smallest_are_hsjs():
-    panel, synthetic, label = load_profile_panel("")
-    assert synthetic and label.endswith(".csv") and "/work" not in label
+    panel, synthetic, label, data_notes = load_measured("")
+    assert synthetic and label.endswith(".csv") and "/work" not in label and data_notes == ()
     n = int(claim("ccg_q1_n_ccgs")["value"])
     largest, smallest = ccg_profile(panel, "07H"), ccg_profile(panel, "11J")
     published = claim("ccg_q1_west_essex_target_pct")
@@ -83,14 +83,14 @@ def test_the_synthetic_panels_largest_and_smallest_are_hsjs():
 def test_a_panel_is_read_once_per_content_and_each_caller_gets_its_own_copy(tmp_path):
     path = tmp_path / "panel.csv"
     path.write_bytes(SYNTHETIC_PANEL_CSV.read_bytes())
-    first, _, _ = load_profile_panel(str(path))
+    first, *_ = load_measured(str(path))
     first.loc[:, "qipp_plan_gbp_m"] = 0.0  # a notebook changing its panel changes no one else's
-    second, _, _ = load_profile_panel(str(path))
+    second, *_ = load_measured(str(path))
     assert second["qipp_plan_gbp_m"].gt(0).all()
     frame = pd.read_csv(path)
     frame.loc[0, "qipp_plan_gbp_m"] += 1.0  # new bytes: read again, not served from before
     frame.to_csv(path, index=False)
-    third, _, _ = load_profile_panel(str(path))
+    third, *_ = load_measured(str(path))
     assert third["qipp_plan_gbp_m"].iloc[0] == pytest.approx(
         second["qipp_plan_gbp_m"].iloc[0] + 1.0
     )

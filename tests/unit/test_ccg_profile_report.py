@@ -17,7 +17,6 @@ from qipp.findings.ccg_profile.calc import (
     Rank,
     Scope,
     ccg_profile,
-    load_profile_panel,
     region_summary,
 )
 from qipp.findings.ccg_profile.per_head import ccg_population
@@ -34,12 +33,13 @@ from qipp.findings.ccg_profile.report import (
 from qipp.findings.wording import ccgs, ordinal
 from qipp.ledger import cite, claim
 from qipp.ledger.wording import as_published
+from qipp.panel import load_measured
 from qipp.reference import load_register
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from profile_panels import EMPTY_REGISTER, panel_of  # noqa: E402
 
-SYNTHETIC_PANEL = load_profile_panel("")
+SYNTHETIC_PANEL = load_measured("")
 
 
 def _shown(claim_id: str) -> str:

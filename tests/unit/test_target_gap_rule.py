@@ -27,7 +27,7 @@ from qipp.findings.target_gap.calc import (
 )
 from qipp.findings.target_gap.checks import power_analysis, run_per_head_sensitivity
 from qipp.findings.target_gap.report import reproduced_state, supporting_sentence, verdict_sentence
-from qipp.panel import load_panel
+from qipp.panel import load_measured, load_panel
 from qipp.panel.io import write_panel_csv
 from qipp.paths import SYNTHETIC_PANEL_CSV
 from qipp.reference import load_register
@@ -52,7 +52,7 @@ def real_code_panel(tmp_path_factory):
             data_status="reported",
         )
         write_panel_csv(rows, folder / f"panel_{n}.csv")
-        return calc.read_panel(str(folder / f"panel_{n}.csv"))[0]
+        return load_measured(str(folder / f"panel_{n}.csv"))[0]
 
     return build
 
@@ -186,7 +186,7 @@ def test_the_chosen_test_flows_to_every_output_with_one_verdict(method):
 
 
 def test_both_tests_agree_on_the_committed_panel():
-    panel, _ = calc.read_panel("")
+    panel, *_ = load_measured("")
     spearman, kendall = (run_target_gap_tests(panel, method=m) for m in ("spearman", "kendall"))
     assert spearman.correlated is kendall.correlated is False
     assert spearman.could_miss is None and kendall.could_miss is None

@@ -6,11 +6,8 @@ skips) on values rounded as the profile shows them, so a tie is one a reader see
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,9 +15,7 @@ import pandas as pd
 from qipp.display import ShownAsTable, Table, table
 from qipp.ledger import claim
 from qipp.ledger.wording import as_published
-from qipp.panel import add_measures, is_synthetic, load_panel
 from qipp.panel.summary import MIN_CCGS
-from qipp.paths import SYNTHETIC_PANEL_CSV, display_name
 from qipp.reference import load_register
 
 # The precision the profile shows: targets to 2 decimals, shortfalls to 1, £m to 2.
@@ -110,24 +105,6 @@ def scope_of(codes: Iterable[str], register: pd.DataFrame, where: str = ENGLAND)
     mine = set(codes)
     listed = register if where == ENGLAND else register[register["region"] == where]
     return Scope(len(mine), where, mine == set(listed["ccg_code"]))
-
-
-def load_profile_panel(panel_path: str) -> tuple[pd.DataFrame, bool, str]:
-    """The measured panel (blank: the committed synthetic one), whether synthetic, its name."""
-    path = Path(panel_path) if panel_path else SYNTHETIC_PANEL_CSV
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        digest = ""  # load_panel says what is wrong with the path
-    panel = _measured_panel(str(path), digest).copy() if digest else add_measures(load_panel(path))
-    return panel, is_synthetic(panel), display_name(path)
-
-
-@lru_cache(maxsize=4)
-def _measured_panel(path: str, digest: str) -> pd.DataFrame:
-    # A render runs the template once per CCG in one warm kernel: the same bytes are read
-    # and validated once (keyed by content, so a changed file is read again).
-    return add_measures(load_panel(path))
 
 
 def ccg_row(panel: pd.DataFrame, ccg_code: str) -> pd.Series:

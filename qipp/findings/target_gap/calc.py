@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -21,9 +20,7 @@ import pandas as pd
 
 from qipp import stats
 from qipp.display import ShownAsTable, Table, facts, table
-from qipp.panel import add_measures, load_panel
 from qipp.panel.summary import MIN_CCGS as MIN_FOR_MEDIAN
-from qipp.paths import SYNTHETIC_PANEL_CSV, display_name
 from qipp.stats import LogitResult, SpearmanResult, format_r, p_value_text, percent_level
 
 TARGET, GAP, OUTCOME = "plan_pct_of_allocation", "forecast_gap_pct", "forecasts_shortfall"
@@ -43,12 +40,6 @@ def on_test_scale(rho: float, method: str) -> float:
 
 def _ccgs(n: int) -> str:
     return f"{n:,} CCG{'' if n == 1 else 's'}"
-
-
-def read_panel(panel_path: str) -> tuple[pd.DataFrame, str]:
-    """The panel at ``panel_path`` (blank: the committed synthetic one), measures added, and its name."""
-    path = Path(panel_path) if panel_path.strip() else SYNTHETIC_PANEL_CSV
-    return add_measures(load_panel(path)), display_name(path)
 
 
 @dataclass(frozen=True)

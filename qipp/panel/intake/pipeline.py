@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +26,7 @@ from qipp.panel.intake.report import collapse
 from qipp.panel.intake.units import read_units
 from qipp.panel.io import validate_panel_frame
 from qipp.panel.schema import DATA_STATUSES, PANEL_COLUMNS, REGIONS
-from qipp.paths import SYNTHETIC_PANEL_CSV
+from qipp.paths import SYNTHETIC_PANEL_CSV, display_name
 from qipp.validation import DataError, Problem
 
 # Columns whose allowed values are a short list: a refusal suggests the nearest one.
@@ -67,6 +67,16 @@ class PanelRead:
     raw: pd.DataFrame | None = None
     header: tuple[object, ...] = ()
 
+    @property
+    def data_notes(self) -> tuple[str, ...]:
+        """The warnings as lines for a report's reader, repeats said once, the file by name.
+
+        A page built on this panel lists them under "Notes on the data", and its findings
+        record keeps them (``data_notes``), so they reach more than the terminal.
+        """
+        named = [replace(w, file=display_name(w.file)) for w in self.warnings]
+        return tuple(collapse(named))
+
 
 def _with_hints(problems: list[Problem]) -> list[Problem]:
     """Add "did you mean" to refused values of columns with a short list of choices."""
@@ -89,13 +99,27 @@ def _with_hints(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def read_panel(path: Path | str, sheet: str | int | None = None, units: str = "m") -> PanelRead:
-    """Read, locate, normalise and validate a panel file (CSV, TSV or .xlsx; decision 0027).
+def read_panel(
+    path: Path | str | None = None, sheet: str | int | None = None, units: str = "m"
+) -> PanelRead:
+    """Read, locate, normalise and validate a panel file, keeping what reading involved.
 
-    ``sheet`` is a workbook's sheet by name or 1-based number (default: the first whose
-    header matches); ``units`` the file's money, ``"m"`` (£m) or ``"000"`` (£000, divided
-    by 1,000). Raises PanelDataError with every problem found.
+    Parameters
+    ----------
+    path : Path, str or None
+        A panel file (CSV, TSV or .xlsx); None reads the committed synthetic panel.
+    sheet : str, int or None
+        A workbook's sheet by name or 1-based number; None finds it by its header.
+    units : {"m", "000"}
+        The file's money: £m, or £000 (divided by 1,000, with a note).
+
+    Returns
+    -------
+    PanelRead
+        The panel with its notes and warnings (``data_notes`` for a page). Raises
+        PanelDataError naming every problem.
     """
+    path = SYNTHETIC_PANEL_CSV if path is None else path
     file = str(path)
     done: list[str] = []  # notes so far, shown with the problems if a later step fails
     try:
@@ -139,5 +163,4 @@ def load_panel(path: Path | str | None = None, sheet: str | int | None = None) -
     pandas.DataFrame
         The validated panel, one row per CCG. Raises PanelDataError naming every problem.
     """
-    path = SYNTHETIC_PANEL_CSV if path is None else path
     return read_panel(path, sheet).panel

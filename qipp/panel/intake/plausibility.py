@@ -3,9 +3,10 @@
 Examples
 --------
 >>> panel = pd.DataFrame({"ccg_code": ["01A", "02B"], "ytd_plan_gbp_m": [1.0, 1.0],
-...                       "ytd_actual_gbp_m": [1.5, 2.5]})
+...                       "ytd_actual_gbp_m": [1.5, 2.5], "forecast_outturn_gbp_m": [1.2, 4.0]})
 >>> for problem in plausibility_warnings(panel, "p.csv", [2, 3]):
 ...     print(problem)
+p.csv:2:forecast_outturn_gbp_m: the year-end forecast £1.200m is below the £1.500m already delivered in Q1; check the row (expected a forecast at least the savings delivered to date)
 p.csv:3:ytd_actual_gbp_m: the Q1 savings delivered £2.500m are 2.5 times the Q1 plan £1.000m; check the row (expected at most 2 times the Q1 plan)
 """
 
@@ -22,22 +23,36 @@ from qipp.validation import Problem
 def plausibility_warnings(
     panel: pd.DataFrame, file: str, row_numbers: Sequence[int]
 ) -> list[Problem]:
-    """Problems that do not stop a load, one per unusual row, naming both values."""
+    """Problems that do not stop a load, one per unusual figure, in row order, naming both values."""
     factor = Q1_ACTUAL_OVER_Q1_PLAN_WARN_FACTOR
-    planned = panel["ytd_plan_gbp_m"].astype(float)
-    delivered = panel["ytd_actual_gbp_m"].astype(float)
-    unusual = (planned > 0) & (delivered > factor * planned)
+    planned = panel["ytd_plan_gbp_m"].astype(float).tolist()
+    delivered = panel["ytd_actual_gbp_m"].astype(float).tolist()
+    forecast = panel["forecast_outturn_gbp_m"].astype(float).tolist()
     warnings = []
-    for position in [i for i, flag in enumerate(unusual.tolist()) if flag]:
-        plan, actual = planned.iloc[position], delivered.iloc[position]
-        warnings.append(
-            Problem(
-                file,
-                row_numbers[position],
-                "ytd_actual_gbp_m",
-                f"the Q1 savings delivered £{actual:,.3f}m are {actual / plan:.1f} times the Q1 "
-                f"plan £{plan:,.3f}m; check the row",
-                f"at most {factor:g} times the Q1 plan",
+    rows = zip(row_numbers, planned, delivered, forecast, strict=True)
+    for row, plan, actual, outturn in rows:
+        # A forecast below what is already banked expects savings to be undone: a typo or
+        # a misplaced column more often than a real reversal, so the reader is told.
+        if outturn < actual:
+            warnings.append(
+                Problem(
+                    file,
+                    row,
+                    "forecast_outturn_gbp_m",
+                    f"the year-end forecast £{outturn:,.3f}m is below the £{actual:,.3f}m "
+                    "already delivered in Q1; check the row",
+                    "a forecast at least the savings delivered to date",
+                )
             )
-        )
+        if plan > 0 and actual > factor * plan:
+            warnings.append(
+                Problem(
+                    file,
+                    row,
+                    "ytd_actual_gbp_m",
+                    f"the Q1 savings delivered £{actual:,.3f}m are {actual / plan:.1f} times "
+                    f"the Q1 plan £{plan:,.3f}m; check the row",
+                    f"at most {factor:g} times the Q1 plan",
+                )
+            )
     return warnings

@@ -231,7 +231,8 @@ def index_html(
     """The index page (self-contained, offline) for manifest ``entries``.
 
     The synthetic-data banner shows when the set's panel (``run.panel``) is
-    synthetic and any entry reads it.
+    synthetic and any entry reads it; "Notes on the data" lists the panel's warnings
+    that the findings records carry.
     """
     entries = list(entries)
     findings = sorted((e for e in entries if e["kind"] == KIND_FINDING), key=lambda e: e["name"])
@@ -240,6 +241,10 @@ def index_html(
         key=lambda e: ((e.get("profile") or {}).get("region", ""), e["name"]),
     )
     failures = [e for e in findings + profiles if e["status"] == "failed"]
+    # Each report on the panel carries the same warnings: the index says each once.
+    data_notes = dict.fromkeys(
+        note for e in findings for note in (e.get("findings") or {}).get("data_notes", [])
+    )
     template = _environment().get_template("index.html.j2")
     return template.render(
         title=INDEX_TITLE,
@@ -253,6 +258,7 @@ def index_html(
         min_ccgs=MIN_CCGS,
         pdf_link=pdf_link,
         failures=failures,
+        data_notes=list(data_notes),
         synthetic_banner=SYNTHETIC_BANNER,
         show_banner=bool(run.panel_synthetic) and any(uses_panel(e) for e in entries),
         downloads=scorecard.downloads,

@@ -83,12 +83,19 @@ def verdict_of(findings: dict) -> dict:
     reproduced = findings.get("reproduced")
     note = findings.get("reproduced_note")
     counts = findings.get("status_counts")
+    data_notes = _texts(findings.get("data_notes"))
     return {
         "verdict": str(findings.get("verdict", "")),
         "reproduced": None if reproduced is None else bool(reproduced),
         "reproduced_note": str(note) if reproduced is None and note else None,
         **({"status_counts": _counts(counts)} if isinstance(counts, dict) else {}),
+        **({"data_notes": data_notes} if data_notes else {}),
     }
+
+
+def _texts(values: object) -> list[str]:
+    """A list's items as text; anything but a list is none (a record from before the field)."""
+    return [str(v) for v in values] if isinstance(values, list) else []
 
 
 def _counts(counts: dict) -> dict[str, int]:
@@ -237,6 +244,10 @@ def _check_records(entry: dict, notes: list[str]) -> None:
         if findings.get("reproduced") is not None and not isinstance(findings["reproduced"], bool):
             findings["reproduced"] = None
             notes.append("'findings.reproduced' reset")
+        data_notes = findings.get("data_notes")
+        if data_notes is not None and _texts(data_notes) != data_notes:
+            findings["data_notes"] = _texts(data_notes)
+            notes.append("'findings.data_notes' made text")
         counts = findings.get("status_counts")
         if counts is not None and (not isinstance(counts, dict) or _counts(counts) != counts):
             findings["status_counts"] = _counts(counts) if isinstance(counts, dict) else {}
