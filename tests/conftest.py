@@ -11,6 +11,7 @@ belongs with; this hook marks the rest.
 from __future__ import annotations
 
 import os
+import signal
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         marked = item.get_closest_marker("integration") is not None
         slow = marked or INTEGRATION_DIR in path.parents or path.suffix == ".ipynb"
         item.add_marker(pytest.mark.integration if slow else pytest.mark.unit)
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@pytest.fixture(autouse=True)
+def _stop_signals_kept():
+    """Fail a test that leaves Ctrl-C or SIGTERM handled otherwise in its worker, and put them
+    back: an ignored SIGINT is inherited by every later subprocess, which then cannot be
+    stopped by the signal a test sends (an interrupted render waited forever)."""
+    before = _stop_signal_state()
+    yield
+    after = _stop_signal_state()
+    for signum, handler in before[0].items():
+        signal.signal(signum, handler)
+    signal.pthread_sigmask(signal.SIG_SETMASK, before[1])
+    assert after == before, f"the test changed the stop signals' handlers or mask: {after}"
+
+
+def _stop_signal_state() -> tuple[dict[int, object], set[int]]:
+    """Each stop signal's handler, and the signals blocked in this thread."""
+    handlers = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    return handlers, set(signal.pthread_sigmask(signal.SIG_BLOCK, []))
 
 
 CLAIMS_HEADER = "id,source,quote,quantity,value,unit,period,scope,precision,qualifier"

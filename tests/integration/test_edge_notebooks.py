@@ -19,7 +19,6 @@ CCG plans nothing.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -309,27 +308,6 @@ def test_notebook_02_findings_contract(runner, shape):
         assert f["per_head_n"] >= 4 and isinstance(f["per_head_correlated"], bool)
         low, high = f["per_head_spearman_ci"]
         assert low <= f["per_head_spearman_rho"] <= high
-
-
-def notes_boxes(run: Run) -> list[str]:
-    """The text of each "Notes on the data" box the notebook showed."""
-    return [
-        html.unescape(text)
-        for _, kind, text in output_texts(run.notebook)
-        if kind == "text/html" and "Notes on the data" in text
-    ]
-
-
-def test_a_panel_with_warnings_says_so_on_every_page_and_in_the_record(runner):
-    result, _ = runner("02", "real_codes_reported")
-    [note] = findings_of(runner, "real_codes_reported")["data_notes"]
-    # The row and column, what is unusual, and the file by name only (no machine path).
-    assert re.match(r"real_codes_reported\.csv:\d+:forecast_outturn_gbp_m: .* below ", note)
-    assert [note in box for box in notes_boxes(result)] == [True]
-    for profile in runner("profiles", "real_codes_reported").values():
-        assert [note in box for box in notes_boxes(profile)] == [True]
-    # A panel without warnings shows no box.
-    assert notes_boxes(runner("02", "fifty_six_ccgs")[0]) == []
 
 
 def test_reported_56_ccgs_is_not_labelled_synthetic_and_counts_its_ccgs(runner):
