@@ -23,8 +23,9 @@ _DEFAULTS: dict[int, Callable[[int, FrameType | None], Any] | int] = {
 def _quiet_exit(signum: int, frame: FrameType | None) -> None:
     """Ctrl-C or SIGTERM during the imports: one line, exit 128 + signal, no traceback."""
     # os._exit: an exception could be swallowed by a library's except around an import.
-    sys.stderr.write("\nqipp: interrupted\n")
-    sys.stderr.flush()
+    # os.write: a handler that runs while the main thread is writing to sys.stderr would
+    # get "reentrant call" from it, an error that an import's except could swallow.
+    os.write(2, b"\nqipp: interrupted\n")
     os._exit(128 + signum)
 
 

@@ -81,7 +81,10 @@ _DIR = click.Path(file_okay=False, path_type=Path)
     "--pdf", is_flag=True, help="Also print each report to an A4 PDF beside its page (Chromium)."
 )
 @click.option(
-    "--force", is_flag=True, help="Re-render every report, even those the render cache would reuse."
+    "--force",
+    is_flag=True,
+    help="Re-render every report, even those the render cache would reuse "
+    "(nothing they depend on changed).",
 )
 @click.option(
     "--in-place",
@@ -120,7 +123,12 @@ _DIR = click.Path(file_okay=False, path_type=Path)
     "network no one else can reach), or 'local' for --jobs processes on this machine. "
     "Workers need this commit installed (docs: Clusters with TLS).",
 )
-@click.option("--progress/--no-progress", default=True, help="Show the progress bar on stderr.")
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    show_default=True,
+    help="Show the progress bar on stderr.",
+)
 def render(**params: Any) -> None:
     """Render the finding notebooks and one profile per CCG to offline HTML, with an index.
 
@@ -221,18 +229,13 @@ def _render(
 
 @contextlib.contextmanager
 def _stop_signals_interrupt(stopped_by: list[int]) -> Iterator[None]:
-    """SIGINT and SIGTERM raise KeyboardInterrupt in the block (main thread), noted in
-    ``stopped_by`` and in STOP_REQUESTED, which the local executor's waits read as well."""
-    from qipp.render.errors import STOP_REQUESTED
-
-    STOP_REQUESTED.clear()
+    """SIGINT and SIGTERM raise KeyboardInterrupt in the block (main thread), noted in ``stopped_by``."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum: int, frame: FrameType | None) -> None:
         stopped_by.append(signum)
-        STOP_REQUESTED.set()
         raise KeyboardInterrupt
 
     previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}

@@ -19,16 +19,11 @@ import contextlib
 import errno
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from qipp.render.plan.jobs import CellError
 
-# Set by `qipp render`'s stop handler (SIGINT, SIGTERM). Its KeyboardInterrupt can be
-# swallowed by a library's bare `except` (around an import, say); the local executor's waits
-# look here too, so a stop is never lost.
-STOP_REQUESTED = threading.Event()
 # A full disk or quota, a read-only file system, a folder this user may not write.
 INFRASTRUCTURE_ERRNOS = frozenset(
     {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}

@@ -13,6 +13,7 @@ fails on any difference. Outputs are compared after nbval's sanitising
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from nbval.plugin import get_sanitize_patterns
+from nbval.plugin import coalesce_streams, get_sanitize_patterns
 
 from qipp.paths import NOTEBOOKS_DIR
 from qipp.render.plan.jobs import discover_notebooks
@@ -98,7 +99,8 @@ def comparable(executed: nbformat.NotebookNode) -> list[tuple]:
         return text
 
     return [
-        (cell.execution_count, [clean(output) for output in cell.outputs])
+        # A print can reach the notebook as one stream output or two; nbval joins them.
+        (cell.execution_count, [clean(o) for o in coalesce_streams(copy.deepcopy(cell.outputs))])
         for cell in executed.cells
         if cell.cell_type == "code"
     ]

@@ -294,24 +294,3 @@ def test_a_stop_wrapped_in_a_librarys_error_is_still_a_stop(monkeypatch, tmp_pat
     monkeypatch.setattr(cli_render, "_render", broken)
     failed = CliRunner().invoke(main, ["render", "--out-dir", str(tmp_path)])
     assert isinstance(failed.exception, RuntimeError)
-
-
-def test_a_stop_whose_interrupt_a_library_swallowed_still_ends_the_run():
-    """The stop handler's KeyboardInterrupt can die in a library's bare except; the flag it
-    set ends the local executor's wait, and the executor starts no worker after it."""
-    from concurrent.futures import Future
-
-    from qipp.render.errors import STOP_REQUESTED
-    from qipp.render.run import local
-
-    never_done: Future = Future()
-    executor = local.LocalExecutor(None, 1)  # type: ignore[arg-type]
-    STOP_REQUESTED.set()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            local._first_done({never_done: 0})
-        with pytest.raises(KeyboardInterrupt):
-            executor._start()
-    finally:
-        STOP_REQUESTED.clear()
-    assert executor._pool is None

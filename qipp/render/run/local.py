@@ -24,7 +24,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import resource_tracker
 
-from qipp.render.errors import STOP_REQUESTED, WORKER_DIED, RenderInfrastructureError
+from qipp.render.errors import WORKER_DIED, RenderInfrastructureError
 from qipp.render.plan.jobs import CellError, JobResult, RenderJob, RunSettings
 from qipp.render.run.executor import Progress, checked, execute_job, start_worker
 from qipp.render.run.lifeline import die_with_parent
@@ -65,8 +65,6 @@ class LocalExecutor:
         return self
 
     def _start(self) -> None:
-        if STOP_REQUESTED.is_set():  # stopped while planning, the interrupt swallowed
-            raise KeyboardInterrupt
         # The tracker unblocks both signals in this thread when it starts: start it first.
         resource_tracker.ensure_running()
         before = set(multiprocessing.active_children())
@@ -132,7 +130,7 @@ class LocalExecutor:
                     running[future] = waiting.pop(0)
             except BrokenProcessPool:
                 return list(running.values()), done
-            finished = _first_done(running)
+            finished = wait(running, return_when=FIRST_COMPLETED).done
             # A broken pool fails every job in flight at once.
             if any(isinstance(f.exception(), BrokenProcessPool) for f in finished):
                 return list(running.values()), done
@@ -140,15 +138,6 @@ class LocalExecutor:
                 index = running.pop(future)
                 done[index] = _result(future, jobs[index])
         return [], done
-
-
-def _first_done(running: dict[Future, int]) -> set[Future]:
-    """The futures done first, waited for in short steps: a stop still ends the run."""
-    while not STOP_REQUESTED.is_set():
-        done = wait(running, timeout=0.25, return_when=FIRST_COMPLETED).done
-        if done:
-            return done
-    raise KeyboardInterrupt
 
 
 def _result(future: Future, job: RenderJob) -> JobResult:
