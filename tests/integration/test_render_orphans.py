@@ -86,10 +86,16 @@ def mentioning(folder: Path) -> list[int]:
     return found
 
 
+# A test run started in the background (`make test &`) ignores SIGINT, and every child
+# inherits that, so a render would ignore a Ctrl-C until it set its own handler; the
+# renders here play one started from a terminal, where Python raises KeyboardInterrupt.
+AS_FROM_A_TERMINAL = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+
+
 def start_render(notebooks: Path, out: Path, scratch: Path, *flags: str) -> subprocess.Popen:
     """``qipp render`` with ``notebooks`` as the project's own (so they run in warm kernels)."""
     return subprocess.Popen(
-        [sys.executable, "-c", "from qipp.cli import main; main()", "render"]
+        [sys.executable, "-c", AS_FROM_A_TERMINAL + "from qipp.cli import main; main()", "render"]
         + ["--notebooks-dir", str(notebooks), "--out-dir", str(out), "--no-progress", *flags],
         env={**os.environ, "TMPDIR": str(scratch), "QIPP_ROOT": str(notebooks.parent)},
         start_new_session=True,
