@@ -1,9 +1,9 @@
 """A full default render (code hidden) of real returns: every page it writes is read.
 
 ``qipp render --panel`` with no ``--only`` or ``--ccg`` writes every finding, a profile for
-every CCG in the panel and the index. The panel is the 24-CCG edge panel of reported real
-codes (``real_codes_reported``: 11J and 07H under their own names, names with every
-punctuation mark, one year-end forecast below its Q1 delivery), so the render is whole in
+every CCG in the panel and the index. The panel is an edge panel of reported real
+codes (ten CCGs of ``real_codes_reported``: 11J and 07H under their own names, the others as
+a return writes them, one year-end forecast below its Q1 delivery), so the render is whole in
 well under a minute; the committed 143-CCG panel gives the same pages from the same
 sources 143 times over (``tests/unit/test_page_words.py`` scans every source of page text).
 """
@@ -33,6 +33,12 @@ READS_PANEL = "02_target_size_vs_gap"
 def full_render(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("full")
     panel = write_edge_panel("real_codes_reported", folder / "returns.csv")
+    # Ten of its CCGs (the warned one, 11J and 07H among them) as the panel: every kind of
+    # page, and a profile for every CCG, at under half the render.
+    frame = pd.read_csv(panel, dtype=str, keep_default_na=False)
+    money = frame[["forecast_outturn_gbp_m", "ytd_actual_gbp_m"]].astype(float)
+    wanted = (money.iloc[:, 0] < money.iloc[:, 1]) | frame["ccg_code"].isin(["11J", "07H"])
+    frame[wanted | (~wanted).cumsum().le(10 - wanted.sum())].to_csv(panel, index=False)
     out = folder / "reports"
     args = ["render", "--panel", str(panel), "--out-dir", str(out), "--no-progress"]
     result = CliRunner().invoke(main, args)
