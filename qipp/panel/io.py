@@ -159,7 +159,7 @@ def _number_or_nan(cell: object, decimals: bool) -> float:
 def panel_to_csv_text(panel: pd.DataFrame) -> str:
     """The CSV text qipp commits for a panel: its columns only, money to £1,000, true/false.
 
-    >>> row = {c: 0.0 for c in MONEY_COLUMNS}
+    >>> row = {c: 0.0 for c in PANEL_COLUMNS if c.endswith("_gbp_m")}
     >>> row.update(ccg_code="S001", ccg_name="Synthetic CCG 001", region="London",
     ...            allocation_gbp_m=300.0, uses_non_recurrent_fund=False,
     ...            data_status="synthetic")
