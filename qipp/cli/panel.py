@@ -10,6 +10,7 @@ import click
 from qipp.cli._base import EXIT_BAD_INPUT, EXIT_FAILURE, exit_bad_input, main
 
 _PATH = click.Path(dir_okay=False, path_type=Path)
+NEED_QUARTER = "(give --quarter '2013-14 Q1' once per input, in order)"
 
 
 @main.group()
@@ -134,7 +135,7 @@ def combine(paths: tuple[Path, ...], labels: tuple[str, ...]) -> None:
     from qipp.panel.intake.report import collapse
     from qipp.panel.io import panel_to_csv_text
     from qipp.panel.quarters import combine_panels, quarter_key, quarter_warnings, quarters
-    from qipp.panel.schema import QUARTER_COLUMN, QUARTER_FORM
+    from qipp.panel.schema import QUARTER_COLUMN
     from qipp.validation import DataError
 
     *inputs, out = paths
@@ -146,29 +147,22 @@ def combine(paths: tuple[Path, ...], labels: tuple[str, ...]) -> None:
     parts = []
     for path, label in zip(inputs, labels or [None] * len(inputs), strict=False):
         try:
-            if label is not None:
-                quarter_key(label)
+            quarter_key(label) if label is not None else None  # refused before reading
             read = read_panel(path)
         except (ValueError, DataError) as error:
             problems = getattr(error, "problems", None)
             lines += collapse(problems) if problems else [f"{path}: --quarter {error}"]
             continue
-        frame = read.panel.copy()
-        if QUARTER_COLUMN not in frame.columns and label is None:
-            lines.append(
-                f"{path}: no quarter column and no --quarter: give --quarter '{QUARTER_FORM}' "
-                "once per input, in order"
-            )
-            continue
-        if QUARTER_COLUMN not in frame.columns:
-            frame.insert(0, QUARTER_COLUMN, label)
-        elif label is not None and set(frame[QUARTER_COLUMN]) != {label}:
-            lines.append(
-                f"{path}: its quarter column says {', '.join(quarters(frame))}, not {label}"
-            )
-            continue
-        parts.append((str(path), frame, read.row_numbers))
-        warnings += [f"warning: {w}" for w in read.warnings]
+        frame, own = read.panel.copy(), quarters(read.panel)
+        if not own and label is None:
+            lines.append(f"{path}: no quarter column and no --quarter {NEED_QUARTER}")
+        elif own and label is not None and own != [label]:
+            lines.append(f"{path}: its quarter column says {', '.join(own)}, not {label}")
+        else:
+            if not own:
+                frame.insert(0, QUARTER_COLUMN, label)
+            parts.append((str(path), frame, read.row_numbers))
+            warnings += [f"warning: {w}" for w in read.warnings]
     if not lines:
         try:
             combined = combine_panels(parts)

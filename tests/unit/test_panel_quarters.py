@@ -247,7 +247,7 @@ def test_combine_writes_one_long_csv_and_says_one_line_per_input(tmp_path):
         ((Q1, Q1), "q2.csv", ["'S001' is listed twice for 2013-14 Q1: also on "]),
         ((Q1, "2013-14 Q5"), "q2.csv", ["'2013-14 Q5' is not a quarter"]),
         ((Q1, Q2), "empty.csv", ["the table has a header but no rows"]),
-        ((), "q2.csv", ["q1.csv: no quarter column and no --quarter: give --quarter"] * 1),
+        ((), "q2.csv", ["q1.csv: no quarter column and no --quarter (give --quarter"] * 1),
     ],
 )
 def test_combine_refuses_bad_input_one_line_per_problem_and_writes_nothing(
