@@ -69,7 +69,8 @@ def validate(path: Path, sheet: str | None, units: str, strict: bool) -> None:
     problem as file:row:column: what is wrong (expected ...), repeats collapsed
     into one line, and exits 2. With --strict a warning is an error. A file
     without a data_status column is read as 'reported'; one in £000 is refused
-    unless --units 000 is given.
+    unless --units 000 is given. A file with a quarter column holds several
+    quarters, one row per CCG and quarter; the summary is of the last.
     """
     from qipp.panel import at_quarter, latest, quarters, summarise_panel
     from qipp.panel.summary import banner_lines

@@ -1,9 +1,4 @@
-"""Panels of several quarters: one row per CCG and quarter, the ``quarter`` column first.
-
-A file with a ``quarter`` column is read in long form (decision 0044). Each quarter's rows
-obey every single-quarter rule; a malformed label or a CCG listed twice in one quarter is an
-error. Across quarters of one financial year, a year-to-date figure that falls, a full-year
-plan that changes and a CCG missing from a quarter are warnings.
+"""Panels of several quarters, one row per CCG and quarter, ``quarter`` first (decision 0044).
 
 >>> panel = pd.DataFrame({"quarter": ["2013-14 Q2", "2013-14 Q1"], "ccg_code": ["07H", "07H"]})
 >>> quarters(panel), latest(panel)["quarter"].tolist()
@@ -241,21 +236,17 @@ def quarter_warnings(panel: pd.DataFrame, file: str, row_numbers: Sequence[int])
 
 
 def combine_panels(parts: Sequence[tuple[str, pd.DataFrame, Sequence[int]]]) -> pd.DataFrame:
-    """Validated panels, each with a ``quarter`` column, as one long panel (chronological).
+    """Validated panels (file, panel with ``quarter``, spreadsheet rows) as one long panel.
 
-    ``parts`` holds each input's file, panel and spreadsheet rows. The forecast's split is
-    kept only when every part has it. Raises DataError naming a part with no rows, a CCG
+    The forecast's split is kept only when every part has it. Raises DataError naming a CCG
     twice in one quarter (both places) or a mix of data_status.
     """
-    problems = [
-        Problem(f, None, None, "no rows", "one row per CCG") for f, p, _ in parts if p.empty
-    ]
     frames = [frame for _, frame, _ in parts]
     if any(FORECAST_SPLIT_COLUMN not in f.columns for f in frames):
         frames = [f.drop(columns=FORECAST_SPLIT_COLUMN, errors="ignore") for f in frames]
     panel = pd.concat(frames, ignore_index=True)
     places = [(file, row) for file, _, rows in parts for row in rows]
-    problems = problems or _once(panel, places) or _one_status(panel, places)
+    problems = _once(panel, places) or _one_status(panel, places)
     if problems:
         raise DataError(problems)
     order = sorted(range(len(panel)), key=lambda i: quarter_key(panel[QUARTER].iloc[i]))
