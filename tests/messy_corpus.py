@@ -1002,6 +1002,36 @@ def _() -> bytes:
     return utf8(base_csv(rows))
 
 
+def two_quarters(labels: tuple[str, str], copies: int = 1) -> bytes:
+    """The base panel as two quarters in one long file; ``copies`` of 00C's second row."""
+    rows = table(BASE, plain)
+    body = [[labels[0], *r] for r in rows[1:]] + [[labels[1], *r] for r in rows[1:]]
+    body += [[labels[1], *rows[1]]] * (copies - 1)
+    return utf8(csv_text([["quarter", *rows[0]], *body]))
+
+
+@case(
+    "quarter_label_malformed.csv",
+    "a long file whose second quarter is written '2013/14 Q2'",
+    "reject",
+    clean=None,
+    message=("'2013/14 Q2' is not a quarter", "2013-14 Q2"),
+)
+def _() -> bytes:
+    return two_quarters(("2013-14 Q1", "2013/14 Q2"))
+
+
+@case(
+    "quarter_duplicate_ccg.csv",
+    "a long file listing 00C twice in 2013-14 Q2: one line, naming both rows",
+    "reject",
+    clean=None,
+    message=("'00C' is listed twice for 2013-14 Q2: also on row 10",),
+)
+def _() -> bytes:
+    return two_quarters(("2013-14 Q1", "2013-14 Q2"), copies=2)
+
+
 @case(
     "region_not_the_registers.csv",
     "05A under another region than the register's: refused, naming the register's region",

@@ -10,6 +10,7 @@ import click
 from qipp.cli._base import EXIT_BAD_INPUT, EXIT_FAILURE, exit_bad_input, main
 
 _PATH = click.Path(dir_okay=False, path_type=Path)
+NEED_QUARTER = "(give --quarter '2013-14 Q1' once per input, in order)"
 
 
 @main.group()
@@ -68,9 +69,10 @@ def validate(path: Path, sheet: str | None, units: str, strict: bool) -> None:
     problem as file:row:column: what is wrong (expected ...), repeats collapsed
     into one line, and exits 2. With --strict a warning is an error. A file
     without a data_status column is read as 'reported'; one in £000 is refused
-    unless --units 000 is given.
+    unless --units 000 is given. A file with a quarter column holds several
+    quarters, one row per CCG and quarter; the summary is of the last.
     """
-    from qipp.panel import summarise_panel
+    from qipp.panel import at_quarter, latest, quarters, summarise_panel
     from qipp.panel.summary import banner_lines
 
     read = _read_or_exit(path, sheet, units)
@@ -80,7 +82,10 @@ def validate(path: Path, sheet: str | None, units: str, strict: bool) -> None:
         sys.exit(EXIT_BAD_INPUT)
     for line in banner_lines(read.panel):
         click.echo(line)
-    click.echo(summarise_panel(read.panel, str(path)))
+    held = [f"{q} ({len(at_quarter(read.panel, q))} CCGs)" for q in quarters(read.panel)]
+    if held:
+        click.echo(f"{path}: {len(held)} quarters, {', '.join(held)}; summary of the last:")
+    click.echo(summarise_panel(latest(read.panel), str(path)))
 
 
 @panel.command()
@@ -108,6 +113,73 @@ def fix(source: Path, out: Path, sheet: str | None, units: str) -> None:
     for line in changes:
         click.echo(line)
     click.echo(f"Wrote {out} ({len(fixed)} rows; {len(changes) or 'no'} changes listed above).")
+
+
+@panel.command()
+@click.argument("paths", nargs=-1, required=True, type=_PATH, metavar="IN... OUT")
+@click.option(
+    "--quarter",
+    "labels",
+    multiple=True,
+    help="The quarter of each input in order, e.g. '2013-14 Q1'; once per input, or never "
+    "when every input has its own quarter column.",
+)
+def combine(paths: tuple[Path, ...], labels: tuple[str, ...]) -> None:
+    """Combine panel files IN... (one quarter each, or long) into one long CSV OUT.
+
+    OUT holds one row per CCG and quarter, the quarter column first. It refuses
+    (exit 2, one line per problem, nothing written) a CCG twice in one quarter,
+    a malformed quarter label, an input with no rows or one without a quarter.
+    """
+    from qipp.atomic import atomic_write_text
+    from qipp.panel.intake.pipeline import read_panel
+    from qipp.panel.intake.report import collapse
+    from qipp.panel.io import panel_to_csv_text
+    from qipp.panel.quarters import combine_panels, quarter_key, quarter_warnings, quarters
+    from qipp.panel.schema import QUARTER_COLUMN
+    from qipp.validation import DataError
+
+    *inputs, out = paths
+    if not inputs or (labels and len(labels) != len(inputs)) or out.suffix.lower() != ".csv":
+        click.echo("give IN... then OUT (a .csv); --quarter once per input or never", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    lines: list[str] = []
+    warnings: list[str] = []
+    parts = []
+    for path, label in zip(inputs, labels or [None] * len(inputs), strict=False):
+        try:
+            quarter_key(label) if label is not None else None  # refused before reading
+            read = read_panel(path)
+        except (ValueError, DataError) as error:
+            problems = getattr(error, "problems", None)
+            lines += collapse(problems) if problems else [f"{path}: --quarter {error}"]
+            continue
+        frame, own = read.panel.copy(), quarters(read.panel)
+        if not own and label is None:
+            lines.append(f"{path}: no quarter column and no --quarter {NEED_QUARTER}")
+        elif own and label is not None and own != [label]:
+            lines.append(f"{path}: its quarter column says {', '.join(own)}, not {label}")
+        else:
+            if not own:
+                frame.insert(0, QUARTER_COLUMN, label)
+            parts.append((str(path), frame, read.row_numbers))
+            warnings += [f"warning: {w}" for w in read.warnings]
+    if not lines:
+        try:
+            combined = combine_panels(parts)
+        except DataError as error:
+            lines += collapse(error.problems)
+    if lines:
+        for line in lines:
+            click.echo(line, err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    atomic_write_text(out, panel_to_csv_text(combined))
+    for file, frame, _ in parts:
+        click.echo(f"{file}: {len(frame)} rows, {', '.join(quarters(frame))}")
+    across = quarter_warnings(combined, str(out), range(2, len(combined) + 2))
+    for line in [*warnings, *(f"warning: {w}" for w in collapse(across))]:
+        click.echo(line, err=True)
+    click.echo(f"Wrote {out} ({len(combined)} rows, {len(quarters(combined))} quarters).")
 
 
 @panel.command()

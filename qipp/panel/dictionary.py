@@ -14,7 +14,7 @@ from qipp.panel.intake.limits import THRESHOLDS
 from qipp.panel.intake.locate import alias_table
 from qipp.panel.intake.register_check import CLOSEST_SHOWN
 from qipp.panel.measures import DERIVED_COLUMNS
-from qipp.panel.schema import NAMED_CCGS, PANEL_SPEC
+from qipp.panel.schema import NAMED_CCGS, OPTIONAL_SPEC, PANEL_SPEC
 from qipp.paths import (
     DATA_DIR,
     REFERENCE_DIR,
@@ -82,6 +82,16 @@ def render_dictionary() -> str:
         *[f"| `{t.name}` | {_number(t.value)} | {t.unit} | {t.guards} |" for t in THRESHOLDS],
         "",
         PANEL_SPEC.dictionary_markdown(),
+        "",
+        "Optional columns, kept when present (decision 0044). A file with `quarter` holds",
+        "several quarters, one row per CCG and quarter, and each quarter's rows obey every rule",
+        "above; `qipp panel combine Q1.xlsx Q2.xlsx OUT.csv --quarter '2013-14 Q1' --quarter",
+        "'2013-14 Q2'` joins single-quarter files into one. A label not of the form `2013-14 Q2`",
+        "and a CCG listed twice in one quarter are errors. Between quarters of one financial",
+        "year, a year-to-date figure that falls, a full-year plan that changes and a CCG",
+        "missing from a quarter are warnings naming the CCG and both figures.",
+        "",
+        OPTIONAL_SPEC.dictionary_markdown(),
         "",
         "Derived measures, computed by `qipp.panel.measures.add_measures` and never stored:",
         "",

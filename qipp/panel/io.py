@@ -16,10 +16,13 @@ import pandas as pd
 from qipp.atomic import atomic_write_text
 from qipp.csvsafe import frame_to_csv
 from qipp.panel.schema import (
-    MONEY_COLUMNS,
+    FORECAST_SPLIT_COLUMN,
+    FORECAST_SPLIT_RULE,
     PANEL_COLUMNS,
     PANEL_SPEC,
+    QUARTER_COLUMN,
     ROW_RULES,
+    SPLIT_SPEC,
     majority_status,
 )
 from qipp.validation import DataError, Problem, coerce_and_validate
@@ -63,6 +66,10 @@ _ROW_MESSAGES: dict[str, Callable[[pd.Series, pd.DataFrame], str]] = {
     ROW_RULES[8].expected: lambda r, f: (
         f"the Q1 savings delivered {_money(r.ytd_actual_gbp_m)} exceed the full-year plan "
         f"{_money(r.qipp_plan_gbp_m)}"
+    ),
+    FORECAST_SPLIT_RULE.expected: lambda r, f: (
+        f"the transformational forecast {_money(r.transformational_forecast_gbp_m)} exceeds "
+        f"the forecast outturn {_money(r.forecast_outturn_gbp_m)}"
     ),
 }
 
@@ -120,21 +127,22 @@ def validate_panel_frame(
                 [Problem(file, None, None, "the table has a header but no rows", "one row per CCG")]
             )
     rows = list(row_numbers) if row_numbers is not None else list(range(2, len(raw) + 2))
+    spec = SPLIT_SPEC if FORECAST_SPLIT_COLUMN in raw.columns else PANEL_SPEC
     try:
-        typed = coerce_and_validate(raw, PANEL_SPEC, file, rows)
+        typed = coerce_and_validate(raw, spec, file, rows)
     except DataError as exc:
         partial = None
-        if all(c in raw.columns for c in PANEL_COLUMNS):
-            partial = _best_effort_typed(raw)
+        if all(c in raw.columns for c in spec.columns):
+            partial = _best_effort_typed(raw, spec.columns)
         raise DataError(_reword(exc.problems, partial, rows)) from None
     typed["uses_non_recurrent_fund"] = typed["uses_non_recurrent_fund"].astype(bool)
     return typed
 
 
-def _best_effort_typed(raw: pd.DataFrame) -> pd.DataFrame:
+def _best_effort_typed(raw: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Numbers where cells read unambiguously, NaN elsewhere: enough to word row-rule messages."""
-    frame = raw.reset_index(drop=True)[PANEL_COLUMNS].copy()
-    for column in MONEY_COLUMNS:
+    frame = raw.reset_index(drop=True)[columns].copy()
+    for column in [c for c in columns if c.endswith("_gbp_m")]:
         cells = frame[column].tolist()
         decimals = column_has_decimals(cells)
         frame[column] = [_number_or_nan(cell, decimals) for cell in cells]
@@ -151,18 +159,20 @@ def _number_or_nan(cell: object, decimals: bool) -> float:
 def panel_to_csv_text(panel: pd.DataFrame) -> str:
     """The CSV text qipp commits for a panel: its columns only, money to £1,000, true/false.
 
-    >>> row = {c: 0.0 for c in MONEY_COLUMNS}
+    >>> row = {c: 0.0 for c in PANEL_COLUMNS if c.endswith("_gbp_m")}
     >>> row.update(ccg_code="S001", ccg_name="Synthetic CCG 001", region="London",
     ...            allocation_gbp_m=300.0, uses_non_recurrent_fund=False,
     ...            data_status="synthetic")
     >>> print(panel_to_csv_text(pd.DataFrame([row])).splitlines()[1])
     S001,Synthetic CCG 001,London,300.000,0.000,0.000,0.000,0.000,0.000,false,synthetic
     """
-    frame = panel[PANEL_COLUMNS].copy()
+    # A long panel's quarter goes first, the forecast's split last (decision 0044).
+    columns = [QUARTER_COLUMN, *PANEL_COLUMNS, FORECAST_SPLIT_COLUMN]
+    frame = panel[[c for c in columns if c in panel.columns]].copy()
     frame["uses_non_recurrent_fund"] = frame["uses_non_recurrent_fund"].map(
         {True: "true", False: "false"}
     )
-    for column in MONEY_COLUMNS:
+    for column in [c for c in frame.columns if c.endswith("_gbp_m")]:
         frame[column] = frame[column].map(lambda v: f"{v:.{MONEY_DECIMALS}f}")
     return frame_to_csv(frame)  # formula-safe: a name starting with = is written as text
 

@@ -243,6 +243,39 @@ PANEL_SPEC = TableSpec(
 PANEL_COLUMNS: list[str] = PANEL_SPEC.columns
 MONEY_COLUMNS: list[str] = [c for c in PANEL_COLUMNS if c.endswith("_gbp_m")]
 
+# Optional columns (decision 0044): a file with `quarter` holds several quarters, long form.
+QUARTER_COLUMN, FORECAST_SPLIT_COLUMN = "quarter", "transformational_forecast_gbp_m"
+QUARTER_FORM = "2013-14 Q2"
+QUARTER_PATTERN = r"(\d{4})-(\d{2}) Q([1-4])"
+FORECAST_SPLIT_RULE = RowRule(
+    FORECAST_SPLIT_COLUMN,
+    lambda f: f[FORECAST_SPLIT_COLUMN] <= f["forecast_outturn_gbp_m"],
+    f"{FORECAST_SPLIT_COLUMN} <= forecast_outturn_gbp_m",
+)
+_FORECAST_SPLIT = _money(
+    FORECAST_SPLIT_COLUMN,
+    "part of the forecast from transformational schemes, £m; optional (kept when present)",
+)
+# The panel with the forecast's split, used when a file has that column.
+SPLIT_SPEC = TableSpec(
+    PANEL_SPEC.name, (*PANEL_SPEC.fields, _FORECAST_SPLIT), (*ROW_RULES, FORECAST_SPLIT_RULE)
+)
+OPTIONAL_SPEC = TableSpec(
+    "ccg_panel_optional",
+    (
+        Field(
+            QUARTER_COLUMN,
+            "str",
+            f"the return's quarter, e.g. {QUARTER_FORM}; optional: a file with it holds one "
+            "row per CCG and quarter, without it one quarter's return",
+            checks=(matches(QUARTER_PATTERN, f"a financial year and quarter: {QUARTER_FORM}"),),
+        ),
+        _FORECAST_SPLIT,
+    ),
+    (FORECAST_SPLIT_RULE,),
+)
+OPTIONAL_COLUMNS: list[str] = OPTIONAL_SPEC.columns
+
 
 def panel_schema() -> pa.DataFrameSchema:
     """The strict pandera schema a loaded panel satisfies.

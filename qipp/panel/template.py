@@ -30,6 +30,7 @@ from qipp.csvsafe import safe_writer
 from qipp.panel.schema import (
     DATA_STATUSES,
     MONEY_COLUMNS,
+    OPTIONAL_SPEC,
     PANEL_COLUMNS,
     PANEL_SPEC,
     REGIONS,
@@ -77,6 +78,10 @@ INSTRUCTIONS: tuple[str, ...] = (
     f"Each code, region and name is checked against the {REGISTER_NAME} "
     "(data/reference): a region other than the register's is an error; a code it lacks "
     "(a CCG formed later) or a name other than its own is a warning.",
+    "Several quarters: add a column quarter (e.g. 2013-14 Q2) and give one row per CCG and "
+    "quarter, or keep one file per quarter and join them: qipp panel combine Q1.xlsx "
+    "Q2.xlsx OUT.csv --quarter '2013-14 Q1' --quarter '2013-14 Q2'. An optional column "
+    "transformational_forecast_gbp_m (the forecast's transformational part) is kept if present.",
     "Save as .xlsx (or as CSV UTF-8), then check the file before using it: "
     "qipp panel validate FILE",
     "This workbook is generated from qipp.panel.schema.PANEL_SPEC by "
@@ -96,6 +101,9 @@ def dictionary_rows() -> list[tuple[str, str, str, str]]:
         (f.name, _TYPE_WORDS[f.dtype], f.description, f.rule_words()) for f in PANEL_SPEC.fields
     ]
     rows += [(f"{r.column} (row rule)", "-", "-", r.expected) for r in PANEL_SPEC.row_rules]
+    rows += [
+        (f.name, _TYPE_WORDS[f.dtype], f.description, f.rule_words()) for f in OPTIONAL_SPEC.fields
+    ]
     return rows
 
 

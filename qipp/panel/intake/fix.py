@@ -23,7 +23,7 @@ from qipp.csvsafe import frame_to_csv, safe_frame
 from qipp.panel.intake.locate import match_header
 from qipp.panel.intake.pipeline import PanelRead
 from qipp.panel.intake.text import column_letter
-from qipp.panel.schema import MONEY_COLUMNS, PANEL_COLUMNS
+from qipp.panel.schema import FORECAST_SPLIT_COLUMN, PANEL_COLUMNS, QUARTER_COLUMN
 
 # Enough lines to review a change by eye; the count of the rest is printed.
 MAX_CHANGE_LINES = 50
@@ -49,9 +49,14 @@ def plain_number(value: float) -> str:
 
 
 def fixed_frame(read: PanelRead) -> pd.DataFrame:
-    """The table to write: the panel's columns as qipp writes them, then those set aside."""
-    frame = read.panel[PANEL_COLUMNS].copy()
-    for column in MONEY_COLUMNS:
+    """The table to write, in the file's row order: the panel's columns as qipp writes them
+    (a ``quarter`` first, the forecast's split last, when present), then those set aside."""
+    columns = [QUARTER_COLUMN, *PANEL_COLUMNS, FORECAST_SPLIT_COLUMN]
+    frame = read.panel[[c for c in columns if c in read.panel.columns]].copy()
+    # A long panel is in quarter order; the copy keeps the file's (its extra cells are so).
+    frame.index = pd.Index(read.row_numbers or range(len(frame)))
+    frame = frame.sort_index().reset_index(drop=True)
+    for column in [c for c in frame.columns if c.endswith("_gbp_m")]:
         frame[column] = frame[column].map(plain_number)
     frame["uses_non_recurrent_fund"] = frame["uses_non_recurrent_fund"].map(
         {True: "true", False: "false"}
@@ -67,8 +72,8 @@ def cell_changes(read: PanelRead, fixed: pd.DataFrame) -> list[str]:
     lines: list[str] = []
     if read.raw is None:
         return lines
-    for position, row in enumerate(read.row_numbers):
-        for column in PANEL_COLUMNS:
+    for position, row in enumerate(sorted(read.row_numbers)):
+        for column in [c for c in fixed.columns if c in read.panel.columns]:
             if column not in read.raw.columns:
                 continue
             before = read.raw.iloc[position][column]
@@ -104,7 +109,7 @@ def write_fixed(fixed: pd.DataFrame, out: Path) -> None:
 
 def fix_report(read: PanelRead, fixed: pd.DataFrame) -> list[str]:
     """Every change, diff-like: headers renamed, rows dropped, cells rewritten."""
-    changes = header_changes(read.header, PANEL_COLUMNS)
+    changes = header_changes(read.header, [*PANEL_COLUMNS, FORECAST_SPLIT_COLUMN])
     changes += [f"note: {note}" for note in read.notes]
     cells = cell_changes(read, fixed)
     shown = cells[:MAX_CHANGE_LINES]

@@ -22,7 +22,7 @@ from qipp.panel.intake.grid import Grid
 from qipp.panel.intake.limits import HEADER_SEARCH_ROWS
 from qipp.panel.intake.report import row_ranges
 from qipp.panel.intake.text import column_letter
-from qipp.panel.schema import DEFAULTS, MONEY_COLUMNS
+from qipp.panel.schema import DEFAULTS, MONEY_COLUMNS, OPTIONAL_COLUMNS
 from qipp.validation import DataError, Problem
 from qipp.validation.numbers import NumberError, column_has_decimals, quote, read_number
 
@@ -40,7 +40,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "forecast_outturn_gbp_m": ("forecast outturn", "forecast"),
     "uses_non_recurrent_fund": ("uses non recurrent fund", "nr fund"),
     "data_status": ("status",),
+    "transformational_forecast_gbp_m": ("transformational forecast",),
 }
+_MAY_LACK = {*DEFAULTS, *OPTIONAL_COLUMNS}
 # Normalised header text -> canonical column.
 HEADER_ALIASES: dict[str, str] = {a: c for c, aliases in _ALIASES.items() for a in aliases}
 
@@ -171,16 +173,17 @@ def _header_problems(
             message = f"{len(at)} columns mean {column}: {named}"
             problems.append(Problem(file, row, column, message, "each column once"))
     unmatched = {k: i for i, c in enumerate(header) if i not in matched and (k := header_key(c))}
-    # A column with a default is missing only when a header looks like it (a typo).
+    # A column with a default, or optional, is missing only when a header looks like it (a typo).
     missing = [
         c
         for c in columns
-        if c not in matched.values() and (c not in DEFAULTS or _closest(c, header, unmatched) != c)
+        if c not in matched.values() and (c not in _MAY_LACK or _closest(c, header, unmatched) != c)
     ]
     if missing:
         listed = ", ".join(_closest(c, header, unmatched) for c in missing)
         message = f"missing {_plural(len(missing), 'column')}: {listed}"
-        expected = "a header naming every panel column: " + ", ".join(columns)
+        required = [c for c in columns if c not in OPTIONAL_COLUMNS]
+        expected = "a header naming every panel column: " + ", ".join(required)
         problems.append(Problem(file, row, None, message, expected))
     return problems
 
@@ -248,17 +251,17 @@ def _set_aside(
 def locate_table(
     grids: Sequence[Grid], columns: Sequence[str], file: str, sheet_given: bool
 ) -> LocatedTable:
-    """Find the table of ``columns`` (a header must name at least half) in ``grids``.
+    """Find the table of ``columns`` (a header must name half), and any optional ones, in ``grids``.
 
     ``sheet_given``: the user chose the sheet, so no note names it. Raises DataError when
     no header is found (saying where it looked), when columns are missing (each with the
     closest header), or when a column is named twice.
     """
-    needed = (len(columns) + 1) // 2
+    needed, required, columns = (len(columns) + 1) // 2, columns, [*columns, *OPTIONAL_COLUMNS]
     found = [(n, g, *_best_header(g, columns)) for n, g in enumerate(grids)]
     found = [f for f in found if len(set(f[3].values())) >= needed][:1]
     if not found:
-        raise _no_header(grids, columns, file)
+        raise _no_header(grids, required, file)
     number, grid, index, matched = found[0]
     header_row, header = index + 1, grid.rows[index]
     notes = []
@@ -271,7 +274,6 @@ def locate_table(
     problems = _header_problems(header, matched, columns, file, header_row)
     if problems:
         raise DataError(problems)
-
     # Blank rows go, noted only between rows.
     body = {i + 1: row for i, row in enumerate(grid.rows) if i > index}
     kept = [r for r, row in body.items() if not all(map(_empty, row))]

@@ -25,7 +25,8 @@ from qipp.panel.intake.register_check import register_problems
 from qipp.panel.intake.report import collapse
 from qipp.panel.intake.units import read_units
 from qipp.panel.io import validate_panel_frame
-from qipp.panel.schema import DATA_STATUSES, PANEL_COLUMNS, REGIONS
+from qipp.panel.quarters import quarter_warnings, validate_quarters
+from qipp.panel.schema import DATA_STATUSES, PANEL_COLUMNS, QUARTER_COLUMN, REGIONS
 from qipp.paths import SYNTHETIC_PANEL_CSV, display_name
 from qipp.validation import DataError, Problem
 
@@ -56,7 +57,8 @@ class PanelRead:
     ``notes`` are facts about how the file was read (encoding, sheet, header row, rows
     dropped, values normalised); ``warnings`` what is unusual but possible (``--strict``
     makes them errors); ``extra`` the columns set aside; ``raw`` the cells as read, after
-    the changes the notes say, indexed by spreadsheet row; ``header`` the header row as written.
+    the changes the notes say, indexed by spreadsheet row (``row_numbers``: each panel row's);
+    ``header`` the header row as written.
     """
 
     panel: pd.DataFrame
@@ -116,7 +118,8 @@ def read_panel(
     Returns
     -------
     PanelRead
-        The panel with its notes and warnings (``data_notes`` for a page). Raises
+        The panel with its notes and warnings (``data_notes`` for a page); from a file with a
+        ``quarter`` column, the long panel (:mod:`qipp.panel.quarters`). Raises
         PanelDataError naming every problem.
     """
     path = SYNTHETIC_PANEL_CSV if path is None else path
@@ -134,7 +137,10 @@ def read_panel(
         if wrong_unit:  # money misread 1,000 times over would make every later message wrong
             raise DataError([*wrong_unit, *odd_unit])
         rows = [int(row) for row in frame.index]
-        panel = validate_panel_frame(frame.reset_index(drop=True), file, rows)
+        if QUARTER_COLUMN in frame.columns:  # one row per CCG and quarter (decision 0044)
+            panel, rows = validate_quarters(frame, file, rows)
+        else:
+            panel = validate_panel_frame(frame.reset_index(drop=True), file, rows)
         # Every loader comes through here, so the register is enforced on every load.
         register = register_problems(panel, file, rows)
         if register.errors:
@@ -142,6 +148,7 @@ def read_panel(
     except DataError as error:
         raise PanelDataError(_with_hints(error.problems), tuple(done)) from None
     found = (*register.warnings, *plausibility_warnings(panel, file, rows))
+    found += tuple(quarter_warnings(panel, file, rows))
     warnings = (*located.warnings, *odd_unit, *found)
     notes = tuple(done)
     return PanelRead(panel, notes, warnings, dict(located.extra), tuple(rows), frame, tuple(header))

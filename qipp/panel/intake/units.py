@@ -17,11 +17,12 @@ import pandas as pd
 from qipp.panel.intake.limits import GBP_000_LOOK_ABOVE, MAX_MONEY_GBP_M
 from qipp.panel.intake.locate import UNIT, header_key, match_header
 from qipp.panel.intake.text import column_letter
-from qipp.panel.schema import MONEY_COLUMNS
+from qipp.panel.schema import FORECAST_SPLIT_COLUMN, MONEY_COLUMNS
 from qipp.validation import Problem
 from qipp.validation.numbers import NumberError, column_has_decimals, quote, read_number
 
 THOUSANDS = "000"
+MONEY = [*MONEY_COLUMNS, FORECAST_SPLIT_COLUMN]  # the optional column is money too
 HINT = "entered in £000? `qipp panel fix --units 000 IN OUT` converts it to £m"
 EXPECTED = "£ million, e.g. 343.066 for £343,066,000"
 
@@ -51,11 +52,11 @@ def read_units(
     out = frame.copy()
     notes: list[str] = []
     problems: list[Problem] = []
-    said = {match_header(c, MONEY_COLUMNS): (i, c) for i, c in enumerate(header) if header_unit(c)}
+    said = {match_header(c, MONEY): (i, c) for i, c in enumerate(header) if header_unit(c)}
     headers: list[str] = []  # money headers in £000
     over: list[str] = []  # money columns whose every value is over 1,000
     largest = 0.0
-    for column in [c for c in MONEY_COLUMNS if c in out.columns]:
+    for column in [c for c in MONEY if c in out.columns]:
         cells = out[column].tolist()
         decimals = column_has_decimals(cells)
         numbers = [_number(c, decimals) for c in cells]
