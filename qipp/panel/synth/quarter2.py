@@ -56,7 +56,7 @@ PERSISTENCE = 0.6  # correlation of latent scores: Q1 slippage -> Q2 slippage ->
 WORSEN_SHARE = 0.4  # CCGs whose forecast falls (the rest hold or recover part of the gap)
 WORSEN_STEP = (1.2, 4.0, 0.5)  # beta(a, b) x this share of the plan: the drawn cut
 RECOVER = (0.5, 1.0)  # share of the Q1 gap the others keep
-GAP_CAP = 0.7  # no gap over 70% of the plan, nor below what is already delivered
+GAP_CAP = 0.7  # no gap over 70% of the plan, and no forecast below the savings delivered
 
 
 def published_ratios(values: dict[str, float] | None = None) -> dict[str, float]:
@@ -65,7 +65,8 @@ def published_ratios(values: dict[str, float] | None = None) -> dict[str, float]
     >>> {k: round(v, 4) for k, v in published_ratios().items()}
     {'ccg_shortfall_growth': 2.4741, 'transformational_share': 0.6894}
     """
-    v = {k: float((values or ledger.claim_values())[c]) for k, c in Q2_CLAIM_IDS.items()}
+    values = ledger.claim_values() if values is None else values
+    v = {k: float(values[c]) for k, c in Q2_CLAIM_IDS.items()}
     if not v["ccg_q2_shortfall"] - v["ccg_q1_shortfall"] > v["ccg_increase"]:
         raise ValueError("the ledger's CCG shortfalls at Q1 and Q2 contradict its increase")
     return {
