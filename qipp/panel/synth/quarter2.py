@@ -37,11 +37,8 @@ Q2_CLAIM_IDS: dict[str, str] = {
 }
 
 Q2_NOTE = (
-    "The second quarter (to the end of September 2013) is grown from the first to meet the "
-    "changes HSJ published for Q2, as ratios: the CCG forecast shortfall rises by the ratio "
-    "of the CCGs' published shortfalls at Q2 and Q1, year-to-date performance worsens in "
-    "three regions and improves in the North, and transformational schemes carry the "
-    "sector's share of the Q2 shortfall; the plans do not change between quarters."
+    "Q2 (to the end of September 2013) is grown from Q1 to meet HSJ's Q2 figures as ratios; "
+    "the plans do not change between quarters."
 )
 
 # --- Assumptions no article publishes (decision 0045). ----------------------------
@@ -172,22 +169,10 @@ def _second_quarter(q1: pd.DataFrame, seed: int) -> dict[str, np.ndarray]:
 
 
 def generate_two_quarters(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
-    """Q1 as :func:`generate_panel` draws it, then a Q2 grown from it, in long form.
+    """Q1 as :func:`generate_panel` draws it (Q2 from the seed sequence ``[seed, 2]``), in long form.
 
-    Raises RuntimeError should a Q2 aggregate the panel must hold (decision 0045) slip.
-
-    Parameters
-    ----------
-    seed : int
-        The random seed (Q1's; Q2 draws from the seed sequence ``[seed, 2]``).
-    rho : float
-        As :func:`generate_panel` takes it.
-
-    Returns
-    -------
-    DataFrame
-        One row per CCG and quarter: ``quarter``, the panel's columns, then
-        ``transformational_forecast_gbp_m``.
+    One row per CCG and quarter: ``quarter``, the panel's columns, then
+    ``transformational_forecast_gbp_m``. RuntimeError should a Q2 aggregate slip (decision 0045).
     """
     q1 = generate_panel(seed, rho)
     drawn = _second_quarter(q1, seed)
