@@ -65,8 +65,9 @@ lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml (needs the re
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 	$(BIN)/uv pip compile pyproject.toml --all-extras --python-version 3.11 --quiet -c constraints.txt -o requirements.lock
 
-synthetic: $(STAMP) ## Regenerate the committed synthetic CCG panel and its sidecar
+synthetic: $(STAMP) ## Regenerate the committed synthetic CCG panels and their sidecars
 	$(BIN)/qipp panel synth --out data/synthetic/ccg_panel_q1_2013_14.csv
+	$(BIN)/qipp panel synth --quarters 2 --out data/synthetic/ccg_panel_2013_14_q1_q2.csv
 
 clean: ## Remove generated reports, the built docs and caches (keeps .venv)
 	rm -rf docs/_build

@@ -19,6 +19,7 @@ __all__ = [
     "TABLES_DIR",
     "SYNTHETIC_DIR",
     "SYNTHETIC_PANEL_CSV",
+    "SYNTHETIC_QUARTERS_CSV",
     "TEMPLATES_DIR",
     "REFERENCE_DIR",
     "REFERENCE_RAW_DIR",
@@ -46,6 +47,8 @@ CLAIMS_CSV: Path = DATA_DIR / "claims.csv"
 TABLES_DIR: Path = DATA_DIR / "tables"
 SYNTHETIC_DIR: Path = DATA_DIR / "synthetic"
 SYNTHETIC_PANEL_CSV: Path = SYNTHETIC_DIR / "ccg_panel_q1_2013_14.csv"
+# Q1 and a synthetic Q2 grown from it, one row per CCG and quarter (decision 0045).
+SYNTHETIC_QUARTERS_CSV: Path = SYNTHETIC_DIR / "ccg_panel_2013_14_q1_q2.csv"
 TEMPLATES_DIR: Path = DATA_DIR / "templates"
 REFERENCE_DIR: Path = DATA_DIR / "reference"
 REFERENCE_RAW_DIR: Path = REFERENCE_DIR / "raw"

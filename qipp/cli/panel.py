@@ -199,21 +199,38 @@ def combine(paths: tuple[Path, ...], labels: tuple[str, ...]) -> None:
     required=True,
     help="CSV to write; its sidecar (.meta.json) goes beside it.",
 )
-def synth(seed: int | None, rho: float, out: Path) -> None:
+@click.option(
+    "--quarters",
+    type=click.IntRange(1, 2),
+    default=1,
+    show_default=True,
+    help="1: Q1 2013-14; 2: Q1 and a Q2 grown from it, one row per CCG and quarter.",
+)
+def synth(seed: int | None, rho: float, out: Path, quarters: int) -> None:
     """Write a SYNTHETIC panel matching every published CCG-level aggregate."""
     from qipp.panel import DEFAULT_SEED, summarise_panel, write_synthetic_panel
+    from qipp.panel.check.quarterly import ccg_shortfall_gbp_m, quarter_frames
     from qipp.panel.io import sidecar_path
     from qipp.panel.summary import SYNTHETIC_BANNER
     from qipp.paths import relative_to_root
 
     seed = DEFAULT_SEED if seed is None else seed
-    frame = write_synthetic_panel(out, seed=seed, rho=rho)
+    frame = write_synthetic_panel(out, seed=seed, rho=rho, quarters=quarters)
     click.echo(SYNTHETIC_BANNER)
     click.echo(
         f"Wrote {relative_to_root(out)} and {relative_to_root(sidecar_path(out))} "
         f"(seed {seed}, rho {rho:g})."
     )
-    click.echo(summarise_panel(frame, relative_to_root(out)))
+    if quarters == 1:
+        click.echo(summarise_panel(frame, relative_to_root(out)))
+        return
+    first, second = quarter_frames(frame)  # the summary speaks of Q1; one line for Q2
+    click.echo(summarise_panel(first.drop(columns="quarter"), relative_to_root(out)))
+    shortfalls = [ccg_shortfall_gbp_m(q) for q in (first, second)]
+    click.echo(
+        f"{second['quarter'][0]}: CCG forecast shortfall £{shortfalls[1]:,.1f}m, "
+        f"{shortfalls[1] / shortfalls[0]:.2f} times the first quarter's £{shortfalls[0]:,.1f}m."
+    )
 
 
 @panel.command()

@@ -12,10 +12,12 @@ from qipp.panel.check import (
     MATCH,
     MISMATCH,
     NOT_IN_PANEL,
+    QUARTER_CHECKS,
+    QUARTER_CLAIM_IDS,
     hard_mismatches,
     published_values,
 )
-from qipp.paths import SYNTHETIC_PANEL_CSV
+from qipp.paths import SYNTHETIC_PANEL_CSV, SYNTHETIC_QUARTERS_CSV
 
 PUBLISHED = {
     "ccg_q1_n_ccgs": 143,
@@ -74,8 +76,8 @@ def test_missing_published_values_are_said_so():
 
 def test_ledger_holds_every_claim_the_check_needs():
     published = published_values()
-    assert sorted(published) == sorted(CLAIM_IDS)
-    for claim_id, value in PUBLISHED.items():
+    assert sorted(published) == sorted(CLAIM_IDS + QUARTER_CLAIM_IDS)
+    for claim_id, value in (PUBLISHED | Q2_PUBLISHED).items():
         assert published[claim_id] == pytest.approx(value), claim_id
 
 
@@ -93,3 +95,51 @@ def test_matching_precision_agrees_with_the_ledger():
 def test_default_check_reads_the_ledger():
     table = check_panel(load_panel(SYNTHETIC_PANEL_CSV))
     assert isinstance(table, pd.DataFrame) and hard_mismatches(table) == []
+
+
+Q2_PUBLISHED = {
+    "sector_q2_vs_q1_shortfall_ratio": 2,
+    "ccg_q2_n_regions_worsened": 3,
+    "ccg_q2_n_regions_improved": 1,
+    "sector_q2_transformational_share_of_shortfall_pct": 50,
+}
+
+
+def _long() -> pd.DataFrame:
+    # Read with pandas: the panel reader takes a quarter column once helper A's intake lands.
+    return pd.read_csv(SYNTHETIC_QUARTERS_CSV, dtype={"ccg_code": str}, keep_default_na=False)
+
+
+def test_a_single_quarter_table_is_unchanged_with_or_without_a_quarter_column():
+    panel = load_panel(SYNTHETIC_PANEL_CSV)
+    table = check_panel(panel, PUBLISHED)
+    assert table["claim_id"].tolist() == list(CLAIM_IDS)
+    labelled = panel.assign(quarter="2013-14 Q1")[["quarter", *panel.columns]]
+    pd.testing.assert_frame_equal(check_panel(labelled, PUBLISHED), table)
+
+
+def test_two_quarters_check_the_first_and_then_the_q1_to_q2_changes():
+    table = check_panel(_long(), PUBLISHED | Q2_PUBLISHED)
+    q1_table = check_panel(load_panel(SYNTHETIC_PANEL_CSV), PUBLISHED)
+    pd.testing.assert_frame_equal(table.head(len(CHECKS)), q1_table)
+    changes = table.tail(len(QUARTER_CHECKS)).set_index("claim_id")
+    assert changes.index.tolist() == list(QUARTER_CLAIM_IDS)
+    assert (changes["status"] == MATCH).all(), changes
+    assert changes.loc["sector_q2_vs_q1_shortfall_ratio", "panel"] == pytest.approx(2.474, abs=1e-3)
+    assert changes.loc["sector_q2_vs_q1_shortfall_ratio", "rule"] == "more than"
+
+
+def test_a_second_quarter_that_repeats_the_first_fails_the_changes():
+    long = _long()
+    first = long[long["quarter"] == "2013-14 Q1"]
+    same = pd.concat([first, first.assign(quarter="2013-14 Q2")], ignore_index=True)
+    status = check_panel(same, Q2_PUBLISHED).set_index("claim_id")["status"]
+    assert status[list(QUARTER_CLAIM_IDS[:3])].eq(MISMATCH).all()  # ratio 1; no region moved
+    # The transformational share needs its column; without it the row says so.
+    bare = check_panel(same.drop(columns="transformational_forecast_gbp_m"), Q2_PUBLISHED)
+    assert bare.set_index("claim_id").loc[QUARTER_CLAIM_IDS[3], "status"] == NOT_IN_PANEL
+
+
+def test_more_than_means_strictly_more():
+    ratio = QUARTER_CHECKS[0]
+    assert [ratio.status(2.0, v) for v in (2.0, 2.01)] == [MISMATCH, MATCH]

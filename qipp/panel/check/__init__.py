@@ -2,6 +2,7 @@
 
 A count must be equal; a share or amount must round to the value as printed. Two figures
 describe all CCGs, not the panel's 143, so they are soft targets: the panel need only come near.
+A panel of two quarters or more also meets the Q1-to-Q2 figures (:data:`QUARTER_CHECKS`).
 
 >>> from qipp.panel.synth import generate_panel
 >>> table = check_panel(generate_panel(seed=3), {"ccg_q1_n_ccgs": 143.0})
@@ -19,6 +20,8 @@ from qipp.panel.check.table import (
     NO_PUBLISHED,
     NOT_IN_PANEL,
     OFF,
+    QUARTER_CHECKS,
+    QUARTER_CLAIM_IDS,
     TOP_N,
     WEST_ESSEX_CODE,
     AggregateCheck,
@@ -43,6 +46,8 @@ __all__ = [
     "NOT_IN_PANEL",
     "NO_PUBLISHED",
     "OFF",
+    "QUARTER_CHECKS",
+    "QUARTER_CLAIM_IDS",
     "TOP_N",
     "WEST_ESSEX_CODE",
     "AggregateCheck",

@@ -13,6 +13,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qipp.ledger import claim_values
+from qipp.panel.check.quarterly import (
+    quarter_frames,
+    regions_changed,
+    shortfall_ratio,
+    transformational_share_pct,
+)
 from qipp.panel.measures import (
     add_measures,
     aggregate_ytd_shortfall_pct,
@@ -39,7 +45,8 @@ class AggregateCheck:
 
     ``compute`` maps a panel with measures to its value (None when the panel lacks what it
     needs); ``decimals`` are those the article printed (None: a count, which must be
-    equal); ``soft_tolerance`` how near a soft target must come (None: exact).
+    equal); ``soft_tolerance`` how near a soft target must come (None: exact); ``above``:
+    the article says "more than", so the value must exceed the published one.
     """
 
     claim_id: str
@@ -47,10 +54,13 @@ class AggregateCheck:
     compute: Callable[[pd.DataFrame], float | None]
     decimals: int | None = None
     soft_tolerance: float | None = None
+    above: bool = False
 
     @property
     def rule(self) -> str:
         """The matching rule in words."""
+        if self.above:
+            return "more than"
         if self.soft_tolerance is not None:
             return f"within {self.soft_tolerance:g} (soft)"
         return "equal" if self.decimals is None else f"rounds to {self.decimals} dp"
@@ -68,6 +78,8 @@ class AggregateCheck:
             return NO_PUBLISHED
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return NOT_IN_PANEL
+        if self.above:
+            return MATCH if value > published else MISMATCH
         if self.soft_tolerance is not None:
             return NEAR if abs(value - published) <= self.soft_tolerance else OFF
         if self.decimals is None:
@@ -185,6 +197,33 @@ CHECKS: tuple[AggregateCheck, ...] = (
 
 CLAIM_IDS: tuple[str, ...] = tuple(c.claim_id for c in CHECKS)
 
+# Q1 to Q2, on a panel of two quarters or more (its first two); the CCG checks on the first.
+QUARTER_CHECKS: tuple[AggregateCheck, ...] = (
+    AggregateCheck(
+        "sector_q2_vs_q1_shortfall_ratio",
+        "CCG forecast shortfall, second quarter / first (sum of max(0, plan - forecast))",
+        shortfall_ratio,
+        above=True,
+    ),
+    AggregateCheck(
+        "ccg_q2_n_regions_worsened",
+        "regions whose year-to-date shortfall % rose, first quarter to second",
+        lambda p: regions_changed(p, worse=True),
+    ),
+    AggregateCheck(
+        "ccg_q2_n_regions_improved",
+        "regions whose year-to-date shortfall % fell (the article: only the North)",
+        lambda p: regions_changed(p, worse=False),
+    ),
+    AggregateCheck(
+        "sector_q2_transformational_share_of_shortfall_pct",
+        "transformational share of the second quarter's forecast shortfall, %",
+        transformational_share_pct,
+        above=True,
+    ),
+)
+QUARTER_CLAIM_IDS: tuple[str, ...] = tuple(c.claim_id for c in QUARTER_CHECKS)
+
 
 def panel_aggregates(panel: pd.DataFrame) -> dict[str, float | None]:
     """Every published aggregate on a validated ``panel`` (None where it cannot give one).
@@ -206,16 +245,20 @@ def panel_aggregates(panel: pd.DataFrame) -> dict[str, float | None]:
 def published_values() -> dict[str, float]:
     """The published values of :data:`CLAIM_IDS` from the claims ledger."""
     values = claim_values()
-    return {claim_id: values[claim_id] for claim_id in CLAIM_IDS if claim_id in values}
+    ids = CLAIM_IDS + QUARTER_CLAIM_IDS
+    return {claim_id: values[claim_id] for claim_id in ids if claim_id in values}
 
 
 def check_panel(panel: pd.DataFrame, published: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Each published aggregate (from the ledger by default) beside the panel's value and status.
 
+    On a panel with a ``quarter`` column the CCG aggregates are its first quarter's; with two
+    quarters or more :data:`QUARTER_CHECKS` (first to second quarter) follow.
+
     Parameters
     ----------
     panel : DataFrame
-        A validated panel.
+        A validated panel, single-quarter or long.
     published : mapping, optional
         Claim id to published value (default: the ledger's).
 
@@ -227,9 +270,14 @@ def check_panel(panel: pd.DataFrame, published: Mapping[str, float] | None = Non
     """
     if published is None:
         published = published_values()
-    values = panel_aggregates(panel)
+    frames = quarter_frames(panel)
+    values = panel_aggregates(frames[0] if frames else panel)
+    checks = CHECKS
+    if len(frames) >= 2:
+        checks += QUARTER_CHECKS
+        values |= {c.claim_id: c.compute(panel) for c in QUARTER_CHECKS}
     rows = []
-    for check in CHECKS:
+    for check in checks:
         expected = published.get(check.claim_id)
         value = values[check.claim_id]
         rows.append(

@@ -3,7 +3,8 @@
 The 143 real Q1 2013-14 NISFE returns are not public. The generator invents a panel of
 the same shape whose published aggregates hold exactly, for every seed, by construction
 (decision 0006); every row is ``synthetic``, and only NHS Dorset CCG and NHS West Essex
-CCG appear under their own names, with their published targets (decision 0005).
+CCG appear under their own names, with their published targets (decision 0005). :func:`generate_two_quarters` adds a second quarter grown from the first
+(decision 0045).
 
 >>> panel = generate_panel(seed=7)
 >>> len(panel), panel["data_status"].unique().tolist()
@@ -19,6 +20,7 @@ from qipp.panel.synth.draw import (
     generate_panel,
     largest_remainder,
 )
+from qipp.panel.synth.quarter2 import generate_two_quarters
 from qipp.panel.synth.targets import (
     TARGET_CLAIM_IDS,
     PublishedTargets,
@@ -35,6 +37,7 @@ __all__ = [
     "PublishedTargets",
     "check_bands",
     "generate_panel",
+    "generate_two_quarters",
     "largest_remainder",
     "panel_metadata",
     "published_targets",

@@ -13,6 +13,12 @@ from qipp.panel.io import panel_to_csv_text, write_sidecar
 from qipp.panel.schema import STATUS_SYNTHETIC
 from qipp.panel.synth.allocations import allocation_assumptions, register_lists
 from qipp.panel.synth.draw import DEFAULT_RHO, DEFAULT_SEED, GENERATOR_VERSION, generate_panel
+from qipp.panel.synth.quarter2 import (
+    Q2_NOTE,
+    generate_two_quarters,
+    two_quarter_assumptions,
+    two_quarter_csv_text,
+)
 from qipp.panel.synth.targets import published_targets
 
 
@@ -45,7 +51,7 @@ def panel_metadata(seed: int, rho: float) -> dict[str, Any]:
 
 
 def write_synthetic_panel(
-    path: Path | str, seed: int = DEFAULT_SEED, rho: float = DEFAULT_RHO
+    path: Path | str, seed: int = DEFAULT_SEED, rho: float = DEFAULT_RHO, quarters: int = 1
 ) -> pd.DataFrame:
     """Draw a panel, write it as CSV with its sidecar (``.meta.json``, with the CSV's SHA-256), return it.
 
@@ -55,16 +61,25 @@ def write_synthetic_panel(
         The CSV to write; the sidecar goes beside it.
     seed, rho : int, float
         As :func:`generate_panel` takes them.
+    quarters : int
+        1: Q1; 2: Q1 and a Q2 grown from it (:func:`generate_two_quarters`), in long form.
 
     Returns
     -------
     DataFrame
         The panel written.
     """
-    panel = generate_panel(seed, rho)
-    text = panel_to_csv_text(panel)
-    atomic_write_text(path, text)
     metadata = panel_metadata(seed, rho)
+    if quarters == 2:
+        panel = generate_two_quarters(seed, rho)
+        text = two_quarter_csv_text(panel)
+        metadata["generator"] = "qipp.panel.synth.generate_two_quarters"
+        metadata["note"] += " " + Q2_NOTE
+        metadata["second_quarter"] = two_quarter_assumptions()
+    else:
+        panel = generate_panel(seed, rho)
+        text = panel_to_csv_text(panel)
+    atomic_write_text(path, text)
     metadata["csv_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     write_sidecar(path, metadata)
     return panel
