@@ -106,6 +106,11 @@ def test_regions_worsened_and_improved_against_the_article():
     result = ccgs.regional_ytd(panel, source="p.csv")
     assert result.regions("improved") == ["North of England"]
     assert len(result.regions("worsened")) == 3 and result.as_article_says is True
+    words = slippage.ccg_sentence(ccgs.shortfall_moves(panel), result, synthetic=False)
+    assert "improved in 1 (North of England), as the article says" in words
+    assert "n/a (synthetic data)" in slippage.ccg_sentence(
+        ccgs.shortfall_moves(panel), result, synthetic=True
+    )
     north = result.frame.set_index("region").loc["North of England"]
     assert north["q1_pct"] == 0 and north["q2_pct"] == pytest.approx(-20.0)
     panel.loc[q2, "ytd_actual_gbp_m"] = 4.0
@@ -138,7 +143,10 @@ def test_the_declared_test_needs_five_ccgs_and_reports_its_power():
     assert test.correlation is not None and test.n == 6
     assert test.correlation.rho == pytest.approx(0.9428571, abs=1e-6)
     assert 0.5 < test.min_detectable < 1 and test.inconclusive is False and test.detected
-    assert "Smallest |rho|" in str(test.as_table())
+    assert "Spearman's rho" in str(test.as_table()) and test.as_table().title
+    words = slippage.slippage_sentence(test, synthetic=True)
+    assert "6 CCGs detect |rho| of 0.94 or more with 80% power" in words
+    assert "inconclusive" not in words and words.endswith("illustrates the method only.)")
     constant = slippage.slippage_test(long_panel([10] * 6, [9, 8, 7, 6, 5, 4]))
     assert "same Q1 year-to-date slippage" in str(constant.reason)
 

@@ -117,18 +117,17 @@ def shortfall_moves(panel: pd.DataFrame, *, source: str = "") -> ShortfallMoves:
     if isinstance(paired, str):
         return ShortfallMoves(pd.DataFrame(), reason=paired, source=source)
     q1, q2, first, second = paired
-    change = np.round(
-        gap_gbp_m(second["qipp_plan_gbp_m"], second["forecast_outturn_gbp_m"])
-        - gap_gbp_m(first["qipp_plan_gbp_m"], first["forecast_outturn_gbp_m"]),
-        3,
+    before, after = (
+        gap_gbp_m(q["qipp_plan_gbp_m"], q["forecast_outturn_gbp_m"]) for q in paired[2:]
     )
+    change = np.round(after - before, 3)
     frame = pd.DataFrame(
         {
             "ccg_code": first.index,
             "ccg_name": second["ccg_name"].to_numpy(),
             "region": second["region"].to_numpy(),
-            "q1_gbp_m": gap_gbp_m(first["qipp_plan_gbp_m"], first["forecast_outturn_gbp_m"]),
-            "q2_gbp_m": gap_gbp_m(second["qipp_plan_gbp_m"], second["forecast_outturn_gbp_m"]),
+            "q1_gbp_m": before,
+            "q2_gbp_m": after,
             "change_gbp_m": change,
             "direction": np.where(change > 0, "grew", np.where(change < 0, "shrank", "held")),
         }

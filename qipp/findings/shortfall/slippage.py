@@ -8,14 +8,14 @@ reproduction: no article claims it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from qipp import stats
-from qipp.display import ShownAsTable, Table, facts, table
+from qipp.display import ShownAsTable, Table, table
 from qipp.findings.shortfall.ccgs import (
     RegionalYtd,
     ShortfallMoves,
@@ -120,27 +120,9 @@ class SlippageTest(ShownAsTable):
         title = "Does Q1 year-to-date slippage predict the change in forecast gap?"
         if self.correlation is None:
             return reason_table(title, str(self.reason))
-        r = self.correlation
-        items = {
-            "Spearman's rho": r.rho,
-            "95% confidence interval": f"{stats.format_r(r.ci_low)} to {stats.format_r(r.ci_high)}",
-            "p-value (two-sided)": stats.p_value_text(r.p_value, ALPHA),
-            "Detected at 5%": bool(self.detected),
-            "CCGs (n)": r.n,
-            "Smallest |rho| detected with 80% power": self.min_detectable,
-            "Power against a moderate rho of 0.3 (%)": 100.0 * (self.power_moderate or 0.0),
-        }
-        formats = {
-            "Spearman's rho": stats.format_r,
-            "Smallest |rho| detected with 80% power": ".2f",
-        }
         what = "x: Q1 YTD shortfall (% of YTD plan); y: change in forecast gap (points of plan)"
-        return facts(
-            items,
-            formats=formats | {"Power against a moderate rho of 0.3 (%)": ".0f"},
-            caption=caption or f"Source: {self.source}; {what}.",
-            title=title,
-        )
+        shown = self.correlation.as_table(caption or f"Source: {self.source}; {what}.")
+        return replace(shown, title=title)
 
 
 def slippage_test(panel: pd.DataFrame, *, source: str = "") -> SlippageTest:
@@ -181,12 +163,13 @@ def slippage_sentence(test: SlippageTest, *, synthetic: bool) -> str:
         return (
             f"Whether Q1 year-to-date slippage predicts the change cannot be tested: {test.reason}."
         )
-    text = stats.correlation_verdict(test.correlation, ALPHA)
+    text = (
+        f"{stats.correlation_verdict(test.correlation, ALPHA)} {ccgs(test.n)} detect |rho| of "
+        f"{test.min_detectable:.2f} or more with {POWER:.0%} power; against a moderate "
+        f"{MODERATE_RHO} their power is {test.power_moderate:.0%}."
+    )
     if test.inconclusive:
-        text += (
-            f" Inconclusive: {ccgs(test.n)} detect only |rho| above {test.min_detectable:.2f} "
-            f"with {POWER:.0%} power, more than a moderate {MODERATE_RHO}."
-        )
+        text += ' So "no correlation" here is inconclusive.'
     return text + (" (Synthetic panel: illustrates the method only.)" if synthetic else "")
 
 
@@ -209,13 +192,18 @@ def ccg_sentence(moves: ShortfallMoves, regions: RegionalYtd, *, synthetic: bool
         )
     worse, better = regions.regions("worsened") or [], regions.regions("improved") or []
     text += (
-        f" Year-to-date performance worsened in {len(worse)} region{'' if len(worse) == 1 else 's'}"
-        f" and improved in {', '.join(better) or 'none'}"
+        f" Of {len(regions.frame)} regions, year-to-date performance worsened in {len(worse)} "
+        f"({', '.join(worse) or 'none'}) and improved in {len(better)} "
+        f"({', '.join(better) or 'none'})"
     )
     if synthetic:
         return text + "; against the article's words: n/a (synthetic data)."
     agrees = "as" if regions.as_article_says else "not as"
     return text + f", {agrees} the article says (three of four worsened; the North improved)."
+
+
+def _round(value: float | None, places: int) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), places)
 
 
 def ccg_findings(
@@ -228,46 +216,33 @@ def ccg_findings(
 ) -> tuple[dict[str, Any], list[str]]:
     """The CCG-by-CCG figures of notebook 01's record, and a note for each one left null."""
     counts, half, r = moves.counts or {}, moves.half_increase, test.correlation
-    share = share_of_ccgs(moves)
-    tf = None if schemes.reason else schemes.frame.set_index("scheme")["share_pct"]
-    tf_share = None if tf is None or pd.isna(tf["Transformational"]) else tf["Transformational"]
+    shares = schemes.frame.set_index("scheme")["share_pct"] if schemes.reason is None else None
+    tf = None if shares is None else float(shares["Transformational"])
     figures: dict[str, Any] = {
         "ccg_quarters": list(moves.quarters) if moves.quarters else None,
         "ccgs_worsened": counts.get("grew"),
         "ccgs_held": counts.get("held"),
         "ccgs_improved": counts.get("shrank"),
-        "ccg_shortfall_change_gbp_m": moves.net_increase_gbp_m,
+        "ccg_shortfall_change_gbp_m": _round(moves.net_increase_gbp_m, 3),
         "half_increase_ccgs": half,
-        "half_increase_share_pct": None if share is None else round(share, 2),
+        "half_increase_share_pct": _round(share_of_ccgs(moves), 2),
         "regions_worsened": regions.regions("worsened"),
         "regions_improved": regions.regions("improved"),
         "regions_as_article_says": None if synthetic else regions.as_article_says,
-        "transformational_share_of_ccg_shortfall_pct": None
-        if tf_share is None
-        else round(float(tf_share), 2),
+        "transformational_share_of_ccg_shortfall_pct": _round(tf, 2),
         "q1_slippage_predicts_change": None
         if r is None
         else {"rho": round(r.rho, 4), "p": round(r.p_value, 4), "n": r.n},
-        "q1_slippage_min_detectable_abs_rho": None
-        if test.min_detectable is None
-        else round(test.min_detectable, 4),
+        "q1_slippage_min_detectable_abs_rho": _round(test.min_detectable, 4),
     }
-    if figures["ccg_shortfall_change_gbp_m"] is not None:
-        figures["ccg_shortfall_change_gbp_m"] = round(figures["ccg_shortfall_change_gbp_m"], 3)
     if moves.reason:
         return figures, [f"CCG-by-CCG figures: null because {moves.reason}."]
-    notes = []
-    if half is None:
-        notes.append(
-            f"half_increase_ccgs, half_increase_share_pct: null because {moves.half_reason}."
-        )
-    if synthetic:
-        notes.append("regions_as_article_says: null because the panel is synthetic.")
-    if tf_share is None:
-        why = schemes.reason or "no CCG forecasts a shortfall on either type"
-        notes.append(f"transformational_share_of_ccg_shortfall_pct: null because {why}.")
-    if r is None:
-        notes.append(
-            f"q1_slippage_predicts_change, q1_slippage_min_detectable_abs_rho: null because {test.reason}."
-        )
-    return figures, notes
+    nulls = {
+        "half_increase_ccgs, half_increase_share_pct": moves.half_reason,
+        "regions_as_article_says": "the panel is synthetic" if synthetic else None,
+        "transformational_share_of_ccg_shortfall_pct": None
+        if figures["transformational_share_of_ccg_shortfall_pct"] is not None
+        else schemes.reason or "no CCG forecasts a shortfall on either type",
+        "q1_slippage_predicts_change, q1_slippage_min_detectable_abs_rho": test.reason,
+    }
+    return figures, [f"{keys}: null because {why}." for keys, why in nulls.items() if why]
