@@ -9,6 +9,7 @@ from qipp.panel.check import check_panel, format_check_table, panel_aggregates
 from qipp.panel.intake.pipeline import PanelRead, load_panel, read_panel
 from qipp.panel.io import read_sidecar, sidecar_path, write_panel_csv
 from qipp.panel.measures import DERIVED_COLUMNS, add_measures, is_synthetic, load_measured
+from qipp.panel.quarters import QUARTER_FORM, at_quarter, latest, quarter_key, quarters
 from qipp.panel.schema import PANEL_COLUMNS, PANEL_SPEC, REGIONS, panel_schema
 from qipp.panel.summary import SYNTHETIC_BANNER, regional_summary, summarise_panel
 from qipp.panel.synth import (
@@ -29,17 +30,22 @@ __all__ = [
     "PANEL_COLUMNS",
     "PANEL_SPEC",
     "PanelRead",
+    "QUARTER_FORM",
     "REGIONS",
     "SYNTHETIC_BANNER",
     "add_measures",
+    "at_quarter",
     "check_panel",
     "format_check_table",
     "generate_panel",
     "is_synthetic",
+    "latest",
     "load_measured",
     "load_panel",
     "panel_aggregates",
     "panel_schema",
+    "quarter_key",
+    "quarters",
     "read_panel",
     "read_sidecar",
     "regional_summary",

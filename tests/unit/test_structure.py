@@ -112,8 +112,9 @@ def test_render_fits_its_size_budget():
 def test_the_library_fits_its_size_budget():
     lines = {path: len(path.read_text().splitlines()) for path in modules(PACKAGE).values()}
     # Issue 24's budget (19,000 after issue 22; 20,000 with issue 23's downloads, chart
-    # texts and PDFs; now the public API's documented parameters and the £000 intake).
-    assert sum(lines.values()) <= 20_500, sum(lines.values())
+    # texts and PDFs; the public API's documented parameters and the £000 intake; issue 25's
+    # quarterly returns).
+    assert sum(lines.values()) <= 21_500, sum(lines.values())
     assert {p.relative_to(PACKAGE).as_posix(): n for p, n in lines.items() if n > 300} == {}
     per_folder: dict[Path, int] = {}
     for path in lines:
