@@ -18,7 +18,7 @@ import pytest
 from qipp.findings.ccg_profile.calc import ccg_profile, panel_counts
 from qipp.findings.ccg_profile.per_head import ccg_population
 from qipp.findings.ccg_profile.quarters import Period, period_of, quarter_history
-from qipp.findings.ccg_profile.report import panel_source, q1_phrase
+from qipp.findings.ccg_profile.report import panel_source, q1_phrase, region_sentence
 from qipp.panel import add_measures, at_quarter, latest, quarter_key, quarters
 from qipp.render.plan.profiles import ProfileRow, profile_rows
 from qipp.render.plan.runinfo import RunInfo
@@ -88,6 +88,7 @@ def test_the_profile_of_a_long_panel_is_of_its_latest_quarter():
     assert "Q2 shortfall (% of Q2 plan)" in peers.headers and peers.title.endswith("Q2 2013-14")
     assert "S005" not in peers.cells["Code"].tolist()
     assert q1_phrase(profile) == "**20.0% behind** its plan at Q2"
+    assert "median Q2 shortfall 0.0%" in region_sentence(profile.region_summary)
     assert ccg_population(panel, "S001").panel.n_ccgs == 5
 
 

@@ -159,7 +159,7 @@ class RegionSummary(ShownAsTable):
 def region_summary(
     panel: pd.DataFrame, ccg_code: str, register: pd.DataFrame | None = None
 ) -> RegionSummary:
-    """The panel's CCGs in ``ccg_code``'s region (its latest quarter); ``register``: the project's."""
+    """The panel's CCGs in ``ccg_code``'s region, latest quarter; ``register``: the project's."""
     panel = latest(panel)
     row = ccg_row(panel, ccg_code)
     register = load_register() if register is None else register
@@ -186,7 +186,7 @@ def region_summary(
 
 @dataclass(frozen=True)
 class Profile(ShownAsTable):
-    """One CCG's figures (amounts in £m, shares in %) at ``period``, where its target ranks, its region."""
+    """One CCG's figures (£m, %) at ``period``, where its target ranks, its region."""
 
     ccg_code: str
     ccg_name: str
@@ -206,7 +206,7 @@ class Profile(ShownAsTable):
     period: Period = Period()
 
     def as_table(self, caption: str | None = None) -> Table:
-        """Planned, delivered or forecast, and the shortfall: to the end of Q1 and for the year."""
+        """Planned, delivered or forecast, and the shortfall: to date and for the year."""
         money = f",.{AMOUNT_DECIMALS}f"
         frame = pd.DataFrame(
             {
@@ -228,7 +228,7 @@ class Profile(ShownAsTable):
 def ccg_profile(
     panel: pd.DataFrame, ccg_code: str, register: pd.DataFrame | None = None
 ) -> Profile:
-    """What the profile states about ``ccg_code`` at the panel's latest quarter; ``register``: whose CCGs."""
+    """What the profile states about ``ccg_code``, latest quarter; ``register``: whose CCGs."""
     panel = latest(panel)
     row = ccg_row(panel, ccg_code)
     register = load_register() if register is None else register

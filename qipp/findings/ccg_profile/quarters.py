@@ -39,7 +39,7 @@ BARS = {
 
 @dataclass(frozen=True)
 class Period:
-    """The quarter of 2013-14 (or another year) a profile's figures are of: a label like ``2013-14 Q2``."""
+    """The quarter a profile's figures are of, a label like ``2013-14 Q2``."""
 
     label: str = "2013-14 Q1"
 
@@ -82,7 +82,7 @@ class QuarterHistory(ShownAsTable):
         )
 
     def chart(self, source: str, synthetic: bool = False) -> Chart:
-        """Grouped bars: each quarter's planned and delivered to date, full-year plan and forecast."""
+        """Grouped bars: each quarter's plan and delivery to date, full-year plan and forecast."""
         long = self.frame.dropna().melt("quarter", list(BARS), "measure", "gbp_m")
         return shortfall_by_quarter_chart(
             long.assign(measure=long["measure"].map(BARS)),

@@ -38,7 +38,7 @@ def panel_source(
     sources: pd.DataFrame | None = None,
     quarters: Sequence[str] = (),
 ) -> str:
-    """What the tables and charts are drawn from (their captions' source); ``quarters``: the panel's."""
+    """What the tables and charts are drawn from (captions' source); ``quarters``: the panel's."""
     if synthetic:
         return f"synthetic panel calibrated to {cite(SPREAD_SOURCE, sources)}"
     span = " to ".join(dict.fromkeys([quarters[0], quarters[-1]])) if quarters else "Q1 2013-14"
@@ -119,7 +119,7 @@ def _more(a: float, b: float) -> bool:
 
 
 def q1_phrase(profile: Profile) -> str:
-    """The position to date (Q1, or the profile's quarter): no plan, behind (by how much), ahead, on."""
+    """The position at the profile's quarter: no plan, behind (by how much), ahead, on plan."""
     at = profile.period.short
     if profile.ytd_plan_gbp_m <= 0:
         return f"no savings planned to the end of {at}"
@@ -175,7 +175,8 @@ def region_sentence(summary: RegionSummary) -> str:
         )
     return (
         f"{group[0].upper()}{group[1:]}: median target {summary.median_target_pct:.2f}% of "
-        f"allocation, median Q1 shortfall {_pct(summary.median_ytd_shortfall_pct)}; "
+        f"allocation, median {summary.period.short} shortfall "
+        f"{_pct(summary.median_ytd_shortfall_pct)}; "
         f"{forecasting} a year-end shortfall. "
         f"This CCG's target is {rank_phrase(summary.rank, scope)}."
     )
