@@ -182,7 +182,7 @@ def test_profiles_show_the_ccg_figures_with_code_hidden(rendered):
     page = (out / "ccg/07H.html").read_text(encoding="utf-8")
     assert "<title>NHS West Essex CCG (07H): QIPP profile, Q1 2013-14</title>" in page
     assert "SYNTHETIC DATA" in page
-    assert "Peers in the region" in page and "Q1 position and year-end forecast" in page
+    assert "Peers in the region" in page and "Position to date and year-end forecast" in page
     assert page.count('src="data:image/png;base64,') == 2
     assert "load_panel(" not in page  # code cells hidden by default
 

@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 
 from qipp.display import ShownAsTable, Table, table
+from qipp.findings.ccg_profile.quarters import Period, period_of
 from qipp.ledger import claim
 from qipp.ledger.wording import as_published
+from qipp.panel.quarters import latest
 from qipp.panel.summary import MIN_CCGS
 from qipp.reference import load_register
 
@@ -130,6 +132,7 @@ class RegionSummary(ShownAsTable):
     median_ytd_shortfall_pct: float
     n_forecast_shortfall: int
     peers: pd.DataFrame
+    period: Period = Period()
 
     def as_table(self, caption: str | None = None) -> Table:
         """The peers, this CCG's row highlighted; no rank column under :data:`MIN_CCGS` of them."""
@@ -140,18 +143,24 @@ class RegionSummary(ShownAsTable):
         formats["plan_pct_of_allocation"] = f".{TARGET_DECIMALS}f"
         return table(
             peers,
-            labels={name: label for name, label in PEER_LABELS.items() if name in peers},
+            # The quarter's own words: the headers say Q1 only of a Q1 panel.
+            labels={
+                name: label.replace("Q1", self.period.short)
+                for name, label in PEER_LABELS.items()
+                if name in peers
+            },
             formats=formats,
             highlight=(peers["ccg_code"] == self.ccg_code).tolist(),
             caption=caption,
-            title=f"CCGs of {self.ccg_code}'s region, ranked by QIPP target, Q1 2013-14",
+            title=f"CCGs of {self.ccg_code}'s region, ranked by QIPP target, {self.period.name}",
         )
 
 
 def region_summary(
     panel: pd.DataFrame, ccg_code: str, register: pd.DataFrame | None = None
 ) -> RegionSummary:
-    """The panel's CCGs in ``ccg_code``'s region; ``register`` defaults to the project's."""
+    """The panel's CCGs in ``ccg_code``'s region, latest quarter; ``register``: the project's."""
+    panel = latest(panel)
     row = ccg_row(panel, ccg_code)
     register = load_register() if register is None else register
     # Sorted as shown: a tie at the precision shown lists its CCGs by code.
@@ -171,12 +180,13 @@ def region_summary(
         median_ytd_shortfall_pct=float(peers["ytd_shortfall_pct"].median()),
         n_forecast_shortfall=int(peers["forecasts_shortfall"].sum()),
         peers=peers.assign(rank=shown).loc[:, list(PEER_LABELS)].reset_index(drop=True),
+        period=period_of(panel),
     )
 
 
 @dataclass(frozen=True)
 class Profile(ShownAsTable):
-    """One CCG's figures (amounts in £m, shares in %), where its target ranks, its region."""
+    """One CCG's figures (£m, %) at ``period``, where its target ranks, its region."""
 
     ccg_code: str
     ccg_name: str
@@ -193,14 +203,15 @@ class Profile(ShownAsTable):
     rank: Rank
     median_target_pct: float
     region_summary: RegionSummary
+    period: Period = Period()
 
     def as_table(self, caption: str | None = None) -> Table:
-        """Planned, delivered or forecast, and the shortfall: to the end of Q1 and for the year."""
+        """Planned, delivered or forecast, and the shortfall: to date and for the year."""
         money = f",.{AMOUNT_DECIMALS}f"
         frame = pd.DataFrame(
             {
                 "Period": [
-                    "Q1 to date (April to June 2013): delivered",
+                    f"{self.period.short} to date ({self.period.to_date}): delivered",
                     "Full year 2013-14: forecast",
                 ],
                 "Planned (£m)": [self.ytd_plan_gbp_m, self.plan_gbp_m],
@@ -217,7 +228,8 @@ class Profile(ShownAsTable):
 def ccg_profile(
     panel: pd.DataFrame, ccg_code: str, register: pd.DataFrame | None = None
 ) -> Profile:
-    """Everything the profile states about ``ccg_code``; ``register`` tells whose CCGs they are."""
+    """What the profile states about ``ccg_code``, latest quarter; ``register``: whose CCGs."""
+    panel = latest(panel)
     row = ccg_row(panel, ccg_code)
     register = load_register() if register is None else register
     targets = panel["plan_pct_of_allocation"]
@@ -237,6 +249,7 @@ def ccg_profile(
         rank=rank_of(targets, row["plan_pct_of_allocation"]),
         median_target_pct=float(targets.median()),
         region_summary=region_summary(panel, ccg_code, register),
+        period=period_of(panel),
     )
 
 

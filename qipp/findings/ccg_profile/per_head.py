@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qipp.findings.ccg_profile.calc import ccg_row
+from qipp.panel.quarters import latest
 from qipp.panel.schema import is_synthetic_code
 from qipp.reference import load_register
 
@@ -64,7 +65,8 @@ def per_head_median(panel: pd.DataFrame, register_size: int | None = None) -> Pa
 
 
 def ccg_population(panel: pd.DataFrame, ccg_code: str, synthetic: bool = False) -> CcgPopulation:
-    """The registered population and plan per head of ``ccg_code``, with the panel's median."""
+    """``ccg_code``'s registered population and plan per head, the panel's median (latest)."""
+    panel = latest(panel)
     row = ccg_row(panel, ccg_code)
     patients, per_head = row["registered_patients"], row["plan_gbp_per_head"]
     return CcgPopulation(

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from qipp.findings.ccg_profile.calc import (
@@ -30,11 +32,17 @@ SPREAD_SOURCE = "hsj_ccg_variation_q1_1314"
 YEAR_END = "March 2014"
 
 
-def panel_source(synthetic: bool, panel_label: str, sources: pd.DataFrame | None = None) -> str:
-    """What the tables and charts are drawn from (their captions' source)."""
+def panel_source(
+    synthetic: bool,
+    panel_label: str,
+    sources: pd.DataFrame | None = None,
+    quarters: Sequence[str] = (),
+) -> str:
+    """What the tables and charts are drawn from (captions' source); ``quarters``: the panel's."""
     if synthetic:
         return f"synthetic panel calibrated to {cite(SPREAD_SOURCE, sources)}"
-    return f"NISFE returns, Q1 2013-14 ({panel_label})"
+    span = " to ".join(dict.fromkeys([quarters[0], quarters[-1]])) if quarters else "Q1 2013-14"
+    return f"NISFE returns, {span} ({panel_label})"
 
 
 def scope_phrase(scope: Scope) -> str:
@@ -111,14 +119,15 @@ def _more(a: float, b: float) -> bool:
 
 
 def q1_phrase(profile: Profile) -> str:
-    """The Q1 position: no plan to date, behind plan (by how much), ahead of or on plan."""
+    """The position at the profile's quarter: no plan, behind (by how much), ahead, on plan."""
+    at = profile.period.short
     if profile.ytd_plan_gbp_m <= 0:
-        return "no savings planned to the end of Q1"
+        return f"no savings planned to the end of {at}"
     if profile.ytd_shortfall_pct > 0:
-        return f"**{_pct(profile.ytd_shortfall_pct)} behind** its plan at Q1"
+        return f"**{_pct(profile.ytd_shortfall_pct)} behind** its plan at {at}"
     if _more(profile.ytd_actual_gbp_m, profile.ytd_plan_gbp_m):
-        return "**ahead of plan** at Q1"
-    return "**on plan** at Q1"
+        return f"**ahead of plan** at {at}"
+    return f"**on plan** at {at}"
 
 
 def forecast_phrase(profile: Profile) -> str:
@@ -166,7 +175,8 @@ def region_sentence(summary: RegionSummary) -> str:
         )
     return (
         f"{group[0].upper()}{group[1:]}: median target {summary.median_target_pct:.2f}% of "
-        f"allocation, median Q1 shortfall {_pct(summary.median_ytd_shortfall_pct)}; "
+        f"allocation, median {summary.period.short} shortfall "
+        f"{_pct(summary.median_ytd_shortfall_pct)}; "
         f"{forecasting} a year-end shortfall. "
         f"This CCG's target is {rank_phrase(summary.rank, scope)}."
     )

@@ -10,6 +10,8 @@
 >>> dorset, invented = profile_rows(frame)
 >>> dorset.ccg_code, dorset.plan_pct_of_allocation, invented.registered_patients
 ('11J', 0.28, None)
+>>> "quarters" in dorset.figures()  # a panel of one quarter: the record as it always was
+False
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qipp.panel import add_measures, is_synthetic, load_panel
+from qipp.panel import add_measures, is_synthetic, latest, load_panel, quarters
 
 PROFILE_COLUMNS: tuple[str, ...] = (
     "ccg_code",
@@ -39,7 +41,10 @@ class ProfileRow:
     """One CCG's identity and key figures (percentages, not fractions).
 
     ``registered_patients`` and ``plan_gbp_per_head`` are None for a CCG whose
-    code is not in the CCG register of April 2013 (every S-code).
+    code is not in the CCG register of April 2013 (every S-code). With a ``quarter``
+    column the figures are of the latest of ``quarters`` (the panel's, in order), and
+    ``forecast_gap_change_pp`` is the latest forecast gap minus the first, in
+    percentage points (None when the CCG lacks either quarter).
     """
 
     ccg_code: str
@@ -51,19 +56,26 @@ class ProfileRow:
     forecasts_shortfall: bool
     registered_patients: int | None = None
     plan_gbp_per_head: float | None = None
+    quarters: tuple[str, ...] = ()
+    forecast_gap_change_pp: float | None = None
 
     def figures(self) -> dict:
-        """The row as a plain dict (for the manifest)."""
-        return asdict(self)
+        """The row as a plain dict (for the manifest): no quarter keys from a one-quarter file."""
+        record = asdict(self)
+        if len(self.quarters) < 2:
+            del record["forecast_gap_change_pp"]
+        if not self.quarters:
+            del record["quarters"]
+        return record
 
 
 def profile_rows(panel: pd.DataFrame) -> list[ProfileRow]:
-    """Return one :class:`ProfileRow` per panel row, in panel order.
+    """Return one :class:`ProfileRow` per CCG of the panel's latest quarter, in panel order.
 
     Parameters
     ----------
     panel : pandas.DataFrame
-        A panel with the measures of :func:`qipp.panel.add_measures`.
+        A panel with the measures of :func:`qipp.panel.add_measures` (long: several quarters).
 
     Raises
     ------
@@ -73,6 +85,11 @@ def profile_rows(panel: pd.DataFrame) -> list[ProfileRow]:
     missing = [c for c in PROFILE_COLUMNS if c not in panel.columns]
     if missing:
         raise KeyError(f"panel lacks the columns {missing} (run qipp.panel.add_measures first)")
+    found = tuple(quarters(panel))
+    change: dict = {}  # code -> latest gap minus first (pp), where it has both
+    if len(found) > 1:  # one pivot of the measured long frame, no second read
+        gaps = panel.pivot(index="ccg_code", columns="quarter", values="forecast_gap_pct")
+        change = (gaps[found[-1]] - gaps[found[0]]).dropna().to_dict()
     return [
         ProfileRow(
             str(r["ccg_code"]),
@@ -85,8 +102,10 @@ def profile_rows(panel: pd.DataFrame) -> list[ProfileRow]:
             # NA becomes None, so the manifest holds null and the index a dash, never NaN.
             None if pd.isna(r["registered_patients"]) else int(r["registered_patients"]),
             None if pd.isna(r["plan_gbp_per_head"]) else float(r["plan_gbp_per_head"]),
+            found,
+            float(change[r["ccg_code"]]) if r["ccg_code"] in change else None,
         )
-        for r in panel.loc[:, list(PROFILE_COLUMNS)].to_dict("records")
+        for r in latest(panel).loc[:, list(PROFILE_COLUMNS)].to_dict("records")
     ]
 
 

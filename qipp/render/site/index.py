@@ -91,6 +91,30 @@ def number_cell(value: object, decimals: int = 1) -> str:
     return f"{value:,.{decimals}f}" if _present(value) else MISSING
 
 
+def change_cell(value: object) -> str:
+    """A change in percentage points, signed, to one decimal; the dash when there is none.
+
+    >>> change_cell(3.25), change_cell(-0.04), change_cell(None)
+    ('+3.2', '0.0', '–')
+    """
+    if not _present(value):
+        return MISSING
+    shown = round(value, 1)
+    return f"{shown:+,.1f}" if shown else "0.0"  # never "-0.0"
+
+
+def profile_quarters(profiles: Iterable[dict]) -> list[str]:
+    """The quarters of the profiles' panel, in order; ``[]`` for a panel of one quarter.
+
+    >>> profile_quarters([{"profile": None}, {"profile": {"quarters": ["2013-14 Q1"]}}])
+    ['2013-14 Q1']
+    """
+    for entry in profiles:
+        if found := (entry.get("profile") or {}).get("quarters"):
+            return list(found)
+    return []
+
+
 def text_cell(value: object) -> str:
     """Text as given, or the dash for None, NaN or an empty string.
 
@@ -255,6 +279,8 @@ def index_html(
         findings=findings,
         profiles=profiles,
         regions=regional_rows(profiles),
+        quarters=profile_quarters(profiles),
+        change_cell=change_cell,
         min_ccgs=MIN_CCGS,
         pdf_link=pdf_link,
         failures=failures,
