@@ -12,17 +12,14 @@ from __future__ import annotations
 import pandas as pd
 
 from qipp.panel.measures import aggregate_ytd_shortfall_pct
+from qipp.panel.quarters import at_quarter, quarters
 
 TRANSFORMATIONAL_FORECAST = "transformational_forecast_gbp_m"
 
 
 def quarter_frames(panel: pd.DataFrame) -> list[pd.DataFrame]:
-    """Each quarter's rows in order, index reset (labels of one form sort as text); [] without ``quarter``."""
-    # A stand-in for qipp.panel.quarters' quarters and at_quarter (issue 25, helper A).
-    if "quarter" not in panel.columns:
-        return []
-    labels = sorted(panel["quarter"].unique())
-    return [panel[panel["quarter"] == q].reset_index(drop=True) for q in labels]
+    """Each quarter's rows, in order; [] without a ``quarter`` column."""
+    return [at_quarter(panel, q) for q in quarters(panel)]
 
 
 def ccg_shortfall_gbp_m(panel: pd.DataFrame) -> float:

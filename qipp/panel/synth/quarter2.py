@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from qipp import ledger
-from qipp.csvsafe import frame_to_csv
 from qipp.panel.check import MATCH, QUARTER_CLAIM_IDS, check_panel
 from qipp.panel.schema import MONEY_COLUMNS, PANEL_COLUMNS
 from qipp.panel.synth.draw import DEFAULT_RHO, _normal_scores, generate_panel
@@ -189,12 +188,6 @@ def generate_two_quarters(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
     if (slipped["status"] != MATCH).any():
         raise RuntimeError(f"synthetic Q2 misses published aggregates:\n{slipped.to_string()}")
     return long
-
-
-def two_quarter_csv_text(long: pd.DataFrame) -> str:
-    """The committed CSV text of a long panel: money (every float) to £1,000, true/false."""
-    flags = long["uses_non_recurrent_fund"].map({True: "true", False: "false"})
-    return frame_to_csv(long.assign(uses_non_recurrent_fund=flags), float_format="%.3f")
 
 
 def two_quarter_assumptions() -> dict[str, Any]:

@@ -17,7 +17,6 @@ from qipp.panel.synth.quarter2 import (
     Q2_NOTE,
     generate_two_quarters,
     two_quarter_assumptions,
-    two_quarter_csv_text,
 )
 from qipp.panel.synth.targets import published_targets
 
@@ -72,13 +71,12 @@ def write_synthetic_panel(
     metadata = panel_metadata(seed, rho)
     if quarters == 2:
         panel = generate_two_quarters(seed, rho)
-        text = two_quarter_csv_text(panel)
         metadata["generator"] = "qipp.panel.synth.generate_two_quarters"
         metadata["note"] += " " + Q2_NOTE
         metadata["second_quarter"] = two_quarter_assumptions()
     else:
         panel = generate_panel(seed, rho)
-        text = panel_to_csv_text(panel)
+    text = panel_to_csv_text(panel)
     atomic_write_text(path, text)
     metadata["csv_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     write_sidecar(path, metadata)
