@@ -18,12 +18,12 @@ from click.testing import CliRunner
 from qipp import ledger
 from qipp.cli import main
 from qipp.panel import PANEL_COLUMNS, load_panel, read_panel, read_sidecar, write_panel_csv
+from qipp.panel.io import panel_to_csv_text
 from qipp.panel.synth import generate_two_quarters
 from qipp.panel.synth.quarter2 import (
     QUARTERS,
     published_ratios,
     transformational_forecast_k,
-    two_quarter_csv_text,
 )
 from qipp.paths import SYNTHETIC_PANEL_CSV, SYNTHETIC_QUARTERS_CSV
 
@@ -106,7 +106,7 @@ def test_the_committed_file_is_what_its_sidecar_says_and_regenerates_byte_for_by
     assert second["decision"] == "docs/decisions/0045-synthetic-second-quarter.md"
     text = SYNTHETIC_QUARTERS_CSV.read_text(encoding="utf-8")
     assert hashlib.sha256(text.encode("utf-8")).hexdigest() == meta["csv_sha256"]
-    assert two_quarter_csv_text(generate_two_quarters(meta["seed"], meta["rho"])) == text
+    assert panel_to_csv_text(generate_two_quarters(meta["seed"], meta["rho"])) == text
 
 
 @pytest.mark.parametrize("quarter", QUARTERS)
@@ -121,7 +121,7 @@ def test_each_quarter_is_a_valid_panel_without_warnings(quarter, tmp_path):
 @pytest.mark.parametrize(("seed", "rho"), [(1, 0.0), (2, 0.3), (137, 0.6), (9, -0.5)])
 def test_other_seeds_hold_every_q2_aggregate_after_a_csv_round_trip(seed, rho, tmp_path):
     path = tmp_path / "two.csv"
-    path.write_text(two_quarter_csv_text(generate_two_quarters(seed, rho)), encoding="utf-8")
+    path.write_text(panel_to_csv_text(generate_two_quarters(seed, rho)), encoding="utf-8")
     assert_second_quarter_holds(_read(path))
 
 

@@ -223,7 +223,7 @@ def ccg_findings(
         "ccgs_worsened": counts.get("grew"),
         "ccgs_held": counts.get("held"),
         "ccgs_improved": counts.get("shrank"),
-        "ccg_shortfall_change_gbp_m": _round(moves.net_increase_gbp_m, 3),
+        "shortfall_change_gbp_m": _round(moves.net_increase_gbp_m, 3),
         "half_increase_ccgs": half,
         "half_increase_share_pct": _round(share_of_ccgs(moves), 2),
         "regions_worsened": regions.regions("worsened"),
