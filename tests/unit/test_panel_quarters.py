@@ -281,6 +281,16 @@ def test_validate_refuses_a_bad_long_file_one_line_per_problem(tmp_path):
     ]
 
 
+def test_render_refuses_the_same_bad_long_file_before_any_work(tmp_path):
+    raw = _long((Q1, _row("S001", 1)), (Q1, _row("S001", 1)), ("Q2", _row("S002", 2)))
+    path, out = _write(raw, tmp_path / "bad.csv"), tmp_path / "reports"
+    result = CliRunner().invoke(main, ["render", "--panel", str(path), "--out-dir", str(out)])
+    assert result.exit_code == 2, result.output
+    said = result.stderr.splitlines()
+    assert len(said) == 2 and "listed twice for 2013-14 Q1" in said[0] and "'Q2'" in said[1]
+    assert not out.exists()  # nothing written
+
+
 def test_validate_and_fix_a_long_file(tmp_path):
     path = _write(_two_quarters(), tmp_path / "long.csv")
     result = _run("validate", str(path))
