@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qipp.panel import add_measures, is_synthetic, latest, load_panel, quarters
+from qipp.panel import latest, load_measured, quarters
 
 PROFILE_COLUMNS: tuple[str, ...] = (
     "ccg_code",
@@ -117,5 +117,5 @@ def load_profiles(panel_path: Path) -> tuple[list[ProfileRow], bool]:
     qipp.validation.DataError
         If the panel fails validation (every problem listed).
     """
-    panel = load_panel(panel_path)
-    return profile_rows(add_measures(panel)), is_synthetic(panel)
+    panel, synthetic, _, _ = load_measured(str(panel_path))
+    return profile_rows(panel), synthetic
