@@ -209,7 +209,7 @@ def combine(paths: tuple[Path, ...], labels: tuple[str, ...]) -> None:
 def synth(seed: int | None, rho: float, out: Path, quarters: int) -> None:
     """Write a SYNTHETIC panel matching every published CCG-level aggregate."""
     from qipp.panel import DEFAULT_SEED, summarise_panel, write_synthetic_panel
-    from qipp.panel.check.quarterly import ccg_shortfall_gbp_m, quarter_frames
+    from qipp.panel.check.quarterly import shortfall_ratio
     from qipp.panel.io import sidecar_path
     from qipp.panel.summary import SYNTHETIC_BANNER
     from qipp.paths import relative_to_root
@@ -221,16 +221,10 @@ def synth(seed: int | None, rho: float, out: Path, quarters: int) -> None:
         f"Wrote {relative_to_root(out)} and {relative_to_root(sidecar_path(out))} "
         f"(seed {seed}, rho {rho:g})."
     )
-    if quarters == 1:
-        click.echo(summarise_panel(frame, relative_to_root(out)))
-        return
-    first, second = quarter_frames(frame)  # the summary speaks of Q1; one line for Q2
-    click.echo(summarise_panel(first.drop(columns="quarter"), relative_to_root(out)))
-    shortfalls = [ccg_shortfall_gbp_m(q) for q in (first, second)]
-    click.echo(
-        f"{second['quarter'][0]}: CCG forecast shortfall £{shortfalls[1]:,.1f}m, "
-        f"{shortfalls[1] / shortfalls[0]:.2f} times the first quarter's £{shortfalls[0]:,.1f}m."
-    )
+    first = frame[frame["quarter"] == frame["quarter"][0]] if quarters == 2 else frame
+    click.echo(summarise_panel(first, relative_to_root(out)))  # Q1's, as published
+    if quarters == 2:
+        click.echo(f"2013-14 Q2: CCG forecast shortfall {shortfall_ratio(frame):.2f} times Q1's.")
 
 
 @panel.command()

@@ -9,14 +9,7 @@ from qipp.panel.check import check_panel, format_check_table, panel_aggregates
 from qipp.panel.intake.pipeline import PanelRead, load_panel, read_panel
 from qipp.panel.io import read_sidecar, sidecar_path, write_panel_csv
 from qipp.panel.measures import DERIVED_COLUMNS, add_measures, is_synthetic, load_measured
-from qipp.panel.quarters import (
-    QUARTER_FORM,
-    at_quarter,
-    latest,
-    quarter_key,
-    quarter_warnings,
-    quarters,
-)
+from qipp.panel.quarters import QUARTER_FORM, at_quarter, latest, quarters
 from qipp.panel.schema import PANEL_COLUMNS, PANEL_SPEC, REGIONS, panel_schema
 from qipp.panel.summary import SYNTHETIC_BANNER, regional_summary, summarise_panel
 from qipp.panel.synth import (
@@ -51,8 +44,6 @@ __all__ = [
     "load_panel",
     "panel_aggregates",
     "panel_schema",
-    "quarter_key",
-    "quarter_warnings",
     "quarters",
     "read_panel",
     "read_sidecar",

@@ -42,12 +42,16 @@ DERIVED_COLUMNS: dict[str, str] = {
 }
 
 
-def _shortfall_pct(planned: npt.ArrayLike, delivered: npt.ArrayLike) -> np.ndarray:
+def shortfall_gbp_m(planned: npt.ArrayLike, delivered: npt.ArrayLike) -> np.ndarray:
+    """max(0, planned - delivered) for each row: what was planned and not delivered (or forecast)."""
+    return np.clip(np.asarray(planned, dtype=float) - np.asarray(delivered, dtype=float), 0.0, None)
+
+
+def shortfall_pct(planned: npt.ArrayLike, delivered: npt.ArrayLike) -> np.ndarray:
     """Percentage of ``planned`` not ``delivered``; 0 when none is short or none planned."""
     plan = np.asarray(planned, dtype=float)
-    short = np.clip(plan - np.asarray(delivered, dtype=float), 0.0, None)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(plan > 0, 100.0 * short / plan, 0.0)
+        return np.where(plan > 0, 100.0 * shortfall_gbp_m(plan, delivered) / plan, 0.0)
 
 
 def target_and_gap_pct(
@@ -60,7 +64,7 @@ def target_and_gap_pct(
     ([2.0, 4.0], [25.0, 0.0])
     """
     plan = np.asarray(plan_gbp_m, dtype=float)
-    return 100.0 * plan / np.asarray(allocation_gbp_m, dtype=float), _shortfall_pct(
+    return 100.0 * plan / np.asarray(allocation_gbp_m, dtype=float), shortfall_pct(
         plan, forecast_gbp_m
     )
 
@@ -108,7 +112,7 @@ def add_measures(panel: pd.DataFrame, register: pd.DataFrame | None = None) -> p
     """
     sizes = _project_list_sizes() if register is None else _list_sizes(register)
     out = detection_measures(panel)
-    out["ytd_shortfall_pct"] = _shortfall_pct(panel["ytd_plan_gbp_m"], panel["ytd_actual_gbp_m"])
+    out["ytd_shortfall_pct"] = shortfall_pct(panel["ytd_plan_gbp_m"], panel["ytd_actual_gbp_m"])
     if "ytd_shortfall_pct" not in panel.columns:  # the documented order: share, then shortfalls
         order = [c for c in out.columns if c != "ytd_shortfall_pct"]
         order.insert(order.index("forecast_gap_pct"), "ytd_shortfall_pct")

@@ -29,20 +29,10 @@ _YTD = {"ytd_plan_gbp_m": "year-to-date plan falls", "ytd_actual_gbp_m": "saving
 
 
 def quarter_key(label: str) -> tuple[int, int]:
-    """The sort key of a quarter label: (first calendar year of its financial year, quarter).
+    """The sort key of a quarter label; ValueError naming the accepted form for any other text.
 
     >>> quarter_key("2013-14 Q2"), quarter_key("2013-14 Q4") < quarter_key("2014-15 Q1")
     ((2013, 2), True)
-
-    Parameters
-    ----------
-    label : str
-        A label of the form ``2013-14 Q2``.
-
-    Returns
-    -------
-    tuple of int
-        ``(2013, 2)`` for ``2013-14 Q2``. Raises ValueError naming the accepted form.
     """
     found = _LABEL.fullmatch(str(label))
     if found is None or int(found.group(2)) != (int(found.group(1)) + 1) % 100:
@@ -109,6 +99,17 @@ def latest(panel: pd.DataFrame) -> pd.DataFrame:
     """
     found = quarters(panel)
     return at_quarter(panel, found[-1]) if found else panel
+
+
+def paired_quarters(panel: pd.DataFrame) -> tuple[str, str, pd.DataFrame, pd.DataFrame] | str:
+    """The first two quarters and their rows indexed by ``ccg_code`` (CCGs in both), or why not."""
+    labels = quarters(panel)
+    if len(labels) < 2:
+        held = f"one quarter ({labels[0]})" if labels else "one quarter (no quarter column)"
+        return f"this needs a panel with two quarters; this one has {held}"
+    first, second = (at_quarter(panel, q).set_index("ccg_code") for q in labels[:2])
+    both = [code for code in first.index if code in second.index]
+    return labels[0], labels[1], first.loc[both], second.loc[both]
 
 
 def _is_quarter(label: str) -> bool:
@@ -187,24 +188,8 @@ def validate_quarters(
 
 
 def quarter_warnings(panel: pd.DataFrame, file: str, row_numbers: Sequence[int]) -> list[Problem]:
-    """What is odd across quarters: a year-to-date figure falling, a plan changing, a CCG missing.
-
-    Only quarters of one financial year are compared: a new year starts from zero.
-
-    Parameters
-    ----------
-    panel : DataFrame
-        A validated long panel.
-    file : str
-        The file, for messages.
-    row_numbers : sequence of int
-        Each row's spreadsheet row.
-
-    Returns
-    -------
-    list of Problem
-        One warning per figure and CCG, in row order; none for a panel of one quarter.
-    """
+    """Across quarters of one financial year (a new year starts from zero): a year-to-date
+    figure falling, a plan changing, a CCG missing; one warning per figure and CCG, row order."""
     order = quarters(panel)
     if len(order) < 2:
         return []

@@ -6,7 +6,8 @@ largest plans) forecast shortfalls of £4.0m, £3.5m and £3.0m, the other seven
 each: a net rise of £15.6m, half of it £7.8m. The two largest rises (£7.5m) fall short of
 that and the three reach it, so ``half_increase_ccgs`` must be exactly those three,
 largest first. The same panel is read from CSV and from a workbook with a title row above
-its header. Notebook 01 runs by papermill in this process's warm kernel.
+its header. Notebook 01, and a profile of one carrier, run by papermill in this process's
+warm kernel.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from qipp.panel.schema import PANEL_COLUMNS
 from qipp.paths import NOTEBOOKS_DIR
 
 NOTEBOOK_01 = NOTEBOOKS_DIR / "01_shortfall_doubling.ipynb"
+PROFILE = NOTEBOOKS_DIR / "ccg_profile.ipynb"
 Q1, Q2 = "2013-14 Q1", "2013-14 Q2"
 CARRIERS_RISE_GBP_M = (4.0, 3.5, 3.0)  # the three CCGs that carry most of the rise
 OTHERS_RISE_GBP_M = 0.3
@@ -85,10 +87,21 @@ def test_notebook_01_names_exactly_the_ccgs_that_carry_half_the_rise(tmp_path, s
     else:
         write_xlsx_with_title(panel, path)
     findings, output = tmp_path / "findings.json", tmp_path / "01.ipynb"
+    run(NOTEBOOK_01, output, panel_path=str(path), findings_path=str(findings))
+    record = json.loads(findings.read_text(encoding="utf-8"))
+    assert record["half_increase_ccgs"] == expected
+    assert record["ccgs_worsened"] == 20 and record["ccg_quarters"] == [Q1, Q2]
+    assert record["regions_worsened"] == [] and record["regions_as_article_says"] is False
+    assert record["q1_slippage_predicts_change"] is None  # every Q1 slippage is 0: constant
+    assert any("q1_slippage_predicts_change" in note for note in record["notes"])
+    assert "Half of that rise came from 3 CCGs" in shown_text(output, "text/markdown")
+
+
+def run(notebook: Path, output: Path, **parameters: str) -> None:
     papermill.execute_notebook(
-        str(NOTEBOOK_01),
+        str(notebook),
         str(output),
-        parameters={"panel_path": str(path), "findings_path": str(findings)},
+        parameters=parameters,
         engine_name="qipp_warm",
         kernel_name="python3",
         cwd=str(NOTEBOOKS_DIR),
@@ -96,15 +109,28 @@ def test_notebook_01_names_exactly_the_ccgs_that_carry_half_the_rise(tmp_path, s
         log_output=False,
         execution_timeout=300,
     )
-    record = json.loads(findings.read_text(encoding="utf-8"))
-    assert record["half_increase_ccgs"] == expected
-    assert record["ccgs_worsened"] == 20 and record["ccg_quarters"] == [Q1, Q2]
-    assert record["regions_worsened"] == [] and record["regions_as_article_says"] is False
-    assert record["q1_slippage_predicts_change"] is None  # every Q1 slippage is 0: constant
-    assert any("q1_slippage_predicts_change" in note for note in record["notes"])
-    page = "".join(
-        "".join(out.get("data", {}).get("text/markdown", ""))
-        for cell in nbformat.read(output, as_version=4).cells
+
+
+def shown_text(notebook: Path, mime: str) -> str:
+    return "".join(
+        "".join(out.get("data", {}).get(mime, ""))
+        for cell in nbformat.read(notebook, as_version=4).cells
         for out in cell.get("outputs", [])
     )
-    assert "Half of that rise came from 3 CCGs" in page
+
+
+def test_a_profile_speaks_of_the_latest_quarter_and_shows_each(tmp_path):
+    panel, expected = two_quarter_panel()
+    path = tmp_path / "two_quarters.csv"
+    panel.to_csv(path, index=False, float_format="%.3f")
+    output = tmp_path / "profile.ipynb"
+    run(PROFILE, output, ccg_code=expected[0], panel_path=str(path))
+    words, tables = shown_text(output, "text/markdown"), shown_text(output, "text/html")
+    assert "## Quarter by quarter" in words and "no return for that quarter" in tables
+    assert f"NISFE returns, {Q1} to {Q2}" in tables  # the quarter-by-quarter table's source
+    chart_text = "QIPP savings planned, delivered and forecast by quarter"
+    assert chart_text in shown_text(output, "text/plain")  # the chart's text alternative
+    assert "Q2 to date (April to September 2013)" in tables  # figures of the latest quarter
+    # Its forecast gap widened from 0% at Q1 (every CCG forecast its plan then).
+    assert f"0.0% of its full-year plan at {Q1}" in words and "widened by" in words
+    assert "Q1 to date" not in tables

@@ -16,13 +16,11 @@ from qipp.panel import (
     at_quarter,
     latest,
     load_panel,
-    quarter_key,
-    quarter_warnings,
     quarters,
     read_panel,
 )
 from qipp.panel.io import panel_to_csv_text, validate_panel_frame
-from qipp.panel.quarters import combine_panels, validate_quarters
+from qipp.panel.quarters import combine_panels, quarter_key, quarter_warnings, validate_quarters
 from qipp.panel.schema import PANEL_COLUMNS
 
 Q1, Q2, Q3 = "2013-14 Q1", "2013-14 Q2", "2013-14 Q3"

@@ -19,7 +19,8 @@ from qipp.findings.ccg_profile.calc import ccg_profile, panel_counts
 from qipp.findings.ccg_profile.per_head import ccg_population
 from qipp.findings.ccg_profile.quarters import Period, period_of, quarter_history
 from qipp.findings.ccg_profile.report import panel_source, q1_phrase, region_sentence
-from qipp.panel import add_measures, at_quarter, latest, quarter_key, quarters
+from qipp.panel import add_measures, at_quarter, latest, quarters
+from qipp.panel.quarters import quarter_key
 from qipp.render.plan.profiles import ProfileRow, profile_rows
 from qipp.render.plan.runinfo import RunInfo
 from qipp.render.site.index import MISSING, ScorecardSummary, change_cell, index_html

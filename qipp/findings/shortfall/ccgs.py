@@ -22,28 +22,12 @@ import numpy as np
 import pandas as pd
 
 from qipp.display import ShownAsTable, Table, facts, table
-from qipp.panel.measures import aggregate_ytd_shortfall_pct
+from qipp.panel.check.quarterly import region_ytd_frame
+from qipp.panel.measures import shortfall_gbp_m
+from qipp.panel.quarters import paired_quarters
 
 NORTH = "North of England"
 _MONEY = ("q1_gbp_m", "q2_gbp_m", "change_gbp_m")
-
-
-def gap_gbp_m(plan: pd.Series, delivered: pd.Series) -> np.ndarray:
-    return np.clip(plan.to_numpy(float) - delivered.to_numpy(float), 0.0, None)
-
-
-def paired_quarters(panel: pd.DataFrame) -> tuple[str, str, pd.DataFrame, pd.DataFrame] | str:
-    """The first two quarters and their rows (indexed by code, CCGs in both), or why not.
-
-    Labels of the form ``2013-14 Q2`` sort chronologically as text.
-    """
-    labels = sorted(panel["quarter"].unique()) if "quarter" in panel.columns else []
-    if len(labels) < 2:
-        held = f"one quarter ({labels[0]})" if labels else "one quarter (no quarter column)"
-        return f"this needs a panel with two quarters; this one has {held}"
-    first, second = (panel[panel["quarter"] == q].set_index("ccg_code") for q in labels[:2])
-    both = [code for code in first.index if code in second.index]
-    return labels[0], labels[1], first.loc[both], second.loc[both]
 
 
 def reason_table(title: str, reason: str) -> Table:
@@ -118,7 +102,7 @@ def shortfall_moves(panel: pd.DataFrame, *, source: str = "") -> ShortfallMoves:
         return ShortfallMoves(pd.DataFrame(), reason=paired, source=source)
     q1, q2, first, second = paired
     before, after = (
-        gap_gbp_m(q["qipp_plan_gbp_m"], q["forecast_outturn_gbp_m"]) for q in paired[2:]
+        shortfall_gbp_m(q["qipp_plan_gbp_m"], q["forecast_outturn_gbp_m"]) for q in paired[2:]
     )
     change = np.round(after - before, 3)
     frame = pd.DataFrame(
@@ -216,15 +200,4 @@ def regional_ytd(panel: pd.DataFrame, *, source: str = "") -> RegionalYtd:
     if isinstance(paired, str):
         return RegionalYtd(pd.DataFrame(), reason=paired, source=source)
     q1, q2, first, second = paired
-    rows = []
-    for region in sorted(set(second["region"])):
-        inside = second["region"] == region
-        q1_pct, q2_pct = (aggregate_ytd_shortfall_pct(q[inside]) for q in (first, second))
-        if q1_pct is None or q2_pct is None:
-            change, direction = None, "no YTD plan"
-        else:
-            change = round(q2_pct - q1_pct, 2)
-            direction = "worsened" if change > 0 else "improved" if change < 0 else "held"
-        rows.append([region, int(inside.sum()), q1_pct, q2_pct, change, direction])
-    columns = ["region", "ccgs", "q1_pct", "q2_pct", "change_pts", "direction"]
-    return RegionalYtd(pd.DataFrame(rows, columns=columns), (q1, q2), None, source)
+    return RegionalYtd(region_ytd_frame(first, second), (q1, q2), None, source)

@@ -16,28 +16,17 @@ import pandas as pd
 
 from qipp import stats
 from qipp.display import ShownAsTable, Table, table
-from qipp.findings.shortfall.ccgs import (
-    RegionalYtd,
-    ShortfallMoves,
-    gap_gbp_m,
-    paired_quarters,
-    reason_table,
-    share_of_ccgs,
-)
+from qipp.findings.shortfall.ccgs import RegionalYtd, ShortfallMoves, reason_table, share_of_ccgs
 from qipp.findings.target_gap.calc import MODERATE_RHO
 from qipp.findings.wording import ccgs, moved
+from qipp.panel.check.quarterly import scheme_frame
+from qipp.panel.measures import shortfall_pct
+from qipp.panel.quarters import paired_quarters
+from qipp.panel.schema import FORECAST_SPLIT_COLUMN
 from qipp.panel.summary import MIN_CCGS
 from qipp.stats import SpearmanResult
 
-TF_FORECAST = "transformational_forecast_gbp_m"
 ALPHA, POWER = 0.05, 0.8  # the declared test's level, and the power its size is judged at
-
-
-def pct_of(short: np.ndarray, plan: pd.Series) -> np.ndarray:
-    """``short`` as % of ``plan``; 0 where nothing is planned, as the panel's own measures."""
-    base = plan.to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(base > 0, 100.0 * short / base, 0.0)
 
 
 @dataclass(frozen=True)
@@ -68,27 +57,16 @@ class SchemeShortfall(ShownAsTable):
 
 
 def scheme_shortfall(panel: pd.DataFrame, *, source: str = "") -> SchemeShortfall:
-    """Transformational against transactional (the rest) forecast shortfall at the latest quarter."""
+    """Transformational against transactional (the rest) forecast shortfall at the second quarter."""
     paired = paired_quarters(panel)
-    if isinstance(paired, str) or TF_FORECAST not in panel.columns:
-        why = paired if isinstance(paired, str) else f"the panel has no {TF_FORECAST} column"
+    if isinstance(paired, str) or FORECAST_SPLIT_COLUMN not in panel.columns:
+        why = (
+            paired
+            if isinstance(paired, str)
+            else f"the panel has no {FORECAST_SPLIT_COLUMN} column"
+        )
         return SchemeShortfall(pd.DataFrame(), reason=why, source=source)
-    quarter = sorted(panel["quarter"].unique())[-1]
-    rows = panel[panel["quarter"] == quarter]
-    tf_plan, tf_forecast = rows["transformational_plan_gbp_m"], rows[TF_FORECAST]
-    parts = {
-        "Transformational": (tf_plan, tf_forecast),
-        "Transactional": (
-            rows["qipp_plan_gbp_m"] - tf_plan,
-            rows["forecast_outturn_gbp_m"] - tf_forecast,
-        ),
-    }
-    out = [[name, p.sum(), f.sum(), gap_gbp_m(p, f).sum()] for name, (p, f) in parts.items()]
-    frame = pd.DataFrame(out, columns=["scheme", "plan_gbp_m", "forecast_gbp_m", "shortfall_gbp_m"])
-    frame["miss_pct"] = pct_of(frame["shortfall_gbp_m"].to_numpy(), frame["plan_gbp_m"])
-    total = frame["shortfall_gbp_m"].sum()
-    frame["share_pct"] = 100.0 * frame["shortfall_gbp_m"] / total if total > 0 else np.nan
-    return SchemeShortfall(frame, quarter, None, source)
+    return SchemeShortfall(scheme_frame(paired[3]), paired[1], None, source)
 
 
 @dataclass(frozen=True)
@@ -130,14 +108,9 @@ def slippage_test(panel: pd.DataFrame, *, source: str = "") -> SlippageTest:
     paired = paired_quarters(panel)
     if isinstance(paired, str):
         return SlippageTest(None, paired, 0, source=source)
-    _, _, first, second = paired
-    slip = pct_of(
-        gap_gbp_m(first["ytd_plan_gbp_m"], first["ytd_actual_gbp_m"]), first["ytd_plan_gbp_m"]
-    )
-    gaps = [
-        pct_of(gap_gbp_m(q["qipp_plan_gbp_m"], q["forecast_outturn_gbp_m"]), q["qipp_plan_gbp_m"])
-        for q in (first, second)
-    ]
+    first = paired[2]
+    slip = shortfall_pct(first["ytd_plan_gbp_m"], first["ytd_actual_gbp_m"])
+    gaps = [shortfall_pct(q["qipp_plan_gbp_m"], q["forecast_outturn_gbp_m"]) for q in paired[2:]]
     change, n = gaps[1] - gaps[0], len(slip)
     reason = None
     if n < MIN_CCGS:

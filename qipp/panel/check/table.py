@@ -13,12 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qipp.ledger import claim_values
-from qipp.panel.check.quarterly import (
-    quarter_frames,
-    regions_changed,
-    shortfall_ratio,
-    transformational_share_pct,
-)
+from qipp.panel.check.quarterly import regions_moved, shortfall_ratio, transformational_share_pct
 from qipp.panel.measures import (
     add_measures,
     aggregate_ytd_shortfall_pct,
@@ -26,6 +21,7 @@ from qipp.panel.measures import (
     largest_targets,
     sector_plan_pct,
 )
+from qipp.panel.quarters import at_quarter, quarters
 from qipp.panel.schema import DORSET_CODE, WEST_ESSEX_CODE
 from qipp.panel.summary import MIN_CCGS
 
@@ -208,12 +204,12 @@ QUARTER_CHECKS: tuple[AggregateCheck, ...] = (
     AggregateCheck(
         "ccg_q2_n_regions_worsened",
         "regions whose year-to-date shortfall % rose, first quarter to second",
-        lambda p: regions_changed(p, worse=True),
+        lambda p: regions_moved(p, "worsened"),
     ),
     AggregateCheck(
         "ccg_q2_n_regions_improved",
         "regions whose year-to-date shortfall % fell (the article: only the North)",
-        lambda p: regions_changed(p, worse=False),
+        lambda p: regions_moved(p, "improved"),
     ),
     AggregateCheck(
         "sector_q2_transformational_share_of_shortfall_pct",
@@ -270,10 +266,10 @@ def check_panel(panel: pd.DataFrame, published: Mapping[str, float] | None = Non
     """
     if published is None:
         published = published_values()
-    frames = quarter_frames(panel)
-    values = panel_aggregates(frames[0] if frames else panel)
+    found = quarters(panel)
+    values = panel_aggregates(at_quarter(panel, found[0]) if found else panel)
     checks = CHECKS
-    if len(frames) >= 2:
+    if len(found) >= 2:
         checks += QUARTER_CHECKS
         values |= {c.claim_id: c.compute(panel) for c in QUARTER_CHECKS}
     rows = []
