@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pandas as pd
 
@@ -119,6 +120,12 @@ def _is_quarter(label: str) -> bool:
         return False
 
 
+def _said_of(problem: Problem, label: str) -> Problem:
+    """A single-quarter rule's message, which speaks of Q1, worded for the quarter ``label``."""
+    words = {k: getattr(problem, k).replace("Q1", label[-2:]) for k in ("message", "expected")}
+    return replace(problem, **words)
+
+
 def _once(panel: pd.DataFrame, places: Sequence[tuple[str, int]]) -> list[Problem]:
     """Each CCG listed twice in one quarter, said once naming both places."""
     seen: dict[tuple[str, str], tuple[str, int]] = {}
@@ -176,7 +183,9 @@ def validate_quarters(
         try:
             frame = validate_panel_frame(cells, file, [rows[i] for i in at])
         except DataError as error:  # a duplicate is said above, once, naming both rows
-            problems += [p for p in error.problems if p.expected != "a unique value"]
+            problems += [
+                _said_of(p, label) for p in error.problems if p.expected != "a unique value"
+            ]
             continue
         typed.append(frame.assign(**{QUARTER: label})[[QUARTER, *frame.columns]])
         order += [rows[i] for i in at]

@@ -125,6 +125,17 @@ def test_errors_name_the_bad_label_and_both_rows_of_a_duplicate():
     ]
 
 
+def test_a_later_quarters_row_rule_speaks_of_that_quarter():
+    over = {"ytd_plan_gbp_m": "9.000", "ytd_actual_gbp_m": "9.500"}
+    raw = _long((Q1, _row("S001", 1, **over)), (Q2, _row("S001", 1, **over)))
+    with pytest.raises(DataError) as caught:
+        validate_quarters(raw, "p.csv", [2, 3])
+    first, second = (str(p) for p in caught.value.problems)
+    assert "the Q1 savings delivered" in first and "(Q1 savings delivered" in first
+    assert "the Q2 savings delivered" in second and "(Q2 savings delivered" in second
+    assert "Q1" not in second
+
+
 def test_the_same_ccg_in_two_quarters_is_no_duplicate_but_one_status_runs_through():
     dorset = {"ccg_code": "11J", "ccg_name": "NHS Dorset CCG", "region": "South of England"}
     raw = _long(
