@@ -32,8 +32,9 @@ from qipp.validation.numbers import NumberError, column_has_decimals, read_numbe
 MONEY_DECIMALS = 3
 
 
-def _money(value: float) -> str:
-    return f"£{value:,.3f}m"
+def _compared(first: str, a: str, verb: str, second: str, b: str) -> Callable[..., str]:
+    """Words for a row whose money ``a`` (the ``first``) ``verb`` its ``b`` (the ``second``)."""
+    return lambda r, f: f"the {first} £{r[a]:,.3f}m {verb} the {second} £{r[b]:,.3f}m"
 
 
 # One sentence per cross-column rule, naming the values that break it.
@@ -44,32 +45,30 @@ _ROW_MESSAGES: dict[str, Callable[[pd.Series, pd.DataFrame], str]] = {
         "set it to 'reported' if this is a real return"
     ),
     ROW_RULES[2].expected: lambda r, f: f"synthetic row {r.ccg_code} is named {r.ccg_name!r}",
-    ROW_RULES[3].expected: lambda r, f: (
-        f"the plan {_money(r.qipp_plan_gbp_m)} is not below "
-        f"the allocation {_money(r.allocation_gbp_m)}"
+    ROW_RULES[3].expected: _compared(
+        "plan", "qipp_plan_gbp_m", "is not below", "allocation", "allocation_gbp_m"
     ),
-    ROW_RULES[4].expected: lambda r, f: (
-        f"the transformational plan {_money(r.transformational_plan_gbp_m)} exceeds the "
-        f"plan {_money(r.qipp_plan_gbp_m)}"
+    ROW_RULES[4].expected: _compared(
+        "transformational plan", "transformational_plan_gbp_m", "exceeds", "plan", "qipp_plan_gbp_m"
     ),
-    ROW_RULES[5].expected: lambda r, f: (
-        f"the year-to-date plan {_money(r.ytd_plan_gbp_m)} exceeds the full-year plan "
-        f"{_money(r.qipp_plan_gbp_m)}"
+    ROW_RULES[5].expected: _compared(
+        "year-to-date plan", "ytd_plan_gbp_m", "exceeds", "full-year plan", "qipp_plan_gbp_m"
     ),
     ROW_RULES[6].expected: lambda r, f: (
         f"data_status {r.data_status!r} in a panel whose other rows are {majority_status(f)!r}"
     ),
-    ROW_RULES[7].expected: lambda r, f: (
-        f"the forecast outturn {_money(r.forecast_outturn_gbp_m)} exceeds the allocation "
-        f"{_money(r.allocation_gbp_m)}"
+    ROW_RULES[7].expected: _compared(
+        "forecast outturn", "forecast_outturn_gbp_m", "exceeds", "allocation", "allocation_gbp_m"
     ),
-    ROW_RULES[8].expected: lambda r, f: (
-        f"the Q1 savings delivered {_money(r.ytd_actual_gbp_m)} exceed the full-year plan "
-        f"{_money(r.qipp_plan_gbp_m)}"
+    ROW_RULES[8].expected: _compared(
+        "Q1 savings delivered", "ytd_actual_gbp_m", "exceed", "full-year plan", "qipp_plan_gbp_m"
     ),
-    FORECAST_SPLIT_RULE.expected: lambda r, f: (
-        f"the transformational forecast {_money(r.transformational_forecast_gbp_m)} exceeds "
-        f"the forecast outturn {_money(r.forecast_outturn_gbp_m)}"
+    FORECAST_SPLIT_RULE.expected: _compared(
+        "transformational forecast",
+        FORECAST_SPLIT_COLUMN,
+        "exceeds",
+        "forecast outturn",
+        "forecast_outturn_gbp_m",
     ),
 }
 
@@ -109,17 +108,8 @@ def validate_panel_frame(
         header = str(raw.columns[0])
         for separator, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
             if header.count(separator) >= len(PANEL_COLUMNS) // 2:
-                raise DataError(
-                    [
-                        Problem(
-                            file,
-                            1,
-                            None,
-                            f"the cells are separated by {word}",
-                            "a comma-separated file (CSV)",
-                        )
-                    ]
-                )
+                why = f"the cells are separated by {word}"
+                raise DataError([Problem(file, 1, None, why, "a comma-separated file (CSV)")])
     if len(raw.columns) and raw.empty:
         missing = [c for c in PANEL_COLUMNS if c not in raw.columns]
         if not missing:

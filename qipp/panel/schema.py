@@ -121,6 +121,11 @@ def _one_status(frame: pd.DataFrame) -> pd.Series:
     return ~status.isin(DATA_STATUSES) | (status == majority_status(frame))
 
 
+def _not_above(column: str, bound: str) -> RowRule:
+    """Rule: ``column`` <= ``bound`` on every row, blamed on ``column``."""
+    return RowRule(column, lambda f: f[column] <= f[bound], f"{column} <= {bound}")
+
+
 # Cross-column rules, each blamed on one column; qipp.panel.io words the failures.
 ROW_RULES: tuple[RowRule, ...] = (
     RowRule(
@@ -145,27 +150,15 @@ ROW_RULES: tuple[RowRule, ...] = (
         lambda f: f["qipp_plan_gbp_m"] < f["allocation_gbp_m"],
         "qipp_plan_gbp_m < allocation_gbp_m",
     ),
-    RowRule(
-        "transformational_plan_gbp_m",
-        lambda f: f["transformational_plan_gbp_m"] <= f["qipp_plan_gbp_m"],
-        "transformational_plan_gbp_m <= qipp_plan_gbp_m",
-    ),
-    RowRule(
-        "ytd_plan_gbp_m",
-        lambda f: f["ytd_plan_gbp_m"] <= f["qipp_plan_gbp_m"],
-        "ytd_plan_gbp_m <= qipp_plan_gbp_m",
-    ),
+    _not_above("transformational_plan_gbp_m", "qipp_plan_gbp_m"),
+    _not_above("ytd_plan_gbp_m", "qipp_plan_gbp_m"),
     RowRule(
         "data_status",
         _one_status,
         "one data_status on every row (a panel is all synthetic or all reported)",
     ),
     # Plausibility (decision 0027): impossible by definition, so errors, not warnings.
-    RowRule(
-        "forecast_outturn_gbp_m",
-        lambda f: f["forecast_outturn_gbp_m"] <= f["allocation_gbp_m"],
-        "forecast_outturn_gbp_m <= allocation_gbp_m",
-    ),
+    _not_above("forecast_outturn_gbp_m", "allocation_gbp_m"),
     RowRule(
         "ytd_actual_gbp_m",
         lambda f: (
@@ -247,11 +240,7 @@ MONEY_COLUMNS: list[str] = [c for c in PANEL_COLUMNS if c.endswith("_gbp_m")]
 QUARTER_COLUMN, FORECAST_SPLIT_COLUMN = "quarter", "transformational_forecast_gbp_m"
 QUARTER_FORM = "2013-14 Q2"
 QUARTER_PATTERN = r"(\d{4})-(\d{2}) Q([1-4])"
-FORECAST_SPLIT_RULE = RowRule(
-    FORECAST_SPLIT_COLUMN,
-    lambda f: f[FORECAST_SPLIT_COLUMN] <= f["forecast_outturn_gbp_m"],
-    f"{FORECAST_SPLIT_COLUMN} <= forecast_outturn_gbp_m",
-)
+FORECAST_SPLIT_RULE = _not_above(FORECAST_SPLIT_COLUMN, "forecast_outturn_gbp_m")
 _FORECAST_SPLIT = _money(
     FORECAST_SPLIT_COLUMN,
     "part of the forecast from transformational schemes, £m; optional (kept when present)",

@@ -75,7 +75,14 @@ def build_register(raw_dir: Path | str = REFERENCE_RAW_DIR) -> pd.DataFrame:
         .rename(columns={"ccgcode": "ccg_code", "ccg_listsize": "registered_patients"})
         .drop_duplicates(["ccg_code", "registered_patients"])
     )
-    _require_one_list_size(lists, raw_path("qof_list_sizes", raw_dir))
+    # Refuse a QOF file that gives one CCG two different list sizes.
+    twice = lists["ccg_code"][lists["ccg_code"].duplicated()].unique()
+    if len(twice):
+        qof, expected = str(raw_path("qof_list_sizes", raw_dir)), "one list size per CCG"
+        raise DataError(
+            Problem(qof, None, "ccg_listsize", f"{c} has more than one list size", expected)
+            for c in twice
+        )
     register = (
         codes[["ccg_code", "ons_code", "ccg_name"]]
         .merge(lookup[["ons_code", "NHSAT13CD", "area_team_name", "region"]], "left", "ons_code")
@@ -92,24 +99,6 @@ def build_register(raw_dir: Path | str = REFERENCE_RAW_DIR) -> pd.DataFrame:
         row_numbers=row_numbers.loc[frame["ccg_code"]].tolist(),
     )
     return validated.reset_index(drop=True)
-
-
-def _require_one_list_size(lists: pd.DataFrame, path: Path) -> None:
-    """Refuse a QOF file that gives one CCG two different list sizes."""
-    twice = lists["ccg_code"][lists["ccg_code"].duplicated()].unique()
-    if len(twice):
-        raise DataError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    "ccg_listsize",
-                    f"{code} has more than one list size",
-                    "one list size per CCG",
-                )
-                for code in twice
-            ]
-        )
 
 
 @lru_cache(maxsize=1)

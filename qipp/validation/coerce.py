@@ -24,18 +24,17 @@ _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 
 
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and value.strip() == ""
+def is_missing(cell: object) -> bool:
+    """Whether a raw cell holds nothing: None, NaN or only spaces."""
+    if isinstance(cell, float):
+        return math.isnan(cell)
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _coerce_cell(value: object, field: Field, has_decimals: bool = False) -> object:
     """Convert one raw cell; raise ValueError with the reason when it cannot be."""
     dtype = field.dtype
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if dtype == "str":
         return str(value).strip()
@@ -94,18 +93,16 @@ def _coerce(
         values = []
         cells = raw[f.name].tolist()
         has_decimals = f.dtype == "float" and column_has_decimals(cells)
+        expected = f.expected_words()
         for position, value in enumerate(cells):
             try:
                 cell = _coerce_cell(value, f, has_decimals)
             except ValueError as exc:
-                problems.append(Problem(file, rows[position], f.name, str(exc), f.expected_words()))
+                problems.append(Problem(file, rows[position], f.name, str(exc), expected))
                 cell = None
-            if cell is None and not f.nullable and not _is_missing(value):
-                pass  # already reported as a type problem above
-            elif cell is None and not f.nullable:
-                problems.append(
-                    Problem(file, rows[position], f.name, "missing value", f.expected_words())
-                )
+            # A cell not of its type was reported above; only an empty one is missing.
+            if cell is None and not f.nullable and is_missing(value):
+                problems.append(Problem(file, rows[position], f.name, "missing value", expected))
             values.append(cell)
         pandas_dtype = {"str": "object", "float": "float64", "int": "Int64", "bool": "object"}
         series = pd.Series(values, index=raw.index, dtype=pandas_dtype[f.dtype], name=f.name)
@@ -146,15 +143,8 @@ def _schema_problems(
         elif f is not None and check in {r.expected for r in f.checks}:
             problems.append(Problem(file, row, column, f"{quote(value)} is not allowed", check))
         else:
-            problems.append(
-                Problem(
-                    file,
-                    row,
-                    column,
-                    f"{quote(value)} fails {check}",
-                    f.expected_words() if f else "a valid table",
-                )
-            )
+            expected = f.expected_words() if f else "a valid table"
+            problems.append(Problem(file, row, column, f"{quote(value)} fails {check}", expected))
     # pandera reports a failed row rule once per column of the row; say it once.
     return list(dict.fromkeys(problems))
 
@@ -169,11 +159,8 @@ def coerce_and_validate(
     of its type, and every rule broken.
     """
     raw = raw.reset_index(drop=True)
-    rows = (
-        list(row_numbers)
-        if row_numbers is not None
-        else [position + FIRST_DATA_ROW for position in range(len(raw))]
-    )
+    first = FIRST_DATA_ROW
+    rows = list(row_numbers) if row_numbers is not None else list(range(first, first + len(raw)))
     if len(rows) != len(raw):
         raise ValueError(f"row_numbers has {len(rows)} entries for {len(raw)} rows")
     problems = _check_columns(raw, spec, file)
@@ -194,12 +181,8 @@ def coerce_and_validate(
             and not (p.row in bad_rows and p.expected in row_rule_words)
         ]
     if problems:
-        problems.sort(
-            key=lambda p: (
-                p.row or 0,
-                spec.columns.index(p.column) if p.column in spec.columns else -1,
-            )
-        )
+        order: dict[str | None, int] = {column: i for i, column in enumerate(spec.columns)}
+        problems.sort(key=lambda p: (p.row or 0, order.get(p.column, -1)))
         raise DataError(problems)
     return typed
 

@@ -40,6 +40,7 @@ from qipp.panel.intake.text import (
     sniff,
     too_long,
 )
+from qipp.validation.coerce import is_missing
 from qipp.validation.problems import DataError
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ""}
@@ -232,10 +233,6 @@ def _unreadable(file: str, exc: BaseException) -> DataError:
 # --- rows, shared by both readers ---------------------------------------------------------
 
 
-def _empty(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
 def _collect(
     rows: Iterable[Sequence[object]], file: str, where: str
 ) -> tuple[tuple[object, ...], ...]:
@@ -250,7 +247,7 @@ def _collect(
         if len(cells) > MAX_COLUMNS:
             # Styled but empty cells widen a row; only cells holding something count.
             width = len(cells)
-            while width and _empty(cells[width - 1]):
+            while width and is_missing(cells[width - 1]):
                 width -= 1
             if width > MAX_COLUMNS:
                 raise fail(
@@ -264,7 +261,7 @@ def _collect(
         for index, cell in enumerate(cells, start=1):
             if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
                 raise too_long(file, where, number, index, cell)
-        if all(_empty(cell) for cell in cells):
+        if all(is_missing(cell) for cell in cells):
             if number <= LAST_ROW:
                 kept.append(cells)
             continue

@@ -24,6 +24,7 @@ from qipp.panel.intake.report import row_ranges
 from qipp.panel.intake.text import column_letter
 from qipp.panel.schema import DEFAULTS, MONEY_COLUMNS, OPTIONAL_COLUMNS
 from qipp.validation import DataError, Problem
+from qipp.validation.coerce import is_missing
 from qipp.validation.numbers import NumberError, column_has_decimals, quote, read_number
 
 # Other headers each column accepts (as header_key gives them). Short on purpose: a header
@@ -106,10 +107,6 @@ class LocatedTable:
     warnings: tuple[Problem, ...]
 
 
-def _empty(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip()) or cell != cell  # NaN
-
-
 def _cell(row: tuple[object, ...], position: int) -> object:
     return row[position] if position < len(row) else None
 
@@ -139,8 +136,8 @@ def _no_header(grids: Sequence[Grid], columns: Sequence[str], file: str) -> Data
         names = ", ".join(dict.fromkeys(matched.values()))
         said = f"the closest, {where}, names only {count} of the {len(columns)} columns ({names})"
     else:
-        first = next((r for g in grids for r in g.rows if not all(map(_empty, r))), ())
-        cells = [quote(c) for c in first if not _empty(c)]
+        first = next((r for g in grids for r in g.rows if not all(map(is_missing, r))), ())
+        cells = [quote(c) for c in first if not is_missing(c)]
         held = ", ".join(cells[:5]) + (", ..." if len(cells) > 5 else "")
         said = f"the first row with text holds {held}" if cells else "every row is empty"
     expected = f"a header row within the first {HEADER_SEARCH_ROWS} rows naming the columns "
@@ -193,7 +190,7 @@ def _check_total(
 ) -> tuple[str, list[Problem]]:
     """A note on the dropped total row, and a warning per figure that differs from the sum."""
     warnings, not_compared, compared = [], [], 0
-    for column in [c for c in MONEY_COLUMNS if c in total and not _empty(total[c])]:
+    for column in [c for c in MONEY_COLUMNS if c in total and not is_missing(total[c])]:
         try:
             decimals = column_has_decimals([*above[column], total[column]])
             stated = read_number(total[column], column_has_decimals=decimals)
@@ -236,8 +233,8 @@ def _set_aside(
     described = []
     for i in range(max(map(len, [header, *rows]))):
         cells = [_cell(r, i) for r in rows]
-        text = "" if _empty(_cell(header, i)) else str(_cell(header, i)).strip()
-        if i in matched or (not text and all(map(_empty, cells))):
+        text = "" if is_missing(_cell(header, i)) else str(_cell(header, i)).strip()
+        if i in matched or (not text and all(map(is_missing, cells))):
             continue  # a panel column, or a blank spacer column
         name = text or f"column {column_letter(i + 1)}"
         extra[name if name not in extra else f"{name} (column {column_letter(i + 1)})"] = cells
@@ -276,7 +273,7 @@ def locate_table(
         raise DataError(problems)
     # Blank rows go, noted only between rows.
     body = {i + 1: row for i, row in enumerate(grid.rows) if i > index}
-    kept = [r for r, row in body.items() if not all(map(_empty, row))]
+    kept = [r for r, row in body.items() if not all(map(is_missing, row))]
     inner_blank = sorted(set(body).difference(kept).intersection(range(kept[-1]))) if kept else []
     if len(inner_blank) == 1:
         notes.append(f"dropped blank row {inner_blank[0]}")

@@ -25,34 +25,24 @@ def plausibility_warnings(
 ) -> list[Problem]:
     """Problems that do not stop a load, one per unusual figure, in row order, naming both values."""
     factor = Q1_ACTUAL_OVER_Q1_PLAN_WARN_FACTOR
-    planned = panel["ytd_plan_gbp_m"].astype(float).tolist()
-    delivered = panel["ytd_actual_gbp_m"].astype(float).tolist()
-    forecast = panel["forecast_outturn_gbp_m"].astype(float).tolist()
+    columns = ("ytd_plan_gbp_m", "ytd_actual_gbp_m", "forecast_outturn_gbp_m")
+    figures = zip(row_numbers, *(panel[c].astype(float).tolist() for c in columns), strict=True)
     warnings = []
-    rows = zip(row_numbers, planned, delivered, forecast, strict=True)
-    for row, plan, actual, outturn in rows:
+    for row, plan, actual, outturn in figures:
         # A forecast below what is already banked expects savings to be undone: a typo or
         # a misplaced column more often than a real reversal, so the reader is told.
         if outturn < actual:
-            warnings.append(
-                Problem(
-                    file,
-                    row,
-                    "forecast_outturn_gbp_m",
-                    f"the year-end forecast £{outturn:,.3f}m is below the £{actual:,.3f}m "
-                    "already delivered in Q1; check the row",
-                    "a forecast at least the savings delivered to date",
-                )
+            message = (
+                f"the year-end forecast £{outturn:,.3f}m is below the £{actual:,.3f}m "
+                "already delivered in Q1; check the row"
             )
+            expected = "a forecast at least the savings delivered to date"
+            warnings.append(Problem(file, row, "forecast_outturn_gbp_m", message, expected))
         if plan > 0 and actual > factor * plan:
-            warnings.append(
-                Problem(
-                    file,
-                    row,
-                    "ytd_actual_gbp_m",
-                    f"the Q1 savings delivered £{actual:,.3f}m are {actual / plan:.1f} times "
-                    f"the Q1 plan £{plan:,.3f}m; check the row",
-                    f"at most {factor:g} times the Q1 plan",
-                )
+            message = (
+                f"the Q1 savings delivered £{actual:,.3f}m are {actual / plan:.1f} times "
+                f"the Q1 plan £{plan:,.3f}m; check the row"
             )
+            expected = f"at most {factor:g} times the Q1 plan"
+            warnings.append(Problem(file, row, "ytd_actual_gbp_m", message, expected))
     return warnings

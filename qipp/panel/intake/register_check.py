@@ -56,47 +56,6 @@ def _entries(pairs: Sequence[tuple[str, str]]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _unknown_code(code: str, name: str, file: str, row: int, register: pd.DataFrame) -> Problem:
-    closest = closest_entries(code, name, register, n=CLOSEST_SHOWN)
-    nearest = f"; the closest there: {_entries(closest)}" if closest else ""
-    return Problem(
-        file,
-        row,
-        "ccg_code",
-        f"{code!r} is not in {REGISTER}{nearest}: correct the code, or keep it if "
-        f"{name!r} is a CCG formed after April 2013 (by a merger)",
-        EXPECTED_CODE,
-    )
-
-
-def _wrong_region(
-    code: str, region: str, official: tuple[str, str], file: str, row: int
-) -> Problem:
-    name, register_region = official
-    return Problem(
-        file,
-        row,
-        "region",
-        f"{REGISTER} puts {code} ({name!r}) in {register_region!r}, not {region!r}: "
-        "correct the region, or the code if the row is another CCG's",
-        EXPECTED_REGION,
-    )
-
-
-def _other_name(
-    code: str, name: str, official: str, owner: str | None, file: str, row: int
-) -> Problem:
-    whose = f"; the register gives that name to {owner}" if owner else ""
-    return Problem(
-        file,
-        row,
-        "ccg_name",
-        f"{name!r} is not the register's name for {code}, {official!r}{whose}: "
-        "correct the name, or the code if the row is another CCG's",
-        EXPECTED_NAME,
-    )
-
-
 def register_problems(
     panel: pd.DataFrame,
     file: str,
@@ -128,11 +87,27 @@ def register_problems(
         code, name, region = (str(panel[c].iloc[i]) for c in ("ccg_code", "ccg_name", "region"))
         row = row_numbers[i]
         if code not in official:
-            warnings.append(_unknown_code(code, name, file, row, register))
+            closest = closest_entries(code, name, register, n=CLOSEST_SHOWN)
+            nearest = f"; the closest there: {_entries(closest)}" if closest else ""
+            message = (
+                f"{code!r} is not in {REGISTER}{nearest}: correct the code, or keep it if "
+                f"{name!r} is a CCG formed after April 2013 (by a merger)"
+            )
+            warnings.append(Problem(file, row, "ccg_code", message, EXPECTED_CODE))
             continue
-        if region != official[code][1]:
-            errors.append(_wrong_region(code, region, official[code], file, row))
-        if not names_match(name, official[code][0]):
+        official_name, official_region = official[code]
+        if region != official_region:
+            message = (
+                f"{REGISTER} puts {code} ({official_name!r}) in {official_region!r}, not "
+                f"{region!r}: correct the region, or the code if the row is another CCG's"
+            )
+            errors.append(Problem(file, row, "region", message, EXPECTED_REGION))
+        if not names_match(name, official_name):
             owner = owners.get(normalised_name(name))
-            warnings.append(_other_name(code, name, official[code][0], owner, file, row))
+            whose = f"; the register gives that name to {owner}" if owner else ""
+            message = (
+                f"{name!r} is not the register's name for {code}, {official_name!r}{whose}: "
+                "correct the name, or the code if the row is another CCG's"
+            )
+            warnings.append(Problem(file, row, "ccg_name", message, EXPECTED_NAME))
     return RegisterFindings(tuple(errors), tuple(warnings))
