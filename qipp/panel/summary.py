@@ -98,6 +98,8 @@ def summarise_panel(panel: pd.DataFrame, file: str = "panel", width: int = 88) -
     behind = int((measured["ytd_shortfall_pct"] > 0).sum())
     behind_20 = int((measured["ytd_shortfall_pct"] >= 20).sum())
     gap_20 = int((measured["forecast_gap_pct"] >= 20).sum())
+    # One quarter of a long panel (``latest``) is summarised as of that quarter's end.
+    at = panel["quarter"].iloc[0][-2:] if "quarter" in panel.columns else "Q1"
     text = (
         f"{file}: a valid CCG panel of {_ccgs(len(panel))} ({regions}), {status}. "
         f"Allocations £{panel['allocation_gbp_m'].min():,.1f}m to "
@@ -105,7 +107,7 @@ def summarise_panel(panel: pd.DataFrame, file: str = "panel", width: int = 88) -
         f"£{panel['allocation_gbp_m'].sum() / 1000:,.1f}bn in all; QIPP plans "
         f"£{panel['qipp_plan_gbp_m'].sum():,.1f}m, {sector_plan_pct(panel):.2f}% of "
         f"allocation (median CCG {pct.median():.2f}%, range {pct.min():.2f}% to "
-        f"{pct.max():.2f}%). At the end of Q1 {_ccgs(behind)} "
+        f"{pct.max():.2f}%). At the end of {at} {_ccgs(behind)} "
         f"{'was' if behind == 1 else 'were'} behind their year-to-date plan "
         f"({behind_20} by 20% or more), {_ytd_words(panel)}; {_forecast_words(panel)}, with "
         f"{_ccgs(gap_20)} forecasting a gap of 20% or more."

@@ -19,6 +19,7 @@ from qipp.panel import (
     quarters,
     read_panel,
 )
+from qipp.panel.intake.plausibility import plausibility_warnings
 from qipp.panel.io import panel_to_csv_text, validate_panel_frame
 from qipp.panel.quarters import combine_panels, quarter_key, quarter_warnings, validate_quarters
 from qipp.panel.schema import PANEL_COLUMNS
@@ -134,6 +135,13 @@ def test_a_later_quarters_row_rule_speaks_of_that_quarter():
     assert "the Q1 savings delivered" in first and "(Q1 savings delivered" in first
     assert "the Q2 savings delivered" in second and "(Q2 savings delivered" in second
     assert "Q1" not in second
+    # So do the warnings: Q2's delivery to date is over twice its plan to date.
+    ahead = {"ytd_plan_gbp_m": "1.000", "ytd_actual_gbp_m": "2.500"}
+    panel, rows = validate_quarters(
+        _long((Q1, _row("S001", 1)), (Q2, _row("S001", 1, **ahead))), "p.csv", [2, 3]
+    )
+    said = [str(p) for p in plausibility_warnings(panel, "p.csv", rows)]
+    assert len(said) == 1 and "the Q2 savings delivered £2.500m" in said[0] and "Q1" not in said[0]
 
 
 def test_the_same_ccg_in_two_quarters_is_no_duplicate_but_one_status_runs_through():
@@ -305,7 +313,8 @@ def test_validate_and_fix_a_long_file(tmp_path):
     result = _run("validate", str(path))
     assert result.exit_code == 0, result.output
     assert f"{path}: 2 quarters, 2013-14 Q1 (3 CCGs), 2013-14 Q2 (2 CCGs)" in result.stdout
-    assert "a valid CCG panel of 2 CCGs" in " ".join(result.stdout.split())  # the last
+    summary = " ".join(result.stdout.split())
+    assert "a valid CCG panel of 2 CCGs" in summary and "At the end of Q2 " in summary  # the last
     fixed = tmp_path / "fixed.csv"
     result = _run("fix", str(path), str(fixed))
     assert result.exit_code == 0, result.output

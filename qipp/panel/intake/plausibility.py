@@ -27,22 +27,24 @@ def plausibility_warnings(
     factor = Q1_ACTUAL_OVER_Q1_PLAN_WARN_FACTOR
     columns = ("ytd_plan_gbp_m", "ytd_actual_gbp_m", "forecast_outturn_gbp_m")
     figures = zip(row_numbers, *(panel[c].astype(float).tolist() for c in columns), strict=True)
+    # A long panel's rows each speak of their own quarter (Q2, ...); a single return is Q1's.
+    said = panel["quarter"].str[-2:] if "quarter" in panel.columns else ["Q1"] * len(panel)
     warnings = []
-    for row, plan, actual, outturn in figures:
+    for (row, plan, actual, outturn), q in zip(figures, said, strict=True):
         # A forecast below what is already banked expects savings to be undone: a typo or
         # a misplaced column more often than a real reversal, so the reader is told.
         if outturn < actual:
             message = (
                 f"the year-end forecast £{outturn:,.3f}m is below the £{actual:,.3f}m "
-                "already delivered in Q1; check the row"
+                f"already delivered in {q}; check the row"
             )
             expected = "a forecast at least the savings delivered to date"
             warnings.append(Problem(file, row, "forecast_outturn_gbp_m", message, expected))
         if plan > 0 and actual > factor * plan:
             message = (
-                f"the Q1 savings delivered £{actual:,.3f}m are {actual / plan:.1f} times "
-                f"the Q1 plan £{plan:,.3f}m; check the row"
+                f"the {q} savings delivered £{actual:,.3f}m are {actual / plan:.1f} times "
+                f"the {q} plan £{plan:,.3f}m; check the row"
             )
-            expected = f"at most {factor:g} times the Q1 plan"
+            expected = f"at most {factor:g} times the {q} plan"
             warnings.append(Problem(file, row, "ytd_actual_gbp_m", message, expected))
     return warnings
