@@ -209,6 +209,19 @@ def _write(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+def test_a_total_row_of_one_quarter_is_compared_with_that_quarters_rows(tmp_path):
+    # Q2's two CCGs plan £9m and £10m: a "Total" row for 2013-14 Q2 says £19m.
+    frame = _two_quarters()
+    total = {c: "" for c in frame.columns} | {"quarter": Q2, "ccg_code": "Total"}
+    total["qipp_plan_gbp_m"] = "19.000"
+    read = read_panel(_write(pd.concat([frame, pd.DataFrame([total])]), tmp_path / "t.csv"))
+    assert not any("total row" in str(w) for w in read.warnings)
+    assert any("its figures match the sum of the rows above" in n for n in read.notes)
+    total["qipp_plan_gbp_m"] = "46.000"  # all five rows: not Q2's total
+    read = read_panel(_write(pd.concat([frame, pd.DataFrame([total])]), tmp_path / "t.csv"))
+    assert any("sum to £19.000m" in str(w) for w in read.warnings)
+
+
 def test_a_file_without_quarter_reads_as_before_and_a_long_file_round_trips(tmp_path):
     single = _write(pd.DataFrame([_row("S001", 1), _row("S002", 2)]), tmp_path / "one.csv")
     assert list(load_panel(single).columns) == PANEL_COLUMNS

@@ -190,6 +190,12 @@ def _check_total(
 ) -> tuple[str, list[Problem]]:
     """A note on the dropped total row, and a warning per figure that differs from the sum."""
     warnings, not_compared, compared = [], [], 0
+    quarter = total.get("quarter")
+    if "quarter" in above and not is_missing(quarter):  # one quarter's total, in a long file
+        mine = [str(q).strip() == str(quarter).strip() for q in above["quarter"]]
+        above = {
+            c: [v for v, m in zip(cells, mine, strict=True) if m] for c, cells in above.items()
+        }
     for column in [c for c in MONEY_COLUMNS if c in total and not is_missing(total[c])]:
         try:
             decimals = column_has_decimals([*above[column], total[column]])
