@@ -14,7 +14,7 @@ import pandas as pd
 
 from qipp.derivations import CONTEXTS, DERIVATIONS, Derivation
 from qipp.derivations.model import format_number
-from qipp.derive.tolerance import input_interval, tolerance
+from qipp.derive.tolerance import input_interval, qualifier_or_none, tolerance
 from qipp.ledger import load_claims
 from qipp.ledger.wording import as_published
 from qipp.validation import DataError, Problem
@@ -48,20 +48,13 @@ class Verdict:
     note: str
 
 
-def _qualifier(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
 def assess(derivation: Derivation, claims_by_id: Mapping[str, Mapping]) -> Verdict:
     """Compare one derivation with the published figure it recomputes.
 
     ``claims_by_id`` maps a claim id to its ledger row; it holds the target and every input.
     """
     target = claims_by_id[derivation.claim_id]
-    qualifier = _qualifier(target["qualifier"])
+    qualifier = qualifier_or_none(target["qualifier"])
     band = tolerance(float(target["value"]), float(target["precision"]), qualifier)
     values = {name: float(claims_by_id[name]["value"]) for name in derivation.inputs}
     intervals = {
@@ -168,7 +161,7 @@ def scorecard(claims: pd.DataFrame | None = None) -> pd.DataFrame:
         rows.append(
             {
                 **{c: row[c] for c in SCORECARD_COLUMNS[:8]},
-                "qualifier": _qualifier(row["qualifier"]),
+                "qualifier": qualifier_or_none(row["qualifier"]),
                 "as_published": as_published(
                     float(row["value"]), row["unit"], float(row["precision"]), row["qualifier"]
                 ),

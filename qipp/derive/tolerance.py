@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import pandas as pd
+
 from qipp.derivations.model import format_number
 
 # "just under X": within 10% below X; "around X": 10% either side, or half a step if wider.
@@ -106,3 +108,14 @@ def input_interval(value: float, precision: float, unit: str) -> tuple[float, fl
     if unit == "count":
         return value, value
     return value - precision / 2, value + precision / 2
+
+
+def qualifier_or_none(value: str | float | None) -> str | None:
+    """A ledger qualifier ("more than", "around", ...) or None when the cell is empty.
+
+    >>> qualifier_or_none(" more than "), qualifier_or_none(float("nan")), qualifier_or_none("")
+    ('more than', None, None)
+    """
+    if value is None or pd.isna(value):
+        return None
+    return str(value).strip() or None

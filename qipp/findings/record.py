@@ -1,22 +1,10 @@
 """The findings JSON each notebook writes as its last act, and reads back for the index.
 
-A findings file holds the key figures of one notebook run so that reports, the
-index page and other tools can use them without re-running the notebook. Every
-file has ``notebook``, ``parameters``, ``verdict`` (one sentence),
-``reproduced`` (true, false, or null when the data cannot say: a synthetic
-panel, or a statistic the panel does not support), ``reproduced_note`` (why it
-is null, else null), ``notes`` (one sentence per figure left null, and why) and
-``data_notes`` (the warnings the panel loaded with, as the page lists them; empty for
-a notebook that reads no panel); the rest are the notebook's own figures.
-
-The file is strict JSON: a figure that is NaN or infinite is refused, so a
-notebook must decide to write ``None`` and say why in ``notes``.
-
-A notebook of one's own writes its record with :func:`write_record`, one call.
-
-Where it goes: ``qipp render`` passes ``findings_path`` into its staging folder.
-A notebook run by hand with ``findings_path`` left blank writes nothing, so it
-can never overwrite a rendered report set (:func:`findings_destination`).
+A findings file holds the key figures of one notebook run, so that reports, the index page
+and other tools can use them without re-running the notebook: the keys :func:`write_findings`
+documents, then the notebook's own figures. It is strict JSON, so a NaN or infinite figure is
+refused: a notebook writes ``None`` and says why in ``notes``. A notebook of one's own writes
+its record with :func:`write_record`, one call; where it goes, :func:`findings_destination`.
 
 Examples
 --------
@@ -51,10 +39,7 @@ REPRODUCED_LABELS = {True: "yes", False: "no", None: "n/a"}
 
 
 def _plain(value: Any, key: str = "") -> Any:
-    """Convert numpy and pandas scalars and containers to plain JSON types.
-
-    Non-finite floats are refused (strict JSON has no NaN or Infinity), naming
-    the key, so that every null in a findings file is a decision with a note.
+    """Convert numpy and pandas values (nested too) to plain JSON types; refuse non-finite floats.
 
     >>> _plain({"a": np.float64(1.5), "b": [np.int64(2), np.bool_(True)]})
     {'a': 1.5, 'b': [2, True]}

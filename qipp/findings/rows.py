@@ -14,6 +14,7 @@ import pandas as pd
 
 from qipp.derivations import CONTEXTS, Derivation, bn_to_m
 from qipp.derive import input_interval, tolerance
+from qipp.derive.tolerance import qualifier_or_none
 
 VALUE_COLUMNS = ("value", "low", "high", "unit", "basis")
 ORGANISATIONS: dict[str, str] = {"ccg": "CCGs", "nhs_england": "NHS England", "sector": "Sector"}
@@ -72,14 +73,8 @@ def derived_row(
 ) -> dict:
     """One table row: the derivation's value at the published inputs and its rounding range."""
     low, high = derivation.interval(rounding_intervals(claims, derivation.inputs, exact))
-    return {
-        "measure": label,
-        "value": derivation.central(published_values(claims, derivation.inputs)),
-        "low": low,
-        "high": high,
-        "unit": unit,
-        "basis": basis,
-    }
+    central = derivation.central(published_values(claims, derivation.inputs))
+    return _row(label, central, low, high, unit, basis)
 
 
 def published_row(
@@ -90,25 +85,12 @@ def published_row(
     band = tolerance(
         float(row["value"]), float(row["precision"]), qualifier_or_none(row["qualifier"])
     )
-    return {
-        "measure": label,
-        "value": float(row["value"]),
-        "low": band.lo,
-        "high": band.hi,
-        "unit": row["unit"],
-        "basis": basis,
-    }
+    return _row(label, float(row["value"]), band.lo, band.hi, row["unit"], basis)
 
 
-def qualifier_or_none(value: str | float | None) -> str | None:
-    """A ledger qualifier ("more than", "around", ...) or None when the cell is empty.
-
-    >>> qualifier_or_none(" more than "), qualifier_or_none(float("nan")), qualifier_or_none("")
-    ('more than', None, None)
-    """
-    if value is None or pd.isna(value):
-        return None
-    return str(value).strip() or None
+def _row(label: str, *values: Any) -> dict:
+    """A row of :func:`value_table`: ``label``, then the :data:`VALUE_COLUMNS` in order."""
+    return dict(zip(("measure", *VALUE_COLUMNS), (label, *values), strict=True))
 
 
 def adhoc_derivation(

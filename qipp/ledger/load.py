@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Container
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +29,20 @@ def _load(path: Path | str, spec: TableSpec) -> pd.DataFrame:
         hit = (digest, load_table(path, spec))
         _CACHE[key] = hit
     return hit[1].copy()
+
+
+def _refuse_unknown(
+    path: Path | str, frame: pd.DataFrame, column: str, known: Container[str], expected: str
+) -> None:
+    """A DataError naming every row whose ``column`` (a source or claim id) is not ``known``."""
+    what = column.removesuffix("_id")
+    problems = [
+        Problem(str(path), position + 2, column, f"unknown {what} {value!r}", expected)
+        for position, value in enumerate(frame[column])
+        if value not in known
+    ]
+    if problems:
+        raise DataError(problems)
 
 
 def load_sources(path: Path | str = SOURCES_CSV) -> pd.DataFrame:
@@ -62,22 +77,10 @@ def load_claims(path: Path | str = CLAIMS_CSV, sources: pd.DataFrame | None = No
         One row per published figure.
     """
     claims = _load(path, CLAIMS_SPEC)
-    if sources is None:
-        sources = load_sources()
+    sources = load_sources() if sources is None else sources
     known = set(sources["id"])
-    problems = [
-        Problem(
-            str(path),
-            position + 2,
-            "source",
-            f"unknown source {source!r}",
-            "one of the source ids: " + ", ".join(sorted(known)),
-        )
-        for position, source in enumerate(claims["source"])
-        if source not in known
-    ]
-    if problems:
-        raise DataError(problems)
+    expected = "one of the source ids: " + ", ".join(sorted(known))
+    _refuse_unknown(path, claims, "source", known, expected)
     return claims
 
 
@@ -126,19 +129,7 @@ def load_tidy_table(
     table = _load(path, TABLE_SPECS[name])
     claims = load_claims() if claims is None else claims
     ledger = claims.set_index("id")
-    problems = [
-        Problem(
-            str(path),
-            position + 2,
-            "claim_id",
-            f"unknown claim {claim_id!r}",
-            "the id of a claim in claims.csv",
-        )
-        for position, claim_id in enumerate(table["claim_id"])
-        if claim_id not in ledger.index
-    ]
-    if problems:
-        raise DataError(problems)
+    _refuse_unknown(path, table, "claim_id", ledger.index, "the id of a claim in claims.csv")
     for column in LEDGER_COLUMNS:
         table[column] = ledger.loc[table["claim_id"], column].to_numpy()
     return table

@@ -18,10 +18,13 @@ def _choice(name: str, description: str, *choices: str) -> Field:
     return Field(name, "str", description, checks=(one_of(choices),))
 
 
-def _claim_id_field() -> Field:
-    return Field(
-        "claim_id", "str", "the ledger claim holding the value", checks=(ID_RULE,), unique=True
-    )
+def _measures(*choices: str) -> Field:
+    return _choice("measure", "what the figure measures", *choices)
+
+
+_CLAIM_ID = Field(
+    "claim_id", "str", "the ledger claim holding the value", checks=(ID_RULE,), unique=True
+)
 
 
 TABLE_SPECS: dict[str, TableSpec] = {
@@ -32,9 +35,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
             (
                 _choice("quarter", "quarter of 2013-14 reported", "Q1", "Q2"),
                 _choice("org_type", "which commissioners", "ccg", "nhs_england", "sector"),
-                _choice(
-                    "measure",
-                    "what the figure measures",
+                _measures(
                     "plan",
                     "plan_pct_of_resources",
                     "ytd_shortfall_pct",
@@ -44,7 +45,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
                     "transformational_plan",
                     "transformational_forecast_shortfall",
                 ),
-                _claim_id_field(),
+                _CLAIM_ID,
             ),
         ),
         TableSpec(
@@ -62,14 +63,14 @@ TABLE_SPECS: dict[str, TableSpec] = {
                     "year of the four-year QIPP programme",
                     checks=(_between(1, 4),),
                 ),
-                _claim_id_field(),
+                _CLAIM_ID,
             ),
         ),
         TableSpec(
             "savings_2011_12_estimates",
             (
                 Field("estimate", "str", "whose figure for 2011-12 savings", unique=True),
-                _claim_id_field(),
+                _CLAIM_ID,
             ),
         ),
         TableSpec(
@@ -83,15 +84,10 @@ TABLE_SPECS: dict[str, TableSpec] = {
                     "public_health",
                     "specialised_services",
                 ),
-                _choice(
-                    "measure",
-                    "what the figure measures",
-                    "plan",
-                    "ytd_shortfall_pct",
-                    "forecast_shortfall",
-                    "forecast_shortfall_pct",
+                _measures(
+                    "plan", "ytd_shortfall_pct", "forecast_shortfall", "forecast_shortfall_pct"
                 ),
-                _claim_id_field(),
+                _CLAIM_ID,
             ),
         ),
         TableSpec(
@@ -109,7 +105,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
                 ),
                 Field("threshold_pct", "float", "the threshold, per cent"),
                 Field("excludes", "str", "a CCG the published count leaves out", nullable=True),
-                _claim_id_field(),
+                _CLAIM_ID,
             ),
         ),
         TableSpec(
@@ -117,9 +113,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
             (
                 Field("organisation", "str", "the PCT (or PCT group)"),
                 Field("period", "str", "the period of the figure"),
-                _choice(
-                    "measure",
-                    "what the figure measures",
+                _measures(
                     "plan",
                     "forecast_miss",
                     "forecast_miss_pct",
@@ -135,7 +129,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
                     "elective_variation_share_pct",
                     "demand_management_share_pct",
                 ),
-                _claim_id_field(),
+                _CLAIM_ID,
             ),
         ),
     )

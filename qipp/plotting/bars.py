@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from qipp.display import table as data_table
-from qipp.plotting.chart import Chart, attach, caption, listing, one_line
+from qipp.plotting.chart import Chart, attach, listing, one_line
 from qipp.plotting.figure import finite_column, house, new_figure
 from qipp.plotting.style import (
     GREY,
@@ -30,6 +30,7 @@ from qipp.plotting.style import (
     NAVY,
     ORANGE,
     PALETTE,
+    caption,
     finish_figure,
 )
 

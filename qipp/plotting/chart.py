@@ -24,7 +24,6 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from qipp.display import Formatter, Table, facts
-from qipp.plotting.style import _source_text
 
 SUMMARY = "The data behind this chart"
 # A number standing alone: not part of a code (07H, Q1, S001) or a year span (2013-14);
@@ -63,11 +62,6 @@ def summary(
     """
     shown = facts(items, formats=formats, headers=headers, caption=note)
     return shown, dict(zip(shown.cells[headers[0]], shown.cells[headers[1]], strict=True))
-
-
-def caption(source: str, synthetic: bool = False) -> str:
-    """The data table's caption: the chart's source line, synthetic data labelled."""
-    return _source_text(source, synthetic)
 
 
 def listing(items: Iterable[str]) -> str:

@@ -87,10 +87,6 @@ def apply_house_style() -> None:
     A figure shown as a cell's value then leaves pyplot, so it is not shown twice.
     """
     sns.set_theme(style="whitegrid", context="notebook", palette=list(PALETTE), rc=_HOUSE_RC)
-    _enable_notebook_display()
-
-
-def _enable_notebook_display() -> None:
     try:
         from IPython import get_ipython
     except ImportError:  # plain Python: nothing to display to
@@ -120,7 +116,8 @@ def _shown_once(print_png: Any) -> Any:
     return print_and_close
 
 
-def _source_text(source: str, synthetic: bool) -> str:
+def caption(source: str, synthetic: bool = False) -> str:
+    """The source line's words, synthetic data labelled; also a chart's data table's caption."""
     text = source if source.startswith("Source:") else f"Source: {source}"
     return text + (SYNTHETIC_SUFFIX if synthetic else "")
 
@@ -150,7 +147,7 @@ def source_line(fig: Figure, source: str, synthetic: bool = False) -> Text:
     _replace_text(fig, SOURCE_GID)
     # About 0.55 em per character in DejaVu Sans at this size.
     width_chars = int(fig.get_figwidth() * 72 / (_SOURCE_PT * 0.55))
-    wrapped = textwrap.fill(_source_text(source, synthetic), width=width_chars)
+    wrapped = textwrap.fill(caption(source, synthetic), width=width_chars)
     return fig.text(
         0.01, 0.01, wrapped, ha="left", va="bottom", fontsize=_SOURCE_PT, color=GREY, gid=SOURCE_GID
     )

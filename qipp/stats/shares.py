@@ -7,20 +7,6 @@ from collections.abc import Iterable
 import pandas as pd
 
 
-def _as_series(values: Iterable[float], name: str) -> pd.Series:
-    """``values`` as a float Series (keeping a Series' index), non-negative."""
-    series = (
-        values.astype(float)
-        if isinstance(values, pd.Series)
-        else pd.Series(list(values), dtype=float)
-    )
-    if series.empty or series.isna().any():
-        raise ValueError(f"{name}: values must be non-empty with no missing entries")
-    if (series < 0).any() or series.sum() <= 0:
-        raise ValueError(f"{name}: values must be non-negative with a positive total")
-    return series
-
-
 def cumulative_share(values: Iterable[float]) -> pd.Series:
     """Running total as a share (0 to 1) of the grand total.
 
@@ -37,5 +23,9 @@ def cumulative_share(values: Iterable[float]) -> pd.Series:
     Series
         The running shares.
     """
-    series = _as_series(values, "cumulative_share")
+    series = pd.Series(values if isinstance(values, pd.Series) else list(values), dtype=float)
+    if series.empty or series.isna().any():
+        raise ValueError("cumulative_share: values must be non-empty with no missing entries")
+    if (series < 0).any() or series.sum() <= 0:
+        raise ValueError("cumulative_share: values must be non-negative with a positive total")
     return (series.cumsum() / series.sum()).rename("cumulative_share")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qipp.derive import REPRODUCED, STATUSES, tolerance
+from qipp.derive import REPRODUCED, STATUSES, status_counts, tolerance
 from qipp.display import MISSING, ShownAsTable, Table, facts, table
 from qipp.findings.rows import qualifier_or_none
 from qipp.ledger import load_sources
@@ -109,8 +109,7 @@ class StatusCounts(ShownAsTable):
 
 def count_statuses(card: pd.DataFrame) -> StatusCounts:
     """Claims per status, every status listed (zeros kept)."""
-    counts = card["status"].value_counts()
-    return StatusCounts({status: int(counts.get(status, 0)) for status in STATUSES})
+    return StatusCounts(status_counts(card))
 
 
 @dataclass(frozen=True)

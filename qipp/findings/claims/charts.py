@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from qipp.display import table
-from qipp.plotting.chart import Chart, attach, caption, listing
+from qipp.plotting.chart import Chart, attach, listing
 from qipp.plotting.figure import house, new_figure
 from qipp.plotting.style import (
     AMBER,
@@ -19,6 +19,7 @@ from qipp.plotting.style import (
     HATCHES,
     NAVY,
     RED,
+    caption,
     finish_figure,
     ink_on,
 )

@@ -21,10 +21,8 @@ from qipp.findings.claims.calc import agrees_at_edge, all_derivable_reproduced, 
 
 def ledger_verdict(card: pd.DataFrame) -> str:
     """One sentence: how many published figures reproduce, do not, or are stated only."""
-    counts = card["status"].value_counts()
-    reproduced, inconsistent, stated = (
-        int(counts.get(status, 0)) for status in (REPRODUCED, INCONSISTENT, STATED)
-    )
+    counts = status_counts(card)
+    reproduced, inconsistent, stated = (counts[s] for s in (REPRODUCED, INCONSISTENT, STATED))
 
     def figures(n: int) -> str:
         return "1 is" if n == 1 else f"{n} are"

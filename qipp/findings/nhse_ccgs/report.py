@@ -64,9 +64,7 @@ def published_figures(card: pd.DataFrame, claims: pd.DataFrame, article: str) ->
 
 def _compare(first: float, second: float, more: str, less: str, same: str) -> str:
     """The word for ``first`` against ``second``: ``more``, ``less`` or ``same`` (a tie)."""
-    if first > second:
-        return more
-    return less if first < second else same
+    return {1: more, -1: less, 0: same}[_order(first, second)]
 
 
 def _change(points: float) -> str:
@@ -78,9 +76,9 @@ def _change(points: float) -> str:
     return "stay where it is"
 
 
-def _order(nhse: float, ccg: float) -> int:
-    """+1 when NHS England's figure is the larger, -1 when the CCGs', 0 for a tie."""
-    return int(nhse > ccg) - int(nhse < ccg)
+def _order(first: float, second: float) -> int:
+    """+1 when ``first`` is the larger (NHS England's figure, say), -1 when ``second``, 0 for a tie."""
+    return int(first > second) - int(first < second)
 
 
 def position_bullets(comparison: Comparison) -> str:

@@ -9,9 +9,9 @@ from qipp.display import table
 from qipp.findings.pct_progress.average import Extrapolation, extrapolation_curve
 from qipp.findings.pct_progress.calc import Discrepancies, Progress, SavingsMix
 from qipp.plotting.bars import bar_compare
-from qipp.plotting.chart import Chart, attach, caption, summary
+from qipp.plotting.chart import Chart, attach, summary
 from qipp.plotting.figure import house, new_figure
-from qipp.plotting.style import GREEN, GREY, NAVY, ORANGE, finish_figure
+from qipp.plotting.style import GREEN, GREY, NAVY, ORANGE, caption, finish_figure
 
 AVERAGE_LABEL = "Average of the PCTs reporting (published)"
 X_LABEL, Y_LABEL = "Efficiency challenge to 2014 (£bn)", "Shortfall by March 2014 (£bn)"

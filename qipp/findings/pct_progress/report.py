@@ -21,6 +21,7 @@ from qipp.findings.pct_progress.calc import (
     source_caption,
 )
 from qipp.ledger.wording import as_published
+from qipp.plotting.chart import listing
 from qipp.reference.pcts import MATCHED
 from qipp.reference.provenance import OGL_CREDIT
 
@@ -29,12 +30,6 @@ PCT_LISTS = (
     "ONS, primary care trusts of 2012 and their strategic health authorities "
     "(data/reference/raw), matched by name only where the name identifies one PCT"
 )
-
-
-def _pct_list(values: Sequence[float]) -> str:
-    """``10%``, ``10%, 48% and 37.5%``."""
-    texts = [f"{v:.3g}%" for v in values]
-    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
 def average_sentence(check: AverageCheck) -> str:
@@ -134,9 +129,10 @@ def verdict(
     misses = "PCT's year-end miss" if count == 1 else "PCTs' year-end misses"
     inside = all(range_pct[0] <= v <= range_pct[1] for v in year_end_misses_pct)
     where = ("within" if count == 1 else "all within") if inside else "not all within"
+    listed = listing(f"{v:.3g}%" for v in year_end_misses_pct)  # 10%, 48% and 37.5%
     return text + (
         f" The {ext.mean_miss_pct:g}% average cannot be recomputed: the article gives {count} "
-        f"{misses} ({_pct_list(year_end_misses_pct)}), {where} its {range_pct[0]:g}%-"
+        f"{misses} ({listed}), {where} its {range_pct[0]:g}%-"
         f"{range_pct[1]:g}% range, and the average is possible only if at least "
         f"{min_reporting} PCTs reported one."
     )

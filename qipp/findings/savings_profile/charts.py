@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from qipp.display import table
-from qipp.plotting.chart import Chart, attach, caption, listing, summary
+from qipp.plotting.chart import Chart, attach, listing, summary
 from qipp.plotting.figure import house, new_figure
-from qipp.plotting.style import NAVY, ORANGE, finish_figure
+from qipp.plotting.style import NAVY, ORANGE, caption, finish_figure
 from qipp.stats import cumulative_share
 
 

@@ -10,9 +10,9 @@ from qipp.findings.target_gap.calc import GAP, TARGET
 from qipp.findings.target_gap.checks import PowerAnalysis
 from qipp.findings.wording import ccgs
 from qipp.panel.summary import MIN_CCGS
-from qipp.plotting.chart import Chart, attach, caption, summary
+from qipp.plotting.chart import Chart, attach, summary
 from qipp.plotting.figure import finite_column, house, integer_counts, new_figure, subtitle
-from qipp.plotting.style import GREY, NAVY, ORANGE, finish_figure
+from qipp.plotting.style import GREY, NAVY, ORANGE, caption, finish_figure
 
 BIN_WIDTH_PCT = 0.25
 

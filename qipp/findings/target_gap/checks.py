@@ -157,6 +157,17 @@ class PowerAnalysis(ShownAsTable):
         columns = ["rho_injected", "mean_realised_rho", "n_sims", "n_detected", "rate_pct"]
         columns += ["interval", "n_undefined"] if frame["n_undefined"].sum() else ["interval"]
         alpha = float(detection["alpha"].iloc[0])
+        seed = f" (seed {self.seed})" if self.seed is not None else ""
+        source = (
+            f"Source: simulated panels of {self.n_ccgs:,} CCGs from qipp's calibrated generator"
+            f"{seed}; a panel detects the correlation when the rank-correlation test gives "
+            f"p < {alpha:g}."
+        )
+        if self.min_detectable_abs_r is not None and self.power is not None:
+            source += (
+                f" Smallest |{symbol}| detectable with {percent_level(self.power)} "
+                f"power (Fisher z): {self.min_detectable_abs_r:.3f}."
+            )
         return table(
             frame,
             columns=columns,
@@ -170,23 +181,9 @@ class PowerAnalysis(ShownAsTable):
                 "n_undefined": f"Panels with {symbol} undefined",
             },
             formats={"rho_injected": ".2f", "mean_realised_rho": ".3f", "rate_pct": ".1f"},
-            caption=caption or self._caption(alpha),
+            caption=caption or source,
             title=POWER_TITLE,
         )
-
-    def _caption(self, alpha: float) -> str:
-        seed = f" (seed {self.seed})" if self.seed is not None else ""
-        text = (
-            f"Source: simulated panels of {self.n_ccgs:,} CCGs from qipp's calibrated generator"
-            f"{seed}; a panel detects the correlation when the rank-correlation test gives "
-            f"p < {alpha:g}."
-        )
-        if self.min_detectable_abs_r is not None and self.power is not None:
-            text += (
-                f" Smallest |{SYMBOL[self.method]}| detectable with {percent_level(self.power)} "
-                f"power (Fisher z): {self.min_detectable_abs_r:.3f}."
-            )
-        return text
 
 
 def power_analysis(
