@@ -53,7 +53,6 @@ def claims(as_json: bool, write_dir: Path | None, claims_path: Path, sources_pat
         card = derive.scorecard(ledger.load_claims(claims_path, sources=sources))
     except DataError as error:
         exit_bad_input(error)
-        return
     if write_dir is not None:
         for path in derive.write_scorecard(write_dir, card):
             click.echo(f"wrote {relative_to_root(path)} ({len(card)} claims)")

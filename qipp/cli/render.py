@@ -150,60 +150,26 @@ def render(**params: Any) -> None:
     with _stop_signals_interrupt(stopped_by):
         try:
             summary = _render(**params)
-        except KeyboardInterrupt:
-            _interrupted(stopped_by, params["in_place"], params["out_dir"])
-        except Exception:
+        except (KeyboardInterrupt, Exception) as error:
             # A stop inside a library's import may come wrapped in another error (3.11).
-            if not stopped_by:
+            if not stopped_by and not isinstance(error, KeyboardInterrupt):
                 raise
             _interrupted(stopped_by, params["in_place"], params["out_dir"])
     _report(summary, params["in_place"])
 
 
-def _render(
-    out_dir: Path | None,
-    notebooks_dir: Path | None,
-    panel_path: Path | None,
-    jobs: int | None,
-    only: tuple[str, ...],
-    ccg_codes: tuple[str, ...],
-    replace: bool,
-    show_code: bool,
-    in_place: bool,
-    cell_timeout_s: float,
-    notebook_timeout_s: float,
-    fresh_kernels: bool,
-    progress: bool,
-    force: bool = False,
-    scheduler: str | None = None,
-    pdf: bool = False,
-) -> RenderSummary:
+def _render(in_place: bool, **params: Any) -> RenderSummary:
     """Build the options and run; exit 2 on bad input. KeyboardInterrupt passes through."""
-    from qipp import paths
     from qipp.render.errors import RenderBusyError, RenderInfrastructureError, RenderInputError
     from qipp.render.options import RenderOptions
     from qipp.render.pipeline import render_in_place, render_reports
     from qipp.validation import DataError
 
-    options = RenderOptions(
-        out_dir=out_dir or paths.REPORTS_DIR,
-        notebooks_dir=notebooks_dir or paths.NOTEBOOKS_DIR,
-        panel_path=panel_path,
-        only=only,
-        ccg_codes=tuple(c.strip().upper() for c in ccg_codes),
-        replace=replace,
-        show_code=show_code,
-        cell_timeout_s=cell_timeout_s,
-        notebook_timeout_s=notebook_timeout_s,
-        progress=progress,
-        fresh_kernels=fresh_kernels,
-        force=force,
-        scheduler=scheduler,
-        pdf=pdf,
-    )
-    if jobs is not None:
-        options.jobs = jobs
-    if in_place and (ccg_codes or panel_path or replace or scheduler or pdf):
+    params["ccg_codes"] = tuple(c.strip().upper() for c in params["ccg_codes"])
+    # An option not given (None) takes RenderOptions' default: reports/, notebooks/, every CPU.
+    options = RenderOptions(**{name: value for name, value in params.items() if value is not None})
+    conflicting = ("ccg_codes", "panel_path", "replace", "scheduler", "pdf")
+    if in_place and any(params[name] for name in conflicting):
         click.echo(
             "--in-place runs notebooks with their defaults, on this machine; drop --ccg, "
             "--panel, --replace, --scheduler and --pdf",
@@ -212,7 +178,7 @@ def _render(
         sys.exit(EXIT_BAD_INPUT)
     from qipp.render.site import pdf as printer
 
-    if pdf and printer.find_chromium() is None:
+    if options.pdf and printer.find_chromium() is None:
         click.echo(f"qipp render: {printer.INSTALL_HINT}", err=True)
         sys.exit(RenderInfrastructureError.exit_code)  # 3: the machine lacks what it needs
     try:

@@ -78,17 +78,6 @@ class RenderInfrastructureError(RuntimeError):
         return (type(self), (self.path, self.reason, self.errno))
 
 
-def is_infrastructure_oserror(exc: BaseException) -> bool:
-    """True for an OSError that says the disk or folder failed, not the input.
-
-    >>> is_infrastructure_oserror(PermissionError(errno.EACCES, "Permission denied"))
-    True
-    >>> is_infrastructure_oserror(FileNotFoundError(errno.ENOENT, "No such file"))
-    False
-    """
-    return isinstance(exc, OSError) and exc.errno in INFRASTRUCTURE_ERRNOS
-
-
 @contextlib.contextmanager
 def infrastructure_errors(path: Path | str | None = None) -> Iterator[None]:
     """Raise an OSError of :data:`INFRASTRUCTURE_ERRNOS` as a :class:`RenderInfrastructureError`.
@@ -98,11 +87,16 @@ def infrastructure_errors(path: Path | str | None = None) -> Iterator[None]:
     Traceback (most recent call last):
     ...
     qipp.render.errors.RenderInfrastructureError: /r/index.html: Read-only file system (EROFS)
+    >>> with infrastructure_errors():  # the input's fault, not the machine's
+    ...     raise FileNotFoundError(errno.ENOENT, "No such file")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: [Errno 2] No such file
     """
     try:
         yield
     except OSError as exc:
-        if not is_infrastructure_oserror(exc):
+        if exc.errno not in INFRASTRUCTURE_ERRNOS:
             raise
         raise RenderInfrastructureError.from_oserror(exc, path) from exc
 

@@ -22,34 +22,12 @@ def default_jobs() -> int:
 class RenderOptions:
     """Everything a render run can be told; ``qipp render --help`` describes each option.
 
-    Attributes
-    ----------
-    out_dir, notebooks_dir : Path
-        Where reports go; the finding notebooks and ``ccg_profile.ipynb`` (kernels run there).
-    panel_path : Path or None
-        A user's panel (``--panel``), also passed to finding notebooks that declare
-        ``panel_path``; None uses the committed synthetic panel.
-    jobs : int
-        Worker processes (or a ``local`` cluster's workers).
-    only, ccg_codes : tuple of str
-        Notebook-name patterns (globs, or substrings) and CCG codes; empty selects all.
-    show_code : bool
-        Include code cells in the pages.
-    cell_timeout_s, notebook_timeout_s : float or None
-        Longest one cell, and all cells of one notebook, may run.
-    fresh_kernels : bool
-        A new kernel for every notebook instead of a warm kernel per worker.
-    profiles, panel_synthetic : list of ProfileRow, bool, or None
-        The CCGs to profile and whether to show the synthetic banner; None reads the
-        panel. Tests pass rows directly, which bypasses panel validation.
-    replace : bool
-        This run's reports replace the whole earlier set (``--replace``).
-    force : bool
-        Re-render every report, reusing nothing from the render cache.
-    scheduler : str or None
-        A Dask scheduler's address, or ``local`` (``--scheduler``); None: this machine's pool.
-    pdf : bool
-        Also print each report to a PDF beside its page, with headless Chromium (``--pdf``).
+    The fields are the command's options (``ccg_codes`` is ``--ccg``, ``cell_timeout_s``
+    ``--timeout``, ``notebook_timeout_s`` ``--notebook-timeout``). ``panel_path`` None
+    uses the committed synthetic panel; a user's panel also goes to the finding notebooks
+    that declare ``panel_path``. ``profiles`` and ``panel_synthetic`` (the CCGs to profile,
+    whether to show the synthetic banner) None read the panel; tests pass rows directly,
+    which bypasses panel validation.
     """
 
     out_dir: Path = REPORTS_DIR

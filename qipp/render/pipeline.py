@@ -21,7 +21,7 @@ from qipp.render.errors import (
     infrastructure_errors,
 )
 from qipp.render.options import RenderOptions, RenderSummary
-from qipp.render.plan.cache import RenderCache, file_digest, run_inputs
+from qipp.render.plan.cache import RenderCache, run_inputs
 from qipp.render.plan.jobs import (
     PROFILE_TEMPLATE_NAME,
     JobError,
@@ -183,7 +183,7 @@ def render_reports(options: RenderOptions) -> RenderSummary:
                 options, stage, options.notebooks_dir.resolve(), run.stamp(), out_dir
             )
             jobs = plan_jobs(options, stage.root, panel_path, findings, template, profiles)
-            cache = RenderCache(out_dir, run_inputs(options), file_digest(panel_path))
+            cache = RenderCache(out_dir, run_inputs(options), run.panel_sha256)
             hits = {} if options.force else cache.reuse(jobs, stage.root)
             misses = [job for job in jobs if job.key not in hits]
             planned = time.perf_counter()

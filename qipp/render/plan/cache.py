@@ -57,11 +57,6 @@ def code_digest(package_dir: Path = PACKAGE_DIR, lock_file: Path | None = None) 
     ).hexdigest()
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of one file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 def notebook_digest(notebook: Path) -> str:
     """SHA-256 of a notebook's cells (type, source, tags); outputs and counts do not count.
 
@@ -98,11 +93,11 @@ class RenderCache:
         The report folder.
     run_inputs : dict
         What every job of the run shares: data, code and options digests.
-    panel_digest : str
+    panel_digest : str or None
         SHA-256 of the panel file, part of the key of jobs that read the panel.
     """
 
-    def __init__(self, out_dir: Path, run_inputs: dict[str, Any], panel_digest: str) -> None:
+    def __init__(self, out_dir: Path, run_inputs: dict[str, Any], panel_digest: str | None) -> None:
         self.root = Path(out_dir) / CACHE_DIR_NAME
         self.run_inputs = run_inputs
         self.panel_digest = panel_digest
@@ -150,11 +145,7 @@ class RenderCache:
                 cached=True,
                 rendered_at=str(record.get("rendered_at", "")),
             )
-        except FileNotFoundError:
-            if entry.exists():
-                shutil.rmtree(entry, ignore_errors=True)
-            return None
-        except (OSError, ValueError, KeyError, TypeError):  # corrupt or partial: a miss
+        except (OSError, ValueError, KeyError, TypeError):  # absent, corrupt or partial: a miss
             shutil.rmtree(entry, ignore_errors=True)
             return None
 

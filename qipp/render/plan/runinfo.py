@@ -98,24 +98,18 @@ def data_checksums(
 
 def git_commit(root: Path = PROJECT_ROOT) -> tuple[str | None, bool]:
     """Return (HEAD commit, working tree has changes to tracked files) or (None, False)."""
+    commands = (
+        ["git", "-C", str(root), "rev-parse", "HEAD"],
+        ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+    )
     try:
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        )
-        status = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        )
+        head, status = [
+            subprocess.run(command, capture_output=True, text=True, timeout=30, check=True).stdout
+            for command in commands
+        ]
     except (OSError, subprocess.SubprocessError):
         return None, False
-    return head.stdout.strip() or None, bool(status.stdout.strip())
+    return head.strip() or None, bool(status.strip())
 
 
 def gather_run_info(

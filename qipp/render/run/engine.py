@@ -57,22 +57,19 @@ class WarmEngine:
 
     @classmethod
     def execute_notebook(cls, nb: Any, kernel_name: str, **kwargs: Any) -> Any:
-        # papermill loads this module while importing itself: see WarmEngine.
-        from papermill.engines import Engine
+        from papermill.engines import Engine  # papermill imports this module: see WarmEngine
 
         return Engine.execute_notebook.__func__(cls, nb, kernel_name, **kwargs)
 
     @classmethod
     def nb_kernel_name(cls, nb: Any, name: str | None = None) -> str:
-        # papermill loads this module while importing itself: see WarmEngine.
-        from papermill.utils import nb_kernel_name
+        from papermill.utils import nb_kernel_name  # papermill imports this module: see WarmEngine
 
         return nb_kernel_name(nb, name)
 
     @classmethod
     def nb_language(cls, nb: Any, language: str | None = None) -> str:
-        # papermill loads this module while importing itself: see WarmEngine.
-        from papermill.utils import nb_language
+        from papermill.utils import nb_language  # papermill imports this module: see WarmEngine
 
         return nb_language(nb, language)
 
@@ -93,8 +90,7 @@ class WarmEngine:
         notebook_sink: list | None = None,
         **kwargs: Any,
     ) -> Any:
-        # papermill loads this module while importing itself: see WarmEngine.
-        from papermill.log import logger
+        from papermill.log import logger  # papermill imports this module: see WarmEngine
         from papermill.utils import merge_kwargs, remove_args
 
         timings = {} if timings is None else timings

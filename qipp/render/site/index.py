@@ -73,15 +73,6 @@ def patients_cell(value: object) -> str:
     return f"{int(value):,}" if _present(value) else MISSING
 
 
-def per_head_cell(value: object) -> str:
-    """Pounds per registered patient to the penny, or the dash when unknown.
-
-    >>> per_head_cell(29.23939), per_head_cell(None)
-    ('29.24', '–')
-    """
-    return f"{value:,.2f}" if _present(value) else MISSING
-
-
 def number_cell(value: object, decimals: int = 1) -> str:
     """A figure to ``decimals`` places, or the dash when there is none (None, NaN, text).
 
@@ -238,15 +229,6 @@ def pdf_link(entry: dict) -> str | None:
     return pdf if pdf is not None and pdf in (entry.get("files") or []) else None
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_ROOT)),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def index_html(
     entries: Iterable[dict],
     run: RunInfo,
@@ -269,8 +251,13 @@ def index_html(
     data_notes = dict.fromkeys(
         note for e in findings for note in (e.get("findings") or {}).get("data_notes", [])
     )
-    template = _environment().get_template("index.html.j2")
-    return template.render(
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_ROOT)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment.get_template("index.html.j2").render(
         title=INDEX_TITLE,
         css=STYLESHEET.read_text(encoding="utf-8"),
         script=INDEX_SCRIPT.read_text(encoding="utf-8"),
@@ -290,7 +277,6 @@ def index_html(
         downloads=scorecard.downloads,
         finding_state=finding_state,
         patients_cell=patients_cell,
-        per_head_cell=per_head_cell,
         number_cell=number_cell,
         text_cell=text_cell,
         missing=MISSING,

@@ -16,19 +16,18 @@ folder nor a machine's absolute path. A write the disk refuses raises
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 import re
 import time
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from qipp.atomic import atomic_write_text
 from qipp.findings.record import read_findings
 from qipp.paths import PROJECT_ROOT
-from qipp.render.errors import RenderInfrastructureError, is_infrastructure_oserror
+from qipp.render.errors import infrastructure_errors
 from qipp.render.plan.jobs import (
     KIND_IN_PLACE,
     CellError,
@@ -111,16 +110,9 @@ def relocate_notebook(notebook: Any, replacements: dict[str, str], published_as:
         papermill["output_path"] = published_as
 
 
-@contextlib.contextmanager
-def _refused_writes(settings: RunSettings, relative: str) -> Iterator[None]:
+def _refused_writes(settings: RunSettings, relative: str) -> AbstractContextManager[None]:
     """A write the disk or folder refused, raised as the machine's failure naming the file."""
-    try:
-        yield
-    except OSError as exc:
-        if not is_infrastructure_oserror(exc):
-            raise
-        where = (settings.out_dir or settings.stage) / relative
-        raise RenderInfrastructureError.from_oserror(exc, where) from exc
+    return infrastructure_errors((settings.out_dir or settings.stage) / relative)
 
 
 def _write(settings: RunSettings, relative: str, text: str, result: JobResult) -> None:
