@@ -190,12 +190,10 @@ def _check_total(
 ) -> tuple[str, list[Problem]]:
     """A note on the dropped total row, and a warning per figure that differs from the sum."""
     warnings, not_compared, compared = [], [], 0
-    quarter = total.get("quarter")
-    if "quarter" in above and not is_missing(quarter):  # one quarter's total, in a long file
+    if "quarter" in above and not is_missing(quarter := total.get("quarter")):
+        # A total tagged with a quarter, in a long file: that quarter's rows are its rows.
         mine = [str(q).strip() == str(quarter).strip() for q in above["quarter"]]
-        above = {
-            c: [v for v, m in zip(cells, mine, strict=True) if m] for c, cells in above.items()
-        }
+        above = {c: [v for v, m in zip(vs, mine, strict=True) if m] for c, vs in above.items()}
     for column in [c for c in MONEY_COLUMNS if c in total and not is_missing(total[c])]:
         try:
             decimals = column_has_decimals([*above[column], total[column]])
@@ -246,8 +244,7 @@ def _set_aside(
         extra[name if name not in extra else f"{name} (column {column_letter(i + 1)})"] = cells
         described.append(f"{quote(name)} (column {column_letter(i + 1)})")
     message = f"{_plural(len(extra), 'column')} not in the panel set aside, not checked: "
-    expected = "only the panel's columns"
-    warning = Problem(file, row, None, message + ", ".join(described), expected)
+    warning = Problem(file, row, None, message + ", ".join(described), "only the panel's columns")
     return extra, [warning] if extra else []
 
 
@@ -274,8 +271,7 @@ def locate_table(
         notes.append(f"using {grid.label} ({why or f'the first of {len(grids)} sheets'})")
     if header_row > 1:
         notes.append(f"header found on row {header_row}")
-    problems = _header_problems(header, matched, columns, file, header_row)
-    if problems:
+    if problems := _header_problems(header, matched, columns, file, header_row):
         raise DataError(problems)
     # Blank rows go, noted only between rows.
     body = {i + 1: row for i, row in enumerate(grid.rows) if i > index}
