@@ -3,7 +3,8 @@
 A small set is rendered once through the CLI for the module; each test starts from a
 copy of that project and its reports, at the same paths (so the cache's keys still
 hold), changes one thing, renders again and reads the manifest's ``cached`` flags:
-which reports were reused and which rendered again.
+which reports were reused and which rendered again. The two tests of ``--force`` read one
+forced run, made once for the module from such a copy.
 """
 
 from __future__ import annotations
@@ -69,10 +70,30 @@ def rendered_once(tmp_path_factory):
 @pytest.fixture
 def project(rendered_once):
     """The project and its reports as the first render left them, at the same paths."""
-    root, _ = rendered_once
+    return _restored(rendered_once[0])
+
+
+def _restored(root: Path) -> dict[str, Path]:
     shutil.rmtree(root / "work")
     shutil.copytree(root / "pristine", root / "work", symlinks=True)
     return _project(root / "work")
+
+
+@pytest.fixture(scope="module")
+def reused_then_forced(rendered_once):
+    """From the first render's state: a run that reuses every report, then ``--force``.
+
+    Two tests read the forced run (one its flags, one its pages against the reused ones),
+    so it runs once for the module: a forced run renders all five reports again. Returns
+    (the reused run's pages, the forced run's pages, the forced run's flags and summary).
+    """
+    project = _restored(rendered_once[0])
+    out = project["out"]
+    render(project)  # reused
+    reused = {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html")}
+    flags, summary = render(project, "--force")
+    forced = {page: (out / page).read_bytes() for page in reused}
+    return reused, forced, flags, summary
 
 
 def _build(folder: Path) -> dict[str, Path]:
@@ -131,20 +152,17 @@ def test_a_second_run_with_nothing_changed_starts_no_worker_and_reuses_everythin
     assert summary.startswith(f"0 rendered, {len(first)} reused, 0 failed")
 
 
-def test_a_reused_report_is_the_fresh_one_apart_from_the_rendered_at_line(project):
-    render(project)  # reused
-    out = project["out"]
-    reused = {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html")}
-    render(project, "--force")
+def test_a_reused_report_is_the_fresh_one_apart_from_the_rendered_at_line(reused_then_forced):
+    reused, forced, _, _ = reused_then_forced
     stamp = re.compile(rb"[Rr]endered [^<\n]*")
     for page, body in reused.items():
         if page.name == "index.html":
             continue
-        assert stamp.sub(b"", body) == stamp.sub(b"", (out / page).read_bytes()), page
+        assert stamp.sub(b"", body) == stamp.sub(b"", forced[page]), page
 
 
-def test_force_renders_everything_again(project):
-    flags, summary = render(project, "--force")
+def test_force_renders_everything_again(reused_then_forced):
+    _, _, flags, summary = reused_then_forced
     assert not any(flags.values()) and ", 0 reused" in summary
 
 

@@ -6,12 +6,25 @@ module; axe-core comes with ``axe-playwright-python``. Screenshots go to pytest'
 temporary folder (never committed); ``tests/screenshots.py`` takes the same shots of any
 report folder by hand. Under CI a missing Chromium fails these tests
 (``screenshots.require_chromium``).
+
+Last, a full default render (code hidden) of real returns, every page it writes read.
+``qipp render --panel`` with no ``--only`` or ``--ccg`` writes every finding, a profile for
+every CCG in the panel and the index. The panel is an edge panel of reported real
+codes (ten CCGs of ``real_codes_reported``: 11J and 07H under their own names, the others as
+a return writes them, one year-end forecast below its Q1 delivery), so the render is whole in
+well under a minute; the committed 143-CCG panel gives the same pages from the same
+sources 143 times over (``tests/unit/test_page_words.py`` scans every source of page text).
+It writes into a folder of its own holding only the render cache of the module's first
+render: the four findings that do not read the panel (00, 03, 04, 05) have the same cache key
+in both, so they are reused, byte for byte the pages a fresh run writes apart from the
+rendered-at line (``test_render_cache``), and the render pays for the panel's pages alone.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 import unicodedata
 from pathlib import Path
@@ -20,9 +33,12 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from edge_panels import write_edge_panel
 
 from qipp.cli import main
+from qipp.findings import read_findings
 from qipp.paths import NOTEBOOKS_DIR
+from qipp.render.plan.cache import CACHE_DIR_NAME
 from qipp.render.site.export import external_references
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
@@ -40,6 +56,9 @@ FINDINGS = sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 PROFILES = ("07H", "11J", "S001")
 PAGES = ["index.html", *(f"{stem}.html" for stem in FINDINGS), *(f"ccg/{c}.html" for c in PROFILES)]
 SHOT_PAGES = ["02_target_size_vs_gap.html", "ccg/07H.html"]
+READS_PANEL = "02_target_size_vs_gap"
+# The findings built on the panel (finding 1 reads it for its CCG-by-CCG section).
+ON_PANEL = ("01_shortfall_doubling", READS_PANEL)
 BARE = r"[+\-−]?[0-9][0-9,]*(?:\.[0-9]+)?"  # a figure without a unit
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # Each page's outline, landmarks, tables and skip link, read from the page as a browser has it.
@@ -303,3 +322,52 @@ def test_the_tables_on_the_page_download_at_full_precision(rendered, page):
                 finer += isinstance(value, float) and str(value) != text.replace(",", "")
     if page != "00_claims_ledger.html":  # the ledger shows published figures as published
         assert finer, "no figure in the files is finer than the page shows"
+
+
+# ----------------------------------------------------------------------------- full render
+
+
+@pytest.fixture(scope="module")
+def full_render(rendered, tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("full")
+    panel = write_edge_panel("real_codes_reported", folder / "returns.csv")
+    # Ten of its CCGs (the warned one, 11J and 07H among them) as the panel: every kind of
+    # page, and a profile for every CCG, at under half the render.
+    frame = pd.read_csv(panel, dtype=str, keep_default_na=False)
+    money = frame[["forecast_outturn_gbp_m", "ytd_actual_gbp_m"]].astype(float)
+    wanted = (money.iloc[:, 0] < money.iloc[:, 1]) | frame["ccg_code"].isin(["11J", "07H"])
+    frame[wanted | (~wanted).cumsum().le(10 - wanted.sum())].to_csv(panel, index=False)
+    out = folder / "reports"
+    # The first render's cache alone (no page, no manifest): a new report folder whose
+    # findings that do not read the panel are reused rather than run again (module doc).
+    shutil.copytree(rendered / CACHE_DIR_NAME, out / CACHE_DIR_NAME)
+    args = ["render", "--panel", str(panel), "--out-dir", str(out), "--no-progress"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return out, panel
+
+
+def published_pages(out: Path) -> dict[str, str]:
+    """Every page the render published (not its cache), by path, as a reader sees it."""
+    found = [p for p in out.rglob("*.html") if not any(s.startswith(".") for s in p.parts)]
+    return {p.relative_to(out).as_posix(): visible_text(p.read_text("utf-8")) for p in found}
+
+
+def test_every_page_of_a_full_render_speaks_to_its_readers(full_render):
+    out, panel = full_render
+    texts = published_pages(out)
+    codes = pd.read_csv(panel)["ccg_code"]
+    expected = {"index.html", *(f"{s}.html" for s in FINDINGS), *(f"ccg/{c}.html" for c in codes)}
+    assert set(texts) == expected
+    leaks = {page: ENGINEERING.findall(text) for page, text in texts.items()}
+    assert {page: found for page, found in leaks.items() if found} == {}
+
+
+def test_the_panels_warning_reaches_every_page_built_on_it_and_the_index(full_render):
+    out, _ = full_render
+    [note] = read_findings(out / "findings" / f"{READS_PANEL}.json")["data_notes"]
+    assert note.startswith("returns.csv:") and "forecast_outturn_gbp_m" in note
+    for page, text in published_pages(out).items():
+        built_on_panel = page in ("index.html", *(f"{s}.html" for s in ON_PANEL))
+        built_on_panel |= page.startswith("ccg/")
+        assert ("Notes on the data" in text and note in text) is built_on_panel, page

@@ -3,10 +3,10 @@
 Every profile, finding and index sentence is built from the notebooks' markdown and
 string literals and from the string literals of the modules that word a page (captions,
 titles, sentences). Scanning those sources covers every page of every render, all 143
-profiles included, in a fraction of a second; ``tests/integration/test_full_render.py``
-scans the visible text of every page of a full render of real returns, and
-``tests/integration/test_report_pages.py`` the committed panel's pages it renders. Docstrings and exception messages are for
-developers and are not scanned. Code names belong in the documentation.
+profiles included, in a fraction of a second; ``tests/integration/test_report_pages.py``
+scans the visible text of every page of a full render of real returns, and of the committed
+panel's pages it renders. Docstrings and exception messages are for developers and are not
+scanned. Code names belong in the documentation.
 """
 
 from __future__ import annotations
