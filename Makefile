@@ -49,9 +49,8 @@ format: $(STAMP) ## Apply ruff's formatting and safe lint fixes
 
 # Three workers on two cores: tests that wait on processes leave a core idle otherwise.
 # A file's tests stay together (module fixtures, nbval's kernel); lint runs among them.
-# --no-loadscope-reorder hands files out in tests/conftest.py's order, the slow tier first.
 test: $(STAMP) ## Every test: lint, unit, doctests, integration, and nbval over every notebook
-	$(BIN)/python -m pytest $(NBVAL) -n 3 --dist loadfile --no-loadscope-reorder --ignore=tests/fixtures/notebooks tests qipp notebooks
+	$(BIN)/python -m pytest $(NBVAL) -n 3 --dist loadfile --ignore=tests/fixtures/notebooks tests qipp notebooks
 
 test-fast: $(STAMP) ## The unit tier and doctests only (no kernels, renders or nbval)
 	$(BIN)/python -m pytest -m unit -n 2 tests/unit qipp

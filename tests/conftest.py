@@ -35,11 +35,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         marked = item.get_closest_marker("integration") is not None
         slow = marked or INTEGRATION_DIR in path.parents or path.suffix == ".ipynb"
         item.add_marker(pytest.mark.integration if slow else pytest.mark.unit)
-    # The slow tier first (a stable sort: files keep their order). With `make test`'s
-    # --no-loadscope-reorder, xdist hands out files in this order, so the long renders start
-    # at once and the many short unit files fill the cores at the end, instead of a render
-    # starting last on one core while the others idle.
-    items.sort(key=lambda item: item.get_closest_marker("unit") is not None)
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
