@@ -47,10 +47,11 @@ format: $(STAMP) ## Apply ruff's formatting and safe lint fixes
 	$(BIN)/ruff check --fix
 	$(BIN)/ruff format
 
-# Three workers on two cores: tests that wait on processes leave a core idle otherwise.
+# Four workers on two cores: tests that wait on processes (renders, kernels, a browser)
+# leave a core idle otherwise (docs/explanation/performance.md has the measurements).
 # A file's tests stay together (module fixtures, nbval's kernel); lint runs among them.
 test: $(STAMP) ## Every test: lint, unit, doctests, integration, and nbval over every notebook
-	$(BIN)/python -m pytest $(NBVAL) -n 3 --dist loadfile --ignore=tests/fixtures/notebooks tests qipp notebooks
+	$(BIN)/python -m pytest $(NBVAL) -n 4 --dist loadfile --ignore=tests/fixtures/notebooks tests qipp notebooks
 
 test-fast: $(STAMP) ## The unit tier and doctests only (no kernels, renders or nbval)
 	$(BIN)/python -m pytest -m unit -n 2 tests/unit qipp

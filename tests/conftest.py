@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-# A render in a test starts one worker unless the test asks for more: three pytest
+# A render in a test starts one worker unless the test asks for more: four pytest
 # workers share two cores, and each extra worker pays the warm kernel's imports again.
 os.environ.setdefault("QIPP_JOBS", "1")
 
