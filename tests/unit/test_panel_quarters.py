@@ -321,6 +321,17 @@ def test_render_refuses_the_same_bad_long_file_before_any_work(tmp_path):
     assert not out.exists()  # nothing written
 
 
+def test_a_long_file_with_no_rows_is_one_line_and_exit_2_for_validate_and_render(tmp_path):
+    path, out = tmp_path / "empty.csv", tmp_path / "reports"
+    path.write_text(",".join(["quarter", *PANEL_COLUMNS]) + "\n", encoding="utf-8")
+    said = f"{path}: the table has a header but no rows (expected one row per CCG)"
+    render = ["render", "--panel", str(path), "--out-dir", str(out)]
+    for command in (["panel", "validate", str(path)], render):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 2 and result.stderr.splitlines() == [said], result.output
+    assert not out.exists()
+
+
 def test_validate_and_fix_a_long_file(tmp_path):
     path = _write(_two_quarters(), tmp_path / "long.csv")
     result = _run("validate", str(path))
