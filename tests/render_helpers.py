@@ -1,5 +1,6 @@
 """Helpers the render tests share: a folder's contents by checksum, waiting for a condition, a
-stand-in project whose notebooks run in warm kernels, and a page's tables against its downloads."""
+stand-in project whose notebooks run in warm kernels, a notebook run in this process's warm
+kernel, the index's entries for profiles, and a page's tables against its downloads."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qipp.paths import DATA_DIR
+from qipp.paths import DATA_DIR, NOTEBOOKS_DIR
 from qipp.render.plan.cache import CACHE_DIR_NAME
 
 
@@ -55,6 +56,40 @@ def stand_in_project(root: Path) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("QIPP_ROOT", str(root))
         yield
+
+
+def run_warm(source: Path, output: Path, **parameters: object) -> None:
+    """Run ``source`` by papermill in this process's warm kernel (the ``qipp_warm`` engine)."""
+    import papermill  # only the tests that run notebooks pay its import
+
+    papermill.execute_notebook(
+        str(source),
+        str(output),
+        parameters=parameters,
+        engine_name="qipp_warm",
+        kernel_name="python3",
+        cwd=str(NOTEBOOKS_DIR),
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=300,
+    )
+
+
+def profile_entries(rows: list, rendered_at: str) -> list[dict]:
+    """The manifest's entries for rendered profiles of ``rows`` (ProfileRow), as the index reads them."""
+    return [
+        {
+            "key": f"profile:{row.ccg_code}",
+            "kind": "profile",
+            "name": row.ccg_code,
+            "status": "ok",
+            "html": f"ccg/{row.ccg_code}.html",
+            "rendered_at": rendered_at,
+            "error": None,
+            "profile": row.figures(),
+        }
+        for row in rows
+    ]
 
 
 def read_table_sheet(workbook: Path, sheet: str) -> pd.DataFrame:

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import papermill
 import pytest
 from edge_panels import EDGE_SHAPES, SHAPE_SIZES, write_edge_panel
 from papermill.exceptions import PapermillExecutionError
+from render_helpers import run_warm
 
 from qipp.paths import NOTEBOOKS_DIR
 
@@ -104,17 +104,7 @@ def execute(source: Path, output: Path, parameters: dict[str, Any]) -> Run:
     """Run ``source`` in this process's warm kernel; never raises for a failing cell."""
     error = None
     try:
-        papermill.execute_notebook(
-            str(source),
-            str(output),
-            parameters=parameters,
-            engine_name="qipp_warm",
-            kernel_name="python3",
-            cwd=str(NOTEBOOKS_DIR),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=300,
-        )
+        run_warm(source, output, **parameters)
     except PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"
     notebook = nbformat.read(output, as_version=4) if output.exists() else None

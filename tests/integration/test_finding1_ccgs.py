@@ -18,9 +18,9 @@ from pathlib import Path
 import nbformat
 import openpyxl
 import pandas as pd
-import papermill
 import pytest
 from edge_panels import edge_panel
+from render_helpers import run_warm
 
 from qipp.findings.shortfall import ccgs
 from qipp.panel.schema import PANEL_COLUMNS
@@ -87,7 +87,7 @@ def test_notebook_01_names_exactly_the_ccgs_that_carry_half_the_rise(tmp_path, s
     else:
         write_xlsx_with_title(panel, path)
     findings, output = tmp_path / "findings.json", tmp_path / "01.ipynb"
-    run(NOTEBOOK_01, output, panel_path=str(path), findings_path=str(findings))
+    run_warm(NOTEBOOK_01, output, panel_path=str(path), findings_path=str(findings))
     record = json.loads(findings.read_text(encoding="utf-8"))
     assert record["half_increase_ccgs"] == expected
     assert record["ccgs_worsened"] == 20 and record["ccg_quarters"] == [Q1, Q2]
@@ -95,20 +95,6 @@ def test_notebook_01_names_exactly_the_ccgs_that_carry_half_the_rise(tmp_path, s
     assert record["q1_slippage_predicts_change"] is None  # every Q1 slippage is 0: constant
     assert any("q1_slippage_predicts_change" in note for note in record["notes"])
     assert "Half of that rise came from 3 CCGs" in shown_text(output, "text/markdown")
-
-
-def run(notebook: Path, output: Path, **parameters: str) -> None:
-    papermill.execute_notebook(
-        str(notebook),
-        str(output),
-        parameters=parameters,
-        engine_name="qipp_warm",
-        kernel_name="python3",
-        cwd=str(NOTEBOOKS_DIR),
-        progress_bar=False,
-        log_output=False,
-        execution_timeout=300,
-    )
 
 
 def shown_text(notebook: Path, mime: str) -> str:
@@ -124,7 +110,7 @@ def test_a_profile_speaks_of_the_latest_quarter_and_shows_each(tmp_path):
     path = tmp_path / "two_quarters.csv"
     panel.to_csv(path, index=False, float_format="%.3f")
     output = tmp_path / "profile.ipynb"
-    run(PROFILE, output, ccg_code=expected[0], panel_path=str(path))
+    run_warm(PROFILE, output, ccg_code=expected[0], panel_path=str(path))
     words, tables = shown_text(output, "text/markdown"), shown_text(output, "text/html")
     assert "## Quarter by quarter" in words and "no return for that quarter" in tables
     assert f"NISFE returns, {Q1} to {Q2}" in tables  # the quarter-by-quarter table's source

@@ -27,9 +27,11 @@ from qipp.render.site.index import MISSING, ScorecardSummary, change_cell, index
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 from profile_panels import EMPTY_REGISTER, panel_of  # noqa: E402
+from render_helpers import profile_entries  # noqa: E402
 
 Q1, Q2 = "2013-14 Q1", "2013-14 Q2"
 CODES = ["S001", "S002", "S003", "S004", "S005"]
+
 RUN = RunInfo("2026-11-23T14:05Z", None, False, (), "panel.csv", True)
 
 
@@ -171,20 +173,9 @@ def test_a_one_quarter_record_has_no_quarter_keys():
 
 
 def _index(rows: list[ProfileRow]) -> str:
-    entries = [
-        {
-            "key": f"profile:{row.ccg_code}",
-            "kind": "profile",
-            "name": row.ccg_code,
-            "status": "ok",
-            "html": f"ccg/{row.ccg_code}.html",
-            "rendered_at": RUN.rendered_at,
-            "error": None,
-            "profile": row.figures(),
-        }
-        for row in rows
-    ]
-    return index_html(entries, RUN, ScorecardSummary({"stated": 1}, [{"id": "x"}]))
+    return index_html(
+        profile_entries(rows, RUN.rendered_at), RUN, ScorecardSummary({"stated": 1}, [{"id": "x"}])
+    )
 
 
 def test_the_index_shows_the_change_column_only_with_two_quarters():

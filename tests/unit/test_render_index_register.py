@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from render_helpers import profile_entries
 
 from qipp.panel import add_measures
 from qipp.reference.provenance import OGL_CREDIT, register_provenance
@@ -36,19 +37,7 @@ def _entries() -> list[dict]:
         }
     )
     rows = profile_rows(add_measures(panel, register=REGISTER))
-    return [
-        {
-            "key": f"profile:{row.ccg_code}",
-            "kind": "profile",
-            "name": row.ccg_code,
-            "status": "ok",
-            "html": f"ccg/{row.ccg_code}.html",
-            "rendered_at": RUN.rendered_at,
-            "error": None,
-            "profile": row.figures(),
-        }
-        for row in rows
-    ]
+    return profile_entries(rows, RUN.rendered_at)
 
 
 def _table(page: str) -> str:
