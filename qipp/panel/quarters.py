@@ -18,6 +18,7 @@ from qipp.panel.io import validate_panel_frame
 from qipp.panel.schema import FORECAST_SPLIT_COLUMN, QUARTER_FORM, QUARTER_PATTERN
 from qipp.panel.schema import QUARTER_COLUMN as QUARTER
 from qipp.validation import DataError, Problem
+from qipp.validation.coerce import is_missing
 from qipp.validation.numbers import quote
 
 _LABEL = re.compile(QUARTER_PATTERN)
@@ -121,8 +122,10 @@ def _is_quarter(label: str) -> bool:
 
 
 def _said_of(problem: Problem, label: str) -> Problem:
-    """A single-quarter rule's message, which speaks of Q1, worded for the quarter ``label``."""
-    words = {k: getattr(problem, k).replace("Q1", label[-2:]) for k in ("message", "expected")}
+    """A single-quarter rule's words for the quarter ``label``: only its own phrase changes,
+    never a cell it quotes (a cell reading "Q1" stays "Q1")."""
+    said = f"{label[-2:]} savings"
+    words = {k: getattr(problem, k).replace("Q1 savings", said) for k in ("message", "expected")}
     return replace(problem, **words)
 
 
@@ -160,7 +163,9 @@ def validate_quarters(
     """
     rows = list(row_numbers)
     body = raw.reset_index(drop=True)
-    body[QUARTER] = ["" if c is None or c != c else str(c).strip() for c in body[QUARTER]]
+    body[QUARTER] = ["" if is_missing(c) else str(c).strip() for c in body[QUARTER]]
+    valid = [_is_quarter(q) for q in body[QUARTER]]
+    ok = [i for i, is_valid in enumerate(valid) if is_valid]
     problems = [
         Problem(
             file,
@@ -169,12 +174,11 @@ def validate_quarters(
             f"{quote(q)} is not a quarter" if q else "missing value",
             EXPECTED_LABEL,
         )
-        for row, q in zip(rows, body[QUARTER], strict=True)
-        if not _is_quarter(q)
+        for row, q, is_valid in zip(rows, body[QUARTER], valid, strict=True)
+        if not is_valid
     ]
     if body.empty:  # a header and no rows: said as for one quarter
         validate_panel_frame(body.drop(columns=QUARTER), file, [])
-    ok = [i for i, q in enumerate(body[QUARTER]) if _is_quarter(q)]
     problems += _once(body.iloc[ok], [(file, rows[i]) for i in ok])
     typed, order = [], []
     for label in quarters(body.iloc[ok]):

@@ -135,6 +135,13 @@ def test_a_later_quarters_row_rule_speaks_of_that_quarter():
     assert "the Q1 savings delivered" in first and "(Q1 savings delivered" in first
     assert "the Q2 savings delivered" in second and "(Q2 savings delivered" in second
     assert "Q1" not in second
+    # Only the rule's own words change: a cell reading "Q1", quoted in a message, stays as read.
+    raw = _long((Q1, _row("S001", 1)), (Q2, _row("S001", 1, allocation_gbp_m="Q1")))
+    with pytest.raises(DataError) as caught:
+        validate_quarters(raw, "p.csv", [2, 3])
+    assert [str(p) for p in caught.value.problems] == [
+        "p.csv:3:allocation_gbp_m: 'Q1' is not a number (expected a number; a value > 0)"
+    ]
     # So do the warnings: Q2's delivery to date is over twice its plan to date.
     ahead = {"ytd_plan_gbp_m": "1.000", "ytd_actual_gbp_m": "2.500"}
     panel, rows = validate_quarters(
