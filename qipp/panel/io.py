@@ -20,9 +20,9 @@ from qipp.panel.schema import (
     FORECAST_SPLIT_RULE,
     PANEL_COLUMNS,
     PANEL_SPEC,
-    QUARTER_COLUMN,
     ROW_RULES,
     SPLIT_SPEC,
+    WRITTEN_COLUMNS,
     majority_status,
 )
 from qipp.validation import DataError, Problem, coerce_and_validate
@@ -156,9 +156,7 @@ def panel_to_csv_text(panel: pd.DataFrame) -> str:
     >>> print(panel_to_csv_text(pd.DataFrame([row])).splitlines()[1])
     S001,Synthetic CCG 001,London,300.000,0.000,0.000,0.000,0.000,0.000,false,synthetic
     """
-    # A long panel's quarter goes first, the forecast's split last (decision 0044).
-    columns = [QUARTER_COLUMN, *PANEL_COLUMNS, FORECAST_SPLIT_COLUMN]
-    frame = panel[[c for c in columns if c in panel.columns]].copy()
+    frame = panel[[c for c in WRITTEN_COLUMNS if c in panel.columns]].copy()  # decision 0044
     frame["uses_non_recurrent_fund"] = frame["uses_non_recurrent_fund"].map(
         {True: "true", False: "false"}
     )

@@ -240,6 +240,8 @@ MONEY_COLUMNS: list[str] = [c for c in PANEL_COLUMNS if c.endswith("_gbp_m")]
 QUARTER_COLUMN, FORECAST_SPLIT_COLUMN = "quarter", "transformational_forecast_gbp_m"
 QUARTER_FORM = "2013-14 Q2"
 QUARTER_PATTERN = r"(\d{4})-(\d{2}) Q([1-4])"
+# The order qipp writes a panel's columns: a long panel's quarter first, the split last.
+WRITTEN_COLUMNS: list[str] = [QUARTER_COLUMN, *PANEL_COLUMNS, FORECAST_SPLIT_COLUMN]
 FORECAST_SPLIT_RULE = _not_above(FORECAST_SPLIT_COLUMN, "forecast_outturn_gbp_m")
 _FORECAST_SPLIT = _money(
     FORECAST_SPLIT_COLUMN,

@@ -23,7 +23,7 @@ from qipp.csvsafe import frame_to_csv, safe_frame
 from qipp.panel.intake.locate import match_header
 from qipp.panel.intake.pipeline import PanelRead
 from qipp.panel.intake.text import column_letter
-from qipp.panel.schema import FORECAST_SPLIT_COLUMN, PANEL_COLUMNS, QUARTER_COLUMN
+from qipp.panel.schema import FORECAST_SPLIT_COLUMN, PANEL_COLUMNS, WRITTEN_COLUMNS
 
 # Enough lines to review a change by eye; the count of the rest is printed.
 MAX_CHANGE_LINES = 50
@@ -51,8 +51,7 @@ def plain_number(value: float) -> str:
 def fixed_frame(read: PanelRead) -> pd.DataFrame:
     """The table to write, in the file's row order: the panel's columns as qipp writes them
     (a ``quarter`` first, the forecast's split last, when present), then those set aside."""
-    columns = [QUARTER_COLUMN, *PANEL_COLUMNS, FORECAST_SPLIT_COLUMN]
-    frame = read.panel[[c for c in columns if c in read.panel.columns]].copy()
+    frame = read.panel[[c for c in WRITTEN_COLUMNS if c in read.panel.columns]].copy()
     # A long panel is in quarter order; the copy keeps the file's (its extra cells are so).
     frame.index = pd.Index(read.row_numbers or range(len(frame)))
     frame = frame.sort_index().reset_index(drop=True)

@@ -18,14 +18,13 @@ import pandas as pd
 
 from qipp import ledger
 from qipp.panel.check import MATCH, QUARTER_CLAIM_IDS, check_panel
-from qipp.panel.schema import MONEY_COLUMNS, PANEL_COLUMNS
+from qipp.panel.schema import FORECAST_SPLIT_COLUMN, MONEY_COLUMNS, WRITTEN_COLUMNS
 from qipp.panel.synth.draw import DEFAULT_RHO, _normal_scores, generate_panel
 from qipp.panel.synth.outcomes import _fit_weighted_mean
 
 # Bump when the second quarter drawn for a given (seed, rho) changes.
 Q2_GENERATOR_VERSION = "1.0.0"
 QUARTERS = ("2013-14 Q1", "2013-14 Q2")
-TRANSFORMATIONAL_FORECAST = "transformational_forecast_gbp_m"
 # The ratios the generator takes from the ledger (decision 0045 says how each is used).
 Q2_CLAIM_IDS: dict[str, str] = {
     "ccg_q1_shortfall": "ccg_q1_forecast_gap_gbp_m",
@@ -177,12 +176,10 @@ def generate_two_quarters(seed: int, rho: float = DEFAULT_RHO) -> pd.DataFrame:
     drawn = _second_quarter(q1, seed)
     q2 = q1.assign(**{c.removesuffix("_k") + "_m": drawn[c] / 1000.0 for c in drawn if "_gbp" in c})
     frames = [
-        frame.assign(**{TRANSFORMATIONAL_FORECAST: drawn[key] / 1000.0}).assign(quarter=label)
+        frame.assign(**{FORECAST_SPLIT_COLUMN: drawn[key] / 1000.0}).assign(quarter=label)
         for frame, key, label in zip((q1, q2), ("tf1", "tf2"), QUARTERS, strict=True)
     ]
-    long = pd.concat(frames, ignore_index=True)[
-        ["quarter", *PANEL_COLUMNS, TRANSFORMATIONAL_FORECAST]
-    ]
+    long = pd.concat(frames, ignore_index=True)[WRITTEN_COLUMNS]
     table = check_panel(long)
     slipped = table[table["claim_id"].isin(QUARTER_CLAIM_IDS)]
     if (slipped["status"] != MATCH).any():
