@@ -150,9 +150,11 @@ def render(**params: Any) -> None:
     with _stop_signals_interrupt(stopped_by):
         try:
             summary = _render(**params)
-        except (KeyboardInterrupt, Exception) as error:
+        except KeyboardInterrupt:
+            _interrupted(stopped_by, params["in_place"], params["out_dir"])
+        except Exception:
             # A stop inside a library's import may come wrapped in another error (3.11).
-            if not stopped_by and not isinstance(error, KeyboardInterrupt):
+            if not stopped_by:
                 raise
             _interrupted(stopped_by, params["in_place"], params["out_dir"])
     _report(summary, params["in_place"])
